@@ -1,0 +1,1 @@
+//! Applying a profile (to be written).

@@ -1,0 +1,1 @@
+//! The headless commands (to be written).

@@ -1,0 +1,23 @@
+//! `disclose`: turn police exports into an encrypted, verifiable disclosure bundle that holds
+//! exactly what a data sharing agreement allows.
+//!
+//! The data flows one way, and each stage is its own module:
+//!
+//! - [`load`]: an export file (CSV in any common encoding, or an XLSX sheet) → headers and a
+//!   stream of rows;
+//! - [`profile`]: an agreement's data-to-share profile (TOML), validated into typed form;
+//! - [`apply`]: headers + profile + the analyst's decisions → a [`apply::Plan`] saying which
+//!   column becomes which agreed field, then each row kept or excluded with a counted reason,
+//!   and every shared cell made safe for a spreadsheet;
+//! - [`cli`]: the headless commands on top.
+//!
+//! Nothing here writes a cell value anywhere but into the caller's writer: no temp files, no
+//! logs. Errors name files, rows, columns and headers, never cell values.
+#![forbid(unsafe_code)]
+
+pub mod apply;
+pub mod cli;
+pub mod dates;
+pub mod load;
+pub mod profile;
+pub mod text;

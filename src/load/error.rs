@@ -1,0 +1,128 @@
+//! Everything that can go wrong reading an export. Each variant names the file and, where it
+//! applies, the row, column or sheet; [`LoadError::hint`] says what the analyst can do.
+//! No variant ever holds a cell value.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}: the file is empty", path.display())]
+    Empty { path: PathBuf },
+
+    #[error("{}: there is a header but no data rows below it", path.display())]
+    HeaderOnly { path: PathBuf },
+
+    #[error("{}: {what}", path.display())]
+    Unsupported { path: PathBuf, what: String },
+
+    #[error("{}, row {row}: {what}", path.display())]
+    Malformed {
+        path: PathBuf,
+        row: u64,
+        what: String,
+    },
+
+    #[error("{}, row {row}: expected {expected} fields like the header, found {found}", path.display())]
+    Ragged {
+        path: PathBuf,
+        row: u64,
+        expected: usize,
+        found: usize,
+    },
+
+    #[error("{}, row {row}, column {column}: a cell is larger than the limit of {limit} bytes", path.display())]
+    CellTooLarge {
+        path: PathBuf,
+        row: u64,
+        column: usize,
+        limit: usize,
+    },
+
+    #[error("{}, row {row}: a record is larger than the limit of {limit} bytes", path.display())]
+    RecordTooLarge {
+        path: PathBuf,
+        row: u64,
+        limit: usize,
+    },
+
+    #[error("{}: the header has {found} columns, more than the limit of {limit}", path.display())]
+    TooManyColumns {
+        path: PathBuf,
+        found: usize,
+        limit: usize,
+    },
+
+    #[error("{}: the header row {row} has {problem}", path.display())]
+    BadHeader {
+        path: PathBuf,
+        row: u32,
+        problem: String,
+    },
+
+    #[error("{}: there is no sheet named {sheet:?}; the workbook has: {available}", path.display())]
+    NoSuchSheet {
+        path: PathBuf,
+        sheet: String,
+        available: String,
+    },
+
+    #[error("{}: the workbook could not be read: {what}", path.display())]
+    Workbook { path: PathBuf, what: String },
+
+    #[error("{}: the file changed while it was being read", path.display())]
+    Changed { path: PathBuf },
+}
+
+impl LoadError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> LoadError {
+        LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// What the analyst can do about it, as one sentence.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            LoadError::Io { .. } => {
+                "Check the path, that the file exists, and that it is not open in another program."
+            }
+            LoadError::Empty { .. } => "Export the data again: the file has no content.",
+            LoadError::HeaderOnly { .. } => {
+                "The export holds no records: check the date range or query used to produce it."
+            }
+            LoadError::Unsupported { .. } => {
+                "Save the export as CSV (UTF-8) or as an Excel workbook (.xlsx) and try again."
+            }
+            LoadError::Malformed { .. } => {
+                "Open the file in a text editor at that row; re-export it, or fix the quoting, and try again."
+            }
+            LoadError::Ragged { .. } => {
+                "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file."
+            }
+            LoadError::CellTooLarge { .. }
+            | LoadError::RecordTooLarge { .. }
+            | LoadError::TooManyColumns { .. } => {
+                "This is far larger than any police export should be: check the file is the right one and is not damaged."
+            }
+            LoadError::BadHeader { .. } => {
+                "Give each column a distinct, non-blank name in the export, or choose the right header row with --header-row N."
+            }
+            LoadError::NoSuchSheet { .. } => "Choose one of the listed sheets with --sheet NAME.",
+            LoadError::Workbook { .. } => {
+                "Open the workbook in Excel and save it again as .xlsx (not password-protected), or export the sheet as CSV."
+            }
+            LoadError::Changed { .. } => {
+                "Another program changed the file while it was being read: close it there and run again."
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! Loading an export: a CSV or XLSX file becomes a [`Table`]: its headers, what was detected
+//! about it, and a fresh stream of [`Row`]s each time [`Table::rows`] is called.
+//!
+//! Rows are streamed, never held all at once, so memory stays flat whatever the file size.
+//! Errors say which file, row and column, and what to do; they never quote a cell value.
+
+mod csv;
+mod error;
+mod xlsx;
+
+pub use error::LoadError;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Size limits that protect against hostile or broken files. Each can be raised by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest single cell, in bytes.
+    pub max_cell_bytes: usize,
+    /// Largest single record (all its cells), in bytes.
+    pub max_record_bytes: usize,
+    /// Most columns a header may have.
+    pub max_columns: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cell_bytes: 1024 * 1024,
+            max_record_bytes: 4 * 1024 * 1024,
+            max_columns: 20_000,
+        }
+    }
+}
+
+/// What the caller asks of the loader.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// XLSX: the sheet to read, by name. `None`: the first visible sheet.
+    pub sheet: Option<String>,
+    /// The header's row number, 1-based as Excel or a text editor shows it. `None`: guess
+    /// (XLSX: the first row that looks like a header below any title rows; CSV: row 1).
+    pub header_row: Option<u32>,
+    pub limits: Limits,
+}
+
+/// A text encoding the CSV loader recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl Encoding {
+    /// The name shown to people and written to the record.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (with BOM)",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A sheet in a workbook, in workbook order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    /// "visible", "hidden" or "very hidden".
+    pub visibility: &'static str,
+}
+
+/// What kind of file the input turned out to be (sniffed from its bytes, not its extension).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Format {
+    Csv {
+        encoding: Encoding,
+        delimiter: u8,
+    },
+    Xlsx {
+        /// The sheet being read.
+        sheet: String,
+        /// Every sheet in the workbook.
+        sheets: Vec<SheetInfo>,
+    },
+}
+
+impl Format {
+    /// The encoding as written to the record: for XLSX, "XLSX" (the workbook is XML/UTF-8).
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            Format::Csv { encoding, .. } => encoding.name(),
+            Format::Xlsx { .. } => "XLSX",
+        }
+    }
+
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            Format::Csv { .. } => None,
+            Format::Xlsx { sheet, .. } => Some(sheet),
+        }
+    }
+
+    /// "comma", "semicolon", "tab" for CSV.
+    pub fn delimiter_name(&self) -> Option<&'static str> {
+        match self {
+            Format::Csv { delimiter, .. } => Some(match delimiter {
+                b',' => "comma",
+                b';' => "semicolon",
+                b'\t' => "tab",
+                b'|' => "pipe",
+                _ => "other",
+            }),
+            Format::Xlsx { .. } => None,
+        }
+    }
+}
+
+/// One data row: its number as the analyst would find it (CSV: the 1-based line on which the
+/// record starts; XLSX: the Excel row number) and its cells, exactly as many as the headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub number: u64,
+    pub cells: Vec<String>,
+}
+
+/// An opened export: what was detected and the header. Cheap: only the start of the file has
+/// been read. Call [`Table::rows`] to stream its data rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub path: PathBuf,
+    pub format: Format,
+    /// The header's row number, 1-based.
+    pub header_row: u32,
+    /// Header cells, as they appear in the file (trimmed of surrounding white space).
+    pub headers: Vec<String>,
+    /// Size of the file in bytes when opened.
+    pub size: u64,
+    pub(crate) options: LoadOptions,
+}
+
+/// What a completed pass over the rows learned about the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    /// SHA-256 of the whole file's bytes, lower-case hex.
+    pub sha256: String,
+    /// Data rows read (the header and any rows above it not counted).
+    pub rows_read: u64,
+}
+
+impl Table {
+    /// Open a CSV or XLSX file, sniffing which from its first bytes.
+    pub fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
+        let kind = sniff_kind(path)?;
+        match kind {
+            Kind::Zip => xlsx::open(path, options),
+            Kind::Text => csv::open(path, options),
+        }
+    }
+
+    /// A fresh stream of data rows. When the stream has ended without error,
+    /// [`Rows::digest`] gives the file's hash and the row count.
+    pub fn rows(&self) -> Result<Rows, LoadError> {
+        match self.format {
+            Format::Csv { .. } => csv::rows(self),
+            Format::Xlsx { .. } => xlsx::rows(self),
+        }
+    }
+
+    /// The file name alone, for messages and the record.
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+}
+
+/// A stream of data rows. Iterate it to the end, then call [`Rows::digest`].
+pub struct Rows {
+    inner: Box<dyn RowSource>,
+}
+
+impl Rows {
+    pub(crate) fn new(inner: Box<dyn RowSource>) -> Rows {
+        Rows { inner }
+    }
+
+    /// The file's SHA-256 and rows read. `None` until the stream has ended without error.
+    pub fn digest(&self) -> Option<Digest> {
+        self.inner.digest()
+    }
+}
+
+impl Iterator for Rows {
+    type Item = Result<Row, LoadError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.inner.next_row()
+    }
+}
+
+/// What each loader implements to produce rows.
+pub(crate) trait RowSource {
+    fn next_row(&mut self) -> Option<Result<Row, LoadError>>;
+    fn digest(&self) -> Option<Digest>;
+}
+
+enum Kind {
+    Zip,
+    Text,
+}
+
+/// XLSX files are zip archives ("PK\x03\x04"); anything else is treated as text. The extension
+/// is not trusted: exports get renamed.
+fn sniff_kind(path: &Path) -> Result<Kind, LoadError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| LoadError::io(path, e))?;
+    let mut magic = [0u8; 4];
+    let mut n = 0;
+    while n < 4 {
+        match f.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LoadError::io(path, e)),
+        }
+    }
+    if n == 4 && magic == *b"PK\x03\x04" {
+        Ok(Kind::Zip)
+    } else {
+        Ok(Kind::Text)
+    }
+}

@@ -1,0 +1,57 @@
+//! Small text helpers shared by every stage: how headers and aliases are compared, and how
+//! untrusted text (file names, headers) is made safe to print on a terminal.
+
+/// The form in which a header and an alias are compared: lower case, letters and digits only.
+/// "Date of Birth", "date_of_birth" and "DATE-OF-BIRTH " all become "dateofbirth".
+pub fn match_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Text from an input file (a header, a sheet name, a file name) as it may be shown on a
+/// terminal: control characters, escape sequences and bidirectional overrides are written as
+/// visible escapes, so a hostile export cannot retitle a window, write to the clipboard or
+/// reorder what the analyst reads.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_key_ignores_case_space_and_punctuation() {
+        assert_eq!(match_key("Date of Birth"), "dateofbirth");
+        assert_eq!(match_key(" DATE_OF-BIRTH "), "dateofbirth");
+        assert_ne!(match_key("DOB"), match_key("Date of Birth"));
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls() {
+        assert_eq!(
+            printable("a\u{1b}]52;c;x\u{7}b"),
+            "a\\u{001b}]52;c;x\\u{0007}b"
+        );
+        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(printable("Smith, Jo"), "Smith, Jo");
+    }
+}
