@@ -1,1 +1,584 @@
-//! Applying a profile (to be written).
+//! Applying a profile to a loaded export: which source column becomes which agreed field (the
+//! [`InputPlan`]), then, row by row, whether the row may leave and what its shared cells are.
+//!
+//! Default deny: a column is shared only when it maps to one of the profile's shared fields.
+//! Rules fail closed: a row whose rule value is empty or unreadable is excluded, and counted
+//! under a reason that says so. Everything here is pure: no I/O but reading rows.
+
+use crate::dates::{Date, Period};
+use crate::load::{LoadError, Row, Table};
+use crate::profile::{Field, Marking, Profile, Rule, RuleTest};
+use crate::text::{match_key, printable};
+use std::collections::BTreeMap;
+
+/// What the analyst decided on top of the profile: column mapping overrides, justifications,
+/// the period, and (from the TUI) rows excluded and cells redacted by hand.
+#[derive(Debug, Clone, Default)]
+pub struct Decisions {
+    /// `(source header, field name)`: map the column with that header to the field named by
+    /// id, label or alias. A field name of `-` withholds the column.
+    pub maps: Vec<(String, String)>,
+    /// Field id → the written justification for sharing it (Caldicott principle 3).
+    pub justifications: BTreeMap<String, String>,
+    /// Rows excluded by hand: (input index, row number) → reason.
+    pub manual_exclusions: BTreeMap<(usize, u64), String>,
+    /// Cells redacted by hand: (input index, row number, field id) → reason.
+    pub redactions: BTreeMap<(usize, u64, String), String>,
+}
+
+/// Text that withholds a column in a `--map SRC=-`.
+pub const WITHHOLD: &str = "-";
+
+/// The value written in place of a cell redacted by hand.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// Why a mapping or rule could not be set up. Each names the input and the header concerned.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApplyError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+
+    #[error("--map {spec:?}: no input has a column headed {header:?}")]
+    MapSourceUnknown { spec: String, header: String },
+
+    #[error("--map {spec:?}: the profile has no field called {field:?}")]
+    MapFieldUnknown { spec: String, field: String },
+
+    #[error("--map {spec:?}: write it as 'SOURCE HEADER=FIELD'")]
+    MapSyntax { spec: String },
+
+    #[error("--justify {spec:?}: write it as FIELD=TEXT, naming a shared field of the profile")]
+    JustifySyntax { spec: String },
+
+    #[error("{input}: columns {first:?} and {second:?} both map to the field {field:?}")]
+    FieldClaimedTwice {
+        input: String,
+        field: String,
+        first: String,
+        second: String,
+    },
+
+    #[error(
+        "{input}: rule {rule:?} needs the field {field:?} ({label}), and no column of this export maps to it"
+    )]
+    RuleColumnMissing {
+        input: String,
+        rule: String,
+        field: String,
+        label: String,
+        /// Headers of withheld columns, the likely candidates.
+        candidates: Vec<String>,
+    },
+}
+
+impl ApplyError {
+    /// What to do, as a sentence (or two) the analyst can act on.
+    pub fn hint(&self) -> String {
+        match self {
+            ApplyError::Load(e) => e.hint().to_string(),
+            ApplyError::MapSourceUnknown { .. } => {
+                "Copy the header exactly as the export shows it (the summary lists every column), in quotes.".into()
+            }
+            ApplyError::MapFieldUnknown { .. } => {
+                "Name a field by its id or label; `disclose profiles show ID` lists them. Use '-' to withhold a column.".into()
+            }
+            ApplyError::MapSyntax { .. } => "Example: --map 'Victim Tel=telephone'".into(),
+            ApplyError::JustifySyntax { .. } => {
+                "Example: --justify 'address=Needed to contact the victim to offer restorative justice'".into()
+            }
+            ApplyError::FieldClaimedTwice { second, .. } => {
+                format!("Keep one: withhold the other with --map '{}=-', or map it to a different field.", second)
+            }
+            ApplyError::RuleColumnMissing { field, candidates, .. } => {
+                let example = candidates.first().map(String::as_str).unwrap_or("COLUMN HEADER");
+                let mut s = format!("Tell the tool which column holds it: --map '{example}={field}'.");
+                if !candidates.is_empty() {
+                    let list: Vec<String> = candidates.iter().map(|c| printable(c)).collect();
+                    s.push_str(&format!(" Columns not yet mapped: {}.", list.join(", ")));
+                } else {
+                    s.push_str(" Every column is already mapped: the export may lack this information; re-export with it.");
+                }
+                s
+            }
+        }
+    }
+}
+
+/// Split `SOURCE=FIELD` at the last `=` (headers may contain `=`, field names do not).
+pub fn parse_map(spec: &str) -> Result<(String, String), ApplyError> {
+    match spec.rsplit_once('=') {
+        Some((src, field)) if !src.trim().is_empty() && !field.trim().is_empty() => {
+            Ok((src.trim().to_string(), field.trim().to_string()))
+        }
+        _ => Err(ApplyError::MapSyntax {
+            spec: spec.to_string(),
+        }),
+    }
+}
+
+/// Split `FIELD=TEXT` at the first `=` and resolve FIELD to a shared field id.
+pub fn parse_justify(profile: &Profile, spec: &str) -> Result<(String, String), ApplyError> {
+    let bad = || ApplyError::JustifySyntax {
+        spec: spec.to_string(),
+    };
+    let (name, text) = spec.split_once('=').ok_or_else(bad)?;
+    let field = profile
+        .field_named(name.trim())
+        .filter(|f| f.shared)
+        .ok_or_else(bad)?;
+    if text.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok((field.id.clone(), text.trim().to_string()))
+}
+
+/// What happens to one source column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnUse {
+    /// Shared as this field.
+    Shared { field: String },
+    /// Read by rules as this field, never shared.
+    RuleOnly { field: String },
+    /// Not shared (the default).
+    Withheld,
+}
+
+/// How one input's columns are used.
+#[derive(Debug, Clone)]
+pub struct InputPlan {
+    /// One entry per source column, in file order.
+    pub columns: Vec<ColumnUse>,
+    /// Shared output columns in the profile's field order: (source column index, field id).
+    pub shared: Vec<(usize, String)>,
+    /// Field id → source column index, for every mapped field (shared or rule-only).
+    pub by_field: BTreeMap<String, usize>,
+    /// Whether each mapping came from `--map` (true) or an alias (false), by field id.
+    pub explicit: BTreeMap<String, bool>,
+}
+
+impl InputPlan {
+    /// Shared fields of the profile that no column of this input supplies.
+    pub fn missing_fields<'p>(&self, profile: &'p Profile) -> Vec<&'p Field> {
+        profile
+            .fields
+            .iter()
+            .filter(|f| !self.by_field.contains_key(&f.id))
+            .collect()
+    }
+}
+
+/// Map one input's headers to the profile's fields: `--map` entries first, then aliases.
+pub fn plan_input(
+    profile: &Profile,
+    table: &Table,
+    decisions: &Decisions,
+) -> Result<InputPlan, ApplyError> {
+    let input = table.file_name();
+    let n = table.headers.len();
+    let mut assigned: Vec<Option<Option<&Field>>> = vec![None; n]; // None: not decided yet
+    let mut explicit = BTreeMap::new();
+
+    for (src, name) in &decisions.maps {
+        let spec = format!("{src}={name}");
+        let Some(col) = table
+            .headers
+            .iter()
+            .position(|h| h == src || match_key(h) == match_key(src))
+        else {
+            continue; // checked across all inputs by check_maps
+        };
+        if name == WITHHOLD {
+            assigned[col] = Some(None);
+            continue;
+        }
+        let field = profile
+            .field_named(name)
+            .ok_or_else(|| ApplyError::MapFieldUnknown {
+                spec: spec.clone(),
+                field: name.clone(),
+            })?;
+        assigned[col] = Some(Some(field));
+        explicit.insert(field.id.clone(), true);
+    }
+    for (col, header) in table.headers.iter().enumerate() {
+        if assigned[col].is_none() {
+            assigned[col] = Some(profile.field_named(header));
+        }
+    }
+
+    let mut by_field: BTreeMap<String, usize> = BTreeMap::new();
+    let mut columns = Vec::with_capacity(n);
+    for (col, a) in assigned.iter().enumerate() {
+        match a.flatten() {
+            None => columns.push(ColumnUse::Withheld),
+            Some(field) => {
+                if let Some(&first) = by_field.get(&field.id) {
+                    return Err(ApplyError::FieldClaimedTwice {
+                        input: input.clone(),
+                        field: field.id.clone(),
+                        first: table.headers[first].clone(),
+                        second: table.headers[col].clone(),
+                    });
+                }
+                by_field.insert(field.id.clone(), col);
+                explicit.entry(field.id.clone()).or_insert(false);
+                columns.push(if field.shared {
+                    ColumnUse::Shared {
+                        field: field.id.clone(),
+                    }
+                } else {
+                    ColumnUse::RuleOnly {
+                        field: field.id.clone(),
+                    }
+                });
+            }
+        }
+    }
+
+    for rule in &profile.rules {
+        if !by_field.contains_key(&rule.field) {
+            let field = profile
+                .field(&rule.field)
+                .expect("profile validation checks rule fields");
+            let candidates = table
+                .headers
+                .iter()
+                .zip(&columns)
+                .filter(|(_, u)| **u == ColumnUse::Withheld)
+                .map(|(h, _)| h.clone())
+                .collect();
+            return Err(ApplyError::RuleColumnMissing {
+                input,
+                rule: rule.id.clone(),
+                field: field.id.clone(),
+                label: field.label.clone(),
+                candidates,
+            });
+        }
+    }
+
+    let shared = profile
+        .fields
+        .iter()
+        .filter_map(|f| by_field.get(&f.id).map(|&c| (c, f.id.clone())))
+        .collect();
+    Ok(InputPlan {
+        columns,
+        shared,
+        by_field,
+        explicit,
+    })
+}
+
+/// Every `--map` must name a header of at least one input, so a typo cannot silently leave a
+/// column withheld (or, worse, leave a rule reading the wrong column).
+pub fn check_maps(tables: &[Table], decisions: &Decisions) -> Result<(), ApplyError> {
+    for (src, name) in &decisions.maps {
+        let found = tables.iter().any(|t| {
+            t.headers
+                .iter()
+                .any(|h| h == src || match_key(h) == match_key(src))
+        });
+        if !found {
+            return Err(ApplyError::MapSourceUnknown {
+                spec: format!("{src}={name}"),
+                header: src.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Why a row was excluded. Rows are counted under the first reason that applies, rules in
+/// profile order, then a manual exclusion.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exclusion {
+    /// The rule's value was present and readable but failed the rule.
+    Failed { rule: String },
+    /// The rule's value was empty.
+    Missing { rule: String },
+    /// The rule's value could not be read (not a date, number, yes/no or marking).
+    Unreadable { rule: String },
+    /// Excluded by the analyst, with their reason.
+    Manual { reason: String },
+}
+
+impl Exclusion {
+    /// A short, stable label for counting and the record.
+    pub fn label(&self, profile: &Profile) -> String {
+        let describe = |id: &str| {
+            profile
+                .rules
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| r.description.clone())
+                .unwrap_or_default()
+        };
+        match self {
+            Exclusion::Failed { rule } => format!("{rule}: {}", describe(rule)),
+            Exclusion::Missing { rule } => format!("{rule}: value missing (excluded to be safe)"),
+            Exclusion::Unreadable { rule } => {
+                format!("{rule}: value unreadable (excluded to be safe)")
+            }
+            Exclusion::Manual { reason } => format!("excluded by hand: {reason}"),
+        }
+    }
+
+    pub fn rule(&self) -> Option<&str> {
+        match self {
+            Exclusion::Failed { rule }
+            | Exclusion::Missing { rule }
+            | Exclusion::Unreadable { rule } => Some(rule),
+            Exclusion::Manual { .. } => None,
+        }
+    }
+
+    /// "failed", "missing", "unreadable" or "manual".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Exclusion::Failed { .. } => "failed",
+            Exclusion::Missing { .. } => "missing",
+            Exclusion::Unreadable { .. } => "unreadable",
+            Exclusion::Manual { .. } => "manual",
+        }
+    }
+}
+
+/// The rules of a profile bound to one input's columns, ready to judge rows.
+pub struct Filter<'p> {
+    rules: Vec<(&'p Rule, usize)>,
+    period_end: Date,
+}
+
+impl<'p> Filter<'p> {
+    pub fn new(profile: &'p Profile, plan: &InputPlan, period: Period) -> Filter<'p> {
+        let rules = profile
+            .rules
+            .iter()
+            .filter_map(|r| plan.by_field.get(&r.field).map(|&c| (r, c)))
+            .collect();
+        Filter {
+            rules,
+            period_end: period.last_day(),
+        }
+    }
+
+    /// `Ok(())` when every rule passes; otherwise the first rule's reason.
+    pub fn judge(&self, cells: &[String]) -> Result<(), Exclusion> {
+        for (rule, col) in &self.rules {
+            let value = cells.get(*col).map(|s| s.trim()).unwrap_or("");
+            let rid = || rule.id.clone();
+            if value.is_empty() {
+                return Err(Exclusion::Missing { rule: rid() });
+            }
+            let pass = match &rule.test {
+                RuleTest::AgeBetween { min, max } => {
+                    let dob = Date::parse_export(value)
+                        .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                    if dob > self.period_end {
+                        return Err(Exclusion::Unreadable { rule: rid() });
+                    }
+                    in_range(dob.age_on(self.period_end), *min, *max)
+                }
+                RuleTest::NumberBetween { min, max } => {
+                    let n = parse_whole_number(value)
+                        .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                    in_range(n, *min, *max)
+                }
+                RuleTest::ExcludeIfYes => {
+                    !parse_yes_no(value).ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
+                }
+                RuleTest::MarkingAtMost(ceiling) => {
+                    Marking::parse(value).ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
+                        <= *ceiling
+                }
+            };
+            if !pass {
+                return Err(Exclusion::Failed { rule: rid() });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn in_range(n: i64, min: Option<i64>, max: Option<i64>) -> bool {
+    min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+}
+
+/// A whole number as exports write it: "15", "15.0" (a spreadsheet's float), never "15.5".
+fn parse_whole_number(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let (int, frac) = s.split_once('.')?;
+    if !frac.is_empty() && frac.bytes().all(|b| b == b'0') {
+        int.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Yes: Y, Yes, True, 1. No: N, No, False, 0. Any case. Anything else is unreadable.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "1" => Some(true),
+        "n" | "no" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Make a cell safe to open in a spreadsheet: a value Excel or LibreOffice would run as a
+/// formula (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`. Plain numbers such as
+/// `-5` or `+44` are left alone: they are data, and a quote would corrupt them. Returns whether
+/// the cell was changed.
+pub fn neutralise(cell: &mut String) -> bool {
+    let Some(first) = cell.chars().next() else {
+        return false;
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') || is_plain_number(cell) {
+        return false;
+    }
+    cell.insert(0, '\'');
+    true
+}
+
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match frac {
+        None => digits(int),
+        Some(f) => (digits(int) || int.is_empty()) && digits(f),
+    }
+}
+
+/// Counts for one input after a full pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub rows_read: u64,
+    pub rows_shared: u64,
+    pub excluded: BTreeMap<Exclusion, u64>,
+    pub cells_neutralised: u64,
+    pub cells_redacted: u64,
+    pub sha256: String,
+}
+
+/// Stream one input through its plan and filter, handing each shared row's output cells
+/// (in [`InputPlan::shared`] order) to `emit`. The only place rows are decided.
+pub fn process<E>(
+    input_index: usize,
+    table: &Table,
+    plan: &InputPlan,
+    filter: &Filter<'_>,
+    decisions: &Decisions,
+    mut emit: impl FnMut(&Row, &[String]) -> Result<(), E>,
+) -> Result<Outcome, ProcessError<E>> {
+    let mut out = Outcome::default();
+    let mut rows = table.rows().map_err(|e| ProcessError::Apply(e.into()))?;
+    let mut cells_out: Vec<String> = Vec::with_capacity(plan.shared.len());
+    for row in rows.by_ref() {
+        let row = row.map_err(|e| ProcessError::Apply(e.into()))?;
+        out.rows_read += 1;
+        let verdict = filter.judge(&row.cells).and_then(|()| {
+            match decisions.manual_exclusions.get(&(input_index, row.number)) {
+                Some(reason) => Err(Exclusion::Manual {
+                    reason: reason.clone(),
+                }),
+                None => Ok(()),
+            }
+        });
+        if let Err(why) = verdict {
+            *out.excluded.entry(why).or_insert(0) += 1;
+            continue;
+        }
+        cells_out.clear();
+        for (col, field) in &plan.shared {
+            let mut cell = row.cells.get(*col).cloned().unwrap_or_default();
+            if !decisions.redactions.is_empty()
+                && decisions
+                    .redactions
+                    .contains_key(&(input_index, row.number, field.clone()))
+            {
+                cell = REDACTED.to_string();
+                out.cells_redacted += 1;
+            } else if neutralise(&mut cell) {
+                out.cells_neutralised += 1;
+            }
+            cells_out.push(cell);
+        }
+        emit(&row, &cells_out).map_err(ProcessError::Sink)?;
+        out.rows_shared += 1;
+    }
+    let digest = rows.digest().ok_or_else(|| {
+        ProcessError::Apply(ApplyError::Load(LoadError::Changed {
+            path: table.path.clone(),
+        }))
+    })?;
+    out.sha256 = digest.sha256;
+    Ok(out)
+}
+
+/// A failure while processing: from reading and applying, or from the caller's sink.
+#[derive(Debug)]
+pub enum ProcessError<E> {
+    Apply(ApplyError),
+    Sink(E),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_are_not() {
+        for (input, expected, changed) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")", true),
+            ("+44 7700 900123", "'+44 7700 900123", true),
+            ("@SUM(A1)", "'@SUM(A1)", true),
+            ("\tx", "'\tx", true),
+            ("\rx", "'\rx", true),
+            ("-1+2", "'-1+2", true),
+            ("-5", "-5", false),
+            ("+44", "+44", false),
+            ("-0.25", "-0.25", false),
+            ("Smith", "Smith", false),
+            ("", "", false),
+        ] {
+            let mut s = input.to_string();
+            assert_eq!(neutralise(&mut s), changed, "{input:?}");
+            assert_eq!(s, expected);
+        }
+    }
+
+    #[test]
+    fn yes_no_reads_the_forms_exports_use() {
+        for y in ["Y", "yes", "TRUE", "1", " y "] {
+            assert_eq!(parse_yes_no(y), Some(true), "{y}");
+        }
+        for n in ["N", "No", "false", "0"] {
+            assert_eq!(parse_yes_no(n), Some(false), "{n}");
+        }
+        assert_eq!(parse_yes_no("maybe"), None);
+    }
+
+    #[test]
+    fn whole_numbers_accept_spreadsheet_floats_only_when_whole() {
+        assert_eq!(parse_whole_number("15"), Some(15));
+        assert_eq!(parse_whole_number("15.0"), Some(15));
+        assert_eq!(parse_whole_number("15.5"), None);
+        assert_eq!(parse_whole_number("fifteen"), None);
+    }
+
+    #[test]
+    fn map_specs_split_at_the_last_equals() {
+        assert_eq!(
+            parse_map("A=B=surname").unwrap(),
+            ("A=B".into(), "surname".into())
+        );
+        assert!(parse_map("surname").is_err());
+        assert!(parse_map("=surname").is_err());
+    }
+}

@@ -1,0 +1,166 @@
+//! The headless face: `disclose pack`, `disclose profiles`, and (with the bundle) `verify`,
+//! `register` and `keygen`. Flags are parsed by clap into [`Cli`], validated into core types,
+//! and every failure becomes a sentence, a hint and an exit code.
+
+mod pack;
+mod print;
+mod profiles;
+
+use crate::profile::{Catalog, ProfileError};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// How a run ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done.
+    Ok = 0,
+    /// Refused by policy: a warning not acknowledged, a justification missing, verification failed.
+    Refused = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "disclose",
+    version,
+    about = "Turn police exports into an encrypted, verifiable disclosure bundle that holds exactly what a data sharing agreement allows.",
+    after_help = "Run with no command to open the interactive screens. Exit codes: 0 done, 1 refused by policy, 2 bad input or usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// A folder of profile files that add to, or override, the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub profiles: Option<PathBuf>,
+
+    /// Use this date as today (YYYY-MM-DD), for reproducible runs and tests.
+    #[arg(long, global = true, hide = true, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply a profile to export files and write an encrypted bundle (or preview with --dry-run).
+    Pack(PackArgs),
+    /// List the agreement profiles, or show one.
+    Profiles {
+        #[command(subcommand)]
+        action: Option<ProfilesAction>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// List every profile (the default).
+    List,
+    /// Show one profile in full: agreement, fields with their sections and aliases, rules, warnings.
+    Show {
+        /// The profile id, e.g. bromley-yot-victims.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The agreement profile to apply (see `disclose profiles`).
+    #[arg(long, value_name = "ID")]
+    pub profile: String,
+
+    /// An export file, CSV or XLSX. Repeat for several; each stays its own table.
+    #[arg(long = "input", value_name = "FILE", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// For XLSX inputs: the sheet to read (default: the first visible sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The header's row number as Excel shows it (default: guessed below any title rows).
+    #[arg(long, value_name = "N")]
+    pub header_row: Option<u32>,
+
+    /// Map a column to an agreed field: 'SOURCE HEADER=FIELD' (id, label or alias; '-' withholds).
+    #[arg(long = "map", value_name = "SRC=FIELD")]
+    pub maps: Vec<String>,
+
+    /// Why a field is needed, where the agreement requires a justification: FIELD=TEXT.
+    #[arg(long = "justify", value_name = "FIELD=TEXT")]
+    pub justify: Vec<String>,
+
+    /// The reporting month, YYYY-MM (ages are computed at its last day). Default: last month.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: Option<String>,
+
+    /// Acknowledge a warning by its code. Repeat for each.
+    #[arg(long = "acknowledge", value_name = "CODE")]
+    pub acknowledge: Vec<String>,
+
+    /// Do everything but write: show what would leave.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the summary as JSON (never holds cell values).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parse the process arguments and run. Returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => Exit::BadInput as i32,
+            };
+        }
+    };
+    run(cli) as i32
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Exit {
+    let today = match &cli.today {
+        None => crate::dates::Date::today(),
+        Some(s) => match crate::dates::Date::parse_iso(s) {
+            Some(d) => d,
+            None => return fail("--today: write the date as YYYY-MM-DD", None),
+        },
+    };
+    let catalog = match load_catalog(&cli) {
+        Ok(c) => c,
+        Err(e) => return fail(&e.to_string(), Some(e.hint())),
+    };
+    match cli.command {
+        Some(Command::Pack(args)) => pack::run(&catalog, &args, today),
+        Some(Command::Profiles { action, json }) => profiles::run(&catalog, action, json, today),
+        None => fail(
+            "the interactive screens are not part of this build yet",
+            Some("Run `disclose --help` to see the commands."),
+        ),
+    }
+}
+
+fn load_catalog(cli: &Cli) -> Result<Catalog, ProfileError> {
+    match &cli.profiles {
+        Some(dir) => Catalog::with_dir(dir),
+        None => Catalog::embedded(),
+    }
+}
+
+/// Print an error and its hint to stderr; exit code 2.
+pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "error: {what}");
+    if let Some(h) = hint {
+        let _ = writeln!(err, "  {h}");
+    }
+    Exit::BadInput
+}

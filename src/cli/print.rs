@@ -1,0 +1,144 @@
+//! How summaries look on a terminal. Every header and file name passes through
+//! [`printable`], so nothing from an export can send escape sequences to the terminal.
+
+use crate::job::Summary;
+use crate::text::printable;
+use std::io::Write;
+
+pub(super) fn json<T: serde::Serialize>(value: &T) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = writeln!(out);
+}
+
+pub(super) fn summary(s: &Summary, dry_run: bool) {
+    let mut o = std::io::stdout().lock();
+    let _ = write_summary(&mut o, s, dry_run);
+}
+
+fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Result<()> {
+    writeln!(o, "Profile   {} — {}", s.profile, s.agreement)?;
+    writeln!(o, "Period    {}", s.period)?;
+    writeln!(o)?;
+    writeln!(o, "Inputs")?;
+    for i in &s.inputs {
+        let what = match (&i.sheet, i.delimiter) {
+            (Some(sheet), _) => format!("XLSX, sheet {:?}", printable(sheet)),
+            (None, Some(d)) => format!("CSV, {}, {d}-separated", i.encoding),
+            (None, None) => i.encoding.to_string(),
+        };
+        writeln!(o, "  {}", printable(&i.path))?;
+        writeln!(
+            o,
+            "    {what}; header on row {}; {} rows read, {} shared, {} excluded",
+            i.header_row, i.rows_read, i.rows_shared, i.rows_excluded
+        )?;
+        writeln!(o, "    SHA-256 {}", i.sha256)?;
+    }
+    let several = s.inputs.len() > 1;
+    let from = |input: &str| {
+        if several {
+            format!("  ({})", printable(input))
+        } else {
+            String::new()
+        }
+    };
+
+    writeln!(o)?;
+    writeln!(
+        o,
+        "Shared columns ({}): these leave, under the agreed labels",
+        s.columns.shared.len()
+    )?;
+    for c in &s.columns.shared {
+        writeln!(
+            o,
+            "  ✓ {:<28} → {} [{}, §{}]{}",
+            printable(&c.source),
+            c.label,
+            c.category,
+            c.section,
+            from(&c.input)
+        )?;
+        if let Some(j) = &c.justification {
+            writeln!(o, "      justification: {}", printable(j))?;
+        }
+    }
+    if !s.columns.rule_only.is_empty() {
+        writeln!(
+            o,
+            "Rule-only columns ({}): read by rules, never shared",
+            s.columns.rule_only.len()
+        )?;
+        for c in &s.columns.rule_only {
+            writeln!(
+                o,
+                "  · {:<28} → {}{}",
+                printable(&c.source),
+                c.field,
+                from(&c.input)
+            )?;
+        }
+    }
+    writeln!(
+        o,
+        "Withheld columns ({}): not shared",
+        s.columns.withheld.len()
+    )?;
+    for c in &s.columns.withheld {
+        writeln!(o, "  ✗ {}{}", printable(&c.source), from(&c.input))?;
+    }
+    if !s.columns.not_in_export.is_empty() {
+        writeln!(o, "Agreed fields not in this export")?;
+        for m in &s.columns.not_in_export {
+            writeln!(o, "  - {} ({}){}", m.label, m.field, from(&m.input))?;
+        }
+    }
+
+    writeln!(o)?;
+    let excluded: u64 = s.rows.excluded.iter().map(|e| e.count).sum();
+    writeln!(
+        o,
+        "Rows      {} read, {} shared, {} excluded",
+        s.rows.read, s.rows.shared, excluded
+    )?;
+    for e in &s.rows.excluded {
+        writeln!(o, "  {:>8}  {}", e.count, e.reason)?;
+    }
+    writeln!(
+        o,
+        "Cells     {} neutralised (would run as spreadsheet formulas), {} redacted by hand",
+        s.cells.neutralised, s.cells.redacted
+    )?;
+
+    if !s.warnings.is_empty() {
+        writeln!(o)?;
+        writeln!(o, "Warnings")?;
+        for w in &s.warnings {
+            let state = if w.acknowledged {
+                "acknowledged"
+            } else {
+                "NOT acknowledged"
+            };
+            writeln!(o, "  ! {} (§{}) — {state}", w.code, w.section)?;
+            writeln!(o, "    {}", w.message)?;
+        }
+    }
+
+    writeln!(o)?;
+    if dry_run {
+        writeln!(o, "Dry run: nothing was written.")?;
+    }
+    if s.blockers.is_empty() {
+        writeln!(o, "Ready: a bundle can be written.")?;
+    } else {
+        writeln!(
+            o,
+            "Not ready: a bundle would be refused until you act on these:"
+        )?;
+        for b in &s.blockers {
+            writeln!(o, "  {}", b.fix)?;
+        }
+    }
+    Ok(())
+}

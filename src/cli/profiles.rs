@@ -1,0 +1,190 @@
+//! `disclose profiles`: list the agreements, or show one in full.
+
+use super::{Exit, ProfilesAction, fail, print};
+use crate::dates::Date;
+use crate::profile::{Catalog, Field, Profile, RuleTest};
+use serde_json::json;
+use std::io::Write;
+
+pub(super) fn run(
+    catalog: &Catalog,
+    action: Option<ProfilesAction>,
+    as_json: bool,
+    today: Date,
+) -> Exit {
+    match action.unwrap_or(ProfilesAction::List) {
+        ProfilesAction::List => {
+            if as_json {
+                let list: Vec<_> = catalog
+                    .profiles
+                    .iter()
+                    .map(|p| {
+                        json!({
+                            "id": p.id,
+                            "title": p.agreement.title,
+                            "purpose": p.agreement.purpose,
+                            "prescriptive": p.agreement.prescriptive,
+                            "review_due": p.agreement.review_due.to_string(),
+                            "review_overdue": today > p.agreement.review_due,
+                        })
+                    })
+                    .collect();
+                print::json(&list);
+            } else {
+                let mut o = std::io::stdout().lock();
+                for p in &catalog.profiles {
+                    let overdue = if today > p.agreement.review_due {
+                        "  (review overdue)"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(o, "{:<24} {}{overdue}", p.id, p.agreement.title);
+                }
+                let _ = writeln!(o, "\nShow one with: disclose profiles show ID");
+            }
+            Exit::Ok
+        }
+        ProfilesAction::Show { id } => match catalog.get(&id) {
+            None => fail(
+                &format!("there is no profile {id:?}"),
+                Some(&format!("Choose one of: {}.", catalog.ids().join(", "))),
+            ),
+            Some(p) => {
+                if as_json {
+                    print::json(&profile_json(p, today));
+                } else {
+                    let _ = show(&mut std::io::stdout().lock(), p, today);
+                }
+                Exit::Ok
+            }
+        },
+    }
+}
+
+fn field_json(f: &Field) -> serde_json::Value {
+    json!({"id": f.id, "label": f.label, "category": f.category.name(), "section": f.section, "aliases": f.aliases})
+}
+
+fn rule_text(t: &RuleTest) -> String {
+    let range = |min: &Option<i64>, max: &Option<i64>| match (min, max) {
+        (Some(a), Some(b)) => format!("{a} to {b} inclusive"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "any".into(),
+    };
+    match t {
+        RuleTest::AgeBetween { min, max } => {
+            format!("age at the end of the period {}", range(min, max))
+        }
+        RuleTest::NumberBetween { min, max } => format!("number {}", range(min, max)),
+        RuleTest::ExcludeIfYes => "excluded when yes (Y/Yes/True/1)".into(),
+        RuleTest::MarkingAtMost(m) => format!("protective marking no higher than {m:?}"),
+    }
+}
+
+fn profile_json(p: &Profile, today: Date) -> serde_json::Value {
+    let a = &p.agreement;
+    json!({
+        "id": p.id,
+        "agreement": {
+            "title": a.title, "source": a.source, "parties": a.parties, "purpose": a.purpose,
+            "legal_basis": a.legal_basis, "max_marking": a.max_marking_text,
+            "review_due": a.review_due.to_string(), "retention": a.retention, "transfer": a.transfer,
+            "onward_sharing": a.onward_sharing, "prescriptive": a.prescriptive, "authority": a.authority,
+        },
+        "fields": p.fields.iter().map(field_json).collect::<Vec<_>>(),
+        "rule_fields": p.rule_fields.iter().map(field_json).collect::<Vec<_>>(),
+        "rules": p.rules.iter().map(|r| json!({
+            "id": r.id, "field": r.field, "test": rule_text(&r.test), "section": r.section, "description": r.description,
+        })).collect::<Vec<_>>(),
+        "warnings": p.warnings_on(today).iter().map(|w| json!({"code": w.code, "section": w.section, "message": w.message})).collect::<Vec<_>>(),
+        "checklist": p.checklist.iter().map(|c| json!({"section": c.section, "question": c.question})).collect::<Vec<_>>(),
+    })
+}
+
+fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
+    let a = &p.agreement;
+    writeln!(o, "{}\n{}\n", p.id, a.title)?;
+    writeln!(o, "Parties       {}", a.parties.join("; "))?;
+    writeln!(o, "Purpose       {}", a.purpose)?;
+    writeln!(o, "Legal basis")?;
+    for l in &a.legal_basis {
+        writeln!(o, "  - {l}")?;
+    }
+    writeln!(o, "Max marking   {}", a.max_marking_text)?;
+    let overdue = if today > a.review_due {
+        "  (OVERDUE)"
+    } else {
+        ""
+    };
+    writeln!(o, "Review due    {}{overdue}", a.review_due)?;
+    writeln!(o, "Retention     {}", a.retention)?;
+    writeln!(o, "Transfer      {}", a.transfer)?;
+    writeln!(o, "Onward        {}", a.onward_sharing)?;
+    if let Some(auth) = &a.authority {
+        writeln!(o, "Authority     {auth}")?;
+    }
+    writeln!(
+        o,
+        "Field list    {}",
+        if a.prescriptive {
+            "prescriptive: only these fields may be shared"
+        } else {
+            "not prescriptive: each shared field needs a written justification (--justify)"
+        }
+    )?;
+    writeln!(o, "Source        shared/seeds/{}", a.source)?;
+    writeln!(o, "\nShared fields")?;
+    for f in &p.fields {
+        writeln!(
+            o,
+            "  {:<26} {} [{}, §{}]",
+            f.id,
+            f.label,
+            f.category.name(),
+            f.section
+        )?;
+        if !f.aliases.is_empty() {
+            writeln!(o, "  {:<26}   also: {}", "", f.aliases.join(", "))?;
+        }
+    }
+    if !p.rule_fields.is_empty() {
+        writeln!(o, "\nRule-only fields (never shared)")?;
+        for f in &p.rule_fields {
+            writeln!(o, "  {:<26} {} [§{}]", f.id, f.label, f.section)?;
+            if !f.aliases.is_empty() {
+                writeln!(o, "  {:<26}   also: {}", "", f.aliases.join(", "))?;
+            }
+        }
+    }
+    if !p.rules.is_empty() {
+        writeln!(
+            o,
+            "\nRules (a row whose value is empty or unreadable is excluded)"
+        )?;
+        for r in &p.rules {
+            writeln!(
+                o,
+                "  {:<26} {}: {} [§{}]",
+                r.id,
+                r.field,
+                rule_text(&r.test),
+                r.section
+            )?;
+        }
+    }
+    let warnings = p.warnings_on(today);
+    if !warnings.is_empty() {
+        writeln!(o, "\nWarnings to acknowledge (--acknowledge CODE)")?;
+        for w in &warnings {
+            writeln!(o, "  {:<26} {} [§{}]", w.code, w.message, w.section)?;
+        }
+    }
+    if !p.checklist.is_empty() {
+        writeln!(o, "\nChecklist")?;
+        for c in &p.checklist {
+            writeln!(o, "  [ ] {} [§{}]", c.question, c.section)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! A disclosure job: one profile, one or more loaded inputs, the analyst's decisions and the
+//! reporting period; and the [`Summary`] of what would leave, which the CLI prints, the TUI
+//! shows and the bundle's disclosure record is built from.
+//!
+//! The summary never holds a cell value: only file names, headers, field names and counts.
+
+use crate::apply::{
+    self, ApplyError, ColumnUse, Decisions, Exclusion, Filter, InputPlan, Outcome, ProcessError,
+};
+use crate::dates::{Date, Period};
+use crate::load::{Row, Table};
+use crate::profile::{Profile, Warning};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Job<'p> {
+    pub profile: &'p Profile,
+    pub tables: Vec<Table>,
+    pub plans: Vec<InputPlan>,
+    pub decisions: Decisions,
+    pub period: Period,
+    /// Warning codes the analyst has acknowledged.
+    pub acknowledged: BTreeSet<String>,
+    /// The warnings in force (profile's own plus review-overdue), fixed when the job is made.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something that stops a bundle being written until the analyst acts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    /// "unacknowledged-warning" or "justification-missing".
+    pub kind: &'static str,
+    /// The warning code or field id concerned.
+    pub item: String,
+    /// What to pass to clear it, e.g. `--acknowledge review-overdue`.
+    pub fix: String,
+}
+
+impl<'p> Job<'p> {
+    /// Plan every input against the profile. Fails on a mapping that cannot work (a typo in
+    /// `--map`, two columns for one field, a rule whose column is missing).
+    pub fn prepare(
+        profile: &'p Profile,
+        tables: Vec<Table>,
+        decisions: Decisions,
+        period: Period,
+        acknowledged: BTreeSet<String>,
+        today: Date,
+    ) -> Result<Job<'p>, ApplyError> {
+        apply::check_maps(&tables, &decisions)?;
+        let plans = tables
+            .iter()
+            .map(|t| apply::plan_input(profile, t, &decisions))
+            .collect::<Result<Vec<_>, _>>()?;
+        let warnings = profile.warnings_on(today);
+        Ok(Job {
+            profile,
+            tables,
+            plans,
+            decisions,
+            period,
+            acknowledged,
+            warnings,
+        })
+    }
+
+    /// What must be done before a bundle may be written. Empty when ready.
+    pub fn blockers(&self) -> Vec<Blocker> {
+        let mut out = Vec::new();
+        for w in &self.warnings {
+            if !self.acknowledged.contains(&w.code) {
+                out.push(Blocker {
+                    kind: "unacknowledged-warning",
+                    item: w.code.clone(),
+                    fix: format!("--acknowledge {}", w.code),
+                });
+            }
+        }
+        if !self.profile.agreement.prescriptive {
+            let mut needed = BTreeSet::new();
+            for plan in &self.plans {
+                needed.extend(plan.shared.iter().map(|(_, f)| f.clone()));
+            }
+            for field in needed {
+                if self
+                    .decisions
+                    .justifications
+                    .get(&field)
+                    .is_none_or(|t| t.trim().is_empty())
+                {
+                    out.push(Blocker {
+                        kind: "justification-missing",
+                        fix: format!("--justify '{field}=WHY THIS FIELD IS NEEDED'"),
+                        item: field,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Output header for input `i`: the agreed labels of its shared fields, in profile order.
+    pub fn output_header(&self, i: usize) -> Vec<String> {
+        self.plans[i]
+            .shared
+            .iter()
+            .map(|(_, id)| {
+                self.profile
+                    .field(id)
+                    .map(|f| f.label.clone())
+                    .unwrap_or_else(|| id.clone())
+            })
+            .collect()
+    }
+
+    /// Stream input `i`, handing each shared row's cells to `emit`.
+    pub fn run_input<E>(
+        &self,
+        i: usize,
+        emit: impl FnMut(&Row, &[String]) -> Result<(), E>,
+    ) -> Result<Outcome, ProcessError<E>> {
+        let filter = Filter::new(self.profile, &self.plans[i], self.period);
+        apply::process(
+            i,
+            &self.tables[i],
+            &self.plans[i],
+            &filter,
+            &self.decisions,
+            emit,
+        )
+    }
+
+    /// Stream every input without writing anything: the dry run.
+    pub fn run_dry(&self) -> Result<Vec<Outcome>, ApplyError> {
+        (0..self.tables.len())
+            .map(|i| {
+                self.run_input(i, |_, _| Ok::<(), std::convert::Infallible>(()))
+                    .map_err(|e| match e {
+                        ProcessError::Apply(a) => a,
+                        ProcessError::Sink(never) => match never {},
+                    })
+            })
+            .collect()
+    }
+
+    /// The summary of a completed pass.
+    pub fn summary(&self, outcomes: &[Outcome]) -> Summary {
+        let p = self.profile;
+        let mut columns = ColumnsSummary::default();
+        let mut inputs = Vec::new();
+        let mut rows = RowsSummary::default();
+        let mut excluded: BTreeMap<Exclusion, u64> = BTreeMap::new();
+        let mut cells = CellsSummary::default();
+        for (i, (table, plan)) in self.tables.iter().zip(&self.plans).enumerate() {
+            let input = table.path.display().to_string();
+            let outcome = outcomes.get(i).cloned().unwrap_or_default();
+            for (col, header) in table.headers.iter().enumerate() {
+                match &plan.columns[col] {
+                    ColumnUse::Shared { .. } => {}
+                    ColumnUse::RuleOnly { field } => columns.rule_only.push(RuleColumn {
+                        source: header.clone(),
+                        field: field.clone(),
+                        input: input.clone(),
+                    }),
+                    ColumnUse::Withheld => columns.withheld.push(SourceColumn {
+                        source: header.clone(),
+                        input: input.clone(),
+                    }),
+                }
+            }
+            for (col, id) in &plan.shared {
+                let field = p.field(id).expect("plans only hold profile fields");
+                columns.shared.push(SharedColumn {
+                    source: table.headers[*col].clone(),
+                    field: id.clone(),
+                    label: field.label.clone(),
+                    category: field.category.name(),
+                    section: field.section.clone(),
+                    input: input.clone(),
+                    mapped_by: if plan.explicit.get(id).copied().unwrap_or(false) {
+                        "--map"
+                    } else {
+                        "alias"
+                    },
+                    justification: self.decisions.justifications.get(id).cloned(),
+                });
+            }
+            for f in plan.missing_fields(p) {
+                columns.not_in_export.push(MissingField {
+                    field: f.id.clone(),
+                    label: f.label.clone(),
+                    input: input.clone(),
+                });
+            }
+            let input_excluded: u64 = outcome.excluded.values().sum();
+            inputs.push(InputSummary {
+                path: input.clone(),
+                file: table.file_name(),
+                sha256: outcome.sha256.clone(),
+                size: table.size,
+                format: match table.format {
+                    crate::load::Format::Csv { .. } => "csv",
+                    crate::load::Format::Xlsx { .. } => "xlsx",
+                },
+                encoding: table.format.encoding_name(),
+                delimiter: table.format.delimiter_name(),
+                sheet: table.format.sheet().map(str::to_string),
+                header_row: table.header_row,
+                rows_read: outcome.rows_read,
+                rows_shared: outcome.rows_shared,
+                rows_excluded: input_excluded,
+            });
+            rows.read += outcome.rows_read;
+            rows.shared += outcome.rows_shared;
+            for (why, n) in &outcome.excluded {
+                *excluded.entry(why.clone()).or_insert(0) += n;
+            }
+            cells.neutralised += outcome.cells_neutralised;
+            cells.redacted += outcome.cells_redacted;
+        }
+        rows.excluded = excluded
+            .iter()
+            .map(|(why, &count)| ExcludedCount {
+                reason: why.label(p),
+                rule: why.rule().map(str::to_string),
+                kind: why.kind(),
+                count,
+            })
+            .collect();
+        Summary {
+            profile: p.id.clone(),
+            agreement: p.agreement.title.clone(),
+            period: self.period.to_string(),
+            inputs,
+            columns,
+            rows,
+            cells,
+            warnings: self
+                .warnings
+                .iter()
+                .map(|w| WarningSummary {
+                    code: w.code.clone(),
+                    section: w.section.clone(),
+                    message: w.message.clone(),
+                    acknowledged: self.acknowledged.contains(&w.code),
+                })
+                .collect(),
+            blockers: self.blockers(),
+        }
+    }
+}
+
+/// What would leave (or left), by column and by row count. This is the `--json` contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub profile: String,
+    pub agreement: String,
+    pub period: String,
+    pub inputs: Vec<InputSummary>,
+    pub columns: ColumnsSummary,
+    pub rows: RowsSummary,
+    pub cells: CellsSummary,
+    pub warnings: Vec<WarningSummary>,
+    pub blockers: Vec<Blocker>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub delimiter: Option<&'static str>,
+    pub sheet: Option<String>,
+    pub header_row: u32,
+    pub rows_read: u64,
+    pub rows_shared: u64,
+    pub rows_excluded: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ColumnsSummary {
+    pub shared: Vec<SharedColumn>,
+    pub withheld: Vec<SourceColumn>,
+    pub rule_only: Vec<RuleColumn>,
+    /// Agreed fields that no column of an input supplies.
+    pub not_in_export: Vec<MissingField>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedColumn {
+    pub source: String,
+    pub field: String,
+    pub label: String,
+    pub category: &'static str,
+    pub section: String,
+    pub input: String,
+    /// "alias" or "--map".
+    pub mapped_by: &'static str,
+    pub justification: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceColumn {
+    pub source: String,
+    pub input: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleColumn {
+    pub source: String,
+    pub field: String,
+    pub input: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingField {
+    pub field: String,
+    pub label: String,
+    pub input: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RowsSummary {
+    pub read: u64,
+    pub shared: u64,
+    pub excluded: Vec<ExcludedCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedCount {
+    pub reason: String,
+    pub rule: Option<String>,
+    /// "failed", "missing", "unreadable" or "manual".
+    pub kind: &'static str,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CellsSummary {
+    pub neutralised: u64,
+    pub redacted: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningSummary {
+    pub code: String,
+    pub section: String,
+    pub message: String,
+    pub acknowledged: bool,
+}
