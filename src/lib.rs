@@ -21,4 +21,5 @@ pub mod dates;
 pub mod job;
 pub mod load;
 pub mod profile;
+pub mod record;
 pub mod text;

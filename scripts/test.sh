@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the interoperability tests need (the stock `age`
+# CLI, unzip, Python's bagit validator) when missing, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v age >/dev/null 2>&1 || need_apt+=(age)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+if ((${#need_apt[@]})); then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+    else
+        echo "missing: ${need_apt[*]} (install them, e.g. sudo apt-get install ${need_apt[*]})" >&2
+        exit 2
+    fi
+fi
+if ! python3 -c 'import bagit' >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check bagit
+fi
+
+cargo test --locked "$@"
