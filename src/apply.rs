@@ -482,35 +482,15 @@ pub fn process<E>(
     for row in rows.by_ref() {
         let row = row.map_err(|e| ProcessError::Apply(e.into()))?;
         out.rows_read += 1;
-        let verdict = filter.judge(&row.cells).and_then(|()| {
-            match decisions.manual_exclusions.get(&(input_index, row.number)) {
-                Some(reason) => Err(Exclusion::Manual {
-                    reason: reason.clone(),
-                }),
-                None => Ok(()),
+        match decide(input_index, &row, plan, filter, decisions, &mut cells_out) {
+            Err(why) => *out.excluded.entry(why).or_insert(0) += 1,
+            Ok(counts) => {
+                out.cells_neutralised += counts.neutralised;
+                out.cells_redacted += counts.redacted;
+                emit(&row, &cells_out).map_err(ProcessError::Sink)?;
+                out.rows_shared += 1;
             }
-        });
-        if let Err(why) = verdict {
-            *out.excluded.entry(why).or_insert(0) += 1;
-            continue;
         }
-        cells_out.clear();
-        for (col, field) in &plan.shared {
-            let mut cell = row.cells.get(*col).cloned().unwrap_or_default();
-            if !decisions.redactions.is_empty()
-                && decisions
-                    .redactions
-                    .contains_key(&(input_index, row.number, field.clone()))
-            {
-                cell = REDACTED.to_string();
-                out.cells_redacted += 1;
-            } else if neutralise(&mut cell) {
-                out.cells_neutralised += 1;
-            }
-            cells_out.push(cell);
-        }
-        emit(&row, &cells_out).map_err(ProcessError::Sink)?;
-        out.rows_shared += 1;
     }
     let digest = rows.digest().ok_or_else(|| {
         ProcessError::Apply(ApplyError::Load(LoadError::Changed {
@@ -519,6 +499,49 @@ pub fn process<E>(
     })?;
     out.sha256 = digest.sha256;
     Ok(out)
+}
+
+/// Cells changed in one shared row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CellCounts {
+    pub neutralised: u64,
+    pub redacted: u64,
+}
+
+/// Decide one row: excluded (with the first reason that applies), or shared, with its output
+/// cells written into `cells_out` in [`InputPlan::shared`] order. The one place a row's fate
+/// is decided; [`process`] and the TUI's row view both call it.
+pub fn decide(
+    input_index: usize,
+    row: &Row,
+    plan: &InputPlan,
+    filter: &Filter<'_>,
+    decisions: &Decisions,
+    cells_out: &mut Vec<String>,
+) -> Result<CellCounts, Exclusion> {
+    filter.judge(&row.cells)?;
+    if let Some(reason) = decisions.manual_exclusions.get(&(input_index, row.number)) {
+        return Err(Exclusion::Manual {
+            reason: reason.clone(),
+        });
+    }
+    let mut counts = CellCounts::default();
+    cells_out.clear();
+    for (col, field) in &plan.shared {
+        let mut cell = row.cells.get(*col).cloned().unwrap_or_default();
+        if !decisions.redactions.is_empty()
+            && decisions
+                .redactions
+                .contains_key(&(input_index, row.number, field.clone()))
+        {
+            cell = REDACTED.to_string();
+            counts.redacted += 1;
+        } else if neutralise(&mut cell) {
+            counts.neutralised += 1;
+        }
+        cells_out.push(cell);
+    }
+    Ok(counts)
 }
 
 /// A failure while processing: from reading and applying, or from the caller's sink.

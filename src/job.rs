@@ -130,6 +130,25 @@ impl<'p> Job<'p> {
         )
     }
 
+    /// The rule filter for input `i`, for callers that decide rows one at a time (the TUI).
+    pub fn filter(&self, i: usize) -> Filter<'_> {
+        Filter::new(self.profile, &self.plans[i], self.period)
+    }
+
+    /// Decide one row of input `i` as a pack would: its output cells, or why it is excluded.
+    pub fn decide(&self, i: usize, row: &Row) -> Result<Vec<String>, Exclusion> {
+        let mut cells = Vec::with_capacity(self.plans[i].shared.len());
+        apply::decide(
+            i,
+            row,
+            &self.plans[i],
+            &self.filter(i),
+            &self.decisions,
+            &mut cells,
+        )?;
+        Ok(cells)
+    }
+
     /// Stream every input without writing anything: the dry run.
     pub fn run_dry(&self) -> Result<Vec<Outcome>, ApplyError> {
         (0..self.tables.len())

@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 pub fn suites() -> PathBuf {
@@ -18,11 +20,22 @@ pub fn suites() -> PathBuf {
 }
 
 pub fn profile(id: &str) -> Profile {
-    Catalog::embedded().expect("embedded profiles load").get(id).expect("profile exists").clone()
+    Catalog::embedded()
+        .expect("embedded profiles load")
+        .get(id)
+        .expect("profile exists")
+        .clone()
 }
 
-pub const TODAY: Date = Date { year: 2026, month: 11, day: 22 };
-pub const PERIOD: Period = Period { year: 2026, month: 10 };
+pub const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 22,
+};
+pub const PERIOD: Period = Period {
+    year: 2026,
+    month: 10,
+};
 
 /// What a run would share: the summary, and per input the output header and rows.
 pub struct Shared {
@@ -71,7 +84,12 @@ pub fn try_run(
         rows.push(these);
         row_numbers.push(numbers);
     }
-    Ok(Shared { summary: job.summary(&outcomes), headers, rows, row_numbers })
+    Ok(Shared {
+        summary: job.summary(&outcomes),
+        headers,
+        rows,
+        row_numbers,
+    })
 }
 
 /// The excluded counts as (rule or "manual", kind, count), sorted.
@@ -80,7 +98,13 @@ pub fn exclusions(s: &Summary) -> Vec<(String, String, u64)> {
         .rows
         .excluded
         .iter()
-        .map(|e| (e.rule.clone().unwrap_or_else(|| "manual".into()), e.kind.to_string(), e.count))
+        .map(|e| {
+            (
+                e.rule.clone().unwrap_or_else(|| "manual".into()),
+                e.kind.to_string(),
+                e.count,
+            )
+        })
         .collect();
     v.sort();
     v

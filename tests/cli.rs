@@ -1,0 +1,296 @@
+//! The headless CLI contract: flags, the --json shape, exit codes, and error sentences.
+
+mod common;
+
+use common::fixture;
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn disclose(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args(["--today", "2026-11-22"])
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const BROMLEY_ACKS: [&str; 8] = [
+    "--acknowledge",
+    "review-overdue",
+    "--acknowledge",
+    "no-electronic-transfer",
+    "--acknowledge",
+    "victim-assessed-before-release",
+    "--acknowledge",
+    "rjo-signed-undertaking",
+];
+
+fn bromley_dry_run(extra: &[&str]) -> Output {
+    let input = fixture("cris-victims.csv");
+    let mut args = vec![
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        input.to_str().unwrap(),
+    ];
+    args.extend(["--period", "2026-10", "--dry-run"]);
+    args.extend(extra);
+    disclose(&args)
+}
+
+#[test]
+fn dry_run_json_has_the_contracted_shape_and_no_cell_values() {
+    let mut extra = vec!["--json"];
+    extra.extend(BROMLEY_ACKS);
+    let out = bromley_dry_run(&extra);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+    assert_eq!(v["profile"], "bromley-yot-victims");
+    let input = &v["inputs"][0];
+    for key in ["path", "sha256", "encoding", "sheet", "rows_read"] {
+        assert!(input.get(key).is_some(), "inputs[0].{key} missing");
+    }
+    assert_eq!(input["encoding"], "UTF-8");
+    assert_eq!(input["rows_read"], 15);
+    assert_eq!(input["sha256"].as_str().unwrap().len(), 64);
+    let shared = v["columns"]["shared"].as_array().unwrap();
+    assert_eq!(shared.len(), 8);
+    for key in ["source", "field", "input"] {
+        assert!(
+            shared[0].get(key).is_some(),
+            "columns.shared[0].{key} missing"
+        );
+    }
+    assert!(
+        v["columns"]["withheld"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["source"] == "Notes")
+    );
+    assert_eq!(v["columns"]["rule_only"].as_array().unwrap().len(), 2);
+    assert_eq!(v["rows"]["read"], 15);
+    assert_eq!(v["rows"]["shared"], 6);
+    let excluded: u64 = v["rows"]["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(excluded, 9);
+    assert!(v["rows"]["excluded"][0].get("reason").is_some());
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "no-electronic-transfer" && w.get("message").is_some())
+    );
+
+    let stdout = text(&out.stdout);
+    for value in [
+        "Amira",
+        "Okafor",
+        "Elm Close",
+        "07700",
+        "Kyle",
+        "WITHHELD-CANARY",
+    ] {
+        assert!(!stdout.contains(value), "{value} leaked into the JSON");
+    }
+}
+
+#[test]
+fn dry_run_with_an_unacknowledged_warning_is_refused_with_exit_1_and_says_which_codes() {
+    let out = bromley_dry_run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("--acknowledge no-electronic-transfer"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Dry run: nothing was written."));
+    assert!(stdout.contains("✗ Notes"));
+}
+
+#[test]
+fn human_summary_lists_shared_withheld_and_excluded() {
+    let out = bromley_dry_run(&BROMLEY_ACKS);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("Shared columns (8)"));
+    assert!(s.contains("Withheld columns (6)"));
+    assert!(s.contains("15 read, 6 shared, 9 excluded"));
+    assert!(s.contains("CSV, UTF-8, comma-separated"));
+    assert!(s.contains("Ready: a bundle can be written."));
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_sentence_and_a_hint() {
+    let input = fixture("cris-victims.csv");
+    let input = input.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["pack", "--profile", "nope", "--input", input, "--dry-run"],
+            "there is no profile \"nope\"",
+        ),
+        (
+            &[
+                "pack",
+                "--profile",
+                "bromley-yot-victims",
+                "--input",
+                "/no/such/file.csv",
+                "--dry-run",
+            ],
+            "cannot read /no/such/file.csv",
+        ),
+        (
+            &[
+                "pack",
+                "--profile",
+                "bromley-yot-victims",
+                "--input",
+                input,
+                "--period",
+                "2026-13",
+                "--dry-run",
+            ],
+            "--period \"2026-13\" is not a month",
+        ),
+        (
+            &[
+                "pack",
+                "--profile",
+                "bromley-yot-victims",
+                "--input",
+                input,
+                "--map",
+                "Nope=victim_name",
+                "--dry-run",
+            ],
+            "no input has a column headed \"Nope\"",
+        ),
+        (
+            &[
+                "pack",
+                "--profile",
+                "bromley-yot-victims",
+                "--input",
+                input,
+                "--map",
+                "Suspect Age=-",
+                "--dry-run",
+            ],
+            "needs the field \"offender_age\"",
+        ),
+        (
+            &[
+                "pack",
+                "--profile",
+                "bromley-yot-victims",
+                "--input",
+                input,
+                "--acknowledge",
+                "nope",
+                "--dry-run",
+            ],
+            "has no warning with that code",
+        ),
+        (
+            &["pack", "--profile", "bromley-yot-victims", "--dry-run"],
+            "--input",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = disclose(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(expected),
+            "{args:?}: expected {expected:?} in {err}"
+        );
+    }
+}
+
+#[test]
+fn profiles_lists_all_five_and_show_prints_one() {
+    let out = disclose(&["profiles"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    for id in [
+        "orochi-rescue-response",
+        "london-iom",
+        "bexley-iom",
+        "bromley-yot-victims",
+        "merton-asb-panel",
+    ] {
+        assert!(s.contains(id), "{id} missing from: {s}");
+    }
+    let out = disclose(&["profiles", "show", "bromley-yot-victims"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.contains("Victim Personal Statement"));
+    assert!(s.contains("offender-aged-10-to-17"));
+    assert!(s.contains("no-electronic-transfer"));
+
+    let out = disclose(&["profiles", "show", "bromley-yot-victims", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["fields"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn a_broken_profile_file_is_named_with_its_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "id = \"bad\"\n[agreement]\ntitle = \"t\"\nsource = \"s\"\nparties = []\npurpose = \"p\"\nlegal_basis = []\nmax_marking = \"OFFICIAL\"\nreview_due = \"2030-01-01\"\nretention = \"r\"\ntransfer = \"t\"\nonward_sharing = \"o\"\nprescriptive = true\n\n[[fields]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"personel\"\nsection = \"1\"\n",
+    )
+    .unwrap();
+    let out = disclose(&["--profiles", dir.path().to_str().unwrap(), "profiles"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("bad.toml, line 18"), "{err}");
+    assert!(err.contains("fields.category"), "{err}");
+
+    std::fs::write(dir.path().join("bad.toml"), "id = \"bad\"\nagreement = 3\n").unwrap();
+    let out = disclose(&["--profiles", dir.path().to_str().unwrap(), "profiles"]);
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.toml, line 2"), "{err}");
+}
+
+#[test]
+fn a_profiles_folder_overrides_a_built_in_profile_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/bexley-iom.toml"),
+    )
+    .unwrap();
+    let changed = builtin.replacen(
+        "review_due = \"2012-12-01\"",
+        "review_due = \"2099-12-01\"",
+        1,
+    );
+    assert_ne!(builtin, changed, "the fixture edit must apply");
+    std::fs::write(dir.path().join("bexley.toml"), changed).unwrap();
+    let out = disclose(&[
+        "--profiles",
+        dir.path().to_str().unwrap(),
+        "profiles",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bexley = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "bexley-iom")
+        .unwrap();
+    assert_eq!(bexley["review_due"], "2099-12-01");
+    assert_eq!(bexley["review_overdue"], false);
+}
