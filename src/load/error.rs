@@ -38,6 +38,15 @@ pub enum LoadError {
         found: usize,
     },
 
+    /// XLSX: a value sits to the right of the last named column (its letter in `column`).
+    #[error("{}, row {row}, column {column}: a cell holds a value, but the header row names only {width} columns", path.display())]
+    OutsideHeader {
+        path: PathBuf,
+        row: u64,
+        column: String,
+        width: usize,
+    },
+
     #[error("{}, row {row}, column {column}: a cell is larger than the limit of {limit} bytes", path.display())]
     CellTooLarge {
         path: PathBuf,
@@ -107,6 +116,9 @@ impl LoadError {
             }
             LoadError::Ragged { .. } => {
                 "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file."
+            }
+            LoadError::OutsideHeader { .. } => {
+                "Every value must sit under a named column: check the header row is the right one (--header-row N), name that column in the export, or remove the stray value."
             }
             LoadError::CellTooLarge { .. }
             | LoadError::RecordTooLarge { .. }

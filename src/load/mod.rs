@@ -165,7 +165,7 @@ impl Table {
     pub fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
         let kind = sniff_kind(path)?;
         match kind {
-            Kind::Zip => xlsx::open(path, options),
+            Kind::Zip | Kind::Ole => xlsx::open(path, options),
             Kind::Text => csv::open(path, options),
         }
     }
@@ -219,17 +219,21 @@ pub(crate) trait RowSource {
 
 enum Kind {
     Zip,
+    /// An OLE compound file: a password-protected .xlsx or an old .xls. The XLSX loader
+    /// explains which, instead of the CSV loader reading binary as text.
+    Ole,
     Text,
 }
 
-/// XLSX files are zip archives ("PK\x03\x04"); anything else is treated as text. The extension
-/// is not trusted: exports get renamed.
+/// XLSX files are zip archives ("PK\x03\x04"); OLE compound files (encrypted .xlsx, .xls) go
+/// to the XLSX loader too, to be refused with a clear message; anything else is treated as
+/// text. The extension is not trusted: exports get renamed.
 fn sniff_kind(path: &Path) -> Result<Kind, LoadError> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|e| LoadError::io(path, e))?;
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; 8];
     let mut n = 0;
-    while n < 4 {
+    while n < 8 {
         match f.read(&mut magic[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
@@ -237,8 +241,10 @@ fn sniff_kind(path: &Path) -> Result<Kind, LoadError> {
             Err(e) => return Err(LoadError::io(path, e)),
         }
     }
-    if n == 4 && magic == *b"PK\x03\x04" {
+    if n >= 4 && magic[..4] == *b"PK\x03\x04" {
         Ok(Kind::Zip)
+    } else if n == 8 && magic == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+        Ok(Kind::Ole)
     } else {
         Ok(Kind::Text)
     }

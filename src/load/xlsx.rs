@@ -1,17 +1,1886 @@
-//! XLSX loading (to be written).
-use super::{LoadError, LoadOptions, Rows, Table};
-use std::path::Path;
+//! XLSX loading: one worksheet of an Excel workbook becomes a [`Table`] and a stream of [`Row`]s.
+//!
+//! # How a sheet is read
+//!
+//! Cells are streamed with calamine's cells reader (`worksheet_cells_reader`), one row at a
+//! time; the sheet is never held whole, and nothing is ever sized by the dimension a sheet
+//! declares (a 1.5 KB file can claim `A1:XFD1048576`). Cells must arrive in row and column
+//! order, as every spreadsheet program writes them; if they do not, the load stops with an error
+//! rather than put a value in the wrong place.
+//!
+//! # Decisions
+//!
+//! - **Sheet**: `--sheet NAME` matches exactly, then ignoring case; a hidden sheet may be chosen
+//!   by name. By default the first *visible worksheet* (chart sheets are skipped).
+//! - **Header row**: `--header-row N`, or guessed among rows 1 to 30: the first row with at
+//!   least max(2, 60% of the widest of those rows) non-blank cells, all of them text. Title rows
+//!   ("Monthly CRIS extract - October 2026") have one cell and are passed over. If a row above
+//!   the chosen one is as wide but holds numbers or dates, either could be the header and the
+//!   load stops and asks for `--header-row`. Header names are trimmed; trailing blank header
+//!   cells are dropped; a blank name before the last one, or a name used twice (ignoring case),
+//!   is an error.
+//! - **Width**: every row has exactly as many cells as the header. A value in a column to the
+//!   right of the header is an error ([`LoadError::OutsideHeader`]), never dropped.
+//! - **Empty rows** (no cell holding anything, not even a space) are skipped and not counted in
+//!   `rows_read`: Excel users leave gaps, and a row of nothing carries nothing to disclose. Rows
+//!   keep their Excel numbers, so a skipped row shows as a gap in `Row::number`.
+//! - **Text** is kept exactly: spaces, `\r`, `\n`, leading zeros (`_x000D_` escapes are decoded
+//!   by calamine).
+//! - **Numbers** are written in Rust's shortest round-trip form, which never uses an exponent:
+//!   `7700900123` (not `7700900123.0` or `7.7e9`), `1.5`, `0.30000000000000004` when that is
+//!   what the file stores. Number formats other than dates (decimal places, %, currency,
+//!   thousands separators) are not applied: the stored value is given. Leading zeros cannot
+//!   survive in a number cell; Excel drops them before saving.
+//! - **Booleans** are `TRUE` / `FALSE`; **error values** Excel's own tokens (`#N/A`, `#DIV/0!`,
+//!   `#REF!`, ...). An error value calamine does not know (say `#SPILL!`) stops the load.
+//! - **Dates** (number cells with a date format, either date system): `YYYY-MM-DD` when the
+//!   format has no time part and the value no time; otherwise `YYYY-MM-DDTHH:MM:SS` (with
+//!   `.mmm` when there are milliseconds), so no part of the value is ever dropped. A time-of-day
+//!   format on a value below 1 gives `HH:MM:SS`. Durations (`[h]:mm:ss`) give `HH:MM:SS` with
+//!   as many hours as needed. A date-formatted value outside Excel's calendar is given as the
+//!   number.
+//! - **Formulas**: the value Excel cached when it last saved the file. A formula with no
+//!   cached value reads as empty. Formula cells are not counted: calamine's formula-reading
+//!   calls size a table by an index taken from the file, and the plain cells reader is safer.
+//! - **Merged cells**: the value sits in the top-left cell; the other cells are empty.
+//!
+//! # Hostile and broken files
+//!
+//! Before calamine sees the file (at [`open`] and again for each pass of [`rows`]), the zip
+//! package is checked:
+//!
+//! - it must be a complete zip archive of an Excel workbook (an `.ods`, `.xlsb` or any other
+//!   zip gets a plain "not an .xlsx workbook"; an OLE file is a password-protected workbook or an
+//!   old `.xls`, and is told apart);
+//! - every part is read to its end once, so the zip checksums are verified: calamine stops
+//!   reading a sheet at its last cell and would never notice a damaged or edited part;
+//! - the parts calamine holds in memory whole (shared strings, styles, workbook, theme,
+//!   relationships) may unpack to at most [`MAX_HELD_PART_BYTES`] (the zip crate will not
+//!   unpack a part past its declared size);
+//! - no XML part may hold a single token (a run of text, or one tag, comment...) longer than
+//!   [`token_cap`], so a "decompression bomb" cannot make the XML parser buffer gigabytes;
+//! - the shared strings table may not announce more strings than it could hold, since calamine
+//!   reserves memory for that count.
+//!
+//! Known limit: the parts are recognised by their usual names. A workbook whose relationships
+//! were crafted to make calamine read a part under an unusual name (a picture's, say) as its
+//! workbook or sheet escapes the size and token checks of that part; it still cannot escape
+//! its declared size or the checksums.
+//!
+//! Every call into calamine is guarded: a panic inside it becomes [`LoadError::Workbook`] (and
+//! release builds keep calamine's overflow checks, see `Cargo.toml`, so that crafted cell
+//! references panic rather than wrap). Error messages never quote a cell value.
+//!
+//! # The digest
+//!
+//! [`Table::rows`] opens the file once; that one handle is hashed (SHA-256), checked and parsed
+//! in a reading thread that sends rows in small batches through a bounded channel (memory stays
+//! flat; dropping the stream stops the thread). The size and modification time of the handle
+//! are compared at the start and at the end of the pass, and the header is read again and
+//! compared with the one found by [`open`]: any difference is [`LoadError::Changed`].
+//!
+//! Memory: one row at a time, plus what calamine holds for the whole workbook: the shared
+//! strings table and the styles.
 
-pub(super) fn open(path: &Path, _options: &LoadOptions) -> Result<Table, LoadError> {
-    Err(LoadError::Unsupported {
+use super::{
+    Digest, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, SheetInfo, Table,
+};
+use calamine::{
+    CellErrorType, DataRef, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx, XlsxCellReader,
+    XlsxError,
+};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::SystemTime;
+
+/// Rows among which the header is guessed (1-based Excel rows 1 to this).
+const GUESS_ROWS: u32 = 30;
+
+/// Largest unpacked size of a part that calamine reads whole into memory.
+const MAX_HELD_PART_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Smallest cap on a single XML token; see [`token_cap`].
+const MIN_TOKEN_CAP: u64 = 16 * 1024 * 1024;
+
+/// Rows travel from the reading thread in batches of at most this many rows or (past one row)
+/// bytes, with at most [`CHANNEL_BATCHES`] batches in flight: memory stays flat, and the threads
+/// do not wake each other for every row.
+const BATCH_ROWS: usize = 256;
+const BATCH_BYTES: usize = 1024 * 1024;
+const CHANNEL_BATCHES: usize = 4;
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Excel's last serial day, 9999-12-31, plus one: in the 1900 and the 1904 date systems.
+const END_SERIAL_1900: f64 = 2_958_466.0;
+const END_SERIAL_1904: f64 = 2_958_466.0 - 1_462.0;
+
+type Workbook = Xlsx<BufReader<File>>;
+type CellReader<'a> = XlsxCellReader<'a, BufReader<File>>;
+
+/// The longest XML token (a text run or one piece of markup) any part may hold: eight times the
+/// cell limit (room for XML escapes), and never less than 16 MiB.
+fn token_cap(limits: &Limits) -> u64 {
+    (limits.max_cell_bytes as u64)
+        .saturating_mul(8)
+        .max(MIN_TOKEN_CAP)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
+    let file = File::open(path).map_err(|e| LoadError::io(path, e))?;
+    let size = file.metadata().map_err(|e| LoadError::io(path, e))?.len();
+    if size == 0 {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if starts_with_ole(path, &file)? {
+        return Err(ole_error(path, &file));
+    }
+    let no_cancel = AtomicBool::new(false);
+    preflight(path, &file, &options.limits, &no_cancel)?;
+    let mut wb = open_workbook(path, &file)?;
+
+    let meta = wb.sheets_metadata().to_vec();
+    let sheets: Vec<SheetInfo> = meta
+        .iter()
+        .map(|s| SheetInfo {
+            name: s.name.clone(),
+            visibility: visibility(s.visible),
+        })
+        .collect();
+    let index = choose_sheet(path, &meta, options.sheet.as_deref())?;
+    let sheet = meta[index].name.clone();
+
+    let header = guarded(path, || {
+        let mut reader = SheetReader::new(path, &mut wb, &sheet, &options.limits)?;
+        let header = find_header(&mut reader, options.header_row, &sheet)?;
+        if !header.more_rows
+            && reader
+                .next_row(Phase::Data {
+                    width: header.names.len(),
+                })?
+                .is_none()
+        {
+            return Err(LoadError::HeaderOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(header)
+    })?;
+
+    Ok(Table {
         path: path.to_path_buf(),
-        what: "XLSX loading is not written yet".into(),
+        format: Format::Xlsx { sheet, sheets },
+        header_row: header.row,
+        headers: header.names,
+        size,
+        options: options.clone(),
     })
 }
 
+fn visibility(v: SheetVisible) -> &'static str {
+    match v {
+        SheetVisible::Visible => "visible",
+        SheetVisible::Hidden => "hidden",
+        SheetVisible::VeryHidden => "very hidden",
+    }
+}
+
+/// The sheets for a message: `"Data", "Lookup" (hidden), "Chart1" (chart)`.
+fn sheet_list(sheets: &[calamine::Sheet]) -> String {
+    if sheets.is_empty() {
+        return "no sheets".into();
+    }
+    sheets
+        .iter()
+        .map(|s| {
+            let mut notes = Vec::new();
+            if s.visible != SheetVisible::Visible {
+                notes.push(visibility(s.visible));
+            }
+            if s.typ != SheetType::WorkSheet {
+                notes.push("chart or other non-worksheet");
+            }
+            if notes.is_empty() {
+                format!("{:?}", s.name)
+            } else {
+                format!("{:?} ({})", s.name, notes.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn choose_sheet(
+    path: &Path,
+    sheets: &[calamine::Sheet],
+    wanted: Option<&str>,
+) -> Result<usize, LoadError> {
+    let index = match wanted {
+        Some(wanted) => {
+            let exact: Vec<usize> = (0..sheets.len())
+                .filter(|&i| sheets[i].name == wanted)
+                .collect();
+            let folded: Vec<usize> = (0..sheets.len())
+                .filter(|&i| sheets[i].name.to_lowercase() == wanted.to_lowercase())
+                .collect();
+            match (exact.as_slice(), folded.as_slice()) {
+                ([i], _) | ([], [i]) => *i,
+                _ => {
+                    return Err(LoadError::NoSuchSheet {
+                        path: path.to_path_buf(),
+                        sheet: wanted.to_string(),
+                        available: sheet_list(sheets),
+                    });
+                }
+            }
+        }
+        None => {
+            let first = sheets
+                .iter()
+                .position(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet);
+            match first {
+                Some(i) => i,
+                None if sheets.is_empty() => {
+                    return Err(workbook(path, "it has no sheets"));
+                }
+                None => {
+                    return Err(workbook(
+                        path,
+                        format!(
+                            "none of its sheets is a visible worksheet; choose one with --sheet NAME (the workbook has: {})",
+                            sheet_list(sheets)
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let chosen = &sheets[index];
+    if chosen.typ != SheetType::WorkSheet {
+        return Err(workbook(
+            path,
+            format!(
+                "the sheet {:?} is a chart or other sheet without cells (the workbook has: {})",
+                chosen.name,
+                sheet_list(sheets)
+            ),
+        ));
+    }
+    // calamine finds a sheet by name: two sheets of one name would be read as the first.
+    if sheets.iter().filter(|s| s.name == chosen.name).count() > 1 {
+        return Err(workbook(
+            path,
+            format!(
+                "two sheets are both named {:?}; rename one in Excel",
+                chosen.name
+            ),
+        ));
+    }
+    Ok(index)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming rows
+
 pub(super) fn rows(table: &Table) -> Result<Rows, LoadError> {
-    Err(LoadError::Unsupported {
-        path: table.path.clone(),
-        what: "XLSX loading is not written yet".into(),
+    let Format::Xlsx { sheet, .. } = &table.format else {
+        return Err(LoadError::Unsupported {
+            path: table.path.clone(),
+            what: "this table was not read from a workbook".into(),
+        });
+    };
+    let path = table.path.clone();
+    let file = File::open(&path).map_err(|e| LoadError::io(&path, e))?;
+    let start = Stamp::of(&path, &file)?;
+    if start.len != table.size {
+        return Err(LoadError::Changed { path });
+    }
+    let job = Job {
+        path: path.clone(),
+        file,
+        start,
+        sheet: sheet.clone(),
+        header_row: table.header_row,
+        headers: table.headers.clone(),
+        limits: table.options.limits,
+    };
+    let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let thread_cancel = cancel.clone();
+    std::thread::Builder::new()
+        .name("disclose-xlsx".into())
+        .spawn(move || run_job(job, tx, thread_cancel))
+        .map_err(|e| LoadError::io(&path, e))?;
+    Ok(Rows::new(Box::new(XlsxRows {
+        rx,
+        batch: Vec::new().into_iter(),
+        cancel,
+        digest: None,
+        finished: false,
+        path,
+    })))
+}
+
+enum Msg {
+    Rows(Vec<Row>),
+    Failed(LoadError),
+    End(Digest),
+}
+
+struct XlsxRows {
+    rx: Receiver<Msg>,
+    batch: std::vec::IntoIter<Row>,
+    cancel: Arc<AtomicBool>,
+    digest: Option<Digest>,
+    finished: bool,
+    path: PathBuf,
+}
+
+impl RowSource for XlsxRows {
+    fn next_row(&mut self) -> Option<Result<Row, LoadError>> {
+        loop {
+            if let Some(row) = self.batch.next() {
+                return Some(Ok(row));
+            }
+            if self.finished {
+                return None;
+            }
+            match self.rx.recv() {
+                Ok(Msg::Rows(batch)) => self.batch = batch.into_iter(),
+                Ok(Msg::Failed(e)) => {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+                Ok(Msg::End(digest)) => {
+                    self.finished = true;
+                    self.digest = Some(digest);
+                    return None;
+                }
+                Err(_) => {
+                    self.finished = true;
+                    return Some(Err(internal_error(&self.path)));
+                }
+            }
+        }
+    }
+
+    fn digest(&self) -> Option<Digest> {
+        self.digest.clone()
+    }
+}
+
+impl Drop for XlsxRows {
+    fn drop(&mut self) {
+        // The reading thread stops at its next check, or when its next send fails.
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What the reading thread needs: all owned.
+struct Job {
+    path: PathBuf,
+    file: File,
+    start: Stamp,
+    sheet: String,
+    header_row: u32,
+    headers: Vec<String>,
+    limits: Limits,
+}
+
+/// Size and modification time of an open file, to notice it changing under us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path, file: &File) -> Result<Stamp, LoadError> {
+        let meta = file.metadata().map_err(|e| LoadError::io(path, e))?;
+        Ok(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+fn run_job(job: Job, tx: SyncSender<Msg>, cancel: Arc<AtomicBool>) {
+    let path = job.path.clone();
+    let mut batch = Vec::new();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        stream_job(&job, &tx, &cancel, &mut batch)
+    }));
+    let last = match outcome {
+        Ok(Ok(Some(digest))) => Msg::End(digest),
+        Ok(Ok(None)) => return, // cancelled: nobody is listening
+        Ok(Err(e)) => Msg::Failed(e),
+        Err(_) => Msg::Failed(internal_error(&path)),
+    };
+    // The rows read before the end (or before an error) go first.
+    if !batch.is_empty() && tx.send(Msg::Rows(batch)).is_err() {
+        return;
+    }
+    let _ = tx.send(last);
+}
+
+/// Hash, check and parse the file behind one handle, sending full batches of rows; the last
+/// batch is left in `batch`. `Ok(None)`: the consumer went away.
+fn stream_job(
+    job: &Job,
+    tx: &SyncSender<Msg>,
+    cancel: &AtomicBool,
+    batch: &mut Vec<Row>,
+) -> Result<Option<Digest>, LoadError> {
+    let path = job.path.as_path();
+    let Some(sha256) = hash_file(path, &job.file, cancel)? else {
+        return Ok(None);
+    };
+    preflight(path, &job.file, &job.limits, cancel)?;
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let mut wb = open_workbook(path, &job.file)?;
+    let meta = wb.sheets_metadata().to_vec();
+    let changed = || LoadError::Changed {
+        path: path.to_path_buf(),
+    };
+    let index = meta
+        .iter()
+        .position(|s| s.name == job.sheet)
+        .ok_or_else(changed)?;
+    // The same checks as when the table was opened (a worksheet, and the only one of its name).
+    choose_sheet(path, &meta, Some(&meta[index].name))?;
+
+    let mut reader = SheetReader::new(path, &mut wb, &job.sheet, &job.limits)?;
+    // Find the header row again; it must be the same as when the table was opened.
+    loop {
+        match reader.next_row(Phase::Header)? {
+            Some(raw) if u64::from(raw.row) + 1 < u64::from(job.header_row) => continue,
+            Some(raw) if u64::from(raw.row) + 1 == u64::from(job.header_row) => {
+                let names = build_header(path, &raw, &job.limits).map_err(|_| changed())?;
+                if names != job.headers {
+                    return Err(changed());
+                }
+                break;
+            }
+            _ => return Err(changed()),
+        }
+    }
+    let width = job.headers.len();
+    let mut rows_read = 0u64;
+    let mut batch_bytes = 0usize;
+    while let Some(raw) = reader.next_row(Phase::Data { width })? {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let mut cells = vec![String::new(); width];
+        for cell in raw.cells {
+            // next_row(Data) has checked every column against the width.
+            batch_bytes += cell.text.len();
+            cells[cell.col as usize] = cell.text;
+        }
+        rows_read += 1;
+        batch.push(Row {
+            number: u64::from(raw.row) + 1,
+            cells,
+        });
+        if batch.len() >= BATCH_ROWS || batch_bytes >= BATCH_BYTES {
+            batch_bytes = 0;
+            let full = std::mem::replace(batch, Vec::with_capacity(BATCH_ROWS));
+            if tx.send(Msg::Rows(full)).is_err() {
+                return Ok(None);
+            }
+        }
+    }
+    drop(reader);
+    if Stamp::of(path, &job.file)? != job.start {
+        return Err(changed());
+    }
+    Ok(Some(Digest { sha256, rows_read }))
+}
+
+/// SHA-256 of the whole file, lower-case hex; `None` if cancelled.
+fn hash_file(path: &Path, file: &File, cancel: &AtomicBool) -> Result<Option<String>, LoadError> {
+    use sha2::Digest as _;
+    let mut f = file;
+    f.seek(SeekFrom::Start(0))
+        .map_err(|e| LoadError::io(path, e))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LoadError::io(path, e)),
+        }
+    }
+    let mut hex = String::with_capacity(64);
+    for b in hasher.finalize().iter() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    Ok(Some(hex))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The header
+
+struct Header {
+    /// 1-based.
+    row: u32,
+    names: Vec<String>,
+    /// A non-empty row below the header has already been seen.
+    more_rows: bool,
+}
+
+fn find_header(
+    reader: &mut SheetReader<'_>,
+    header_row: Option<u32>,
+    sheet: &str,
+) -> Result<Header, LoadError> {
+    let path = reader.path.clone();
+    let bad = |row: u32, problem: String| LoadError::BadHeader {
+        path: path.clone(),
+        row,
+        problem,
+    };
+    if let Some(h) = header_row {
+        if h == 0 {
+            return Err(bad(0, "no names: rows are numbered from 1".into()));
+        }
+        loop {
+            match reader.next_row(Phase::Header)? {
+                Some(raw) if u64::from(raw.row) + 1 < u64::from(h) => continue,
+                Some(raw) if u64::from(raw.row) + 1 == u64::from(h) => {
+                    let names = build_header(&path, &raw, &reader.limits)?;
+                    return Ok(Header {
+                        row: h,
+                        names,
+                        more_rows: false,
+                    });
+                }
+                Some(raw) => {
+                    reader.unread = Some(raw);
+                    return Err(bad(h, "no names: the row is empty".into()));
+                }
+                None => {
+                    return Err(bad(
+                        h,
+                        format!("no names: the sheet {sheet:?} ends before that row"),
+                    ));
+                }
+            }
+        }
+    }
+
+    let mut rows = Vec::new();
+    while let Some(raw) = reader.next_row(Phase::Header)? {
+        if raw.row < GUESS_ROWS {
+            rows.push(raw);
+        } else {
+            reader.unread = Some(raw);
+            break;
+        }
+    }
+    let filled = |raw: &RawRow| {
+        raw.cells
+            .iter()
+            .filter(|c| !c.text.trim().is_empty())
+            .count()
+    };
+    if rows.iter().all(|r| filled(r) == 0) {
+        let problem = if rows.is_empty() && reader.unread.is_none() {
+            format!("no names: the sheet {sheet:?} is empty; choose another with --sheet NAME")
+        } else {
+            format!(
+                "no names: rows 1 to {GUESS_ROWS} are blank; give the header's row number with --header-row N"
+            )
+        };
+        return Err(bad(1, problem));
+    }
+    let widest = rows.iter().map(filled).max().unwrap_or(0);
+    let threshold = 2.max((widest * 3).div_ceil(5));
+    let all_text = |raw: &RawRow| {
+        raw.cells
+            .iter()
+            .filter(|c| !c.text.trim().is_empty())
+            .all(|c| c.is_text)
+    };
+    let Some(found) = rows
+        .iter()
+        .position(|r| filled(r) >= threshold && all_text(r))
+    else {
+        let first = rows.iter().find(|r| filled(r) > 0).map_or(1, |r| r.row + 1);
+        return Err(bad(
+            first,
+            format!(
+                "too few names to be the header, and no row among the first {GUESS_ROWS} looks like one \
+                 (at least {threshold} cells, all of them text); give the header's row number with --header-row N"
+            ),
+        ));
+    };
+    let row = rows[found].row + 1;
+    if let Some(rival) = rows[..found].iter().find(|r| filled(r) >= threshold) {
+        return Err(bad(
+            row,
+            format!(
+                "a rival: row {} above it is about as wide but holds numbers or dates, so either \
+                 could be the header; give the header's row number with --header-row N",
+                rival.row + 1
+            ),
+        ));
+    }
+    let names = build_header(&path, &rows[found], &reader.limits)?;
+    let more_rows = rows.len() > found + 1 || reader.unread.is_some();
+    Ok(Header {
+        row,
+        names,
+        more_rows,
     })
+}
+
+/// The header's names: trimmed, up to the last non-blank one; no blank or repeated name.
+fn build_header(path: &Path, raw: &RawRow, limits: &Limits) -> Result<Vec<String>, LoadError> {
+    let row = raw.row.saturating_add(1);
+    let bad = |problem: String| LoadError::BadHeader {
+        path: path.to_path_buf(),
+        row,
+        problem,
+    };
+    let Some(last) = raw
+        .cells
+        .iter()
+        .filter(|c| !c.text.trim().is_empty())
+        .map(|c| c.col as usize)
+        .max()
+    else {
+        return Err(bad("no names: its cells are blank".into()));
+    };
+    let width = last + 1;
+    if width > limits.max_columns {
+        return Err(LoadError::TooManyColumns {
+            path: path.to_path_buf(),
+            found: width,
+            limit: limits.max_columns,
+        });
+    }
+    let mut names = vec![String::new(); width];
+    for cell in &raw.cells {
+        if let Some(name) = names.get_mut(cell.col as usize) {
+            *name = cell.text.trim().to_string();
+        }
+    }
+    let blanks: Vec<u32> = (0..width as u32)
+        .filter(|&i| names[i as usize].is_empty())
+        .collect();
+    if !blanks.is_empty() {
+        let s = if blanks.len() == 1 { "" } else { "s" };
+        return Err(bad(format!(
+            "a blank name in column{s} {}; name every column, or delete empty columns, in the export",
+            letter_list(&blanks)
+        )));
+    }
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(first) = seen.insert(name.to_lowercase(), i as u32) {
+            return Err(bad(format!(
+                "the same name twice (ignoring case), in columns {} and {}",
+                column_letters(first),
+                column_letters(i as u32)
+            )));
+        }
+    }
+    Ok(names)
+}
+
+/// "A, C and F", at most five named.
+fn letter_list(cols: &[u32]) -> String {
+    let mut names: Vec<String> = cols.iter().take(5).map(|&c| column_letters(c)).collect();
+    if cols.len() > 5 {
+        names.push(format!("{} more", cols.len() - 5));
+    }
+    match names.len() {
+        0 => String::new(),
+        1 => names.remove(0),
+        n => {
+            let last = names.remove(n - 1);
+            format!("{} and {last}", names.join(", "))
+        }
+    }
+}
+
+/// Excel's letters for a 0-based column index: 0 → "A", 26 → "AA".
+fn column_letters(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        out.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn cell_ref(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), u64::from(row) + 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sheet, a row at a time
+
+/// A non-empty cell: 0-based column, its text, and whether it is a text cell.
+struct RawCell {
+    col: u32,
+    text: String,
+    is_text: bool,
+}
+
+/// A row with at least one non-empty cell, columns increasing. `row` is 0-based.
+struct RawRow {
+    row: u32,
+    cells: Vec<RawCell>,
+}
+
+#[derive(Clone, Copy)]
+enum Phase {
+    /// Up to and including the header: any column up to the column limit.
+    Header,
+    /// Below the header: only the header's columns may hold values.
+    Data { width: usize },
+}
+
+/// How a number format shows a date-time: whether it has a date part, a time part (both
+/// false: not known).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct DateStyle {
+    date: bool,
+    time: bool,
+}
+
+struct SheetReader<'a> {
+    path: PathBuf,
+    cells: CellReader<'a>,
+    /// By style id, what its number format shows of a date-time.
+    styles: Vec<DateStyle>,
+    is_1904: bool,
+    limits: Limits,
+    /// Position of the last cell read, empty or not.
+    last: Option<(u32, u32)>,
+    /// A cell of the next row, read while finishing the previous one.
+    ahead: Option<(u32, RawCell)>,
+    /// A row handed back, to be returned again by `next_row`.
+    unread: Option<RawRow>,
+    /// The end of the sheet's cells has been reached (calamine must not be asked again: it
+    /// would read past the end of the sheet data).
+    done: bool,
+}
+
+impl<'a> SheetReader<'a> {
+    fn new(
+        path: &Path,
+        wb: &'a mut Workbook,
+        sheet: &str,
+        limits: &Limits,
+    ) -> Result<SheetReader<'a>, LoadError> {
+        let is_1904 = wb.has_1904_epoch();
+        let cells = wb.worksheet_cells_reader(sheet).map_err(|e| {
+            workbook(
+                path,
+                match e {
+                    XlsxError::WorksheetNotFound(_) => format!(
+                        "the sheet {sheet:?} is listed but its cells are missing from the file"
+                    ),
+                    XlsxError::NotAWorksheet(_) => {
+                        format!("the sheet {sheet:?} is not a worksheet with cells")
+                    }
+                    e => format!("the sheet {sheet:?} cannot be read: {}", xlsx_sentence(&e)),
+                },
+            )
+        })?;
+        let styles = cells
+            .styles()
+            .iter()
+            .map(|s| {
+                s.number_format
+                    .as_ref()
+                    .map(|f| classify_format(&f.format_code))
+                    .unwrap_or_default()
+            })
+            .collect();
+        Ok(SheetReader {
+            path: path.to_path_buf(),
+            cells,
+            styles,
+            is_1904,
+            limits: *limits,
+            last: None,
+            ahead: None,
+            unread: None,
+            done: false,
+        })
+    }
+
+    /// The next row with at least one non-empty cell, checked against the phase's columns.
+    fn next_row(&mut self, phase: Phase) -> Result<Option<RawRow>, LoadError> {
+        if let Some(raw) = self.unread.take() {
+            for cell in &raw.cells {
+                self.check_column(phase, raw.row, cell.col)?;
+            }
+            return Ok(Some(raw));
+        }
+        let (row, first) = match self.ahead.take() {
+            Some(c) => c,
+            None => match self.read_cell()? {
+                Some(c) => c,
+                None => return Ok(None),
+            },
+        };
+        let mut bytes = 0usize;
+        let mut cells = Vec::new();
+        let mut next = Some(first);
+        while let Some(cell) = next.take() {
+            self.check_column(phase, row, cell.col)?;
+            bytes += cell.text.len();
+            if bytes > self.limits.max_record_bytes {
+                return Err(LoadError::RecordTooLarge {
+                    path: self.path.clone(),
+                    row: u64::from(row) + 1,
+                    limit: self.limits.max_record_bytes,
+                });
+            }
+            cells.push(cell);
+            match self.read_cell()? {
+                Some((r, cell)) if r == row => next = Some(cell),
+                Some(other) => self.ahead = Some(other),
+                None => {}
+            }
+        }
+        Ok(Some(RawRow { row, cells }))
+    }
+
+    fn check_column(&self, phase: Phase, row: u32, col: u32) -> Result<(), LoadError> {
+        let col_n = col as usize;
+        match phase {
+            Phase::Header if col_n >= self.limits.max_columns => Err(LoadError::TooManyColumns {
+                path: self.path.clone(),
+                found: col_n + 1,
+                limit: self.limits.max_columns,
+            }),
+            Phase::Data { width } if col_n >= width => Err(LoadError::OutsideHeader {
+                path: self.path.clone(),
+                row: u64::from(row) + 1,
+                column: column_letters(col),
+                width,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The next non-empty cell with its 0-based row, in sheet order.
+    fn read_cell(&mut self) -> Result<Option<(u32, RawCell)>, LoadError> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            let next = match self.cells.next_cell_with_style_id() {
+                Ok(next) => next,
+                Err(e) => {
+                    let place = match self.last {
+                        Some((r, c)) => format!("after cell {}", cell_ref(r, c)),
+                        None => "before its first cell".into(),
+                    };
+                    return Err(workbook(
+                        &self.path,
+                        format!("{} ({place})", xlsx_sentence(&e)),
+                    ));
+                }
+            };
+            let Some((cell, style)) = next else {
+                self.done = true;
+                return Ok(None);
+            };
+            let (row, col) = cell.get_position();
+            if let Some((r, c)) = self.last
+                && (row, col) <= (r, c)
+            {
+                return Err(workbook(
+                    &self.path,
+                    format!(
+                        "its cells are not stored in order ({} comes after {}); open it in Excel and save it again",
+                        cell_ref(row, col),
+                        cell_ref(r, c)
+                    ),
+                ));
+            }
+            self.last = Some((row, col));
+            if let Some((text, is_text)) = self.text_of(cell.get_value(), style, row, col)? {
+                return Ok(Some((row, RawCell { col, text, is_text })));
+            }
+        }
+    }
+
+    /// A cell's text and whether it is a text cell; `None` for an empty cell.
+    fn text_of(
+        &self,
+        value: &DataRef<'_>,
+        style: usize,
+        row: u32,
+        col: u32,
+    ) -> Result<Option<(String, bool)>, LoadError> {
+        let (text, is_text): (Cow<'_, str>, bool) = match value {
+            DataRef::Empty => return Ok(None),
+            DataRef::String(s) => (Cow::Borrowed(s.as_str()), true),
+            DataRef::SharedString(s) => (Cow::Borrowed(*s), true),
+            DataRef::Float(f) => match number_text(*f) {
+                Some(t) => (Cow::Owned(t), false),
+                None => {
+                    return Err(workbook(
+                        &self.path,
+                        format!(
+                            "cell {} holds a number Excel cannot store (infinite or not a number)",
+                            cell_ref(row, col)
+                        ),
+                    ));
+                }
+            },
+            DataRef::Int(i) => (Cow::Owned(i.to_string()), false),
+            DataRef::Bool(b) => (Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }), false),
+            DataRef::DateTime(dt) => {
+                let style = self.styles.get(style).copied().unwrap_or_default();
+                (Cow::Owned(datetime_text(dt, style, self.is_1904)), false)
+            }
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Cow::Borrowed(s.as_str()), false),
+            DataRef::Error(e) => (Cow::Borrowed(error_token(e)), false),
+        };
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if text.len() > self.limits.max_cell_bytes {
+            return Err(LoadError::CellTooLarge {
+                path: self.path.clone(),
+                row: u64::from(row) + 1,
+                column: col as usize + 1,
+                limit: self.limits.max_cell_bytes,
+            });
+        }
+        Ok(Some((text.into_owned(), is_text)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values as text
+
+/// A number as text: Rust's shortest round-trip form, which never has an exponent
+/// (`7700900123`, `1.5`, `0.0000001`). Negative zero is `0`. `None` if not finite.
+fn number_text(v: f64) -> Option<String> {
+    if !v.is_finite() {
+        return None;
+    }
+    if v == 0.0 {
+        return Some("0".into());
+    }
+    Some(format!("{v}"))
+}
+
+fn error_token(e: &CellErrorType) -> &'static str {
+    match e {
+        CellErrorType::Div0 => "#DIV/0!",
+        CellErrorType::NA => "#N/A",
+        CellErrorType::Name => "#NAME?",
+        CellErrorType::Null => "#NULL!",
+        CellErrorType::Num => "#NUM!",
+        CellErrorType::Ref => "#REF!",
+        CellErrorType::Value => "#VALUE!",
+        CellErrorType::GettingData => "#GETTING_DATA",
+    }
+}
+
+/// What a number format shows of a date-time. Only the first section counts; quoted text,
+/// escaped characters and `[...]` (colours, locales, elapsed-time markers) are skipped. `m` is
+/// minutes next to hours or seconds, otherwise a month.
+fn classify_format(code: &str) -> DateStyle {
+    let b = code.as_bytes();
+    let (mut date, mut time, mut m) = (false, false, false);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i].to_ascii_lowercase();
+        match c {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += 1;
+                }
+            }
+            b'[' => {
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+            }
+            b'\\' | b'_' | b'*' => i += 1,
+            b';' => break,
+            b'y' | b'd' => date = true,
+            b'h' | b's' => time = true,
+            b'm' => m = true,
+            b'a' => {
+                let rest = code[i..].to_ascii_lowercase();
+                if rest.starts_with("am/pm") || rest.starts_with("a/p") {
+                    time = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if m && !time {
+        date = true;
+    }
+    DateStyle { date, time }
+}
+
+/// A date-time cell as ISO text; see the module documentation.
+fn datetime_text(dt: &ExcelDateTime, style: DateStyle, is_1904: bool) -> String {
+    let v = dt.as_f64();
+    if dt.is_duration() {
+        return duration_text(v);
+    }
+    let end = if is_1904 {
+        END_SERIAL_1904
+    } else {
+        END_SERIAL_1900
+    };
+    if !v.is_finite() || v < 0.0 || v >= end {
+        return number_text(v).unwrap_or_default();
+    }
+    let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+    let mut clock = format!("{h:02}:{mi:02}:{s:02}");
+    if ms != 0 {
+        clock.push_str(&format!(".{ms:03}"));
+    }
+    if v < 1.0 && !style.date {
+        // A time of day (Excel's day 0).
+        return clock;
+    }
+    if v < 1.0 && !is_1904 {
+        // Day 0 of the 1900 system, which Excel shows as 1900-01-00: no real date.
+        return number_text(v).unwrap_or_default();
+    }
+    let date = format!("{y:04}-{mo:02}-{d:02}");
+    let has_time = h != 0 || mi != 0 || s != 0 || ms != 0;
+    if has_time || style.time {
+        format!("{date}T{clock}")
+    } else {
+        date
+    }
+}
+
+/// A duration in days as `HH:MM:SS` (hours as many as needed, `.mmm` if any).
+fn duration_text(v: f64) -> String {
+    let total = (v.abs() * 86_400_000.0).round();
+    if !total.is_finite() || total > 1e15 {
+        return number_text(v).unwrap_or_default();
+    }
+    let total = total as u64;
+    let sign = if v < 0.0 && total > 0 { "-" } else { "" };
+    let (h, mi, s, ms) = (
+        total / 3_600_000,
+        total / 60_000 % 60,
+        total / 1000 % 60,
+        total % 1000,
+    );
+    let mut out = format!("{sign}{h:02}:{mi:02}:{s:02}");
+    if ms != 0 {
+        out.push_str(&format!(".{ms:03}"));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// calamine, guarded
+
+fn workbook(path: &Path, what: impl Into<String>) -> LoadError {
+    LoadError::Workbook {
+        path: path.to_path_buf(),
+        what: what.into(),
+    }
+}
+
+fn internal_error(path: &Path) -> LoadError {
+    workbook(
+        path,
+        "the spreadsheet reader failed on it (an internal error); the file is probably damaged",
+    )
+}
+
+/// Run calamine code, turning a panic into an error.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T, LoadError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(internal_error(path)))
+}
+
+fn open_workbook(path: &Path, file: &File) -> Result<Workbook, LoadError> {
+    let mut handle = file.try_clone().map_err(|e| LoadError::io(path, e))?;
+    handle
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| LoadError::io(path, e))?;
+    guarded(path, || {
+        Xlsx::new(BufReader::new(handle)).map_err(|e| match e {
+            XlsxError::Password => workbook(path, PASSWORD),
+            XlsxError::FileNotFound(ref part) if part == "_rels/.rels" => LoadError::Unsupported {
+                path: path.to_path_buf(),
+                what: "it is a zip archive, but not an Excel workbook".into(),
+            },
+            e => workbook(path, xlsx_sentence(&e)),
+        })
+    })
+}
+
+const PASSWORD: &str = "it is password-protected (encrypted); open it in Excel with the password and save a copy without one";
+
+fn starts_with_ole(path: &Path, file: &File) -> Result<bool, LoadError> {
+    let mut f = file;
+    f.seek(SeekFrom::Start(0))
+        .map_err(|e| LoadError::io(path, e))?;
+    let mut magic = [0u8; 8];
+    let mut n = 0;
+    while n < magic.len() {
+        match f.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(LoadError::io(path, e)),
+        }
+    }
+    Ok(n == magic.len() && magic == OLE_MAGIC)
+}
+
+/// An OLE compound file is either an encrypted OOXML workbook or an old binary Office file.
+fn ole_error(path: &Path, file: &File) -> LoadError {
+    match open_workbook(path, file) {
+        Err(LoadError::Workbook { what, .. }) if what == PASSWORD => workbook(path, PASSWORD),
+        Err(LoadError::Io { path, source }) => LoadError::Io { path, source },
+        _ => LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: "it is an Excel 97-2003 workbook (.xls) or another older Office file, not an .xlsx workbook".into(),
+        },
+    }
+}
+
+/// A calamine error as a clause for "the workbook could not be read: ...". Never quotes a cell
+/// value: variants that carry one are described without it.
+fn xlsx_sentence(e: &XlsxError) -> String {
+    match e {
+        XlsxError::Io(e) => format!("reading it failed ({e})"),
+        XlsxError::Zip(e) => zip_sentence(e),
+        XlsxError::Xml(_) | XlsxError::XmlAttr(_) | XlsxError::Encoding(_) => {
+            "its XML is malformed: the file is damaged, or was not written by a spreadsheet program"
+                .into()
+        }
+        XlsxError::XmlEof(_) => {
+            "a part of it ends too soon: the file is damaged or incomplete".into()
+        }
+        XlsxError::UnexpectedNode(what) => {
+            format!("its XML is not laid out as a workbook's should be (expected {what})")
+        }
+        XlsxError::FileNotFound(part) => format!("the part {part:?} is missing from it"),
+        XlsxError::RelationshipNotFound => {
+            "a sheet's link to its cells is missing (a relationship was not found)".into()
+        }
+        XlsxError::Alphanumeric(_)
+        | XlsxError::NumericColumn(_)
+        | XlsxError::RangeWithoutColumnComponent
+        | XlsxError::RangeWithoutRowComponent
+        | XlsxError::ColumnNumberOverflow
+        | XlsxError::RowNumberOverflow
+        | XlsxError::DimensionCount(_) => "a cell reference in it is malformed".into(),
+        XlsxError::ParseFloat(_) | XlsxError::ParseInt(_) | XlsxError::Parse(_) => {
+            "a number cell holds something that is not a number".into()
+        }
+        XlsxError::CellTAttribute(_) => "a cell has a type this program does not know".into(),
+        XlsxError::CellError(token) => {
+            let token = token.trim();
+            let safe = token.len() <= 20
+                && token.starts_with('#')
+                && token
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"#/!?_".contains(&b));
+            if safe {
+                format!(
+                    "a cell holds the error value {token}, which this program does not know; \
+                     replace the formula's results with values in Excel, or fix the formula"
+                )
+            } else {
+                "a cell holds an error value this program does not know".into()
+            }
+        }
+        XlsxError::Password => PASSWORD.into(),
+        XlsxError::Unrecognized { typ, .. } => format!("it holds an unrecognised {typ}"),
+        XlsxError::Unexpected(what) => format!("it is not laid out as expected ({what})"),
+        XlsxError::WorksheetNotFound(name) => format!("the sheet {name:?} is missing from it"),
+        XlsxError::NotAWorksheet(_) => "the sheet is not a worksheet with cells".into(),
+        _ => "its structure is not understood".into(),
+    }
+}
+
+fn zip_sentence(e: &zip::result::ZipError) -> String {
+    use zip::result::ZipError;
+    match e {
+        ZipError::Io(e) => {
+            format!("it is damaged or incomplete: its zip container cannot be unpacked ({e})")
+        }
+        ZipError::InvalidArchive(why) => format!(
+            "it is damaged or incomplete: it is not a readable zip archive ({why}); was a copy or download cut short?"
+        ),
+        ZipError::UnsupportedArchive(why) if *why == ZipError::PASSWORD_REQUIRED => {
+            "its parts are encrypted with a zip password".into()
+        }
+        ZipError::UnsupportedArchive(why) => {
+            format!("its zip container uses a feature that is not supported ({why})")
+        }
+        ZipError::CompressionMethodNotSupported(m) => {
+            format!("its zip container uses a compression method that is not supported ({m})")
+        }
+        ZipError::FileNotFound => "a part of it is missing".into(),
+        ZipError::InvalidPassword => "its parts are encrypted with a zip password".into(),
+        e => format!("its zip container cannot be read ({e})"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The package, checked before calamine sees it
+
+/// Check the zip package: a complete archive, of an Excel workbook, with no part that would
+/// make calamine or its XML parser hold an unbounded amount of memory.
+fn preflight(
+    path: &Path,
+    file: &File,
+    limits: &Limits,
+    cancel: &AtomicBool,
+) -> Result<(), LoadError> {
+    let mut f = file;
+    f.seek(SeekFrom::Start(0))
+        .map_err(|e| LoadError::io(path, e))?;
+    let damaged = |e: zip::result::ZipError| workbook(path, zip_sentence(&e));
+    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(damaged)?;
+
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let entry = zip.by_index_data(i).map_err(damaged)?;
+        let name = entry.name().map_err(damaged)?;
+        names.push(name.replace('\\', "/").to_ascii_lowercase());
+    }
+    if let Some(i) = names.iter().position(|n| n == "mimetype") {
+        let mut head = Vec::new();
+        let entry = zip.by_index(i).map_err(damaged)?;
+        let _ = entry.take(100).read_to_end(&mut head);
+        if head.starts_with(b"application/vnd.oasis.opendocument") {
+            return Err(LoadError::Unsupported {
+                path: path.to_path_buf(),
+                what: "it is an OpenDocument file (.ods), not an Excel workbook (.xlsx)".into(),
+            });
+        }
+    }
+    if names.iter().any(|n| n == "xl/workbook.bin") {
+        return Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: "it is an Excel binary workbook (.xlsb), not an .xlsx workbook".into(),
+        });
+    }
+    if !names.iter().any(|n| n == "_rels/.rels") {
+        return Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: "it is a zip archive, but not an Excel workbook".into(),
+        });
+    }
+
+    let cap = token_cap(limits);
+    for (i, name) in names.iter().enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let (size, encrypted, is_dir) = {
+            let entry = zip.by_index_data(i).map_err(damaged)?;
+            (entry.size(), entry.encrypted(), entry.is_dir())
+        };
+        if is_dir {
+            continue;
+        }
+        if encrypted {
+            return Err(workbook(
+                path,
+                "its parts are encrypted with a zip password",
+            ));
+        }
+        let held = [
+            ".rels",
+            "sharedstrings.xml",
+            "styles.xml",
+            "workbook.xml",
+            "theme1.xml",
+        ]
+        .iter()
+        .any(|end| name.ends_with(end));
+        if held && size > MAX_HELD_PART_BYTES {
+            return Err(workbook(
+                path,
+                format!(
+                    "its part {name:?} would unpack to {} MiB, more than the limit of {} MiB: \
+                     the file is damaged or built to exhaust memory",
+                    size / (1024 * 1024),
+                    MAX_HELD_PART_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+        // Read every part to its end, so that the zip checksums are verified (calamine stops
+        // reading a sheet at its last cell and would never notice a damaged part), measuring
+        // the longest XML token on the way.
+        let binary = BINARY_PARTS.iter().any(|end| name.ends_with(end));
+        let shared_strings = name.ends_with("sharedstrings.xml");
+        let entry = zip.by_index(i).map_err(damaged)?;
+        let scan = read_part(path, entry, !binary, shared_strings, cancel, cap)?;
+        if scan.longest() > cap {
+            return Err(workbook(
+                path,
+                format!(
+                    "its part {name:?} holds a single run of text or markup longer than {} MiB: \
+                     the file is damaged, built to exhaust memory, or holds a cell far larger \
+                     than any export should",
+                    cap / (1024 * 1024)
+                ),
+            ));
+        }
+        if shared_strings {
+            check_string_count(path, name, size, &scan)?;
+        }
+    }
+    Ok(())
+}
+
+/// calamine reserves room for the `uniqueCount` that the shared strings table announces; refuse
+/// a count the part could not possibly hold (each string takes at least `<si></si>`), unless
+/// it is small enough to be harmless (some writers put a wrong count there). The
+/// count is read from the part's first element, which must be the table (`<sst>`): text that
+/// merely looks like it, in a comment say, does not count.
+fn check_string_count(
+    path: &Path,
+    name: &str,
+    size: u64,
+    scan: &TokenScan,
+) -> Result<(), LoadError> {
+    let not_a_table = || {
+        workbook(
+            path,
+            format!("its part {name:?} is not laid out as a shared strings table should be"),
+        )
+    };
+    let Some(tag) = scan.first_tag.as_deref() else {
+        // No element at all: calamine reports the part as incomplete.
+        return Ok(());
+    };
+    if scan.first_tag_cut {
+        return Err(not_a_table());
+    }
+    let tag_name = tag[1..]
+        .split(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'))
+        .next()
+        .unwrap_or_default();
+    if tag_name.rsplit(|&b| b == b':').next() != Some(b"sst".as_slice()) {
+        return Err(not_a_table());
+    }
+    let most = (size / 9 + 1).max(HARMLESS_STRING_COUNT);
+    let key = b"uniqueCount";
+    let mut at = 0;
+    while let Some(pos) = find(&tag[at..], key) {
+        let mut j = at + pos + key.len();
+        while j < tag.len() && matches!(tag[j], b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'"' | b'\'')
+        {
+            j += 1;
+        }
+        let digits = tag[j..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let count = std::str::from_utf8(&tag[j..j + digits])
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(if digits > 0 { u64::MAX } else { 0 });
+        if count > most {
+            return Err(workbook(
+                path,
+                format!(
+                    "its part {name:?} announces more strings than it could hold: the file is \
+                     damaged or built to exhaust memory"
+                ),
+            ));
+        }
+        at = j;
+    }
+    Ok(())
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Parts that are not XML (pictures, embedded objects, VBA, data models): read for their
+/// checksum only. Random binary data would look like endless markup to [`TokenScan`].
+const BINARY_PARTS: &[&str] = &[
+    ".bin", ".png", ".jpg", ".jpeg", ".jfif", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf",
+    ".wdp", ".data", ".docx", ".xlsx", ".pptx", ".zip",
+];
+
+/// Read a part to its end (which makes the zip crate check its CRC-32). With `measure`, its XML
+/// tokens are measured (reading stops once one is longer than the cap); with `first_tag`, its
+/// first element's start tag is kept.
+fn read_part(
+    path: &Path,
+    mut entry: impl Read,
+    measure: bool,
+    first_tag: bool,
+    cancel: &AtomicBool,
+    cap: u64,
+) -> Result<TokenScan, LoadError> {
+    let mut scan = TokenScan {
+        want_first_tag: first_tag,
+        ..TokenScan::default()
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(TokenScan::default());
+        }
+        match entry.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if measure {
+                    scan.feed(&buf[..n]);
+                    if scan.longest() > cap {
+                        break;
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(workbook(path, damaged_part(&e))),
+        }
+    }
+    Ok(scan)
+}
+
+fn damaged_part(e: &std::io::Error) -> String {
+    format!("it is damaged: a part of it does not unpack as it should ({e})")
+}
+
+/// Measures XML tokens the way a streaming XML parser buffers them: a run of text up to `<`,
+/// or one piece of markup: a tag (to a `>` outside quotes), a comment (to `-->`), a CDATA
+/// section (to `]]>`), a processing instruction (to `?>`), a DOCTYPE (to its closing `>`).
+/// Where it is unsure it runs on, so it may measure a token longer than the parser would,
+/// never shorter.
+#[derive(Default)]
+struct TokenScan {
+    state: ScanState,
+    len: u64,
+    max: u64,
+    /// Dashes, brackets or a question mark just seen; DOCTYPE nesting depth.
+    run: u32,
+    /// Keep the first element's start tag (the first tag that is not a comment, CDATA,
+    /// processing instruction or DOCTYPE) in `first_tag`, up to [`FIRST_TAG_BYTES`].
+    want_first_tag: bool,
+    capturing: bool,
+    first_tag: Option<Vec<u8>>,
+    /// The first tag was longer than [`FIRST_TAG_BYTES`] and is cut short.
+    first_tag_cut: bool,
+}
+
+const FIRST_TAG_BYTES: usize = 64 * 1024;
+
+/// A shared strings count calamine may reserve room for whatever the part holds (96 MiB).
+const HARMLESS_STRING_COUNT: u64 = 1 << 22;
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    Text,
+    /// Just after `<`.
+    Open,
+    /// Just after `<!`.
+    Bang,
+    /// Just after `<!-`.
+    CommentOpen,
+    Comment,
+    CData,
+    Pi,
+    Doctype,
+    Tag,
+    TagQuote(u8),
+}
+
+impl TokenScan {
+    fn feed(&mut self, bytes: &[u8]) {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.state == ScanState::Text {
+                // Fast path: a text run ends at the next '<'.
+                match bytes[i..].iter().position(|&b| b == b'<') {
+                    None => {
+                        self.len += (bytes.len() - i) as u64;
+                        return;
+                    }
+                    Some(p) => {
+                        self.len += p as u64;
+                        self.end();
+                        self.len = 1;
+                        self.state = ScanState::Open;
+                        i += p + 1;
+                        continue;
+                    }
+                }
+            }
+            let b = bytes[i];
+            i += 1;
+            self.len += 1;
+            if self.want_first_tag {
+                self.capture(b);
+            }
+            self.state = match self.state {
+                ScanState::Text => ScanState::Text,
+                ScanState::Open => match b {
+                    b'!' => ScanState::Bang,
+                    b'?' => {
+                        self.run = 0;
+                        ScanState::Pi
+                    }
+                    b'>' => self.close(),
+                    b'"' | b'\'' => ScanState::TagQuote(b),
+                    _ => ScanState::Tag,
+                },
+                ScanState::Bang => match b {
+                    b'-' => ScanState::CommentOpen,
+                    b'[' => {
+                        self.run = 0;
+                        ScanState::CData
+                    }
+                    b'>' => self.close(),
+                    b'<' => {
+                        self.run = 1;
+                        ScanState::Doctype
+                    }
+                    _ => {
+                        self.run = 0;
+                        ScanState::Doctype
+                    }
+                },
+                ScanState::CommentOpen => {
+                    self.run = 0;
+                    ScanState::Comment
+                }
+                ScanState::Comment => match b {
+                    b'-' => {
+                        self.run = self.run.saturating_add(1);
+                        ScanState::Comment
+                    }
+                    b'>' if self.run >= 2 => self.close(),
+                    _ => {
+                        self.run = 0;
+                        ScanState::Comment
+                    }
+                },
+                ScanState::CData => match b {
+                    b']' => {
+                        self.run = self.run.saturating_add(1);
+                        ScanState::CData
+                    }
+                    b'>' if self.run >= 2 => self.close(),
+                    _ => {
+                        self.run = 0;
+                        ScanState::CData
+                    }
+                },
+                ScanState::Pi => match b {
+                    b'?' => {
+                        self.run = 1;
+                        ScanState::Pi
+                    }
+                    b'>' if self.run == 1 => self.close(),
+                    _ => {
+                        self.run = 0;
+                        ScanState::Pi
+                    }
+                },
+                ScanState::Doctype => match b {
+                    b'<' => {
+                        self.run = self.run.saturating_add(1);
+                        ScanState::Doctype
+                    }
+                    b'>' if self.run == 0 => self.close(),
+                    b'>' => {
+                        self.run -= 1;
+                        ScanState::Doctype
+                    }
+                    _ => ScanState::Doctype,
+                },
+                ScanState::Tag => match b {
+                    b'"' | b'\'' => ScanState::TagQuote(b),
+                    b'>' => self.close(),
+                    _ => ScanState::Tag,
+                },
+                ScanState::TagQuote(q) => {
+                    if b == q {
+                        ScanState::Tag
+                    } else {
+                        ScanState::TagQuote(q)
+                    }
+                }
+            };
+        }
+    }
+
+    /// Keep `b` if it belongs to the first element's start tag. Called before `b` moves the
+    /// state on.
+    fn capture(&mut self, b: u8) {
+        let starts = self.state == ScanState::Open && !matches!(b, b'!' | b'?' | b'>');
+        if starts && self.first_tag.is_none() {
+            self.capturing = true;
+            self.first_tag = Some(b"<".to_vec());
+        }
+        if !self.capturing {
+            return;
+        }
+        if let Some(tag) = self.first_tag.as_mut() {
+            if tag.len() < FIRST_TAG_BYTES {
+                tag.push(b);
+            } else {
+                self.first_tag_cut = true;
+            }
+        }
+        if self.state == ScanState::Tag && b == b'>' {
+            self.capturing = false;
+            self.want_first_tag = false;
+        }
+    }
+
+    /// The longest token so far, counting the one still open.
+    fn longest(&self) -> u64 {
+        self.max.max(self.len)
+    }
+
+    fn end(&mut self) {
+        self.max = self.max.max(self.len);
+        self.len = 0;
+    }
+
+    fn close(&mut self) -> ScanState {
+        self.end();
+        ScanState::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn longest(xml: &str) -> u64 {
+        let mut s = TokenScan::default();
+        // Feed in small pieces to exercise state kept across chunks.
+        for chunk in xml.as_bytes().chunks(3) {
+            s.feed(chunk);
+        }
+        s.longest()
+    }
+
+    #[test]
+    fn token_scan_measures_text_and_markup() {
+        assert_eq!(longest("<a>hello</a>"), 5);
+        assert_eq!(longest(r#"<c r="A1" t="s">"#), 16);
+        // A '>' inside quotes does not end the tag.
+        assert_eq!(longest(r#"<c x=">>>>">"#), 12);
+        // A comment runs to "-->", whatever it holds.
+        assert_eq!(longest("<!-- a > b < c -->x"), 18);
+        assert_eq!(longest("<!-->-->"), 8);
+        assert_eq!(longest("<![CDATA[ <x> ]]>"), 17);
+        assert_eq!(longest("<?xml version=\"1.0\"?><a/>"), 21);
+        assert_eq!(longest("<!DOCTYPE a [<!ENTITY b \"c\">]><a/>"), 30);
+        // An unterminated token counts to the end.
+        assert_eq!(longest("<a>xxxxxxxxxxxxxxxxxxxx"), 20);
+    }
+
+    #[test]
+    fn token_scan_keeps_the_first_element_tag() {
+        let xml = r#"<?xml version="1.0"?><!-- <sst uniqueCount="1"> --><x:sst a=">" uniqueCount="5"><si/></x:sst>"#;
+        let mut s = TokenScan {
+            want_first_tag: true,
+            ..TokenScan::default()
+        };
+        for chunk in xml.as_bytes().chunks(2) {
+            s.feed(chunk);
+        }
+        assert_eq!(
+            s.first_tag.as_deref(),
+            Some(br#"<x:sst a=">" uniqueCount="5">"#.as_slice())
+        );
+        assert!(!s.first_tag_cut);
+    }
+
+    #[test]
+    fn numbers_have_no_exponent_and_no_dot_zero() {
+        assert_eq!(number_text(7_700_900_123.0).as_deref(), Some("7700900123"));
+        assert_eq!(number_text(1.5).as_deref(), Some("1.5"));
+        assert_eq!(number_text(-0.0).as_deref(), Some("0"));
+        assert_eq!(number_text(1e21).as_deref(), Some("1000000000000000000000"));
+        assert_eq!(number_text(1e-7).as_deref(), Some("0.0000001"));
+        assert_eq!(
+            number_text(0.1 + 0.2).as_deref(),
+            Some("0.30000000000000004")
+        );
+        assert_eq!(number_text(f64::NAN), None);
+        assert_eq!(number_text(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn column_letters_match_excel() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(16_383), "XFD");
+        assert_eq!(column_letters(u32::MAX), "MWLQKWV");
+    }
+
+    #[test]
+    fn formats_classified() {
+        let c = |s| classify_format(s);
+        assert_eq!(
+            c("yyyy-mm-dd"),
+            DateStyle {
+                date: true,
+                time: false
+            }
+        );
+        assert_eq!(
+            c("dd/mm/yyyy hh:mm"),
+            DateStyle {
+                date: true,
+                time: true
+            }
+        );
+        assert_eq!(
+            c("h:mm"),
+            DateStyle {
+                date: false,
+                time: true
+            }
+        );
+        assert_eq!(
+            c("mm:ss"),
+            DateStyle {
+                date: false,
+                time: true
+            }
+        );
+        assert_eq!(
+            c("h:mm AM/PM"),
+            DateStyle {
+                date: false,
+                time: true
+            }
+        );
+        assert_eq!(
+            c("mmm-yy"),
+            DateStyle {
+                date: true,
+                time: false
+            }
+        );
+        assert_eq!(
+            c("mmmm"),
+            DateStyle {
+                date: true,
+                time: false
+            }
+        );
+        assert_eq!(
+            c("[$-409]d-mmm-yy;@"),
+            DateStyle {
+                date: true,
+                time: false
+            }
+        );
+        assert_eq!(
+            c("\"Day\" d"),
+            DateStyle {
+                date: true,
+                time: false
+            }
+        );
+        assert_eq!(c("General"), DateStyle::default());
+    }
+
+    fn dt(v: f64, is_1904: bool) -> ExcelDateTime {
+        ExcelDateTime::new(v, calamine::ExcelDateTimeType::DateTime, is_1904)
+    }
+
+    #[test]
+    fn dates_as_iso() {
+        let date = DateStyle {
+            date: true,
+            time: false,
+        };
+        let both = DateStyle {
+            date: true,
+            time: true,
+        };
+        let time = DateStyle {
+            date: false,
+            time: true,
+        };
+        let unknown = DateStyle::default();
+        // 2026-10-01 is serial 46296 in the 1900 system.
+        assert_eq!(
+            datetime_text(&dt(46296.0, false), date, false),
+            "2026-10-01"
+        );
+        assert_eq!(
+            datetime_text(&dt(46296.5, false), date, false),
+            "2026-10-01T12:00:00"
+        );
+        assert_eq!(
+            datetime_text(&dt(46296.0, false), both, false),
+            "2026-10-01T00:00:00"
+        );
+        assert_eq!(
+            datetime_text(&dt(46296.0, false), unknown, false),
+            "2026-10-01"
+        );
+        assert_eq!(datetime_text(&dt(0.75, false), time, false), "18:00:00");
+        assert_eq!(datetime_text(&dt(0.75, false), unknown, false), "18:00:00");
+        assert_eq!(datetime_text(&dt(0.0, false), date, false), "0");
+        assert_eq!(datetime_text(&dt(-1.0, false), date, false), "-1");
+        assert_eq!(datetime_text(&dt(3e6, false), date, false), "3000000");
+        // 1904: serial 0 is 1904-01-01.
+        assert_eq!(datetime_text(&dt(0.0, true), date, true), "1904-01-01");
+        assert_eq!(datetime_text(&dt(44834.0, true), date, true), "2026-10-01");
+        // Milliseconds are kept.
+        assert_eq!(
+            datetime_text(&dt(46296.0 + 0.5 / 86_400.0, false), both, false),
+            "2026-10-01T00:00:00.500"
+        );
+    }
+
+    #[test]
+    fn durations_as_hours() {
+        assert_eq!(duration_text(1.5), "36:00:00");
+        assert_eq!(duration_text(1.0 / 24.0 + 1.0 / 1440.0), "01:01:00");
+        assert_eq!(duration_text(-0.5), "-12:00:00");
+        assert_eq!(duration_text(0.0), "00:00:00");
+    }
 }
