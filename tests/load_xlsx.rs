@@ -6,7 +6,6 @@ mod xlsx_fixtures;
 use disclose::load::{Digest, Format, Limits, LoadError, LoadOptions, Row, SheetInfo, Table};
 use sha2::Digest as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 use xlsx_fixtures as fx;
 
 fn opts() -> LoadOptions {
@@ -634,7 +633,7 @@ fn same_size_other_header_counts_as_changed() {
 // Crafted and broken files
 
 #[test]
-fn sparse_sheet_claiming_the_whole_grid_loads_quickly() {
+fn sparse_sheet_claiming_the_whole_grid_loads_without_allocating_it() {
     let dir = tmp();
     let rows = [
         format!(
@@ -656,9 +655,8 @@ fn sparse_sheet_claiming_the_whole_grid_loads_quickly() {
     )
     .unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 4096);
-    let started = Instant::now();
+    // Were the declared grid allocated (17 billion cells) the process would abort here.
     let (table, rows, digest) = load(&path, &opts());
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(table.headers, ["Name", "Ref"]);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].number, 1_048_576);
