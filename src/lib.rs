@@ -18,6 +18,7 @@
 pub mod apply;
 pub mod cli;
 pub mod dates;
+pub mod keys;
 pub mod load;
 pub mod profile;
 pub mod text;
