@@ -643,7 +643,12 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
         // Without a path, the text comes back.
         let k2 = keygen(None).unwrap();
-        assert!(k2.identity_text.unwrap().expose_secret().contains("AGE-SECRET-KEY-1"));
+        assert!(
+            k2.identity_text
+                .unwrap()
+                .expose_secret()
+                .contains("AGE-SECRET-KEY-1")
+        );
     }
 
     #[cfg(unix)]

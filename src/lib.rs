@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod apply;
+pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod keys;
