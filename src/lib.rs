@@ -22,4 +22,5 @@ pub mod dates;
 pub mod keys;
 pub mod load;
 pub mod profile;
+pub mod register;
 pub mod text;
