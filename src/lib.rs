@@ -24,3 +24,4 @@ pub mod load;
 pub mod profile;
 pub mod register;
 pub mod text;
+pub mod verify;
