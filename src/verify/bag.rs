@@ -7,7 +7,7 @@
 //! NFD name for an NFC file is reported as a missing file).
 
 use super::digest::Algorithm;
-use super::report::{PayloadFile, Report};
+use super::report::{PayloadFile, Report, count};
 use crate::text::printable;
 use encoding_rs::{Encoding, UTF_8};
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,7 +58,10 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
     let m = report.mark();
     let info = bag_info(src, &decl, report);
     let detail = if src.files().contains_key("bag-info.txt") {
-        format!("bag-info.txt has {} entries.", info.len())
+        format!(
+            "bag-info.txt has {}.",
+            count(info.len() as u64, "entry", "entries")
+        )
     } else {
         "There is no bag-info.txt (it is optional).".to_string()
     };
@@ -112,8 +115,12 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
         "Payload manifest",
         m,
         format!(
-            "All {} payload files are listed in {}, and every listed file is present.",
-            payload_files.len(),
+            "All {} listed in {}, and every listed file is present.",
+            count(
+                payload_files.len() as u64,
+                "payload file is",
+                "payload files are"
+            ),
             names.join(" and ")
         ),
     );
@@ -125,8 +132,12 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
         "Payload checksums",
         m,
         format!(
-            "All {} payload files match their checksums.",
-            payload_files.len()
+            "All {} their checksums.",
+            count(
+                payload_files.len() as u64,
+                "payload file matches",
+                "payload files match"
+            )
         ),
     );
     report.payload = payload_files
@@ -158,8 +169,8 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
         "There is no tag manifest (it is optional).".to_string()
     } else {
         format!(
-            "All {} tag files listed in the tag manifest match.",
-            listed.len()
+            "All {} in the tag manifest match.",
+            count(listed.len() as u64, "tag file listed", "tag files listed")
         )
     };
     report.close_check("Tag manifest", m, detail);
@@ -167,7 +178,7 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
     // Payload-Oxum.
     let m = report.mark();
     let octets: u64 = payload_files.iter().map(|p| src.files()[p]).sum();
-    let count = payload_files.len() as u64;
+    let n_files = payload_files.len() as u64;
     let oxums: Vec<String> = report
         .bag_info
         .iter()
@@ -180,10 +191,14 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
             .split_once('.')
             .and_then(|(o, c)| Some((o.parse::<u64>().ok()?, c.parse::<u64>().ok()?)))
         {
-            Some((o, c)) if (o, c) == (octets, count) => {}
+            Some((o, c)) if (o, c) == (octets, n_files) => {}
             Some((o, c)) => report.problem(format!(
-                "bag-info.txt's Payload-Oxum says {o} bytes in {c} files, but the payload has \
-                 {octets} bytes in {count} files: files were added, removed or changed."
+                "bag-info.txt's Payload-Oxum says {} in {}, but the payload has {} in {}: files \
+                 were added, removed or changed.",
+                count(o, "byte", "bytes"),
+                count(c, "file", "files"),
+                count(octets, "byte", "bytes"),
+                count(n_files, "file", "files")
             )),
             None => report.problem(format!(
                 "bag-info.txt's Payload-Oxum \"{}\" is not in the form <bytes>.<files>.",
@@ -194,7 +209,11 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
     let detail = if oxums.is_empty() {
         "bag-info.txt has no Payload-Oxum (it is optional).".to_string()
     } else {
-        format!("Payload-Oxum matches the payload: {octets} bytes in {count} files.")
+        format!(
+            "Payload-Oxum matches the payload: {} in {}.",
+            count(octets, "byte", "bytes"),
+            count(n_files, "file", "files")
+        )
     };
     report.close_check("Payload-Oxum", m, detail);
     facts

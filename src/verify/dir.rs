@@ -3,7 +3,7 @@
 
 use super::bag::BagSource;
 use super::digest::{Algorithm, MultiHasher};
-use super::report::Report;
+use super::report::{Report, count};
 use crate::text::printable;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -43,8 +43,8 @@ impl DirBag {
             "Bag folder",
             m,
             format!(
-                "The folder holds {} files, and no links or special files.",
-                bag.files.len()
+                "The folder holds {}, and no links or special files.",
+                count(bag.files.len() as u64, "file", "files")
             ),
         );
         Some(bag)

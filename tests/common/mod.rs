@@ -13,9 +13,17 @@ pub const CRIS: &[u8] =
 
 /// A second payload bigger than one age chunk (64 KiB), so chunk boundaries are exercised.
 pub fn niche() -> Vec<u8> {
+    // Pseudo-random notes, so the payload does not compress away and the bundle spans
+    // several age chunks.
     let mut v = b"Ref,Note\r\n".to_vec();
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     for i in 0..5000 {
-        v.extend_from_slice(format!("N{i:05},line {i} of the test export\r\n").as_bytes());
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.extend_from_slice(
+            format!("N{i:05},note {x:016x}{:016x}\r\n", x.rotate_left(29)).as_bytes(),
+        );
     }
     v
 }
@@ -91,4 +99,92 @@ pub fn listing(dir: &Path) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// Encrypts `plain` to `r` with the age library, as a hostile sender could.
+pub fn encrypt_to(r: &Recipient, plain: &[u8]) -> Vec<u8> {
+    let id_text = r.public_key().to_string();
+    let key: age::x25519::Recipient = id_text.parse().unwrap();
+    let enc =
+        age::Encryptor::with_recipients(std::iter::once(&key as &dyn age::Recipient)).unwrap();
+    let mut out = Vec::new();
+    let mut w = enc.wrap_output(&mut out).unwrap();
+    w.write_all(plain).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// The files of a valid bag with the given payloads, manifests computed.
+pub fn bag_files(payload: &[(&str, &[u8])]) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = payload
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .collect();
+    let manifest: String = {
+        let mut lines: Vec<String> = files
+            .iter()
+            .map(|(p, b)| format!("{}  {p}\n", sha256_hex(b)))
+            .collect();
+        lines.sort();
+        lines.concat()
+    };
+    let octets: usize = payload.iter().map(|(_, b)| b.len()).sum();
+    let tags: Vec<(String, Vec<u8>)> = vec![
+        (
+            "bagit.txt".into(),
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec(),
+        ),
+        (
+            "bag-info.txt".into(),
+            format!("Payload-Oxum: {octets}.{}\n", payload.len()).into_bytes(),
+        ),
+        ("manifest-sha256.txt".into(), manifest.into_bytes()),
+        (
+            "disclosure-record.json".into(),
+            b"{\"rows_shared\":1}".to_vec(),
+        ),
+    ];
+    let tagmanifest: String = tags
+        .iter()
+        .map(|(p, b)| format!("{}  {p}\n", sha256_hex(b)))
+        .collect();
+    files.extend(tags);
+    files.push(("tagmanifest-sha256.txt".into(), tagmanifest.into_bytes()));
+    files
+}
+
+/// Zips `files` in order with the zip library (deflate).
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Replaces every occurrence of `from` with `to` (same length) in `bytes`.
+pub fn patch(bytes: &mut [u8], from: &[u8], to: &[u8]) -> usize {
+    assert_eq!(from.len(), to.len());
+    let mut n = 0;
+    let mut i = 0;
+    while i + from.len() <= bytes.len() {
+        if &bytes[i..i + from.len()] == from {
+            bytes[i..i + from.len()].copy_from_slice(to);
+            n += 1;
+            i += from.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
 }
