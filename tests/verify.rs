@@ -590,3 +590,41 @@ fn malformed_zips_from_the_zip2_suite_never_panic_and_never_pass() {
     }
     assert!(n >= 15, "expected the zip2 suite, found {n} zips");
 }
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let mut files = bag_files(&[("data/a.csv", b"genuine\r\n")]);
+    files.push(("../up.csv".into(), b"x".to_vec()));
+    files.push(("/abs.csv".into(), b"x".to_vec()));
+    files.push(("data/B.csv".into(), b"unlisted\r\n".to_vec()));
+    files.push(("data/b.csv".into(), b"unlisted\r\n".to_vec()));
+    let (r, ..) = verify_hostile(&zip_files(&files));
+    for words in [
+        "climbs out",
+        "absolute path",
+        "differ only in upper and lower case",
+        "data/b.csv is in the payload but not listed",
+        "data/B.csv is in the payload but not listed",
+        "Payload-Oxum",
+    ] {
+        assert!(has(&r, words), "{words}\n{}", describe(&r));
+    }
+}
+
+#[test]
+fn an_entry_declaring_fewer_bytes_than_it_holds_is_refused() {
+    let files = bag_files(&[("data/a.csv", &[b'q'; 3000])]);
+    let mut zip = zip_files(&files);
+    let cd = zip
+        .windows(4)
+        .position(|x| x == [0x50, 0x4b, 0x01, 0x02])
+        .unwrap();
+    zip[cd + 24..cd + 28].copy_from_slice(&100u32.to_le_bytes());
+    let (r, ..) = verify_hostile(&zip);
+    assert!(has(&r, "headers disagree"), "{}", describe(&r));
+    assert!(
+        has(&r, "more data than the zip declares") || has(&r, "CRC") || has(&r, "cannot be read"),
+        "{}",
+        describe(&r)
+    );
+}

@@ -479,3 +479,23 @@ fn exists_or(
         other(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundle_ids_are_random_128_bit_hex_with_an_8_character_short_form() {
+        let a = BundleId::random().unwrap();
+        let b = BundleId::random().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 32);
+        assert!(
+            a.as_str()
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        assert_eq!(a.short(), &a.as_str()[..8]);
+        assert_eq!(a.to_string(), a.as_str());
+    }
+}

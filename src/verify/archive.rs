@@ -224,6 +224,11 @@ impl<R: Read + Seek> ZipBag<R> {
         self.sha256.get(path).map(String::as_str)
     }
 
+    #[cfg(test)]
+    pub(crate) fn set_sha256_for_test(&mut self, path: &str, hex: &str) {
+        self.sha256.insert(path.to_string(), hex.to_string());
+    }
+
     /// Streams a file's bytes to `sink`, capped at its declared size; returns the byte count.
     pub(crate) fn copy_to(
         &mut self,

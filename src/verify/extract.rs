@@ -154,3 +154,87 @@ fn new_file(path: &Path) -> Result<std::fs::File, String> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_file_reading_differently_on_the_second_pass_undoes_everything() {
+        let zip = zip_of(&[
+            ("data/a.csv", b"a\r\n"),
+            ("data/b.csv", b"b\r\n"),
+            ("x.txt", b"x"),
+        ]);
+        let mut report = Report::default();
+        let mut bag = ZipBag::open(Cursor::new(zip), &mut report).unwrap();
+        bag.read_rest(&mut report);
+        assert!(report.ok(), "{:?}", report.problems);
+        bag.set_sha256_for_test("data/b.csv", &"0".repeat(64));
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        extract(&mut bag, &out, &mut report);
+        assert!(!report.ok());
+        assert!(
+            report.problems[0].contains("read differently"),
+            "{:?}",
+            report.problems
+        );
+        assert!(report.problems[0].ends_with("Nothing was extracted."));
+        assert!(
+            !out.exists(),
+            "rollback left {:?}",
+            std::fs::read_dir(&out).ok()
+        );
+        assert!(report.extracted_to.is_none());
+    }
+
+    #[test]
+    fn extraction_into_an_existing_folder_keeps_the_folder_on_failure() {
+        let zip = zip_of(&[("data/a.csv", b"a"), ("z.txt", b"z")]);
+        let mut report = Report::default();
+        let mut bag = ZipBag::open(Cursor::new(zip), &mut report).unwrap();
+        bag.read_rest(&mut report);
+        bag.set_sha256_for_test("z.txt", &"0".repeat(64));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mine.txt"), b"keep").unwrap();
+        extract(&mut bag, dir.path(), &mut report);
+        assert!(!report.ok());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("mine.txt")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_way_is_not_followed() {
+        let zip = zip_of(&[("data/a.csv", b"a")]);
+        let mut report = Report::default();
+        let mut bag = ZipBag::open(Cursor::new(zip), &mut report).unwrap();
+        bag.read_rest(&mut report);
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("data")).unwrap();
+        extract(&mut bag, dir.path(), &mut report);
+        assert!(!report.ok());
+        assert!(
+            report.problems[0].contains("link or a file"),
+            "{:?}",
+            report.problems
+        );
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+}
