@@ -89,6 +89,13 @@ fn stock_tools_decrypt_unzip_and_validate_the_bundle() {
         .arg(&bag));
 
     assert_eq!(std::fs::read(bag.join("data/cris.csv")).unwrap(), CRIS);
+    // Entries are marked owner-only, and stock unzip keeps that.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(bag.join("data/cris.csv")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "mode {mode:o}");
+    }
     assert_eq!(std::fs::read(bag.join("data/niche.csv")).unwrap(), niche());
     assert_eq!(
         std::fs::read_to_string(bag.join("bagit.txt")).unwrap(),

@@ -316,11 +316,13 @@ impl BundleWriter {
         })
     }
 
+    /// Entries are marked owner-only (0600), so stock `unzip` on Unix does not leave the
+    /// partner's copy of the data readable by other users.
     fn options(&self) -> SimpleFileOptions {
         SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .system(zip::System::Unix)
-            .unix_permissions(0o644)
+            .unix_permissions(0o600)
             .last_modified_time(self.modified)
     }
 

@@ -18,7 +18,8 @@ impl DirBag {
     /// Walks `root`, recording regular files and reporting anything else.
     pub(crate) fn open(root: &Path, report: &mut Report) -> Option<DirBag> {
         let m = report.mark();
-        match root.symlink_metadata() {
+        // The folder named may itself be a link (the caller chose it); nothing inside is followed.
+        match root.metadata() {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => {
                 report.problem(format!("{} is not a folder.", root.display()));
