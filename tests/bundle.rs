@@ -93,7 +93,10 @@ fn stock_tools_decrypt_unzip_and_validate_the_bundle() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(bag.join("data/cris.csv")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(bag.join("data/cris.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o077, 0, "mode {mode:o}");
     }
     assert_eq!(std::fs::read(bag.join("data/niche.csv")).unwrap(), niche());
