@@ -132,6 +132,10 @@ fn stock_tools_decrypt_unzip_and_validate_the_bundle() {
     run(Command::new("python3")
         .args(["-m", "bagit", "--validate"])
         .arg(&bag));
+
+    // And disclose's own folder check agrees with bagit-python on the unzipped bag.
+    let report = disclose::verify::verify_bag_dir(&bag);
+    assert!(report.ok(), "{:?}", report.problems);
 }
 
 #[test]
