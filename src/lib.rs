@@ -6,20 +6,33 @@
 //! - [`load`]: an export file (CSV in any common encoding, or an XLSX sheet) → headers and a
 //!   stream of rows;
 //! - [`profile`]: an agreement's data-to-share profile (TOML), validated into typed form;
-//! - [`apply`]: headers + profile + the analyst's decisions → a [`apply::Plan`] saying which
+//! - [`apply`]: headers + profile + the analyst's decisions → an [`apply::InputPlan`] saying which
 //!   column becomes which agreed field, then each row kept or excluded with a counted reason,
 //!   and every shared cell made safe for a spreadsheet;
+//! - [`bundle`]: the shared CSVs → a BagIt zip → age encryption → `<name>.zip.age` and its
+//!   `.sha256`, streamed and hashed as written, never overwriting;
+//! - [`keys`]: partners' public keys, passphrases, identities for opening bundles, keygen;
+//! - [`verify`]: a received bundle (or an extracted bag folder) checked end to end, every problem
+//!   reported, and extraction only after everything passed;
+//! - [`register`]: the hash-chained local log of every disclosure (metadata only);
+//! - [`job`]: one disclosure job (profile, inputs, decisions, period) and its [`job::Summary`];
+//! - [`record`]: the disclosure record that travels in the bundle;
 //! - [`cli`]: the headless commands on top.
 //!
-//! Nothing here writes a cell value anywhere but into the caller's writer: no temp files, no
-//! logs. Errors name files, rows, columns and headers, never cell values.
+//! Nothing here writes a cell value anywhere but into the caller's writer or, encrypted, into a
+//! bundle: no plaintext temp files, no logs. Errors name files, rows, columns and headers, never
+//! cell values.
 #![forbid(unsafe_code)]
 
 pub mod apply;
+pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod job;
+pub mod keys;
 pub mod load;
 pub mod profile;
 pub mod record;
+pub mod register;
 pub mod text;
+pub mod verify;

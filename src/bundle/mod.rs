@@ -1,0 +1,452 @@
+//! Writing a disclosure bundle: CSV bytes → zip entry (a BagIt bag, RFC 8493) → age encryption
+//! → a temporary file in the output folder → renamed into place, never over an existing file.
+//!
+//! Everything is streamed and hashed on the way: the payload SHA-256s come from the plaintext as
+//! it is written (they feed `manifest-sha256.txt`), the bundle SHA-256 from the ciphertext (it
+//! feeds `<bundle>.sha256`). Memory stays flat whatever the payload size, and no plaintext byte
+//! reaches the disk: the zip is written in streaming mode (data descriptors, no seeking) straight
+//! into the age encryptor, and only ciphertext is written to the temporary file.
+//!
+//! ```no_run
+//! use disclose::bundle::{BundleWriter, BundleId};
+//! use disclose::keys::{Encryption, read_recipients_file};
+//! use std::io::Write;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let enc = Encryption::new(read_recipients_file("yot.txt".as_ref())?, None)?;
+//! let id = BundleId::random()?;
+//! let name = format!("bromley-yot_2025-01_{}.zip.age", id.short());
+//! let mut w = BundleWriter::create("out".as_ref(), &name, &enc)?;
+//! {
+//!     let mut p = w.payload("data/cris.csv")?;
+//!     p.write_all(b"URN,Offence\r\n")?;
+//! }
+//! let written = w.finish(
+//!     &[("External-Identifier".into(), id.to_string())],
+//!     vec![("disclosure-record.json".into(), b"{}".to_vec())],
+//! )?;
+//! println!("{} {}", written.path.display(), written.sha256);
+//! # Ok(()) }
+//! ```
+
+mod bag;
+mod id;
+mod persist;
+
+pub use bag::{BAGIT_TXT, BagFile};
+pub use id::BundleId;
+pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
+
+pub use crate::keys::Encryption;
+use crate::keys::PASSPHRASE_WORK_FACTOR;
+use persist::HashingWriter;
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
+use zip::write::SimpleFileOptions;
+
+/// Something that stopped a bundle being written. The temporary file is always removed; an
+/// existing file is never touched.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BundleError {
+    /// The bundle or its checksum file already exists.
+    #[error(
+        "{} already exists. disclose never overwrites a bundle: move the old one away or choose \
+         another name.",
+        .path.display()
+    )]
+    Exists {
+        /// The existing file.
+        path: PathBuf,
+    },
+    /// A bundle, payload or tag file name that is not allowed.
+    #[error("The name \"{name}\" cannot be used: {reason}.")]
+    BadName {
+        /// The name, made printable.
+        name: String,
+        /// Why, and what is allowed.
+        reason: String,
+    },
+    /// The same name twice in one bundle.
+    #[error("\"{name}\" was added to the bundle twice; each file needs its own name.")]
+    Duplicate {
+        /// The name.
+        name: String,
+    },
+    /// A bag-info label or value that cannot be written.
+    #[error("The bag-info entry \"{label}\" cannot be written: {reason}.")]
+    BadBagInfo {
+        /// The label, made printable.
+        label: String,
+        /// Why.
+        reason: String,
+    },
+    /// No recipients were given.
+    #[error("No recipient was given: say whose public key(s) the bundle is encrypted to.")]
+    NoRecipients,
+    /// Reading or writing the file system failed.
+    #[error("Could not {what} in {}: {source}. Check the folder exists, is writable and has space.", .dir.display())]
+    Io {
+        /// What was being done ("create the temporary file").
+        what: &'static str,
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// An earlier write failed, so the bundle was abandoned.
+    #[error(
+        "An earlier write to this bundle failed, so it was abandoned and its temporary file will \
+         be removed. Start the bundle again."
+    )]
+    Abandoned,
+    /// A failure inside the zip or age libraries (not expected in normal use).
+    #[error("Could not build the bundle: {0}.")]
+    Internal(String),
+}
+
+/// What [`BundleWriter::finish`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The bundle (`<out_dir>/<name>`).
+    pub path: PathBuf,
+    /// The checksum file beside it (`<bundle>.sha256`).
+    pub checksum_path: PathBuf,
+    /// Lower-case hex SHA-256 of the bundle file.
+    pub sha256: String,
+    /// Size of the bundle file in bytes.
+    pub size: u64,
+    /// The payload files, with the SHA-256s in `manifest-sha256.txt`.
+    pub payload: Vec<BagFile>,
+}
+
+type CipherSink = HashingWriter<NamedTempFile>;
+type ZipOut = zip::ZipWriter<zip::write::StreamWriter<age::stream::StreamWriter<CipherSink>>>;
+
+/// Writes one bundle. Dropping it without [`BundleWriter::finish`] (or any failure) removes the
+/// temporary file and leaves nothing behind.
+pub struct BundleWriter {
+    zip: ZipOut,
+    dir: PathBuf,
+    target: PathBuf,
+    checksum_target: PathBuf,
+    file_name: String,
+    payload: Vec<BagFile>,
+    open: Option<OpenEntry>,
+    failed: bool,
+    modified: zip::DateTime,
+}
+
+struct OpenEntry {
+    path: String,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl BundleWriter {
+    /// Starts a bundle called `file_name` in `out_dir`, encrypted as `encryption` says.
+    ///
+    /// Fails at once if the bundle or its `.sha256` already exists. The temporary file
+    /// (`.disclose-tmp-…`) is made in `out_dir`, so the final rename never crosses disks.
+    pub fn create(
+        out_dir: &Path,
+        file_name: &str,
+        encryption: &Encryption,
+    ) -> Result<BundleWriter, BundleError> {
+        bag::check_bundle_name(file_name)?;
+        let target = out_dir.join(file_name);
+        let checksum_target = out_dir.join(format!("{file_name}.sha256"));
+        for path in [&target, &checksum_target] {
+            if path.symlink_metadata().is_ok() {
+                return Err(BundleError::Exists { path: path.clone() });
+            }
+        }
+        let encryptor = encryptor(encryption)?;
+        let io_err = |what| {
+            move |source| BundleError::Io {
+                what,
+                dir: out_dir.to_path_buf(),
+                source,
+            }
+        };
+        let tmp = persist::temp_in(out_dir).map_err(io_err("create the temporary file"))?;
+        let age_out = encryptor
+            .wrap_output(HashingWriter::new(tmp))
+            .map_err(io_err("write the temporary file"))?;
+        Ok(BundleWriter {
+            zip: zip::ZipWriter::new_stream(age_out),
+            dir: out_dir.to_path_buf(),
+            target,
+            checksum_target,
+            file_name: file_name.to_string(),
+            payload: Vec::new(),
+            open: None,
+            failed: false,
+            modified: zip::DateTime::default(),
+        })
+    }
+
+    /// Sets the modification time stored for the files in the zip (default 1980-01-01, the
+    /// zip format's earliest). Zip times have no time zone: pass local time if partners should
+    /// see local times. Times outside 1980–2107 are ignored.
+    pub fn set_timestamp(&mut self, t: time::PrimitiveDateTime) {
+        if let Ok(year) = u16::try_from(t.year())
+            && let Ok(dt) = zip::DateTime::from_date_and_time(
+                year,
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+            )
+        {
+            self.modified = dt;
+        }
+    }
+
+    /// Starts the payload file `path` (`data/…`, letters, digits, `.`, `_`, `-`) and returns a
+    /// writer for its bytes. The file ends when the writer is dropped and the next file is
+    /// started or the bundle finished.
+    pub fn payload(&mut self, path: &str) -> Result<PayloadWriter<'_>, BundleError> {
+        self.usable()?;
+        bag::check_payload_path(path)?;
+        self.close_open();
+        if self.payload.iter().any(|f| f.path == path) {
+            return Err(BundleError::Duplicate {
+                name: path.to_string(),
+            });
+        }
+        // Payloads may exceed 4 GiB, and a streamed entry cannot be switched to ZIP64 once
+        // started, so payloads always carry ZIP64 sizes (20 bytes each; every current unzip
+        // reads them).
+        let options = self.options().large_file(true);
+        if let Err(e) = self.zip.start_file(path, options) {
+            self.failed = true;
+            return Err(zip_error(&self.dir)(e));
+        }
+        self.open = Some(OpenEntry {
+            path: path.to_string(),
+            hasher: Sha256::new(),
+            bytes: 0,
+        });
+        Ok(PayloadWriter { bundle: self })
+    }
+
+    /// Writes the tag files and manifests, finishes the encryption, flushes the file to disk and
+    /// renames it into place, then writes `<bundle>.sha256` beside it.
+    ///
+    /// `bag_info` is written to `bag-info.txt` in order, followed by the `Payload-Oxum`
+    /// disclose computes. `tag_files` (e.g. `disclosure-record.json`) go at the top of the bag
+    /// and are listed in `tagmanifest-sha256.txt`.
+    ///
+    /// Either both files appear or neither does: if the bundle cannot be renamed into place
+    /// (e.g. another run created it meanwhile) the checksum file just written is removed.
+    pub fn finish(
+        mut self,
+        bag_info: &[(String, String)],
+        tag_files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Written, BundleError> {
+        self.usable()?;
+        self.close_open();
+        for (i, (name, _)) in tag_files.iter().enumerate() {
+            bag::check_tag_name(name)?;
+            if tag_files[..i]
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                return Err(BundleError::Duplicate { name: name.clone() });
+            }
+        }
+        let info = bag::bag_info(bag_info, &self.payload)?;
+        let manifest = bag::manifest(&self.payload);
+        let mut tags = vec![
+            ("bagit.txt".to_string(), BAGIT_TXT.as_bytes().to_vec()),
+            ("bag-info.txt".to_string(), info.into_bytes()),
+            ("manifest-sha256.txt".to_string(), manifest.into_bytes()),
+        ];
+        tags.extend(tag_files);
+        let mut listed = Vec::new();
+        for (name, bytes) in &tags {
+            self.put_tag(name, bytes)?;
+            listed.push(BagFile {
+                path: name.clone(),
+                sha256: crate::keys::hex(&Sha256::digest(bytes)),
+                bytes: bytes.len() as u64,
+            });
+        }
+        self.put_tag("tagmanifest-sha256.txt", bag::manifest(&listed).as_bytes())?;
+
+        let BundleWriter {
+            zip,
+            dir,
+            target,
+            checksum_target,
+            file_name,
+            payload,
+            ..
+        } = self;
+        let io_err = |what| {
+            let dir = dir.clone();
+            move |source| BundleError::Io { what, dir, source }
+        };
+        let age_out = zip.finish().map_err(zip_error(&dir))?.into_inner();
+        let sink = age_out
+            .finish()
+            .map_err(io_err("finish writing the bundle"))?;
+        let (tmp, sha256, size) = sink.into_parts();
+
+        let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
+        sum_tmp
+            .write_all(format!("{sha256}  {file_name}\n").as_bytes())
+            .map_err(io_err("write the checksum file"))?;
+        persist::persist_noclobber(sum_tmp, &checksum_target)
+            .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
+        if let Err(e) = persist::persist_noclobber(tmp, &target) {
+            let _ = std::fs::remove_file(&checksum_target);
+            return Err(exists_or(e, &target, io_err("save the bundle")));
+        }
+        Ok(Written {
+            path: target,
+            checksum_path: checksum_target,
+            sha256,
+            size,
+            payload,
+        })
+    }
+
+    /// Entries are marked owner-only (0600), so stock `unzip` on Unix does not leave the
+    /// partner's copy of the data readable by other users.
+    fn options(&self) -> SimpleFileOptions {
+        SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .system(zip::System::Unix)
+            .unix_permissions(0o600)
+            .last_modified_time(self.modified)
+    }
+
+    fn put_tag(&mut self, name: &str, bytes: &[u8]) -> Result<(), BundleError> {
+        let options = self.options();
+        let result = self
+            .zip
+            .start_file(name, options)
+            .map_err(zip_error(&self.dir))
+            .and_then(|()| self.zip.write_all(bytes).map_err(|e| self.io(e)));
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
+    }
+
+    fn usable(&self) -> Result<(), BundleError> {
+        if self.failed {
+            Err(BundleError::Abandoned)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Records the SHA-256 and size of the payload file being written, if any.
+    fn close_open(&mut self) {
+        if let Some(open) = self.open.take() {
+            self.payload.push(BagFile {
+                path: open.path,
+                sha256: crate::keys::hex(&open.hasher.finalize()),
+                bytes: open.bytes,
+            });
+        }
+    }
+
+    fn io(&self, source: io::Error) -> BundleError {
+        BundleError::Io {
+            what: "write the bundle",
+            dir: self.dir.clone(),
+            source,
+        }
+    }
+}
+
+impl fmt::Debug for BundleWriter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BundleWriter")
+            .field("target", &self.target)
+            .field("payload", &self.payload)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The bytes of one payload file. Hashes and counts exactly what the zip accepted.
+pub struct PayloadWriter<'a> {
+    bundle: &'a mut BundleWriter,
+}
+
+impl Write for PayloadWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bundle.failed {
+            return Err(io::Error::other(BundleError::Abandoned.to_string()));
+        }
+        match self.bundle.zip.write(buf) {
+            Ok(n) => {
+                if let Some(open) = &mut self.bundle.open {
+                    open.hasher.update(&buf[..n]);
+                    open.bytes += n as u64;
+                }
+                Ok(n)
+            }
+            Err(e) => {
+                self.bundle.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // The zip and age layers buffer by design (deflate blocks, 64 KiB age chunks); the data
+        // reaches the disk when the bundle is finished.
+        Ok(())
+    }
+}
+
+fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
+    let internal = |e: age::EncryptError| BundleError::Internal(e.to_string());
+    match encryption {
+        Encryption::Recipients(rs) if rs.is_empty() => Err(BundleError::NoRecipients),
+        Encryption::Recipients(rs) => {
+            age::Encryptor::with_recipients(rs.iter().map(|r| r.age() as &dyn age::Recipient))
+                .map_err(internal)
+        }
+        Encryption::Passphrase(p) => {
+            let mut r = age::scrypt::Recipient::new(p.clone());
+            r.set_work_factor(PASSPHRASE_WORK_FACTOR);
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(internal)
+        }
+    }
+}
+
+fn zip_error(dir: &Path) -> impl Fn(zip::result::ZipError) -> BundleError + '_ {
+    move |e| match e {
+        zip::result::ZipError::Io(source) => BundleError::Io {
+            what: "write the bundle",
+            dir: dir.to_path_buf(),
+            source,
+        },
+        e => BundleError::Internal(e.to_string()),
+    }
+}
+
+fn exists_or(
+    e: io::Error,
+    path: &Path,
+    other: impl FnOnce(io::Error) -> BundleError,
+) -> BundleError {
+    if e.kind() == io::ErrorKind::AlreadyExists {
+        BundleError::Exists {
+            path: path.to_path_buf(),
+        }
+    } else {
+        other(e)
+    }
+}

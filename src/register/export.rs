@@ -1,0 +1,99 @@
+//! The register as CSV, for the force's own logging system (e.g. CrimInt/CONNECT).
+
+use super::{RegisterError, list};
+use std::io::Write;
+use std::path::Path;
+
+/// The column names of [`to_csv`], in order.
+pub const CSV_COLUMNS: &[&str] = &[
+    "seq",
+    "created_utc",
+    "bundle_id",
+    "profile_id",
+    "agreement_title",
+    "period",
+    "analyst",
+    "authorised_by",
+    "recipients",
+    "rows_shared",
+    "rows_excluded",
+    "shared_fields",
+    "withheld_count",
+    "inputs",
+    "bundle_file",
+    "bundle_sha256",
+    "hash",
+];
+
+/// Writes the register as CSV for the force's logging system: one row per entry, lists joined
+/// with "; " (recipients as `label [fingerprint]`, inputs as `name sha256`).
+///
+/// Text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or CR) is
+/// prefixed with `'`.
+pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
+    let entries = list(path)?;
+    let io = |source| RegisterError::Io {
+        what: "export",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_COLUMNS).map_err(|e| io(e.into()))?;
+    for e in &entries {
+        let d = &e.disclosure;
+        let recipients = d
+            .recipients
+            .iter()
+            .map(|r| format!("{} [{}]", r.label, r.fingerprint))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let inputs = d
+            .inputs
+            .iter()
+            .map(|f| format!("{} {}", f.name, f.sha256))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let row = [
+            e.seq.to_string(),
+            d.created_utc.clone(),
+            d.bundle_id.clone(),
+            d.profile_id.clone(),
+            d.agreement_title.clone(),
+            d.period.clone(),
+            d.analyst.clone(),
+            d.authorised_by.clone(),
+            recipients,
+            d.rows_shared.to_string(),
+            d.rows_excluded.to_string(),
+            d.shared_fields.join("; "),
+            d.withheld_count.to_string(),
+            inputs,
+            d.bundle.name.clone(),
+            d.bundle.sha256.clone(),
+            e.hash.clone(),
+        ];
+        w.write_record(row.iter().map(|c| spreadsheet_safe(c)))
+            .map_err(|e| io(e.into()))?;
+    }
+    w.flush().map_err(io)?;
+    Ok(())
+}
+
+fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_formulas_are_defused() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(spreadsheet_safe("Bromley"), "Bromley");
+    }
+}

@@ -1,0 +1,271 @@
+//! The disclosure register: an append-only local log of every bundle made, one JSON object per
+//! line, hash-chained so that an edited, reordered, inserted or deleted entry shows.
+//!
+//! It holds metadata only (who, when, under which agreement, counts, field names, file hashes):
+//! never a cell value. Each entry carries `seq` (1, 2, 3, …), `prev` (the previous entry's
+//! `hash`, or 64 zeros for the first) and `hash` = SHA-256 of `prev` followed by the canonical
+//! JSON of the entry without `hash` (keys sorted at every level, no spaces).
+//!
+//! What the chain cannot show: deleting the *last* entries leaves a shorter chain that is still
+//! valid, and anyone who edits an entry can recompute every hash after it. So the head hash
+//! ([`head`]) should also be kept somewhere else: put it in each bundle's disclosure record and
+//! in the force's logging system (e.g. CrimInt/CONNECT, via [`to_csv`]); a register whose head
+//! is not the one last recorded has lost or rewritten entries.
+//!
+//! Location: [`default_path`]: `DISCLOSE_REGISTER` if set, else `%APPDATA%\disclose\register.jsonl`
+//! on Windows, `~/Library/Application Support/disclose/register.jsonl` on macOS, and
+//! `$XDG_DATA_HOME/disclose/register.jsonl` (default `~/.local/share/…`) elsewhere.
+
+mod chain;
+mod export;
+
+pub use chain::{RegisterCheck, canonical_json, entry_hash, head, verify};
+pub use export::{CSV_COLUMNS, to_csv};
+
+use crate::keys::RecipientRecord;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// The `prev` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A file and its SHA-256, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// File name (no folder).
+    pub name: String,
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+}
+
+/// What the caller records about one disclosure. Metadata only: no cell values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disclosure {
+    /// The bundle's id (32 hex characters).
+    pub bundle_id: String,
+    /// When the bundle was made, RFC 3339 in UTC, e.g. `2025-01-31T14:02:00Z`.
+    pub created_utc: String,
+    /// The agreement profile's id.
+    pub profile_id: String,
+    /// The agreement's title.
+    pub agreement_title: String,
+    /// The period covered, as shown to the analyst (e.g. `2025-01`).
+    pub period: String,
+    /// Who made the bundle.
+    pub analyst: String,
+    /// Who authorised the disclosure.
+    pub authorised_by: String,
+    /// Who can open it (labels and fingerprints; never keys).
+    pub recipients: Vec<RecipientRecord>,
+    /// Rows shared.
+    pub rows_shared: u64,
+    /// Rows excluded by the agreement's rules.
+    pub rows_excluded: u64,
+    /// The agreed field names shared.
+    pub shared_fields: Vec<String>,
+    /// How many source columns were withheld (not shared).
+    pub withheld_count: u64,
+    /// The input exports, by name and SHA-256.
+    pub inputs: Vec<FileRecord>,
+    /// The bundle file, by name and SHA-256.
+    pub bundle: FileRecord,
+}
+
+/// One line of the register: a [`Disclosure`] with its place in the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// 1 for the first entry, then 2, 3, …
+    pub seq: u64,
+    /// The previous entry's `hash`, or [`GENESIS`].
+    pub prev: String,
+    /// What was disclosed.
+    #[serde(flatten)]
+    pub disclosure: Disclosure,
+    /// SHA-256 of `prev` + canonical JSON of this entry without `hash`.
+    pub hash: String,
+}
+
+/// A register that cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegisterError {
+    /// File system failure.
+    #[error("Could not {what} the disclosure register {}: {source}.", .path.display())]
+    Io {
+        /// "read", "write to", …
+        what: &'static str,
+        /// The register file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line that is not a register entry.
+    #[error(
+        "Line {line} of the disclosure register {} is not a readable entry ({reason}). Run the \
+         register check and report it to whoever looks after the register; do not edit the file.",
+        .path.display()
+    )]
+    BadLine {
+        /// The register file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No location could be worked out.
+    #[error(
+        "Could not find where to keep the disclosure register (no home folder found). Set \
+         DISCLOSE_REGISTER to the register file's path."
+    )]
+    NoLocation,
+}
+
+/// Where the register lives: `explicit` if given, else [`default_path`].
+pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, RegisterError> {
+    match explicit {
+        Some(p) => Ok(p.to_path_buf()),
+        None => default_path(),
+    }
+}
+
+/// The register's default location (see the module docs). Reads environment variables only.
+pub fn default_path() -> Result<PathBuf, RegisterError> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(p) = env("DISCLOSE_REGISTER") {
+        return Ok(p);
+    }
+    let base = if cfg!(windows) {
+        env("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME")
+            .filter(|p| p.is_absolute())
+            .or_else(|| env("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|b| b.join("disclose").join("register.jsonl"))
+        .ok_or(RegisterError::NoLocation)
+}
+
+/// Appends `d` as the next entry and returns it.
+///
+/// The file (and its folder) is created if missing, owner-only on Unix. The file is locked for
+/// the append, so two runs cannot take the same `seq`; the line is written with one write call
+/// and flushed to disk before returning. The existing chain is not re-checked here (see
+/// [`verify`]), but a last line that cannot be read stops the append.
+pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
+    let io = |what| {
+        move |source| RegisterError::Io {
+            what,
+            path: path.to_path_buf(),
+            source,
+        }
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io("create the folder of"))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(io("open"))?;
+    file.lock().map_err(io("lock"))?;
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_to_string(&mut text))
+        .map_err(io("read"))?;
+    let (seq, prev) = match last_line(&text) {
+        None => (1, GENESIS.to_string()),
+        Some((n, line)) => {
+            let bad = |reason: &str| RegisterError::BadLine {
+                path: path.to_path_buf(),
+                line: n,
+                reason: reason.to_string(),
+            };
+            if !text.ends_with('\n') {
+                return Err(bad("it was not completely written"));
+            }
+            let v: Value = serde_json::from_str(line).map_err(|_| bad("not valid JSON"))?;
+            let seq = v["seq"].as_u64().ok_or_else(|| bad("no seq"))?;
+            let hash = v["hash"].as_str().ok_or_else(|| bad("no hash"))?;
+            (seq + 1, hash.to_string())
+        }
+    };
+    let mut entry = Entry {
+        seq,
+        prev,
+        disclosure: d.clone(),
+        hash: String::new(),
+    };
+    let value = serde_json::to_value(&entry).expect("entries serialise");
+    entry.hash = entry_hash(&value);
+    let mut line = serde_json::to_string(&entry).expect("entries serialise");
+    line.push('\n');
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(io("write to"))?;
+    Ok(entry)
+}
+
+/// The last non-empty line and its 1-based number.
+fn last_line(text: &str) -> Option<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// Every entry, in order. A line that is not an entry is an error naming it.
+pub fn list(path: &Path) -> Result<Vec<Entry>, RegisterError> {
+    let text = read_register(path)?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| RegisterError::BadLine {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: format!("column {}: {}", e.column(), e.classify_reason()),
+            })
+        })
+        .collect()
+}
+
+trait ClassifyReason {
+    fn classify_reason(&self) -> &'static str;
+}
+
+impl ClassifyReason for serde_json::Error {
+    /// The kind of error only: serde_json's message can quote the line's text.
+    fn classify_reason(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Data => "a field is missing or of the wrong kind",
+            serde_json::error::Category::Eof => "the line ends too early",
+        }
+    }
+}
+
+pub(super) fn read_register(path: &Path) -> Result<String, RegisterError> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(RegisterError::Io {
+            what: "read",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}

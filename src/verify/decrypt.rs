@@ -1,0 +1,296 @@
+//! Opening the age layer: the file's own checksum, the header, the key or passphrase, then one
+//! full pass that authenticates every encrypted chunk before anything trusts the content.
+//!
+//! The decrypted stream stays seekable (age's `StreamReader` over a file), so the zip can be
+//! read in place: no plaintext is ever written to disk.
+
+use super::report::Report;
+use crate::keys::{Decryption, MAX_PASSPHRASE_WORK_FACTOR};
+use age::DecryptError;
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// The decrypted, authenticated, seekable content of a bundle.
+pub(crate) type Plain = age::stream::StreamReader<BufReader<File>>;
+
+/// Compares the bundle's SHA-256 with the caller's or with `<bundle>.sha256` beside it.
+pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &mut Report) {
+    let m = report.mark();
+    let sidecar = {
+        let mut s = path.as_os_str().to_owned();
+        s.push(".sha256");
+        std::path::PathBuf::from(s)
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (want, source) = match expected {
+        Some(h) => (
+            h.trim().to_ascii_lowercase(),
+            "the checksum you gave".to_string(),
+        ),
+        None => match read_start(&sidecar) {
+            Ok(text) => {
+                let line = text.lines().next().unwrap_or("");
+                let (hex, name) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+                let name = name.trim_start().trim_start_matches('*');
+                if !name.is_empty() && name != file_name {
+                    report.warn(format!(
+                        "The checksum file names \"{}\", not this bundle's name \"{}\"; the \
+                         bundle may have been renamed.",
+                        crate::text::printable(name),
+                        crate::text::printable(&file_name)
+                    ));
+                }
+                (hex.to_ascii_lowercase(), format!("{file_name}.sha256"))
+            }
+            Err(_) => {
+                report.warn(format!(
+                    "There is no {file_name}.sha256 beside the bundle, so its checksum was not \
+                     compared; the encryption's own authentication still detects any change."
+                ));
+                return;
+            }
+        },
+    };
+    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
+        report.problem(format!(
+            "The SHA-256 in {source} is not a SHA-256 (64 hex characters), so the bundle could \
+             not be compared with it."
+        ));
+        report.close_check("Checksum file", m, "");
+        return;
+    }
+    match sha256_file(path) {
+        Ok(got) if got == want => {}
+        Ok(_) => report.problem(format!(
+            "The bundle's SHA-256 does not match {source}: the file was changed or damaged after \
+             it was made, or the checksum belongs to another bundle."
+        )),
+        Err(e) => report.problem(format!(
+            "Could not read the bundle {}: {e}.",
+            path.display()
+        )),
+    }
+    report.close_check(
+        "Checksum file",
+        m,
+        format!("The bundle's SHA-256 matches {source}."),
+    );
+}
+
+/// The first 4 KiB of a small text file (a checksum file is one line; a hostile one is not read
+/// whole).
+fn read_start(path: &Path) -> io::Result<String> {
+    let mut bytes = Vec::new();
+    File::open(path)?.take(4096).read_to_end(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn sha256_file(path: &Path) -> io::Result<String> {
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            return Ok(crate::keys::hex(&h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// Opens and fully authenticates the age layer. On failure the problems are in `report`.
+pub(crate) fn open(path: &Path, decryption: &Decryption, report: &mut Report) -> Option<Plain> {
+    let m = report.mark();
+    let plain = open_inner(path, decryption, report);
+    let detail = match decryption {
+        Decryption::Identities(_) => "The bundle is an age file, and your key opened it.",
+        Decryption::Passphrase(_) => "The bundle is an age file, and the passphrase opened it.",
+    };
+    report.close_check("Decryption", m, detail);
+    let mut plain = plain?;
+
+    // Authenticate every chunk now, before anything reads the content out of order.
+    let m = report.mark();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    let result = loop {
+        match plain.read(&mut buf) {
+            Ok(0) => break plain.seek(SeekFrom::Start(0)).map(|_| ()),
+            Ok(n) => total += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => break Err(e),
+        }
+    };
+    if let Err(e) = &result {
+        report.problem(stream_problem(e));
+    }
+    report.close_check(
+        "Encrypted content",
+        m,
+        format!(
+            "All {total} bytes of content decrypted and authenticated: nothing was altered, cut \
+             short or added."
+        ),
+    );
+    result.ok().map(|()| plain)
+}
+
+fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Option<Plain> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            report.problem(format!(
+                "Could not open the bundle {}: {e}.",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    let mut input = BufReader::new(file);
+    let head = match input.fill_buf() {
+        Ok(h) => h,
+        Err(e) => {
+            report.problem(format!(
+                "Could not read the bundle {}: {e}.",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    if head.is_empty() {
+        report.problem("The bundle file is empty.");
+        return None;
+    }
+    if head.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----") {
+        report.problem(
+            "This is an age file in text (armored) form; disclose bundles are binary age files. \
+             Check you have the right file.",
+        );
+        return None;
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        report.problem(
+            "This is a plain, unencrypted zip file, not an encrypted bundle. Do not use it, and \
+             tell the sender: personal data must not travel unencrypted.",
+        );
+        return None;
+    }
+    const MAGIC: &[u8] = b"age-encryption.org/";
+    let n = head.len().min(MAGIC.len());
+    if head[..n] != MAGIC[..n] {
+        report.problem(
+            "This is not an age-encrypted file (it does not start with the age header), so it is \
+             not a disclose bundle. Check you have the right file.",
+        );
+        return None;
+    }
+    let decryptor = match age::Decryptor::new_buffered(input) {
+        Ok(d) => d,
+        Err(e) => {
+            report.problem(header_problem(&e));
+            return None;
+        }
+    };
+    let result = match decryption {
+        Decryption::Identities(ids) => {
+            if decryptor.is_scrypt() {
+                report.problem(
+                    "This bundle is protected by a passphrase, not a key: open it with the \
+                     passphrase the sender gave you separately.",
+                );
+                return None;
+            }
+            decryptor.decrypt(ids.iter().map(|i| i as &dyn age::Identity))
+        }
+        Decryption::Passphrase(p) => {
+            if !decryptor.is_scrypt() {
+                report.problem(
+                    "This bundle is encrypted to public keys, not a passphrase: open it with \
+                     your key file.",
+                );
+                return None;
+            }
+            let mut id = age::scrypt::Identity::new(p.clone());
+            id.set_max_work_factor(MAX_PASSPHRASE_WORK_FACTOR);
+            decryptor.decrypt(std::iter::once(&id as &dyn age::Identity))
+        }
+    };
+    match result {
+        Ok(plain) => Some(plain),
+        Err(e) => {
+            report.problem(key_problem(&e, decryption));
+            None
+        }
+    }
+}
+
+fn header_problem(e: &DecryptError) -> String {
+    match e {
+        DecryptError::Io(io) if io.kind() == io::ErrorKind::UnexpectedEof => {
+            "The bundle is cut short (truncated): it ends inside its header.".into()
+        }
+        DecryptError::Io(io) => format!("Could not read the bundle: {io}."),
+        DecryptError::UnknownFormat => "The bundle's header is not one disclose can read: it is \
+                                        damaged, or was made with a newer version of the age \
+                                        format."
+            .into(),
+        DecryptError::InvalidMac => damaged_header(),
+        _ => "The bundle's age header is damaged or malformed, so it cannot be opened.".into(),
+    }
+}
+
+fn damaged_header() -> String {
+    "The bundle's header has been altered or damaged: its authentication code does not match."
+        .into()
+}
+
+fn key_problem(e: &DecryptError, decryption: &Decryption) -> String {
+    match (e, decryption) {
+        (DecryptError::NoMatchingKeys, Decryption::Identities(ids)) => {
+            let prints: Vec<String> = ids
+                .iter()
+                .map(|i| crate::keys::fingerprint(&i.to_public().to_string()))
+                .collect();
+            format!(
+                "Not for you: none of your keys opens this bundle (your key fingerprint: {}). It \
+                 was encrypted for someone else, or its header is damaged. Ask the sender which \
+                 public key they used.",
+                prints.join(", ")
+            )
+        }
+        (DecryptError::ExcessiveWork { required, .. }, _) => format!(
+            "The bundle asks for an unusually large amount of passphrase work (2^{required}); \
+             disclose accepts at most 2^{MAX_PASSPHRASE_WORK_FACTOR}, so that a file built to \
+             exhaust this computer cannot. Ask the sender to encrypt it again with disclose or \
+             the standard age tool."
+        ),
+        (
+            DecryptError::DecryptionFailed | DecryptError::KeyDecryptionFailed,
+            Decryption::Passphrase(_),
+        ) => "The passphrase is wrong (or the bundle's header is damaged).".into(),
+        (DecryptError::NoMatchingKeys, Decryption::Passphrase(_)) => {
+            "The passphrase is wrong (or the bundle's header is damaged).".into()
+        }
+        (DecryptError::InvalidMac, _) => damaged_header(),
+        (e, _) => header_problem(e),
+    }
+}
+
+fn stream_problem(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        "The bundle is cut short (truncated): its encrypted content ends before the final block. \
+         It was probably not copied or downloaded completely."
+            .into()
+    } else if e.kind() == io::ErrorKind::InvalidData {
+        "The bundle is damaged: part of its encrypted content failed authentication, so it was \
+         altered, corrupted in transit, cut short, or has extra bytes added at the end."
+            .into()
+    } else {
+        format!("Could not read the bundle: {e}.")
+    }
+}
