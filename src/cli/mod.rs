@@ -51,7 +51,7 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
         /// Print JSON instead of text.
-        #[arg(long)]
+        #[arg(long, global = true)]
         json: bool,
     },
 }
