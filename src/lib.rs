@@ -31,6 +31,7 @@ pub mod dates;
 pub mod job;
 pub mod keys;
 pub mod load;
+pub mod pack;
 pub mod profile;
 pub mod record;
 pub mod register;

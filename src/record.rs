@@ -5,6 +5,7 @@
 //! It holds names, hashes and counts, never a cell value.
 
 use crate::job::Summary;
+pub use crate::keys::RecipientRecord;
 use crate::profile::Profile;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -36,6 +37,9 @@ pub struct Record {
     pub manual_decisions: Vec<ManualDecision>,
     pub warnings: Vec<WarningRecord>,
     pub checklist: Vec<ChecklistRecord>,
+    /// The hash of the sender's register entry before this one (its chain head), so a later
+    /// deletion of this bundle's entry from the register can be noticed.
+    pub register_prev: Option<String>,
     pub proves: &'static str,
 }
 
@@ -60,15 +64,6 @@ pub struct AgreementRecord {
     pub onward_sharing: String,
     pub prescriptive: bool,
     pub authority: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RecipientRecord {
-    pub label: String,
-    /// "x25519", "ssh-ed25519" or "passphrase".
-    pub kind: String,
-    /// A fingerprint of the public key; never private material.
-    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +131,7 @@ pub struct BundleFacts {
     pub manual_decisions: Vec<ManualDecision>,
     /// Checklist answers by question index, where the analyst gave them.
     pub checklist_answers: Vec<Option<String>>,
+    pub register_prev: Option<String>,
 }
 
 impl Record {
@@ -212,6 +208,7 @@ impl Record {
                     answer: facts.checklist_answers.get(i).cloned().flatten(),
                 })
                 .collect(),
+            register_prev: facts.register_prev,
             proves: PROVES,
         }
     }
@@ -262,7 +259,11 @@ impl Record {
         let _ = writeln!(s);
         let _ = writeln!(s, "RECIPIENTS");
         for r in &self.recipients {
-            let _ = writeln!(s, "  {} ({}, {})", r.label, r.kind, r.fingerprint);
+            if r.fingerprint.is_empty() {
+                let _ = writeln!(s, "  {}", r.label);
+            } else {
+                let _ = writeln!(s, "  {} (key fingerprint {})", r.label, r.fingerprint);
+            }
         }
         let _ = writeln!(s);
         let _ = writeln!(s, "INPUTS");

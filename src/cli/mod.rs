@@ -2,9 +2,12 @@
 //! `register` and `keygen`. Flags are parsed by clap into [`Cli`], validated into core types,
 //! and every failure becomes a sentence, a hint and an exit code.
 
+mod keygen;
 mod pack;
 mod print;
 mod profiles;
+mod register;
+mod verify;
 
 use crate::profile::{Catalog, ProfileError};
 use clap::{Args, Parser, Subcommand};
@@ -46,6 +49,17 @@ pub struct Cli {
 pub enum Command {
     /// Apply a profile to export files and write an encrypted bundle (or preview with --dry-run).
     Pack(PackArgs),
+    /// Check a received bundle (or an extracted bag folder): decrypt, check every file, show the record.
+    Verify(VerifyArgs),
+    /// List, check or export the register of disclosures made from this machine.
+    Register(RegisterArgs),
+    /// Make a new age key pair, for a partner who has no age-keygen.
+    Keygen {
+        /// Write the secret key to this file (created owner-only, never overwritten). Without
+        /// it, the key file's text is printed.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// List the agreement profiles, or show one.
     Profiles {
         #[command(subcommand)]
@@ -105,9 +119,82 @@ pub struct PackArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// A partner's age public key (age1...). Repeat for several.
+    #[arg(long = "recipient", value_name = "AGE1...")]
+    pub recipients: Vec<String>,
+
+    /// A file of age public keys, one per line ('#' comments).
+    #[arg(long, value_name = "FILE")]
+    pub recipients_file: Vec<PathBuf>,
+
+    /// Encrypt to a passphrase read from the first line of this file instead of to keys.
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// The folder to write the bundle into (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Your name, for the disclosure record and the register.
+    #[arg(long, value_name = "NAME")]
+    pub analyst: Option<String>,
+
+    /// The authorising officer (the agreement's SPOC), where the agreement requires authority.
+    #[arg(long, value_name = "NAME")]
+    pub authorised_by: Option<String>,
+
+    /// The register file (default: DISCLOSE_REGISTER, or your data folder).
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
+
     /// Print the summary as JSON (never holds cell values).
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle (.zip.age), or a folder holding an extracted bag.
+    pub bundle: PathBuf,
+
+    /// Your age identity file (secret key).
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+
+    /// A file whose first line is the bundle's passphrase.
+    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// After every check passes, write the files into this folder (never over existing files).
+    #[arg(long, value_name = "DIR")]
+    pub extract: Option<PathBuf>,
+
+    /// The SHA-256 the sender quoted, if there is no .sha256 file beside the bundle.
+    #[arg(long, value_name = "HEX")]
+    pub sha256: Option<String>,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The register file (default: DISCLOSE_REGISTER, or your data folder).
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
+
+    /// Check the hash chain: detects an edited, reordered, inserted or deleted entry.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+
+    /// Export every entry as CSV, for the force system where disclosures are logged.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// Parse the process arguments and run. Returns the exit code.
@@ -141,6 +228,9 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Some(Command::Pack(args)) => pack::run(&catalog, &args, today),
         Some(Command::Profiles { action, json }) => profiles::run(&catalog, action, json, today),
+        Some(Command::Verify(args)) => verify::run(&args),
+        Some(Command::Register(args)) => register::run(&args),
+        Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
         None => fail(
             "the interactive screens are not part of this build yet",
             Some("Run `disclose --help` to see the commands."),

@@ -4,9 +4,12 @@ use super::{Exit, PackArgs, fail, print};
 use crate::apply::{self, Decisions};
 use crate::dates::{Date, Period};
 use crate::job::Job;
+use crate::keys::{self, Encryption, Recipient};
 use crate::load::{LoadOptions, Table};
+use crate::pack::{self, PackError, PackOptions};
 use crate::profile::Catalog;
 use std::collections::BTreeSet;
+use std::sync::atomic::AtomicBool;
 
 pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
     let Some(profile) = catalog.get(&args.profile) else {
@@ -88,10 +91,7 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
     };
 
     if !args.dry_run {
-        return fail(
-            "writing a bundle is not part of this build yet",
-            Some("Add --dry-run to see what would be shared."),
-        );
+        return write(&job, args);
     }
 
     let outcomes = match job.run_dry() {
@@ -108,5 +108,104 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
         Exit::Ok
     } else {
         Exit::Refused
+    }
+}
+
+/// Who can open the bundle: --recipient and --recipients-file, or --passphrase-file, or the
+/// profile's default recipients when none of those is given.
+fn encryption(job: &Job, args: &PackArgs) -> Result<Encryption, Exit> {
+    let mut recipients = Vec::new();
+    for (n, text) in args.recipients.iter().enumerate() {
+        let origin = format!("--recipient #{}", n + 1);
+        match Recipient::parse(text, &format!("recipient {}", n + 1), &origin) {
+            Ok(r) => recipients.push(r),
+            Err(e) => return Err(fail(&e.to_string(), None)),
+        }
+    }
+    for file in &args.recipients_file {
+        match keys::read_recipients_file(file) {
+            Ok(rs) => recipients.extend(rs),
+            Err(e) => return Err(fail(&e.to_string(), None)),
+        }
+    }
+    let passphrase = match &args.passphrase_file {
+        None => None,
+        Some(path) => match keys::read_passphrase_file(path) {
+            Ok(p) => Some(p),
+            Err(e) => return Err(fail(&e.to_string(), None)),
+        },
+    };
+    if recipients.is_empty() && passphrase.is_none() {
+        for r in &job.profile.recipients {
+            match Recipient::parse(&r.key, &r.label, &format!("profile {}", job.profile.id)) {
+                Ok(r) => recipients.push(r),
+                Err(e) => return Err(fail(&e.to_string(), None)),
+            }
+        }
+    }
+    Encryption::new(recipients, passphrase).map_err(|e| {
+        fail(
+            &e.to_string(),
+            Some("Use --recipient age1... (repeatable) or --recipients-file FILE for the partner's public keys, or --passphrase-file FILE; age cannot mix keys and a passphrase in one bundle."),
+        )
+    })
+}
+
+fn write(job: &Job, args: &PackArgs) -> Exit {
+    let encryption = match encryption(job, args) {
+        Ok(e) => e,
+        Err(exit) => return exit,
+    };
+    let opts = PackOptions {
+        out_dir: args.out.clone().unwrap_or_else(|| ".".into()),
+        encryption,
+        analyst: args.analyst.clone().unwrap_or_default(),
+        authorised_by: args.authorised_by.clone(),
+        register: args.register.clone(),
+        checklist_answers: Vec::new(),
+    };
+    if !opts.out_dir.is_dir() {
+        return fail(
+            &format!("--out {}: no such folder", opts.out_dir.display()),
+            Some("Create the folder first, or name an existing one."),
+        );
+    }
+    let cancel = AtomicBool::new(false);
+    match pack::write(job, &opts, &mut |_| {}, &cancel) {
+        Ok(packed) => {
+            if args.json {
+                let mut v = serde_json::to_value(&packed.summary).unwrap_or_default();
+                v["bundle"] = packed.bundle.display().to_string().into();
+                v["checksum"] = packed.checksum.display().to_string().into();
+                v["sha256"] = packed.sha256.clone().into();
+                v["bundle_id"] = packed.bundle_id.clone().into();
+                v["register"] = packed.register.display().to_string().into();
+                print::json(&v);
+            } else {
+                print::summary(&packed.summary, false);
+                print::written(&packed);
+            }
+            Exit::Ok
+        }
+        Err(PackError::Blocked(blockers)) => {
+            let summary = match job.run_dry() {
+                Ok(o) => job.summary(&o),
+                Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+            };
+            if args.json {
+                let mut v = serde_json::to_value(&summary).unwrap_or_default();
+                v["blockers"] = serde_json::to_value(&blockers).unwrap_or_default();
+                print::json(&v);
+            } else {
+                print::summary(&summary, false);
+            }
+            let fixes: Vec<&str> = blockers.iter().map(|b| b.fix.as_str()).collect();
+            let _ = super::fail(
+                "refused: the bundle was not written",
+                Some(&format!("Run again with: {}", fixes.join(" "))),
+            );
+            Exit::Refused
+        }
+        Err(e) => fail(&e.to_string(), Some(&e.hint())),
     }
 }

@@ -142,3 +142,29 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
     }
     Ok(())
 }
+
+pub(super) fn written(p: &crate::pack::Packed) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Bundle written:  {}",
+        printable(&p.bundle.display().to_string())
+    );
+    let _ = writeln!(o, "SHA-256:         {}", p.sha256);
+    let _ = writeln!(
+        o,
+        "Checksum file:   {}",
+        printable(&p.checksum.display().to_string())
+    );
+    let _ = writeln!(
+        o,
+        "Register entry:  #{} in {}",
+        p.register_seq,
+        printable(&p.register.display().to_string())
+    );
+    let _ = writeln!(
+        o,
+        "Quote the SHA-256 to the partner by a separate channel (phone) so they can check the bundle came from you."
+    );
+}

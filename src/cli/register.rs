@@ -1,0 +1,88 @@
+//! `disclose register`: the local, hash-chained log of disclosures made from this machine.
+
+use super::{Exit, RegisterArgs, fail, print};
+use crate::register;
+use crate::text::printable;
+use std::io::Write;
+
+pub(super) fn run(args: &RegisterArgs) -> Exit {
+    let path = match register::resolve(args.register.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(&e.to_string(), None),
+    };
+    if !path.exists() {
+        return fail(
+            &format!("there is no register at {}", path.display()),
+            Some("One is made when the first bundle is written; or name it with --register FILE."),
+        );
+    }
+    if args.csv {
+        return match register::to_csv(&path, std::io::stdout().lock()) {
+            Ok(()) => Exit::Ok,
+            Err(e) => fail(&e.to_string(), None),
+        };
+    }
+    if args.verify {
+        let check = match register::verify(&path) {
+            Ok(c) => c,
+            Err(e) => return fail(&e.to_string(), None),
+        };
+        if args.json {
+            print::json(&serde_json::json!({
+                "register": path.display().to_string(),
+                "ok": check.ok(),
+                "entries": check.entries,
+                "problems": check.problems,
+                "head": check.head,
+            }));
+        } else {
+            let mut o = std::io::stdout().lock();
+            let _ = writeln!(o, "Register {}: {} entries", path.display(), check.entries);
+            for p in &check.problems {
+                let _ = writeln!(o, "  ✗ {}", printable(p));
+            }
+            let _ = writeln!(
+                o,
+                "{}",
+                if check.ok() {
+                    "✓ The chain is intact: no entry was edited, reordered, inserted or removed (removing the newest entries cannot be seen from the file alone; each bundle's record holds the head before it)."
+                } else {
+                    "✗ The register has been changed since it was written. Report it to your information security team."
+                }
+            );
+        }
+        return if check.ok() { Exit::Ok } else { Exit::Refused };
+    }
+    let entries = match register::list(&path) {
+        Ok(e) => e,
+        Err(e) => return fail(&e.to_string(), None),
+    };
+    if args.json {
+        print::json(&entries);
+    } else {
+        let mut o = std::io::stdout().lock();
+        let _ = writeln!(o, "Register {}", path.display());
+        for e in &entries {
+            let d = &e.disclosure;
+            let _ = writeln!(
+                o,
+                "{:>4}  {}  {:<24} {}  {} rows  by {}  to {}",
+                e.seq,
+                printable(&d.created_utc),
+                printable(&d.profile_id),
+                printable(&d.period),
+                d.rows_shared,
+                printable(&d.analyst),
+                d.recipients
+                    .iter()
+                    .map(|r| printable(&r.label))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        if entries.is_empty() {
+            let _ = writeln!(o, "(no entries)");
+        }
+    }
+    Exit::Ok
+}

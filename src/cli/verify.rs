@@ -1,0 +1,139 @@
+//! `disclose verify`: check a received bundle, or an extracted bag folder, and say plainly
+//! whether it can be trusted and what the disclosure record says.
+
+use super::{Exit, VerifyArgs, fail, print};
+use crate::keys::{Decryption, read_identity_file, read_passphrase_file};
+use crate::text::printable;
+use crate::verify::{Report, verify_bag_dir, verify_bundle};
+use serde_json::{Value, json};
+use std::io::Write;
+
+pub(super) fn run(args: &VerifyArgs) -> Exit {
+    let mut notes = Vec::new();
+    let report = if args.bundle.is_dir() {
+        if args.extract.is_some() {
+            return fail(
+                "--extract is for a bundle file; this is already a folder",
+                None,
+            );
+        }
+        verify_bag_dir(&args.bundle)
+    } else {
+        let decryption = match (&args.identity, &args.passphrase_file) {
+            (Some(path), _) => match read_identity_file(path) {
+                Ok(file) => {
+                    notes.extend(file.warnings);
+                    Decryption::Identities(file.identities)
+                }
+                Err(e) => return fail(&e.to_string(), None),
+            },
+            (None, Some(path)) => match read_passphrase_file(path) {
+                Ok(p) => Decryption::Passphrase(p),
+                Err(e) => return fail(&e.to_string(), None),
+            },
+            (None, None) => {
+                return fail(
+                    "say how to open the bundle: --identity FILE (your age secret key) or --passphrase-file FILE",
+                    Some(
+                        "A partner without a key can make one with `disclose keygen -o key.txt` and send the sender the public key.",
+                    ),
+                );
+            }
+        };
+        verify_bundle(
+            &args.bundle,
+            &decryption,
+            args.sha256.as_deref(),
+            args.extract.as_deref(),
+        )
+    };
+
+    if args.json {
+        print::json(&report_json(&report, &notes));
+    } else {
+        let _ = write_report(&mut std::io::stdout().lock(), &report, &notes);
+    }
+    if report.ok() { Exit::Ok } else { Exit::Refused }
+}
+
+fn report_json(r: &Report, notes: &[String]) -> Value {
+    json!({
+        "ok": r.ok(),
+        "checks": r.checks.iter().map(|c| json!({"name": c.name, "passed": c.passed, "detail": c.detail})).collect::<Vec<_>>(),
+        "problems": r.problems,
+        "warnings": r.warnings.iter().chain(notes).collect::<Vec<_>>(),
+        "bag_info": r.bag_info.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+        "payload": r.payload.iter().map(|p| json!({"path": p.path, "bytes": p.bytes, "sha256": p.sha256})).collect::<Vec<_>>(),
+        "record": r.record,
+        "extracted_to": r.extracted_to.as_ref().map(|p| p.display().to_string()),
+    })
+}
+
+fn write_report(o: &mut impl Write, r: &Report, notes: &[String]) -> std::io::Result<()> {
+    for c in &r.checks {
+        let mark = if c.passed { "✓ pass" } else { "✗ FAIL" };
+        writeln!(o, "{mark}  {:<22} {}", c.name, printable(&c.detail))?;
+    }
+    if !r.problems.is_empty() {
+        writeln!(o, "\nProblems ({}):", r.problems.len())?;
+        for p in &r.problems {
+            writeln!(o, "  ✗ {}", printable(p))?;
+        }
+    }
+    for w in r.warnings.iter().chain(notes) {
+        writeln!(o, "  ! {}", printable(w))?;
+    }
+    if let Some(rec) = &r.record {
+        writeln!(o)?;
+        write_record_summary(o, rec)?;
+    }
+    writeln!(o)?;
+    if r.ok() {
+        writeln!(o, "VERIFIED: every check passed.")?;
+        if let Some(dir) = &r.extracted_to {
+            writeln!(
+                o,
+                "Files extracted to {}",
+                printable(&dir.display().to_string())
+            )?;
+        }
+        writeln!(
+            o,
+            "Note: this proves the contents are intact and were encrypted to you; it does not prove who sent them. Confirm the checksum with the sender by phone."
+        )?;
+    } else {
+        writeln!(
+            o,
+            "NOT VERIFIED: do not use this bundle. Ask the sender to send it again."
+        )?;
+    }
+    Ok(())
+}
+
+fn write_record_summary(o: &mut impl Write, rec: &Value) -> std::io::Result<()> {
+    let s = |v: &Value| printable(v.as_str().unwrap_or(""));
+    writeln!(o, "Disclosure record")?;
+    writeln!(o, "  Agreement   {}", s(&rec["agreement"]["title"]))?;
+    writeln!(o, "  Period      {}", s(&rec["period"]))?;
+    writeln!(o, "  Created     {}", s(&rec["created_utc"]))?;
+    writeln!(o, "  Analyst     {}", s(&rec["analyst"]))?;
+    if let Some(a) = rec["authorised_by"].as_str() {
+        writeln!(o, "  Authorised  {}", printable(a))?;
+    }
+    writeln!(
+        o,
+        "  Rows        {} shared",
+        rec["rows"]["shared"].as_u64().unwrap_or(0)
+    )?;
+    if let Some(cols) = rec["columns"]["shared"].as_array() {
+        let labels: Vec<String> = cols.iter().map(|c| s(&c["label"])).collect();
+        writeln!(o, "  Fields      {}", labels.join(", "))?;
+    }
+    writeln!(o, "  Retention   {}", s(&rec["agreement"]["retention"]))?;
+    writeln!(
+        o,
+        "  Onward      {}",
+        s(&rec["agreement"]["onward_sharing"])
+    )?;
+    Ok(())
+}

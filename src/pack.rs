@@ -1,0 +1,396 @@
+//! Writing a bundle from a prepared [`Job`]: every input streamed through the rules into its
+//! own CSV inside the bag, the disclosure record added, the bag encrypted and renamed into
+//! place, and the disclosure appended to the register. The CLI and the TUI both call
+//! [`write`]; neither decides anything about rows itself.
+
+use crate::apply::ProcessError;
+use crate::bundle::{BundleError, BundleId, BundleWriter, clean_stale_temp_files};
+use crate::job::{Blocker, Job, Summary};
+use crate::keys::Encryption;
+use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
+use crate::register::{self, Disclosure, FileRecord, RegisterError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What the analyst gives to write a bundle, beyond the job itself.
+#[derive(Debug)]
+pub struct PackOptions {
+    pub out_dir: PathBuf,
+    pub encryption: Encryption,
+    pub analyst: String,
+    /// The agreement's SPOC or authorising officer, where the agreement requires one.
+    pub authorised_by: Option<String>,
+    /// The register file; `None` for the default location (see [`register::resolve`]).
+    pub register: Option<PathBuf>,
+    /// Answers to the profile's checklist, by question index.
+    pub checklist_answers: Vec<Option<String>>,
+}
+
+/// How far writing has got: rows of input `input` done so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub input: usize,
+    pub rows_done: u64,
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct Packed {
+    pub bundle: PathBuf,
+    pub checksum: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+    pub bundle_id: String,
+    pub register: PathBuf,
+    pub register_seq: u64,
+    pub summary: Summary,
+    pub record: Record,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackError {
+    #[error("the bundle was not written: {} thing(s) must be done first", .0.len())]
+    Blocked(Vec<Blocker>),
+    #[error(transparent)]
+    Apply(#[from] crate::apply::ApplyError),
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    #[error("writing the data into the bundle failed: {0}")]
+    Write(std::io::Error),
+    #[error("cancelled: nothing was written")]
+    Cancelled,
+    #[error("the bundle {} was written, but could not be recorded in the register: {source}", bundle.display())]
+    Register {
+        bundle: PathBuf,
+        #[source]
+        source: RegisterError,
+    },
+}
+
+impl PackError {
+    pub fn hint(&self) -> String {
+        match self {
+            PackError::Blocked(b) => {
+                let fixes: Vec<&str> = b.iter().map(|b| b.fix.as_str()).collect();
+                format!("Run again with: {}", fixes.join(" "))
+            }
+            PackError::Apply(e) => e.hint(),
+            PackError::Bundle(_) => "Nothing was left behind: no bundle and no temporary file.".into(),
+            PackError::Write(_) => "Check the output folder has space and is writable. Nothing was left behind.".into(),
+            PackError::Cancelled => "Start again when ready.".into(),
+            PackError::Register { .. } => {
+                "Record this disclosure by hand as your force requires, and fix the register (check `disclose register --verify`).".into()
+            }
+        }
+    }
+}
+
+/// Everything that stops a bundle: the job's own blockers plus what the bundle needs.
+pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
+    let mut out = job.blockers();
+    if opts.analyst.trim().is_empty() {
+        out.push(Blocker {
+            kind: "analyst-missing",
+            item: "analyst".into(),
+            fix: "--analyst 'YOUR NAME'".into(),
+        });
+    }
+    if let Some(role) = &job.profile.agreement.authority {
+        if opts
+            .authorised_by
+            .as_deref()
+            .is_none_or(|a| a.trim().is_empty())
+        {
+            out.push(Blocker {
+                kind: "authority-missing",
+                item: role.clone(),
+                fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
+            });
+        }
+    }
+    out
+}
+
+/// Write the bundle. Checks [`blockers`] first; stops with [`PackError::Cancelled`] (leaving
+/// nothing behind) as soon as `cancel` is set.
+pub fn write(
+    job: &Job,
+    opts: &PackOptions,
+    progress: &mut dyn FnMut(Progress),
+    cancel: &AtomicBool,
+) -> Result<Packed, PackError> {
+    let blocked = blockers(job, opts);
+    if !blocked.is_empty() {
+        return Err(PackError::Blocked(blocked));
+    }
+    // Ciphertext left by a killed run: harmless, but not to be left lying about.
+    let _ = clean_stale_temp_files(&opts.out_dir, std::time::Duration::ZERO);
+
+    let register_path =
+        register::resolve(opts.register.as_deref()).map_err(|source| PackError::Register {
+            bundle: PathBuf::new(),
+            source,
+        })?;
+    let register_prev = register::head(&register_path).ok().flatten();
+
+    let id = BundleId::random()?;
+    let name = format!("{}_{}_{}.zip.age", job.profile.id, job.period, id.short());
+    let now = time::OffsetDateTime::now_utc();
+    let local = time::OffsetDateTime::now_local().ok();
+
+    let mut writer = BundleWriter::create(&opts.out_dir, &name, &opts.encryption)?;
+    writer.set_timestamp(time::PrimitiveDateTime::new(now.date(), now.time()));
+
+    let mut outcomes = Vec::new();
+    let mut payload = Vec::new();
+    let mut used_names = Vec::new();
+    for i in 0..job.tables.len() {
+        let path = payload_name(&job.tables[i], &mut used_names);
+        let mut entry = writer.payload(&path)?;
+        // A BOM so Excel opens the UTF-8 correctly.
+        entry
+            .write_all("\u{feff}".as_bytes())
+            .map_err(PackError::Write)?;
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(entry);
+        let header = job.output_header(i);
+        csv.write_record(&header).map_err(csv_error)?;
+        let mut done = 0u64;
+        let outcome = job
+            .run_input(i, |_, cells| {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err(PackError::Cancelled);
+                }
+                csv.write_record(cells).map_err(csv_error)?;
+                done += 1;
+                if done % 4096 == 0 {
+                    progress(Progress {
+                        input: i,
+                        rows_done: done,
+                    });
+                }
+                Ok(())
+            })
+            .map_err(|e| match e {
+                ProcessError::Apply(a) => PackError::Apply(a),
+                ProcessError::Sink(s) => s,
+            })?;
+        csv.flush().map_err(PackError::Write)?;
+        drop(csv);
+        progress(Progress {
+            input: i,
+            rows_done: done,
+        });
+        payload.push(PayloadRecord {
+            path: path.clone(),
+            input: job.tables[i].file_name(),
+            rows: outcome.rows_shared,
+            columns: header,
+        });
+        outcomes.push(outcome);
+    }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(PackError::Cancelled);
+    }
+
+    let summary = job.summary(&outcomes);
+    let record = Record::new(
+        job.profile,
+        &summary,
+        BundleFacts {
+            bundle_id: id.to_string(),
+            bundle_file: name.clone(),
+            created_utc: rfc3339(now),
+            created_local: local
+                .map(rfc3339)
+                .unwrap_or_else(|| "(local time zone unknown)".into()),
+            analyst: opts.analyst.trim().to_string(),
+            authorised_by: opts.authorised_by.as_ref().map(|a| a.trim().to_string()),
+            recipients: opts.encryption.records(),
+            payload,
+            manual_decisions: manual_decisions(job),
+            checklist_answers: opts.checklist_answers.clone(),
+            register_prev,
+        },
+    );
+
+    let a = &job.profile.agreement;
+    let bag_info = vec![
+        (
+            "Source-Organization".to_string(),
+            a.parties.first().cloned().unwrap_or_default(),
+        ),
+        ("Contact-Name".to_string(), record.analyst.clone()),
+        ("Bagging-Date".to_string(), format!("{}", now.date())),
+        ("External-Identifier".to_string(), id.to_string()),
+        (
+            "Internal-Sender-Description".to_string(),
+            format!(
+                "Disclosure under {} [{}], period {}",
+                a.title, job.profile.id, job.period
+            ),
+        ),
+        ("Protective-Marking".to_string(), a.max_marking_text.clone()),
+    ];
+    let written = writer.finish(
+        &bag_info,
+        vec![
+            ("disclosure-record.json".to_string(), record.to_json()),
+            (
+                "disclosure-record.txt".to_string(),
+                record.to_text().into_bytes(),
+            ),
+        ],
+    )?;
+
+    let disclosure = Disclosure {
+        bundle_id: id.to_string(),
+        created_utc: record.created_utc.clone(),
+        profile_id: job.profile.id.clone(),
+        agreement_title: a.title.clone(),
+        period: job.period.to_string(),
+        analyst: record.analyst.clone(),
+        authorised_by: record.authorised_by.clone().unwrap_or_default(),
+        recipients: record.recipients.clone(),
+        rows_shared: summary.rows.shared,
+        rows_excluded: summary.rows.excluded.iter().map(|e| e.count).sum(),
+        shared_fields: dedup(summary.columns.shared.iter().map(|c| c.field.clone())),
+        withheld_count: summary.columns.withheld.len() as u64,
+        inputs: summary
+            .inputs
+            .iter()
+            .map(|i| FileRecord {
+                name: i.file.clone(),
+                sha256: i.sha256.clone(),
+            })
+            .collect(),
+        bundle: FileRecord {
+            name: name.clone(),
+            sha256: written.sha256.clone(),
+        },
+    };
+    let entry =
+        register::append(&register_path, &disclosure).map_err(|source| PackError::Register {
+            bundle: written.path.clone(),
+            source,
+        })?;
+
+    Ok(Packed {
+        bundle: written.path,
+        checksum: written.checksum_path,
+        sha256: written.sha256,
+        size: written.size,
+        bundle_id: id.to_string(),
+        register: register_path,
+        register_seq: entry.seq,
+        summary,
+        record,
+    })
+}
+
+fn csv_error(e: csv::Error) -> PackError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => PackError::Write(io),
+        other => PackError::Write(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn dedup(it: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for s in it {
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    v
+}
+
+fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
+    let name = |i: usize| job.tables.get(i).map(|t| t.file_name()).unwrap_or_default();
+    let mut out: Vec<ManualDecision> = job
+        .decisions
+        .manual_exclusions
+        .iter()
+        .map(|((i, row), reason)| ManualDecision {
+            action: "excluded row",
+            input: name(*i),
+            row: *row,
+            field: None,
+            reason: reason.clone(),
+        })
+        .collect();
+    out.extend(
+        job.decisions
+            .redactions
+            .iter()
+            .map(|((i, row, field), reason)| ManualDecision {
+                action: "redacted cell",
+                input: name(*i),
+                row: *row,
+                field: Some(field.clone()),
+                reason: reason.clone(),
+            }),
+    );
+    out
+}
+
+/// `data/<name>.csv` from the input's file name (and sheet), ASCII letters, digits, `-`, `_`
+/// and `.` only, unique within the bundle.
+fn payload_name(table: &crate::load::Table, used: &mut Vec<String>) -> String {
+    let stem = Path::new(&table.file_name())
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut base = ascii_slug(&stem);
+    if let Some(sheet) = table.format.sheet() {
+        base = format!("{base}-{}", ascii_slug(sheet));
+    }
+    if base.trim_matches(['-', '_', '.']).is_empty() {
+        base = "export".into();
+    }
+    let mut candidate = format!("data/{base}.csv");
+    let mut n = 2;
+    while used.contains(&candidate) {
+        candidate = format!("data/{base}-{n}.csv");
+        n += 1;
+    }
+    used.push(candidate.clone());
+    candidate
+}
+
+fn ascii_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            out.push(c);
+        } else if c == '.' && !out.ends_with('.') {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches(['_', '.']).chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_slug;
+
+    #[test]
+    fn payload_names_are_plain_ascii() {
+        assert_eq!(
+            ascii_slug("CRIS Export (Oct) £.csv"),
+            "CRIS_Export_Oct_.csv"
+        );
+        assert_eq!(ascii_slug("../../etc/passwd"), "etc_passwd");
+        assert_eq!(ascii_slug("a..b"), "a.b");
+    }
+}

@@ -1,0 +1,295 @@
+//! `disclose pack` writing real bundles from the fixtures, checked with this tool and with the
+//! stock tools a partner without it would use (age, unzip, sha256sum, Python's bagit).
+
+mod common;
+
+use common::fixture;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn disclose(args: &[&str], register: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args(["--today", "2026-11-22"])
+        .args(args)
+        .env("DISCLOSE_REGISTER", register)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn require(tool: &str) {
+    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap();
+    assert!(found.status.success(), "`{tool}` is needed for this test: run `bash scripts/test.sh`, which installs it");
+}
+
+struct Packed {
+    dir: tempfile::TempDir,
+    identity: PathBuf,
+    register: PathBuf,
+    out: Output,
+}
+
+impl Packed {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&self.out.stdout)))
+    }
+    fn bundle(&self) -> PathBuf {
+        PathBuf::from(self.json()["bundle"].as_str().unwrap())
+    }
+    fn files(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+const BROMLEY_ACKS: &[&str] = &[
+    "--acknowledge", "review-overdue", "--acknowledge", "no-electronic-transfer",
+    "--acknowledge", "victim-assessed-before-release", "--acknowledge", "rjo-signed-undertaking",
+];
+
+fn pack_bromley(extra: &[&str]) -> Packed {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = dir.path().join("yot-key.txt");
+    let register = dir.path().join("register.jsonl");
+    let kg = disclose(&["keygen", "-o", identity.to_str().unwrap()], &register);
+    assert!(kg.status.success(), "{}", text(&kg.stderr));
+    let public = text(&kg.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_string)).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let input = fixture("cris-victims.csv");
+    let out_dir = dir.path().join("out");
+    let mut args = vec![
+        "pack", "--profile", "bromley-yot-victims", "--input", input.to_str().unwrap(),
+        "--period", "2026-10", "--recipient", &public, "--out", out_dir.to_str().unwrap(),
+        "--analyst", "A. Analyst", "--json",
+    ];
+    args.extend(BROMLEY_ACKS);
+    args.extend(extra);
+    let out = disclose(&args, &register);
+    Packed { dir, identity, register, out }
+}
+
+/// The exact CSV the Bromley fixture must produce: BOM, agreed labels, the six rows that pass.
+const BROMLEY_CSV: &str = "\u{feff}Victim Name,Victim Address,Victim telephone number,Victim Age,Victim Sex,Victim relationship to offender,Victim Personal Statement,Vulnerability Marker with relevant details\r\n\
+Amira Okafor,\"12 Elm Close, Bromley BR1 1AA\",07700 900101,34,F,Stranger,Y,\r\n\
+Derek Mills,\"3 Ash Road, Orpington BR6 0AB\",07700 900102,61,M,Neighbour,N,Elderly - lives alone\r\n\
+Priya Shah,\"Flat 4, 9 Oak Street, Bromley BR2 9AA\",07700 900103,15,F,School peer,Y,Child victim\r\n\
+\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"click\"\")\",\"1 Yew Terrace, Bromley BR1 3KK\",07700 900112,22,M,Stranger,N,\r\n\
+Grace Adeyemi,\"30 Beech Avenue, Bromley BR2 6LL\",'+44 7700 900113,31,F,Stranger,N,\r\n\
+Jack O'Neill,\"14 Poplar Place, Bromley BR1 5MM\",07700 900114,16,M,School peer,Y,Child victim\r\n";
+
+#[test]
+fn a_packed_bundle_verifies_and_extracts_exactly_the_agreed_data() {
+    let p = pack_bromley(&[]);
+    assert_eq!(p.out.status.code(), Some(0), "{}", text(&p.out.stderr));
+    let v = p.json();
+    let bundle = p.bundle();
+    let name = bundle.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("bromley-yot-victims_2026-10_") && name.ends_with(".zip.age"), "{name}");
+    assert_eq!(p.files(), [name.clone(), format!("{name}.sha256")], "only the bundle and its checksum");
+    assert_eq!(v["rows"]["shared"], 6);
+
+    let extract = p.dir.path().join("received");
+    let out = disclose(
+        &["verify", bundle.to_str().unwrap(), "--identity", p.identity.to_str().unwrap(), "--extract", extract.to_str().unwrap()],
+        &p.register,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("VERIFIED"));
+    let csv = std::fs::read_to_string(extract.join("data/cris-victims.csv")).unwrap();
+    assert_eq!(csv, BROMLEY_CSV);
+
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(extract.join("disclosure-record.json")).unwrap()).unwrap();
+    assert_eq!(record["agreement"]["profile"], "bromley-yot-victims");
+    assert_eq!(record["analyst"], "A. Analyst");
+    assert_eq!(record["inputs"][0]["file"], "cris-victims.csv");
+    assert_eq!(record["inputs"][0]["sha256"], v["inputs"][0]["sha256"]);
+    assert_eq!(record["payload"][0]["path"], "data/cris-victims.csv");
+    assert_eq!(record["recipients"][0]["fingerprint"].as_str().unwrap().len(), 16);
+    assert!(record["warnings"].as_array().unwrap().iter().all(|w| w["acknowledged_by"] == "A. Analyst"));
+    let txt = std::fs::read_to_string(extract.join("disclosure-record.txt")).unwrap();
+    assert!(txt.contains("Suspect Name (from cris-victims.csv)"), "withheld columns are named in the record");
+    for leaked in ["Kyle Fenwick", "WITHHELD-CANARY-7731", "Amira"] {
+        assert!(!txt.contains(leaked) && !record.to_string().contains(leaked), "{leaked} in the record");
+    }
+
+    // The register holds one entry, chained and intact.
+    let reg = disclose(&["register", "--verify", "--json"], &p.register);
+    assert_eq!(reg.status.code(), Some(0), "{}", text(&reg.stdout));
+    let r: serde_json::Value = serde_json::from_slice(&reg.stdout).unwrap();
+    assert_eq!(r["entries"], 1);
+    let list = std::fs::read_to_string(&p.register).unwrap();
+    assert!(list.contains(&name) && !list.contains("Amira"));
+}
+
+#[test]
+fn a_partner_without_disclose_can_check_decrypt_and_validate_with_stock_tools() {
+    for tool in ["age", "unzip", "sha256sum", "python3"] {
+        require(tool);
+    }
+    let p = pack_bromley(&[]);
+    assert_eq!(p.out.status.code(), Some(0), "{}", text(&p.out.stderr));
+    let bundle = p.bundle();
+    let out_dir = bundle.parent().unwrap();
+    let name = bundle.file_name().unwrap().to_str().unwrap();
+
+    let sum = Command::new("sha256sum").args(["-c", &format!("{name}.sha256")]).current_dir(out_dir).output().unwrap();
+    assert!(sum.status.success(), "sha256sum -c: {}", text(&sum.stdout));
+
+    let zip = p.dir.path().join("bundle.zip");
+    let age = Command::new("age")
+        .args(["-d", "-i", p.identity.to_str().unwrap(), "-o", zip.to_str().unwrap(), bundle.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(age.status.success(), "age -d: {}", text(&age.stderr));
+    let bag = p.dir.path().join("bag");
+    let unzip = Command::new("unzip").args(["-q", zip.to_str().unwrap(), "-d", bag.to_str().unwrap()]).output().unwrap();
+    assert!(unzip.status.success(), "unzip: {}", text(&unzip.stderr));
+    for manifest in ["manifest-sha256.txt", "tagmanifest-sha256.txt"] {
+        let c = Command::new("sha256sum").args(["-c", manifest]).current_dir(&bag).output().unwrap();
+        assert!(c.status.success(), "sha256sum -c {manifest}: {}", text(&c.stdout));
+    }
+    let bagit = Command::new("python3").args(["-m", "bagit", "--validate", bag.to_str().unwrap()]).output().unwrap();
+    assert!(bagit.status.success(), "bagit: {}", text(&bagit.stderr));
+    assert_eq!(std::fs::read_to_string(bag.join("data/cris-victims.csv")).unwrap(), BROMLEY_CSV);
+
+    // And this tool verifies the folder a partner extracted with stock tools.
+    let again = disclose(&["verify", bag.to_str().unwrap()], &p.register);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stdout));
+}
+
+#[test]
+fn pack_refuses_without_acknowledgements_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let input = fixture("cris-victims.csv");
+    let out = disclose(
+        &[
+            "pack", "--profile", "bromley-yot-victims", "--input", input.to_str().unwrap(),
+            "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "--out", dir.path().to_str().unwrap(), "--analyst", "A. Analyst",
+        ],
+        &register,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--acknowledge no-electronic-transfer"), "{}", text(&out.stderr));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing may be written when refused: {left:?}");
+}
+
+#[test]
+fn orochi_requires_the_authorising_officer() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let input = fixture("merlin-orochi.csv");
+    let acks = [
+        "review-overdue", "box-transfer-only", "record-on-crimint", "subjects-at-risk-of-exploitation",
+        "consent-refused", "no-transfer-outside-eea", "no-third-party-without-permission",
+    ];
+    let mut args = vec![
+        "pack", "--profile", "orochi-rescue-response", "--input", input.to_str().unwrap(),
+        "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "--out", dir.path().to_str().unwrap(), "--analyst", "A. Analyst",
+    ];
+    for a in &acks {
+        args.extend(["--acknowledge", a]);
+    }
+    let out = disclose(&args, &register);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("--authorised-by"));
+
+    args.extend(["--authorised-by", "DI Orochi SPOC"]);
+    let out = disclose(&args, &register);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn passphrase_and_recipients_cannot_be_mixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pass = dir.path().join("pass.txt");
+    std::fs::write(&pass, "correct horse battery staple\n").unwrap();
+    let p = pack_bromley(&["--passphrase-file", pass.to_str().unwrap()]);
+    assert_eq!(p.out.status.code(), Some(2));
+    assert!(text(&p.out.stderr).contains("age cannot mix"), "{}", text(&p.out.stderr));
+}
+
+#[test]
+fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
+    // A large input so the kill lands while writing.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let fixture_text = std::fs::read_to_string(fixture("cris-victims.csv")).unwrap();
+    let (header, body) = fixture_text.split_once('\n').unwrap();
+    let mut data = String::from(header);
+    data.push('\n');
+    while data.len() < 40_000_000 {
+        data.push_str(body);
+    }
+    std::fs::write(&big, &data).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let register = dir.path().join("register.jsonl");
+    let args = |out: &Path| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "--today", "2026-11-22", "pack", "--profile", "bromley-yot-victims", "--input", big.to_str().unwrap(),
+            "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "--out", out.to_str().unwrap(), "--analyst", "A",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(BROMLEY_ACKS.iter().map(|s| s.to_string()));
+        a
+    };
+    let mut killed = 0;
+    let mut finished_bundles = std::collections::BTreeSet::new();
+    for delay_ms in [30u64, 150, 400, 900] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_disclose"))
+            .args(args(&out_dir))
+            .env("DISCLOSE_REGISTER", &register)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let finished = child.wait().unwrap().success();
+        killed += usize::from(!finished);
+        for entry in std::fs::read_dir(&out_dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            let plaintext = bytes.windows(12).any(|w| w == b"Amira Okafor" || w == b"Kyle Fenwick");
+            assert!(!plaintext, "{name} holds plaintext after a kill at {delay_ms} ms");
+            if finished {
+                finished_bundles.insert(name.clone());
+            }
+            assert!(
+                name.starts_with(disclose::bundle::TEMP_PREFIX) || finished_bundles.contains(&name),
+                "a killed run left {name}: only ciphertext temp files may remain"
+            );
+        }
+    }
+    assert!(killed > 0, "no run was killed mid-way: make the input larger");
+
+    // The next run cleans up what the killed ones left.
+    let out = Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args(args(&out_dir))
+        .env("DISCLOSE_REGISTER", &register)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let left: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(disclose::bundle::TEMP_PREFIX))
+        .collect();
+    assert!(left.is_empty(), "temp files survived the next run: {left:?}");
+}
