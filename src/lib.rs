@@ -36,4 +36,5 @@ pub mod profile;
 pub mod record;
 pub mod register;
 pub mod text;
+pub mod tui;
 pub mod verify;

@@ -1,0 +1,591 @@
+//! The key bindings, as data: each says which keys, what the footer calls it, what the help
+//! overlay says it does, and the [`Action`] it sends. This is the only place key events are
+//! read; the footer and the help overlay are generated from these same tables, so they cannot
+//! drift from what the keys really do.
+//!
+//! Only key presses count: Windows also reports releases (and repeats), which are ignored.
+
+use super::msg::{Action, Edit, Msg};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Where the keyboard is: which screen, pane or popup has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Start,
+    /// Typing a path on the Open screen.
+    OpenPath,
+    OpenBrowse,
+    OpenInputs,
+    Profile,
+    Columns,
+    Rows,
+    Package,
+    Writing,
+    Done,
+    Verify,
+    /// A yes/no question.
+    Confirm,
+    /// A list to choose from (sheet, field, column).
+    Pick,
+    /// A line of text to type (reason, justification, key, search...).
+    Prompt,
+    Help,
+}
+
+impl Context {
+    /// Whether letters type into a text input here (so `q` types a q, and does not quit).
+    pub fn typing(self) -> bool {
+        matches!(self, Context::OpenPath | Context::Prompt)
+    }
+}
+
+/// A key as written in the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    F(u8),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Backspace,
+    Delete,
+}
+
+impl Key {
+    fn matches(self, e: &KeyEvent) -> bool {
+        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+        match (self, e.code) {
+            (Key::Char(k), KeyCode::Char(c)) => !ctrl && c == k,
+            (Key::Ctrl(k), KeyCode::Char(c)) => ctrl && c.eq_ignore_ascii_case(&k),
+            (Key::F(n), KeyCode::F(m)) => n == m,
+            (Key::Enter, KeyCode::Enter) => true,
+            (Key::Esc, KeyCode::Esc) => true,
+            (Key::Tab, KeyCode::Tab) => !e.modifiers.contains(KeyModifiers::SHIFT),
+            // Some terminals send Shift-Tab as Tab with SHIFT, others as BackTab.
+            (Key::BackTab, KeyCode::BackTab) => true,
+            (Key::BackTab, KeyCode::Tab) => e.modifiers.contains(KeyModifiers::SHIFT),
+            (Key::Up, KeyCode::Up) => true,
+            (Key::Down, KeyCode::Down) => true,
+            (Key::Left, KeyCode::Left) => true,
+            (Key::Right, KeyCode::Right) => true,
+            (Key::PageUp, KeyCode::PageUp) => true,
+            (Key::PageDown, KeyCode::PageDown) => true,
+            (Key::Home, KeyCode::Home) => true,
+            (Key::End, KeyCode::End) => true,
+            (Key::Backspace, KeyCode::Backspace) => true,
+            (Key::Delete, KeyCode::Delete) => true,
+            _ => false,
+        }
+    }
+}
+
+/// One binding: keys, the short label shown in the footer and help, what it does, the action.
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub label: &'static str,
+    pub does: &'static str,
+    pub action: Action,
+    /// The footer's word for it; empty: shown only in the help overlay.
+    pub footer: &'static str,
+}
+
+const fn b(
+    keys: &'static [Key],
+    label: &'static str,
+    does: &'static str,
+    action: Action,
+    footer: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        does,
+        action,
+        footer,
+    }
+}
+
+use Action as A;
+use Key as K;
+
+const EVERYWHERE: &[Binding] = &[
+    b(
+        &[K::Char('?'), K::F(1)],
+        "?",
+        "show every key (this help)",
+        A::Help,
+        "help",
+    ),
+    b(&[K::Esc], "Esc", "go back a step", A::Back, "back"),
+    b(
+        &[K::Char('q'), K::Ctrl('c')],
+        "q",
+        "quit (asks first if work would be lost)",
+        A::Quit,
+        "quit",
+    ),
+];
+
+const WHILE_TYPING: &[Binding] = &[
+    b(&[K::F(1)], "F1", "show every key (this help)", A::Help, ""),
+    b(&[K::Esc], "Esc", "cancel typing", A::Back, "cancel"),
+    b(
+        &[K::Ctrl('c')],
+        "Ctrl-C",
+        "quit (asks first if work would be lost)",
+        A::Quit,
+        "",
+    ),
+];
+
+const LIST: &[Binding] = &[
+    b(&[K::Up, K::Char('k')], "↑/k", "move up", A::Up, ""),
+    b(&[K::Down, K::Char('j')], "↓/j", "move down", A::Down, ""),
+    b(&[K::PageUp], "PgUp", "up a page", A::PageUp, ""),
+    b(&[K::PageDown], "PgDn", "down a page", A::PageDown, ""),
+    b(&[K::Home, K::Char('g')], "Home/g", "to the top", A::Top, ""),
+    b(
+        &[K::End, K::Char('G')],
+        "End/G",
+        "to the bottom",
+        A::Bottom,
+        "",
+    ),
+];
+
+const SIDEWAYS: &[Binding] = &[
+    b(
+        &[K::Left, K::Char('h')],
+        "←/h",
+        "column to the left",
+        A::Left,
+        "",
+    ),
+    b(
+        &[K::Right, K::Char('l')],
+        "→/l",
+        "column to the right",
+        A::Right,
+        "",
+    ),
+];
+
+const PANES: &[Binding] = &[
+    b(&[K::Tab], "Tab", "next pane", A::NextPane, ""),
+    b(&[K::BackTab], "Shift-Tab", "previous pane", A::PrevPane, ""),
+];
+
+const START: &[Binding] = &[b(&[K::Enter], "Enter", "choose", A::Select, "choose")];
+
+const OPEN_PATH: &[Binding] = &[
+    b(
+        &[K::Enter],
+        "Enter",
+        "open the file typed, or list the folder typed",
+        A::Select,
+        "open",
+    ),
+    b(
+        &[K::Tab],
+        "Tab",
+        "complete the path",
+        A::Complete,
+        "complete",
+    ),
+    b(&[K::Down], "↓", "to the folder list", A::NextPane, "list"),
+    b(
+        &[K::BackTab],
+        "Shift-Tab",
+        "to the files opened",
+        A::PrevPane,
+        "",
+    ),
+];
+
+const OPEN_BROWSE: &[Binding] = &[
+    b(
+        &[K::Enter],
+        "Enter",
+        "open the file, or go into the folder",
+        A::Select,
+        "open",
+    ),
+    b(
+        &[K::Backspace, K::Left, K::Char('h')],
+        "Bksp/←",
+        "up to the parent folder",
+        A::Left,
+        "parent",
+    ),
+    b(
+        &[K::Char('c')],
+        "c",
+        "continue to the agreement",
+        A::Continue,
+        "continue",
+    ),
+];
+
+const OPEN_INPUTS: &[Binding] = &[
+    b(
+        &[K::Char('s')],
+        "s",
+        "choose the sheet (XLSX)",
+        A::ChooseSheet,
+        "sheet",
+    ),
+    b(
+        &[K::Char('+'), K::Char('=')],
+        "+",
+        "header is one row lower",
+        A::HeaderRowDown,
+        "header lower",
+    ),
+    b(
+        &[K::Char('-')],
+        "-",
+        "header is one row higher",
+        A::HeaderRowUp,
+        "header higher",
+    ),
+    b(
+        &[K::Char('d'), K::Delete],
+        "d",
+        "remove this file",
+        A::RemoveInput,
+        "remove",
+    ),
+    b(
+        &[K::Char('c')],
+        "c",
+        "continue to the agreement",
+        A::Continue,
+        "continue",
+    ),
+];
+
+const PROFILE: &[Binding] = &[b(
+    &[K::Enter, K::Char('c')],
+    "Enter",
+    "use this agreement",
+    A::Continue,
+    "continue",
+)];
+
+const COLUMNS: &[Binding] = &[
+    b(
+        &[K::Char('m'), K::Enter],
+        "m",
+        "map to an agreed field",
+        A::Map,
+        "map",
+    ),
+    b(
+        &[K::Char('w')],
+        "w",
+        "withhold the column",
+        A::Withhold,
+        "withhold",
+    ),
+    b(
+        &[K::Char('e')],
+        "e",
+        "write the justification",
+        A::Justify,
+        "justify",
+    ),
+    b(&[K::Char('[')], "[", "previous file", A::PrevInput, ""),
+    b(&[K::Char(']')], "]", "next file", A::NextInput, ""),
+    b(
+        &[K::Char('c')],
+        "c",
+        "continue to the rows",
+        A::Continue,
+        "continue",
+    ),
+];
+
+const ROWS: &[Binding] = &[
+    b(&[K::Char('/')], "/", "search", A::Search, "search"),
+    b(&[K::Char('n')], "n", "next match", A::SearchNext, ""),
+    b(&[K::Char('N')], "N", "previous match", A::SearchPrev, ""),
+    b(
+        &[K::Char('v')],
+        "v",
+        "show or hide excluded rows",
+        A::ToggleExcluded,
+        "excluded",
+    ),
+    b(
+        &[K::Char('x')],
+        "x",
+        "exclude the row by hand (again: include it)",
+        A::ExcludeRow,
+        "exclude",
+    ),
+    b(
+        &[K::Char('r')],
+        "r",
+        "redact the cell (again: undo)",
+        A::RedactCell,
+        "redact",
+    ),
+    b(&[K::Char('[')], "[", "previous file", A::PrevInput, ""),
+    b(&[K::Char(']')], "]", "next file", A::NextInput, ""),
+    b(
+        &[K::Char('c')],
+        "c",
+        "continue to packaging",
+        A::Continue,
+        "continue",
+    ),
+];
+
+const PACKAGE: &[Binding] = &[
+    b(
+        &[K::Enter],
+        "Enter",
+        "edit the highlighted item",
+        A::Select,
+        "edit",
+    ),
+    b(
+        &[K::Char(' ')],
+        "Space",
+        "acknowledge a warning / tick",
+        A::Toggle,
+        "acknowledge",
+    ),
+    b(
+        &[K::Char('a')],
+        "a",
+        "add a recipient's key (age1…)",
+        A::AddKey,
+        "add key",
+    ),
+    b(
+        &[K::Char('f')],
+        "f",
+        "add keys from a recipients file",
+        A::AddKeyFile,
+        "",
+    ),
+    b(
+        &[K::Char('p')],
+        "p",
+        "use a passphrase instead",
+        A::UsePassphrase,
+        "",
+    ),
+    b(
+        &[K::Char('d'), K::Delete],
+        "d",
+        "remove the highlighted recipient",
+        A::Remove,
+        "",
+    ),
+    b(&[K::Char('w')], "w", "write the bundle", A::Write, "write"),
+];
+
+const WRITING: &[Binding] = &[];
+
+const DONE: &[Binding] = &[b(
+    &[K::Char('v')],
+    "v",
+    "verify the bundle now",
+    A::VerifyNow,
+    "verify",
+)];
+
+const VERIFY: &[Binding] = &[
+    b(
+        &[K::Enter],
+        "Enter",
+        "edit the highlighted item",
+        A::Select,
+        "edit",
+    ),
+    b(
+        &[K::Char('t')],
+        "t",
+        "key file or passphrase",
+        A::SwitchKeyKind,
+        "key/passphrase",
+    ),
+    b(&[K::Char('v')], "v", "verify", A::VerifyNow, "verify"),
+];
+
+const CONFIRM: &[Binding] = &[
+    b(&[K::Char('y')], "y", "yes", A::Yes, "yes"),
+    b(&[K::Char('n'), K::Esc], "n", "no", A::No, "no"),
+    b(&[K::Ctrl('c')], "Ctrl-C", "quit", A::Quit, ""),
+];
+
+const PICK: &[Binding] = &[
+    b(&[K::Enter], "Enter", "choose", A::Select, "choose"),
+    b(&[K::Esc], "Esc", "cancel", A::Back, "cancel"),
+    b(&[K::Ctrl('c')], "Ctrl-C", "quit", A::Quit, ""),
+];
+
+const PROMPT: &[Binding] = &[
+    b(&[K::Enter], "Enter", "done", A::Select, "choose"),
+    b(&[K::Tab], "Tab", "complete a path", A::Complete, ""),
+];
+
+const HELP: &[Binding] = &[
+    b(
+        &[K::Esc, K::Char('?'), K::Char('q'), K::F(1)],
+        "Esc",
+        "close the help",
+        A::Back,
+        "close",
+    ),
+    b(&[K::Up, K::Char('k')], "↑/k", "scroll up", A::Up, ""),
+    b(&[K::Down, K::Char('j')], "↓/j", "scroll down", A::Down, ""),
+];
+
+/// The binding tables in force in `ctx`, most specific first, each with a heading for help.
+pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
+    let here: &[Binding] = match ctx {
+        Context::Start => START,
+        Context::OpenPath => OPEN_PATH,
+        Context::OpenBrowse => OPEN_BROWSE,
+        Context::OpenInputs => OPEN_INPUTS,
+        Context::Profile => PROFILE,
+        Context::Columns => COLUMNS,
+        Context::Rows => ROWS,
+        Context::Package => PACKAGE,
+        Context::Writing => WRITING,
+        Context::Done => DONE,
+        Context::Verify => VERIFY,
+        Context::Confirm => return vec![("This question", CONFIRM)],
+        Context::Pick => return vec![("This list", PICK), ("Moving", LIST)],
+        Context::Prompt => return vec![("Typing", PROMPT), ("Everywhere", WHILE_TYPING)],
+        Context::Help => return vec![("Help", HELP)],
+    };
+    let mut out = vec![("This screen", here)];
+    match ctx {
+        Context::OpenPath => {
+            out.push(("Everywhere", WHILE_TYPING));
+            return out;
+        }
+        Context::Rows => out.extend([("Moving", LIST), ("Sideways", SIDEWAYS)]),
+        Context::Writing | Context::Done => {}
+        _ => out.push(("Moving", LIST)),
+    }
+    if matches!(
+        ctx,
+        Context::OpenBrowse
+            | Context::OpenInputs
+            | Context::Columns
+            | Context::Package
+            | Context::Verify
+    ) {
+        out.push(("Panes", PANES));
+    }
+    out.push(("Everywhere", EVERYWHERE));
+    out
+}
+
+/// The footer's entries for `ctx`: (keys, label), in table order.
+pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
+    tables(ctx)
+        .into_iter()
+        .flat_map(|(_, t)| t.iter())
+        .filter(|b| !b.footer.is_empty())
+        .map(|b| (b.label, b.footer))
+        .collect()
+}
+
+/// Turn a key event into a message for `ctx`, or nothing (a release, or an unbound key).
+pub fn translate(ctx: Context, e: KeyEvent) -> Option<Msg> {
+    if e.kind != KeyEventKind::Press {
+        return None;
+    }
+    for (_, table) in tables(ctx) {
+        if let Some(bind) = table.iter().find(|b| b.keys.iter().any(|k| k.matches(&e))) {
+            return Some(Msg::Action(bind.action));
+        }
+    }
+    if ctx.typing() {
+        return typing(e).map(Msg::Edit);
+    }
+    None
+}
+
+/// Editing keys of a text input. Printable characters type, whatever they are bound to
+/// elsewhere.
+fn typing(e: KeyEvent) -> Option<Edit> {
+    let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match e.code {
+        KeyCode::Char('u') if ctrl => Edit::Clear,
+        KeyCode::Char('a') if ctrl => Edit::Home,
+        KeyCode::Char('e') if ctrl => Edit::End,
+        KeyCode::Char(c) if !ctrl => Edit::Insert(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut e = press(KeyCode::Char('q'));
+        e.kind = KeyEventKind::Release;
+        assert!(translate(Context::Profile, e).is_none());
+    }
+
+    #[test]
+    fn q_types_in_a_text_input_and_quits_elsewhere() {
+        let q = press(KeyCode::Char('q'));
+        assert!(matches!(
+            translate(Context::Prompt, q),
+            Some(Msg::Edit(Edit::Insert('q')))
+        ));
+        assert!(matches!(
+            translate(Context::Profile, q),
+            Some(Msg::Action(Action::Quit))
+        ));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        use Context::*;
+        for ctx in [
+            Start, OpenPath, OpenBrowse, OpenInputs, Profile, Columns, Rows, Package, Writing,
+            Done, Verify, Confirm, Pick, Prompt, Help,
+        ] {
+            let keys: Vec<Key> = tables(ctx)
+                .into_iter()
+                .flat_map(|(_, t)| t.iter())
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{ctx:?}: {k:?} bound twice");
+            }
+        }
+    }
+}

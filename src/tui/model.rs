@@ -1,0 +1,396 @@
+//! The whole state of the interactive screens, in one place. Only `update` changes it; the
+//! view only reads it. Cell values live here (in memory) and nowhere else.
+
+use super::input::Input;
+use super::keymap::Context;
+use super::memory::Memory;
+use super::msg::Failure;
+use super::text_input::TextInput;
+use super::theme::Theme;
+use crate::apply::{Decisions, Exclusion, InputPlan};
+use crate::dates::{Date, Period};
+use crate::job::Job;
+use crate::keys::Recipient;
+use crate::profile::{Catalog, Profile};
+use crate::verify::Report;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// How the screens were started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Files to open at once (`disclose FILE...`).
+    pub files: Vec<PathBuf>,
+    /// The agreement to preselect (`--profile ID`).
+    pub profile: Option<String>,
+    /// Start on the Verify screen with this bundle (`disclose verify BUNDLE`).
+    pub verify: Option<PathBuf>,
+    pub today: Date,
+    /// Where remembered column choices are kept; `None`: nothing is remembered.
+    pub config_dir: Option<PathBuf>,
+    /// The register file; `None` for the default location.
+    pub register: Option<PathBuf>,
+    pub theme: Theme,
+    /// The folder the file list starts in, and the default output folder.
+    pub cwd: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Start,
+    Open,
+    Profile,
+    Columns,
+    Rows,
+    Package,
+    Writing,
+    Done,
+    Verify,
+}
+
+/// A one-line message under the screen: information, or a problem with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Info(String),
+    Problem(Failure),
+}
+
+/// What a yes/no question leads to.
+#[derive(Debug)]
+pub enum Pending {
+    Quit,
+    Write,
+    /// Reuse the column choices remembered for this agreement and layout.
+    Remembered(Decisions),
+}
+
+/// What a choice from a list is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickFor {
+    /// The sheet of input `.0`.
+    Sheet(usize),
+    /// The field for source column `.0` of the current input.
+    Field(usize),
+}
+
+/// What a line of typed text is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptFor {
+    Justify(String),
+    Exclude {
+        input: usize,
+        row: u64,
+    },
+    Redact {
+        input: usize,
+        row: u64,
+        field: String,
+    },
+    Search,
+    RecipientKey,
+    RecipientFile,
+    Passphrase,
+    PassphraseAgain,
+    Period,
+    Analyst,
+    AuthorisedBy,
+    OutDir,
+    Checklist(usize),
+    VerifyBundle,
+    VerifyIdentity,
+    VerifyPassphrase,
+}
+
+impl PromptFor {
+    /// Whether the text is a path (Tab completes it).
+    pub fn is_path(&self) -> bool {
+        matches!(
+            self,
+            PromptFor::RecipientFile
+                | PromptFor::OutDir
+                | PromptFor::VerifyBundle
+                | PromptFor::VerifyIdentity
+        )
+    }
+}
+
+pub enum Popup {
+    Confirm {
+        title: String,
+        lines: Vec<String>,
+        then: Pending,
+    },
+    Pick {
+        title: String,
+        items: Vec<String>,
+        cursor: usize,
+        purpose: PickFor,
+    },
+    Prompt {
+        title: String,
+        lines: Vec<String>,
+        input: TextInput,
+        purpose: PromptFor,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenFocus {
+    Path,
+    Browse,
+    Inputs,
+}
+
+/// A file or folder in the Open screen's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+pub struct OpenState {
+    pub path: TextInput,
+    pub dir: PathBuf,
+    pub entries: Vec<Entry>,
+    pub browse_cursor: usize,
+    pub inputs_cursor: usize,
+    pub focus: OpenFocus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnsPane {
+    Sources,
+    Fields,
+}
+
+pub struct ColumnsState {
+    pub input: usize,
+    pub pane: ColumnsPane,
+    pub source_cursor: usize,
+    pub field_cursor: usize,
+}
+
+/// Whether a row leaves, as decided by the job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    Shared,
+    Excluded(Exclusion),
+}
+
+/// Rows shared and excluded (by reason) in one input, kept up to date as rows arrive and
+/// decisions change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub shared: u64,
+    pub excluded: std::collections::BTreeMap<Exclusion, u64>,
+}
+
+pub struct RowsState {
+    pub input: usize,
+    pub counts: Vec<RowCounts>,
+    /// One fate per loaded row, per input.
+    pub fates: Vec<Vec<Fate>>,
+    /// Indexes (into the input's rows) of the rows in view.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub cursor: usize,
+    /// First row drawn (kept by update so the cursor stays in view).
+    pub offset: usize,
+    /// The selected output column.
+    pub column: usize,
+    pub show_excluded: bool,
+    pub search: Option<String>,
+}
+
+/// One line of the Package screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackItem {
+    Recipient(usize),
+    NoRecipient,
+    Passphrase,
+    Period,
+    Analyst,
+    AuthorisedBy,
+    OutDir,
+    Checklist(usize),
+    Warning(usize),
+}
+
+pub struct PackageForm {
+    pub recipients: Vec<Recipient>,
+    pub passphrase: Option<TextInput>,
+    /// The first typing of a new passphrase, until it is typed again.
+    pub passphrase_first: Option<TextInput>,
+    pub analyst: String,
+    pub authorised_by: String,
+    pub out_dir: String,
+    pub checklist: Vec<Option<String>>,
+    pub cursor: usize,
+}
+
+pub struct Writing {
+    pub rows_done: Vec<u64>,
+    pub rows_total: u64,
+    pub cancel: Arc<AtomicBool>,
+    pub cancelling: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DoneInfo {
+    pub bundle: PathBuf,
+    pub checksum: PathBuf,
+    pub sha256: String,
+    pub register: PathBuf,
+    pub register_seq: u64,
+    pub rows_shared: u64,
+    pub recipients: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyItem {
+    Bundle,
+    Key,
+}
+
+pub struct VerifyForm {
+    pub bundle: String,
+    pub identity: String,
+    pub passphrase: Option<TextInput>,
+    pub use_passphrase: bool,
+    pub cursor: usize,
+    pub running: bool,
+    pub report: Option<(Report, Vec<String>)>,
+    pub failure: Option<Failure>,
+    /// Scroll offset of the report.
+    pub scroll: u16,
+}
+
+pub struct Model<'c> {
+    pub catalog: &'c Catalog,
+    pub opts: Options,
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    /// The help overlay, when open, with its scroll offset.
+    pub help: Option<u16>,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// The terminal's size, for paging and keeping the cursor in view.
+    pub size: (u16, u16),
+    pub start_cursor: usize,
+    pub open: OpenState,
+    pub inputs: Vec<Input>,
+    pub next_input_id: u64,
+    pub profile_cursor: usize,
+    pub profile: Option<usize>,
+    pub decisions: Decisions,
+    pub period: Period,
+    pub acknowledged: BTreeSet<String>,
+    pub job: Option<Job<'c>>,
+    /// Why the job cannot be prepared (e.g. a rule's column is not mapped).
+    pub job_error: Option<Failure>,
+    /// How each input's columns are used, for display; available even when the job is not.
+    pub plans: Vec<InputPlan>,
+    pub columns: ColumnsState,
+    pub rows: RowsState,
+    pub package: PackageForm,
+    pub writing: Option<Writing>,
+    pub done: Option<DoneInfo>,
+    pub verify: VerifyForm,
+    pub memory: Memory,
+    /// Commands for the app to run (threads to start, memory to save): the outbox of update.
+    pub cmds: Vec<super::worker::Cmd>,
+}
+
+impl<'c> Model<'c> {
+    pub fn selected_profile(&self) -> Option<&'c Profile> {
+        let catalog: &'c Catalog = self.catalog;
+        self.profile.and_then(|i| catalog.profiles.get(i))
+    }
+
+    /// Where the keyboard is.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        self.context_under_help()
+    }
+
+    /// Where the keyboard is, ignoring the help overlay (whose keys the overlay lists).
+    pub fn context_under_help(&self) -> Context {
+        match &self.popup {
+            Some(Popup::Confirm { .. }) => return Context::Confirm,
+            Some(Popup::Pick { .. }) => return Context::Pick,
+            Some(Popup::Prompt { .. }) => return Context::Prompt,
+            None => {}
+        }
+        match self.screen {
+            Screen::Start => Context::Start,
+            Screen::Open => match self.open.focus {
+                OpenFocus::Path => Context::OpenPath,
+                OpenFocus::Browse => Context::OpenBrowse,
+                OpenFocus::Inputs => Context::OpenInputs,
+            },
+            Screen::Profile => Context::Profile,
+            Screen::Columns => Context::Columns,
+            Screen::Rows => Context::Rows,
+            Screen::Package => Context::Package,
+            Screen::Writing => Context::Writing,
+            Screen::Done => Context::Done,
+            Screen::Verify => Context::Verify,
+        }
+    }
+
+    /// Whether a worker is still busy (loading rows, writing, verifying).
+    pub fn busy(&self) -> bool {
+        self.inputs
+            .iter()
+            .any(|i| i.failure.is_none() && !i.rows_done)
+            || self.writing.is_some()
+            || self.verify.running
+    }
+
+    /// Whether quitting now would lose work the analyst has done.
+    pub fn work_at_risk(&self) -> bool {
+        !self.inputs.is_empty() && !matches!(self.screen, Screen::Done | Screen::Start)
+            || self.writing.is_some()
+    }
+
+    pub fn problem(&mut self, f: Failure) {
+        self.status = Some(Status::Problem(f));
+    }
+
+    pub fn info(&mut self, s: impl Into<String>) {
+        self.status = Some(Status::Info(s.into()));
+    }
+
+    /// The lines of the Package screen, in order.
+    pub fn package_items(&self) -> Vec<PackItem> {
+        let mut v = Vec::new();
+        if self.package.passphrase.is_some() {
+            v.push(PackItem::Passphrase);
+        } else if self.package.recipients.is_empty() {
+            v.push(PackItem::NoRecipient);
+        } else {
+            v.extend((0..self.package.recipients.len()).map(PackItem::Recipient));
+        }
+        v.extend([PackItem::Period, PackItem::Analyst]);
+        if self
+            .selected_profile()
+            .is_some_and(|p| p.agreement.authority.is_some())
+        {
+            v.push(PackItem::AuthorisedBy);
+        }
+        v.push(PackItem::OutDir);
+        v.extend((0..self.package.checklist.len()).map(PackItem::Checklist));
+        if let Some(job) = &self.job {
+            v.extend((0..job.warnings.len()).map(PackItem::Warning));
+        }
+        v
+    }
+
+    pub fn verify_items(&self) -> [VerifyItem; 2] {
+        [VerifyItem::Bundle, VerifyItem::Key]
+    }
+}

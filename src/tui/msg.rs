@@ -1,0 +1,113 @@
+//! Every message `update` handles: what the analyst asked for ([`Action`], typed text, a paste)
+//! and what a background worker reported. `update` is the only place any of them change state.
+
+pub use super::text_input::Edit;
+use crate::load::{Row, Table};
+use crate::pack::{PackError, Packed, Progress};
+use crate::verify::Report;
+
+/// One user intent. Keys become actions only through the keymap, so every action here has a
+/// key, a footer label and a help line there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    // Everywhere
+    Quit,
+    Help,
+    Back,
+    Continue,
+    // Moving
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextPane,
+    PrevPane,
+    Select,
+    // Open
+    Complete,
+    RemoveInput,
+    ChooseSheet,
+    HeaderRowDown,
+    HeaderRowUp,
+    // Columns and rows
+    Map,
+    Withhold,
+    Justify,
+    PrevInput,
+    NextInput,
+    Search,
+    SearchNext,
+    SearchPrev,
+    ToggleExcluded,
+    ExcludeRow,
+    RedactCell,
+    // Package
+    AddKey,
+    AddKeyFile,
+    UsePassphrase,
+    Remove,
+    Toggle,
+    Write,
+    // Done and verify
+    VerifyNow,
+    SwitchKeyKind,
+    // Confirmations
+    Yes,
+    No,
+}
+
+/// What a background worker reports. Each names the input (by id) and the generation of the
+/// load it belongs to, so reports from a superseded load are ignored.
+pub enum Worker {
+    Opened {
+        id: u64,
+        generation: u64,
+        result: Result<Table, Failure>,
+    },
+    Rows {
+        id: u64,
+        generation: u64,
+        rows: Vec<Row>,
+    },
+    RowsDone {
+        id: u64,
+        generation: u64,
+        result: Result<(), Failure>,
+    },
+    PackProgress(Progress),
+    Packed(Box<Result<Packed, PackError>>),
+    Verified {
+        report: Box<Report>,
+        notes: Vec<String>,
+    },
+    VerifyFailed(Failure),
+}
+
+/// An error as the analyst sees it: what went wrong, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub what: String,
+    pub hint: String,
+}
+
+impl Failure {
+    pub fn new(what: impl Into<String>, hint: impl Into<String>) -> Failure {
+        Failure {
+            what: what.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+pub enum Msg {
+    Action(Action),
+    Edit(Edit),
+    Paste(String),
+    /// The terminal's size (columns, rows), at start and whenever it changes.
+    Resize(u16, u16),
+    Worker(Worker),
+}

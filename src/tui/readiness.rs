@@ -1,0 +1,48 @@
+//! What still stops the bundle being written, in the screens' words. The list comes from the
+//! core (`pack::blockers`, which includes `Job::blockers`), plus who can open the bundle.
+
+use super::model::Model;
+use crate::keys::Encryption;
+use crate::pack::{self, PackOptions};
+use crate::text::printable;
+
+/// Each thing to do before writing, one sentence each. Empty when ready.
+pub fn blockers(m: &Model) -> Vec<String> {
+    let Some(job) = &m.job else {
+        return vec![match &m.job_error {
+            Some(f) => format!("{} {}", f.what, f.hint),
+            None => "Choose the files and the agreement first.".into(),
+        }];
+    };
+    let mut out = Vec::new();
+    if m.package.recipients.is_empty() && m.package.passphrase.is_none() {
+        out.push("Say who can open it: add the partner's key (a) or set a passphrase (p).".into());
+    }
+    let opts = PackOptions {
+        out_dir: m.package.out_dir.clone().into(),
+        // Only the blockers are asked for here; who it is encrypted to is checked above.
+        encryption: Encryption::Recipients(Vec::new()),
+        analyst: m.package.analyst.clone(),
+        authorised_by: Some(m.package.authorised_by.clone()),
+        register: None,
+        checklist_answers: Vec::new(),
+    };
+    for b in pack::blockers(job, &opts) {
+        out.push(match b.kind {
+            "unacknowledged-warning" => format!(
+                "Read and acknowledge the warning “{}” (highlight it, press Space).",
+                printable(&b.item)
+            ),
+            "justification-missing" => format!(
+                "Justify why “{}” is shared (Columns screen, e).",
+                printable(&b.item)
+            ),
+            "analyst-missing" => "Enter your name as the analyst.".into(),
+            "authority-missing" => {
+                format!("Enter the authorising officer: {}.", printable(&b.item))
+            }
+            _ => format!("{} ({})", printable(&b.item), printable(&b.fix)),
+        });
+    }
+    out
+}

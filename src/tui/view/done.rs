@@ -1,0 +1,97 @@
+//! The Writing screen (a progress gauge; Esc cancels and nothing is left behind) and the Done
+//! screen: where the bundle is, its SHA-256 as plain text to select and read out, and where
+//! the register entry went.
+
+use super::{block, safe};
+use crate::tui::model::Model;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
+
+pub fn draw_writing(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let Some(w) = &m.writing else { return };
+    let done: u64 = w.rows_done.iter().sum();
+    let ratio = if w.rows_total == 0 {
+        0.0
+    } else {
+        (done as f64 / w.rows_total as f64).clamp(0.0, 1.0)
+    };
+    let [_, msg, gauge, note, _] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(2),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let text = if w.cancelling {
+        "Cancelling: removing the unfinished file…"
+    } else {
+        "Writing the encrypted bundle…"
+    };
+    f.render_widget(
+        Paragraph::new(Line::from(Span::styled(format!("  {text}"), t.title()))),
+        msg,
+    );
+    f.render_widget(
+        Gauge::default()
+            .block(block(" Progress ", false, t))
+            .gauge_style(t.shared())
+            .ratio(ratio)
+            .label(format!("{done} of {} rows", w.rows_total)),
+        gauge,
+    );
+    f.render_widget(
+        Paragraph::new("  Esc cancels: nothing is left behind, not even a partial file."),
+        note,
+    );
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let Some(d) = &m.done else { return };
+    // No borders: the path and the SHA-256 can be selected with the mouse and copied cleanly.
+    let label = |s: &str| Span::styled(format!("  {s:<15}"), t.title());
+    let lines = vec![
+        Line::default(),
+        Line::from(Span::styled(
+            format!("  {} The bundle is written.", t.ok_mark()),
+            t.good(),
+        )),
+        Line::default(),
+        Line::from(vec![
+            label("Bundle"),
+            Span::raw(safe(&d.bundle.display().to_string())),
+        ]),
+        Line::from(vec![
+            label("Checksum file"),
+            Span::raw(safe(&d.checksum.display().to_string())),
+        ]),
+        Line::from(vec![label("SHA-256")]),
+        Line::from(format!("  {}", d.sha256)),
+        Line::from(vec![
+            label("Register"),
+            Span::raw(format!(
+                "{} (entry {})",
+                safe(&d.register.display().to_string()),
+                d.register_seq
+            )),
+        ]),
+        Line::from(vec![
+            label("Rows shared"),
+            Span::raw(format!(
+                "{}, encrypted to {}",
+                d.rows_shared,
+                safe(&d.recipients.join(", "))
+            )),
+        ]),
+        Line::default(),
+        Line::from(
+            "  Send the bundle and its .sha256 file. Read the SHA-256 to the partner by phone, so",
+        ),
+        Line::from("  they can be sure the bundle they verify is the one you sent."),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

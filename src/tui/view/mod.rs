@@ -1,0 +1,211 @@
+//! The view: a pure function of the model that draws one frame. No I/O happens here. Every
+//! piece of text that came from a file (cell, header, file name, sheet) goes through
+//! [`crate::text::printable`] before it is drawn.
+
+mod columns;
+mod done;
+mod help;
+mod open;
+mod package;
+mod popup;
+mod profile;
+pub mod rows;
+mod start;
+mod verify;
+
+use super::keymap;
+use super::model::{Model, Screen, Status};
+use super::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// The smallest window the screens are laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Lines between the title bar and the status and footer lines.
+pub fn body_height(size: (u16, u16)) -> u16 {
+    size.1.saturating_sub(3)
+}
+
+/// Lines a bordered list filling the body can show.
+pub fn list_height(size: (u16, u16)) -> u16 {
+    body_height(size).saturating_sub(2).max(1)
+}
+
+pub fn draw(m: &Model, f: &mut Frame) {
+    let area = f.area();
+    let t = &m.opts.theme;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = vec![
+            Line::from(Span::styled("Please enlarge the window.", t.warn())),
+            Line::from(format!(
+                "It is {}×{}; disclose needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+                area.width, area.height
+            )),
+        ];
+        f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [title, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_title(m, f, title);
+    match m.screen {
+        Screen::Start => start::draw(m, f, body),
+        Screen::Open => open::draw(m, f, body),
+        Screen::Profile => profile::draw(m, f, body),
+        Screen::Columns => columns::draw(m, f, body),
+        Screen::Rows => rows::draw(m, f, body),
+        Screen::Package => package::draw(m, f, body),
+        Screen::Writing => done::draw_writing(m, f, body),
+        Screen::Done => done::draw(m, f, body),
+        Screen::Verify => verify::draw(m, f, body),
+    }
+    draw_status(m, f, status);
+    draw_footer(m, f, footer);
+    if m.popup.is_some() {
+        popup::draw(m, f, body);
+    }
+    if let Some(scroll) = m.help {
+        help::draw(m, f, area, scroll);
+    }
+}
+
+const STEPS: [(Screen, &str); 6] = [
+    (Screen::Open, "1 Files"),
+    (Screen::Profile, "2 Agreement"),
+    (Screen::Columns, "3 Columns"),
+    (Screen::Rows, "4 Rows"),
+    (Screen::Package, "5 Package"),
+    (Screen::Done, "6 Done"),
+];
+
+fn draw_title(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let mut spans = vec![Span::styled(" disclose ", t.title()), Span::raw(" ")];
+    match m.screen {
+        Screen::Start => spans.push(Span::raw(
+            "police data disclosures, as the agreement allows",
+        )),
+        Screen::Verify => spans.push(Span::styled("Verify a received bundle", t.title())),
+        current => {
+            let current = if current == Screen::Writing {
+                Screen::Package
+            } else {
+                current
+            };
+            for (i, (s, name)) in STEPS.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::styled(" › ", t.dim()));
+                }
+                if *s == current {
+                    spans.push(Span::styled(format!("[{name}]"), t.cursor()));
+                } else {
+                    spans.push(Span::styled(*name, t.dim()));
+                }
+            }
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let line = match &m.status {
+        None => Line::default(),
+        Some(Status::Info(s)) => Line::from(format!(" {s}")),
+        Some(Status::Problem(p)) => Line::from(vec![
+            Span::styled(format!(" {} {}", t.no_mark(), p.what), t.bad()),
+            Span::raw(format!(". {}", p.hint)),
+        ]),
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_footer(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for (key, word) in keymap::footer(m.context_under_help()) {
+        spans.push(Span::styled(key, t.key()));
+        spans.push(Span::raw(format!(" {word}  ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A bordered block, its border bold when it has the focus.
+pub(super) fn block<'a>(title: impl Into<Line<'a>>, focused: bool, t: &Theme) -> Block<'a> {
+    let b = Block::default().borders(Borders::ALL).title(title);
+    if focused {
+        b.border_style(t.focus_border())
+    } else {
+        b
+    }
+}
+
+/// Draw `lines` in `area` as a list with a cursor, scrolled so the cursor is in view.
+pub(super) fn list(
+    f: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    lines: Vec<Line<'_>>,
+    cursor: Option<usize>,
+    focused: bool,
+    t: &Theme,
+) {
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let h = inner.height as usize;
+    let offset = cursor.map(|c| (c + 1).saturating_sub(h)).unwrap_or(0);
+    for (k, line) in lines.into_iter().skip(offset).take(h).enumerate() {
+        let row = Rect {
+            y: inner.y + k as u16,
+            height: 1,
+            ..inner
+        };
+        let mut style = Style::default();
+        if cursor == Some(offset + k) {
+            style = if focused {
+                t.cursor()
+            } else {
+                t.cursor_unfocused()
+            };
+        }
+        f.render_widget(Paragraph::new(line).style(style), row);
+    }
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Text from a file, made safe to draw.
+pub(super) fn safe(s: &str) -> String {
+    crate::text::printable(s)
+}
+
+/// `s` cut to `n` characters, with … when cut.
+pub(super) fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}

@@ -1,0 +1,272 @@
+//! The Rows screen: the data exactly as it will leave, in a table that draws only the rows in
+//! view. The row number and the key (first shared) column stay put while scrolling right.
+//! Excluded rows (hidden unless asked for) show their reason instead of their cells.
+
+use super::{block, cut, safe};
+use crate::tui::model::{Fate, Model};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+const SIDE: u16 = 26;
+const ROW_NO: usize = 7;
+const MAX_COL: usize = 24;
+
+/// Data rows the table can show at this terminal size.
+pub fn table_rows(size: (u16, u16)) -> usize {
+    super::body_height(size).saturating_sub(4).max(1) as usize
+}
+
+pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let i = m.rows.input;
+    let (Some(job), Some(input)) = (&m.job, m.inputs.get(i)) else {
+        return;
+    };
+    let [top, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let [table_area, side] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(SIDE)]).areas(main);
+    let showing = if m.rows.show_excluded {
+        "all rows"
+    } else {
+        "rows that leave"
+    };
+    let mut head = vec![Span::styled(
+        format!(" {} ", safe(&input.file_name())),
+        t.title(),
+    )];
+    if m.inputs.len() > 1 {
+        head.push(Span::raw(format!(
+            "(file {} of {}) ",
+            i + 1,
+            m.inputs.len()
+        )));
+    }
+    head.push(Span::styled(
+        format!("period {}, showing {showing}", m.period),
+        t.dim(),
+    ));
+    f.render_widget(Paragraph::new(Line::from(head)), top);
+
+    let outer = block(" As it will leave ", true, t);
+    let inner = outer.inner(table_area);
+    f.render_widget(outer, table_area);
+    let plan = &job.plans[i];
+    let labels: Vec<String> = job.output_header(i).iter().map(|h| safe(h)).collect();
+    let h = (inner.height as usize).saturating_sub(1);
+    let shown: Vec<usize> = m
+        .rows
+        .visible
+        .iter()
+        .skip(m.rows.offset)
+        .take(h)
+        .copied()
+        .collect();
+    let fates = m.rows.fates.get(i);
+
+    // Each row in view: its cells as they will leave, or why it does not.
+    let decided: Vec<(u64, Result<Vec<String>, String>)> = shown
+        .iter()
+        .map(|&r| {
+            let row = &input.rows[r];
+            let d = match fates.and_then(|f| f.get(r)) {
+                Some(Fate::Excluded(why)) => Err(why.label(job.profile)),
+                _ => job.decide(i, row).map_err(|why| why.label(job.profile)),
+            };
+            (
+                row.number,
+                d.map(|cells| cells.iter().map(|c| safe(c)).collect()),
+            )
+        })
+        .collect();
+
+    let mut widths: Vec<usize> = labels
+        .iter()
+        .map(|l| l.chars().count().clamp(4, MAX_COL))
+        .collect();
+    for (_, d) in &decided {
+        if let Ok(cells) = d {
+            for (w, c) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(c.chars().count().min(MAX_COL));
+            }
+        }
+    }
+
+    // Columns drawn: the key column, then from `start` so the selected column is in view.
+    let width = inner.width as usize;
+    let key_w = widths.first().copied().unwrap_or(0) + 1;
+    let room = width.saturating_sub(ROW_NO + key_w + 1);
+    let sel = m.rows.column.min(widths.len().saturating_sub(1));
+    let mut start = sel.max(1);
+    while start > 1 && widths[start - 1..=sel].iter().map(|w| w + 1).sum::<usize>() <= room {
+        start -= 1;
+    }
+    let mut cols = vec![0];
+    let mut used = 0;
+    for (c, w) in widths.iter().enumerate().skip(start) {
+        if used + w + 1 > room && !(cols.len() == 1 && c == start) {
+            break;
+        }
+        cols.push(c);
+        used += w + 1;
+    }
+
+    let buf = f.buffer_mut();
+    let y0 = inner.y;
+    put(buf, inner.x, y0, "Row", ROW_NO, t.title());
+    let mut x = inner.x + ROW_NO as u16;
+    for (k, &c) in cols.iter().enumerate() {
+        let style = if c == sel { t.cursor() } else { t.title() };
+        put(buf, x, y0, &cut(&labels[c], widths[c]), widths[c], style);
+        x += widths[c] as u16;
+        let sep = if k == 0 && cols.len() > 1 {
+            t.divider()
+        } else {
+            " "
+        };
+        put(buf, x, y0, sep, 1, t.dim());
+        x += 1;
+    }
+    let right_edge = inner.x + inner.width;
+    for (k, (number, d)) in decided.iter().enumerate() {
+        let y = y0 + 1 + k as u16;
+        let on_cursor = m.rows.offset + k == m.rows.cursor;
+        let row_style = if on_cursor {
+            t.cursor_unfocused()
+        } else {
+            Style::default()
+        };
+        put(buf, inner.x, y, &format!("{number:>6}"), ROW_NO, row_style);
+        let mut x = inner.x + ROW_NO as u16;
+        match d {
+            Ok(cells) => {
+                for (j, &c) in cols.iter().enumerate() {
+                    let field = &plan.shared[c].1;
+                    let redacted =
+                        m.decisions
+                            .redactions
+                            .contains_key(&(i, *number, field.clone()));
+                    let mut style = if redacted { t.warn() } else { Style::default() };
+                    if on_cursor {
+                        style = if c == sel {
+                            t.cursor()
+                        } else {
+                            style.patch(t.cursor_unfocused())
+                        };
+                    }
+                    let text = cut(cells.get(c).map(String::as_str).unwrap_or(""), widths[c]);
+                    if x >= right_edge {
+                        break;
+                    }
+                    let w = widths[c].min((right_edge - x) as usize);
+                    put(buf, x, y, &text, w, style);
+                    x += widths[c] as u16;
+                    if x < right_edge {
+                        let sep = if j == 0 && cols.len() > 1 {
+                            t.divider()
+                        } else {
+                            " "
+                        };
+                        put(buf, x, y, sep, 1, t.dim());
+                    }
+                    x += 1;
+                }
+            }
+            Err(why) => {
+                let style = if on_cursor { t.cursor() } else { t.withheld() };
+                let text = format!("{} excluded: {}", t.no_mark(), safe(why));
+                put(buf, x, y, &text, (right_edge - x) as usize, style);
+            }
+        }
+    }
+    if m.rows.visible.is_empty() {
+        let msg = if input.rows_done {
+            "No rows to show."
+        } else {
+            "Reading rows…"
+        };
+        put(
+            buf,
+            inner.x + 1,
+            y0 + 1,
+            msg,
+            inner.width as usize - 1,
+            t.dim(),
+        );
+    }
+
+    draw_side(m, f, side);
+}
+
+fn put(buf: &mut Buffer, x: u16, y: u16, s: &str, w: usize, style: Style) {
+    let area = buf.area;
+    if y >= area.y + area.height || x >= area.x + area.width {
+        return;
+    }
+    buf.set_stringn(x, y, s, w, style);
+}
+
+fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
+    let t = &m.opts.theme;
+    let i = m.rows.input;
+    let input = &m.inputs[i];
+    let counts = m.rows.counts.get(i).cloned().unwrap_or_default();
+    let excluded: u64 = counts.excluded.values().sum();
+    let mut lines = vec![Line::from(format!(
+        "Read      {}{}",
+        input.rows.len(),
+        if input.rows_done { "" } else { " …" }
+    ))];
+    lines.push(Line::from(Span::styled(
+        format!("{} shared  {}", t.ok_mark(), counts.shared),
+        t.shared(),
+    )));
+    lines.push(Line::from(Span::styled(
+        format!("{} excluded {excluded}", t.no_mark()),
+        if excluded > 0 {
+            t.warn()
+        } else {
+            Style::default()
+        },
+    )));
+    let profile = m.selected_profile().expect("rows need a profile");
+    for (why, n) in &counts.excluded {
+        let label = match why.rule() {
+            Some(rule) => rule.to_string(),
+            None => "by hand".to_string(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  {n:>4} {}", cut(&label, SIDE as usize - 9)),
+            t.dim(),
+        )));
+    }
+    let redacted = m
+        .decisions
+        .redactions
+        .keys()
+        .filter(|(k, _, _)| *k == i)
+        .count();
+    lines.push(Line::from(format!("Redacted  {redacted}")));
+    if let Some(q) = &m.rows.search {
+        lines.push(Line::from(format!("Search “{}”", cut(&safe(q), 12))));
+    }
+    lines.push(Line::default());
+    // The highlighted row's reason, in full, if it is excluded.
+    if let Some(Fate::Excluded(why)) = m
+        .rows
+        .visible
+        .get(m.rows.cursor)
+        .and_then(|&r| m.rows.fates.get(i).and_then(|f| f.get(r)))
+    {
+        lines.push(Line::from(Span::styled(safe(&why.label(profile)), t.dim())));
+    }
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(" Counts ", false, t)),
+        area,
+    );
+}
