@@ -36,6 +36,14 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// Export files to open in the interactive screens (no command given).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// With no command: the agreement profile to preselect in the interactive screens.
+    #[arg(long = "profile", value_name = "ID")]
+    pub tui_profile: Option<String>,
+
     /// A folder of profile files that add to, or override, the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
     pub profiles: Option<PathBuf>,
@@ -228,13 +236,34 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Some(Command::Pack(args)) => pack::run(&catalog, &args, today),
         Some(Command::Profiles { action, json }) => profiles::run(&catalog, action, json, today),
-        Some(Command::Verify(args)) => verify::run(&args),
         Some(Command::Register(args)) => register::run(&args),
         Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
-        None => fail(
-            "the interactive screens are not part of this build yet",
-            Some("Run `disclose --help` to see the commands."),
-        ),
+        // `disclose verify BUNDLE` without a key: choose it on the Verify screen.
+        Some(Command::Verify(args))
+            if args.identity.is_none()
+                && args.passphrase_file.is_none()
+                && !args.json
+                && !args.bundle.is_dir()
+                && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
+        {
+            let mut opts = crate::tui::Options::from_env(today);
+            opts.verify = Some(args.bundle);
+            tui(&catalog, opts)
+        }
+        Some(Command::Verify(args)) => verify::run(&args),
+        None => {
+            let mut opts = crate::tui::Options::from_env(today);
+            opts.files = cli.files;
+            opts.profile = cli.tui_profile;
+            tui(&catalog, opts)
+        }
+    }
+}
+
+fn tui(catalog: &Catalog, opts: crate::tui::Options) -> Exit {
+    match crate::tui::run(catalog, opts) {
+        Ok(()) => Exit::Ok,
+        Err(e) => fail(&e.to_string(), None),
     }
 }
 
