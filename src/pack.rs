@@ -371,8 +371,10 @@ fn ascii_slug(s: &str) -> String {
     for c in s.chars() {
         if c.is_ascii_alphanumeric() || c == '-' {
             out.push(c);
-        } else if c == '.' && !out.ends_with('.') {
-            out.push(c);
+        } else if c == '.' {
+            if !out.ends_with('.') {
+                out.push(c);
+            }
         } else if !out.ends_with('_') {
             out.push('_');
         }
