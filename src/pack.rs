@@ -97,18 +97,17 @@ pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
             fix: "--analyst 'YOUR NAME'".into(),
         });
     }
-    if let Some(role) = &job.profile.agreement.authority {
-        if opts
+    if let Some(role) = &job.profile.agreement.authority
+        && opts
             .authorised_by
             .as_deref()
             .is_none_or(|a| a.trim().is_empty())
-        {
-            out.push(Blocker {
-                kind: "authority-missing",
-                item: role.clone(),
-                fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
-            });
-        }
+    {
+        out.push(Blocker {
+            kind: "authority-missing",
+            item: role.clone(),
+            fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
+        });
     }
     out
 }
@@ -166,7 +165,7 @@ pub fn write(
                 }
                 csv.write_record(cells).map_err(csv_error)?;
                 done += 1;
-                if done % 4096 == 0 {
+                if done.is_multiple_of(4096) {
                     progress(Progress {
                         input: i,
                         rows_done: done,
