@@ -237,13 +237,22 @@ impl<'p> Job<'p> {
             cells.neutralised += outcome.cells_neutralised;
             cells.redacted += outcome.cells_redacted;
         }
+        // Group by rule in profile order (then manual), and within a rule: failed, missing,
+        // unreadable, so the person reading sees each rule's story together.
+        let mut excluded: Vec<(Exclusion, u64)> = excluded.into_iter().collect();
+        let rule_pos = |e: &Exclusion| {
+            e.rule()
+                .and_then(|r| p.rules.iter().position(|x| x.id == r))
+                .unwrap_or(usize::MAX)
+        };
+        excluded.sort_by_key(|(e, _)| (rule_pos(e), e.kind()));
         rows.excluded = excluded
             .iter()
-            .map(|(why, &count)| ExcludedCount {
+            .map(|(why, count)| ExcludedCount {
                 reason: why.label(p),
                 rule: why.rule().map(str::to_string),
                 kind: why.kind(),
-                count,
+                count: *count,
             })
             .collect();
         Summary {

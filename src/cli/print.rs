@@ -53,7 +53,7 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
     for c in &s.columns.shared {
         writeln!(
             o,
-            "  ✓ {:<28} → {} [{}, §{}]{}",
+            "  ✓ {:<28} → {} [{}; {}]{}",
             printable(&c.source),
             c.label,
             c.category,
@@ -120,7 +120,7 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
             } else {
                 "NOT acknowledged"
             };
-            writeln!(o, "  ! {} (§{}) — {state}", w.code, w.section)?;
+            writeln!(o, "  ! {} ({}) — {state}", w.code, w.section)?;
             writeln!(o, "    {}", w.message)?;
         }
     }
