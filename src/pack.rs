@@ -138,7 +138,9 @@ pub fn write(
     let name = format!("{}_{}_{}.zip.age", job.profile.id, job.period, id.short());
     let now = time::OffsetDateTime::now_utc();
     let now = now.replace_nanosecond(0).unwrap_or(now);
-    let local = time::OffsetDateTime::now_local().ok().map(|t| t.replace_nanosecond(0).unwrap_or(t));
+    let local = time::OffsetDateTime::now_local()
+        .ok()
+        .map(|t| t.replace_nanosecond(0).unwrap_or(t));
 
     let mut writer = BundleWriter::create(&opts.out_dir, &name, &opts.encryption)?;
     writer.set_timestamp(time::PrimitiveDateTime::new(now.date(), now.time()));
