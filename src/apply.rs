@@ -91,8 +91,7 @@ impl ApplyError {
                 format!("Keep one: withhold the other with --map '{}=-', or map it to a different field.", second)
             }
             ApplyError::RuleColumnMissing { field, candidates, .. } => {
-                let example = candidates.first().map(String::as_str).unwrap_or("COLUMN HEADER");
-                let mut s = format!("Tell the tool which column holds it: --map '{example}={field}'.");
+                let mut s = format!("Name the column that holds it: --map 'COLUMN HEADER={field}'.");
                 if !candidates.is_empty() {
                     let list: Vec<String> = candidates.iter().map(|c| printable(c)).collect();
                     s.push_str(&format!(" Columns not yet mapped: {}.", list.join(", ")));

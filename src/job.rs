@@ -224,6 +224,16 @@ impl<'p> Job<'p> {
                 encoding: table.format.encoding_name(),
                 delimiter: table.format.delimiter_name(),
                 sheet: table.format.sheet().map(str::to_string),
+                sheets: match &table.format {
+                    crate::load::Format::Xlsx { sheets, .. } => sheets
+                        .iter()
+                        .map(|s| SheetSummary {
+                            name: s.name.clone(),
+                            visibility: s.visibility,
+                        })
+                        .collect(),
+                    crate::load::Format::Csv { .. } => Vec::new(),
+                },
                 header_row: table.header_row,
                 rows_read: outcome.rows_read,
                 rows_shared: outcome.rows_shared,
@@ -237,13 +247,22 @@ impl<'p> Job<'p> {
             cells.neutralised += outcome.cells_neutralised;
             cells.redacted += outcome.cells_redacted;
         }
+        // Group by rule in profile order (then manual), and within a rule: failed, missing,
+        // unreadable, so the person reading sees each rule's story together.
+        let mut excluded: Vec<(Exclusion, u64)> = excluded.into_iter().collect();
+        let rule_pos = |e: &Exclusion| {
+            e.rule()
+                .and_then(|r| p.rules.iter().position(|x| x.id == r))
+                .unwrap_or(usize::MAX)
+        };
+        excluded.sort_by_key(|(e, _)| (rule_pos(e), e.kind()));
         rows.excluded = excluded
             .iter()
-            .map(|(why, &count)| ExcludedCount {
+            .map(|(why, count)| ExcludedCount {
                 reason: why.label(p),
                 rule: why.rule().map(str::to_string),
                 kind: why.kind(),
-                count,
+                count: *count,
             })
             .collect();
         Summary {
@@ -293,10 +312,19 @@ pub struct InputSummary {
     pub encoding: &'static str,
     pub delimiter: Option<&'static str>,
     pub sheet: Option<String>,
+    /// Every sheet of a workbook, in order (empty for CSV).
+    pub sheets: Vec<SheetSummary>,
     pub header_row: u32,
     pub rows_read: u64,
     pub rows_shared: u64,
     pub rows_excluded: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSummary {
+    pub name: String,
+    /// "visible", "hidden" or "very hidden".
+    pub visibility: &'static str,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

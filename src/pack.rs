@@ -97,18 +97,17 @@ pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
             fix: "--analyst 'YOUR NAME'".into(),
         });
     }
-    if let Some(role) = &job.profile.agreement.authority {
-        if opts
+    if let Some(role) = &job.profile.agreement.authority
+        && opts
             .authorised_by
             .as_deref()
             .is_none_or(|a| a.trim().is_empty())
-        {
-            out.push(Blocker {
-                kind: "authority-missing",
-                item: role.clone(),
-                fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
-            });
-        }
+    {
+        out.push(Blocker {
+            kind: "authority-missing",
+            item: role.clone(),
+            fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
+        });
     }
     out
 }
@@ -138,7 +137,10 @@ pub fn write(
     let id = BundleId::random()?;
     let name = format!("{}_{}_{}.zip.age", job.profile.id, job.period, id.short());
     let now = time::OffsetDateTime::now_utc();
-    let local = time::OffsetDateTime::now_local().ok();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let local = time::OffsetDateTime::now_local()
+        .ok()
+        .map(|t| t.replace_nanosecond(0).unwrap_or(t));
 
     let mut writer = BundleWriter::create(&opts.out_dir, &name, &opts.encryption)?;
     writer.set_timestamp(time::PrimitiveDateTime::new(now.date(), now.time()));
@@ -166,7 +168,7 @@ pub fn write(
                 }
                 csv.write_record(cells).map_err(csv_error)?;
                 done += 1;
-                if done % 4096 == 0 {
+                if done.is_multiple_of(4096) {
                     progress(Progress {
                         input: i,
                         rows_done: done,
@@ -371,8 +373,10 @@ fn ascii_slug(s: &str) -> String {
     for c in s.chars() {
         if c.is_ascii_alphanumeric() || c == '-' {
             out.push(c);
-        } else if c == '.' && !out.ends_with('.') {
-            out.push(c);
+        } else if c == '.' {
+            if !out.ends_with('.') {
+                out.push(c);
+            }
         } else if !out.ends_with('_') {
             out.push('_');
         }

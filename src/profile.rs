@@ -622,7 +622,7 @@ impl Profile {
         if today > self.agreement.review_due {
             out.push(Warning {
                 code: REVIEW_OVERDUE.to_string(),
-                section: "review".to_string(),
+                section: "agreement review date".to_string(),
                 message: format!(
                     "The agreement was due for review on {}. Check with your information management team that it is still in force before sharing.",
                     self.agreement.review_due

@@ -21,8 +21,14 @@ fn text(b: &[u8]) -> String {
 }
 
 fn require(tool: &str) {
-    let found = Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap();
-    assert!(found.status.success(), "`{tool}` is needed for this test: run `bash scripts/test.sh`, which installs it");
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "`{tool}` is needed for this test: run `bash scripts/test.sh`, which installs it"
+    );
 }
 
 struct Packed {
@@ -34,7 +40,8 @@ struct Packed {
 
 impl Packed {
     fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&self.out.stdout)))
+        serde_json::from_slice(&self.out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", text(&self.out.stdout)))
     }
     fn bundle(&self) -> PathBuf {
         PathBuf::from(self.json()["bundle"].as_str().unwrap())
@@ -50,8 +57,14 @@ impl Packed {
 }
 
 const BROMLEY_ACKS: &[&str] = &[
-    "--acknowledge", "review-overdue", "--acknowledge", "no-electronic-transfer",
-    "--acknowledge", "victim-assessed-before-release", "--acknowledge", "rjo-signed-undertaking",
+    "--acknowledge",
+    "review-overdue",
+    "--acknowledge",
+    "no-electronic-transfer",
+    "--acknowledge",
+    "victim-assessed-before-release",
+    "--acknowledge",
+    "rjo-signed-undertaking",
 ];
 
 fn pack_bromley(extra: &[&str]) -> Packed {
@@ -60,19 +73,38 @@ fn pack_bromley(extra: &[&str]) -> Packed {
     let register = dir.path().join("register.jsonl");
     let kg = disclose(&["keygen", "-o", identity.to_str().unwrap()], &register);
     assert!(kg.status.success(), "{}", text(&kg.stderr));
-    let public = text(&kg.stderr).lines().find_map(|l| l.strip_prefix("Public key: ").map(str::to_string)).unwrap();
+    let public = text(&kg.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("Public key: ").map(str::to_string))
+        .unwrap();
     std::fs::create_dir(dir.path().join("out")).unwrap();
     let input = fixture("cris-victims.csv");
     let out_dir = dir.path().join("out");
     let mut args = vec![
-        "pack", "--profile", "bromley-yot-victims", "--input", input.to_str().unwrap(),
-        "--period", "2026-10", "--recipient", &public, "--out", out_dir.to_str().unwrap(),
-        "--analyst", "A. Analyst", "--json",
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        input.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--recipient",
+        &public,
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--analyst",
+        "A. Analyst",
+        "--json",
     ];
     args.extend(BROMLEY_ACKS);
     args.extend(extra);
     let out = disclose(&args, &register);
-    Packed { dir, identity, register, out }
+    Packed {
+        dir,
+        identity,
+        register,
+        out,
+    }
 }
 
 /// The exact CSV the Bromley fixture must produce: BOM, agreed labels, the six rows that pass.
@@ -91,33 +123,72 @@ fn a_packed_bundle_verifies_and_extracts_exactly_the_agreed_data() {
     let v = p.json();
     let bundle = p.bundle();
     let name = bundle.file_name().unwrap().to_string_lossy().into_owned();
-    assert!(name.starts_with("bromley-yot-victims_2026-10_") && name.ends_with(".zip.age"), "{name}");
-    assert_eq!(p.files(), [name.clone(), format!("{name}.sha256")], "only the bundle and its checksum");
+    assert!(
+        name.starts_with("bromley-yot-victims_2026-10_") && name.ends_with(".zip.age"),
+        "{name}"
+    );
+    assert_eq!(
+        p.files(),
+        [name.clone(), format!("{name}.sha256")],
+        "only the bundle and its checksum"
+    );
     assert_eq!(v["rows"]["shared"], 6);
 
     let extract = p.dir.path().join("received");
     let out = disclose(
-        &["verify", bundle.to_str().unwrap(), "--identity", p.identity.to_str().unwrap(), "--extract", extract.to_str().unwrap()],
+        &[
+            "verify",
+            bundle.to_str().unwrap(),
+            "--identity",
+            p.identity.to_str().unwrap(),
+            "--extract",
+            extract.to_str().unwrap(),
+        ],
         &p.register,
     );
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     assert!(text(&out.stdout).contains("VERIFIED"));
     let csv = std::fs::read_to_string(extract.join("data/cris-victims.csv")).unwrap();
     assert_eq!(csv, BROMLEY_CSV);
 
     let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(extract.join("disclosure-record.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(extract.join("disclosure-record.json")).unwrap())
+            .unwrap();
     assert_eq!(record["agreement"]["profile"], "bromley-yot-victims");
     assert_eq!(record["analyst"], "A. Analyst");
     assert_eq!(record["inputs"][0]["file"], "cris-victims.csv");
     assert_eq!(record["inputs"][0]["sha256"], v["inputs"][0]["sha256"]);
     assert_eq!(record["payload"][0]["path"], "data/cris-victims.csv");
-    assert_eq!(record["recipients"][0]["fingerprint"].as_str().unwrap().len(), 16);
-    assert!(record["warnings"].as_array().unwrap().iter().all(|w| w["acknowledged_by"] == "A. Analyst"));
+    assert_eq!(
+        record["recipients"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .len(),
+        16
+    );
+    assert!(
+        record["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["acknowledged_by"] == "A. Analyst")
+    );
     let txt = std::fs::read_to_string(extract.join("disclosure-record.txt")).unwrap();
-    assert!(txt.contains("Suspect Name (from cris-victims.csv)"), "withheld columns are named in the record");
+    assert!(
+        txt.contains("Suspect Name (from cris-victims.csv)"),
+        "withheld columns are named in the record"
+    );
     for leaked in ["Kyle Fenwick", "WITHHELD-CANARY-7731", "Amira"] {
-        assert!(!txt.contains(leaked) && !record.to_string().contains(leaked), "{leaked} in the record");
+        assert!(
+            !txt.contains(leaked) && !record.to_string().contains(leaked),
+            "{leaked} in the record"
+        );
     }
 
     // The register holds one entry, chained and intact.
@@ -140,25 +211,53 @@ fn a_partner_without_disclose_can_check_decrypt_and_validate_with_stock_tools() 
     let out_dir = bundle.parent().unwrap();
     let name = bundle.file_name().unwrap().to_str().unwrap();
 
-    let sum = Command::new("sha256sum").args(["-c", &format!("{name}.sha256")]).current_dir(out_dir).output().unwrap();
+    let sum = Command::new("sha256sum")
+        .args(["-c", &format!("{name}.sha256")])
+        .current_dir(out_dir)
+        .output()
+        .unwrap();
     assert!(sum.status.success(), "sha256sum -c: {}", text(&sum.stdout));
 
     let zip = p.dir.path().join("bundle.zip");
     let age = Command::new("age")
-        .args(["-d", "-i", p.identity.to_str().unwrap(), "-o", zip.to_str().unwrap(), bundle.to_str().unwrap()])
+        .args([
+            "-d",
+            "-i",
+            p.identity.to_str().unwrap(),
+            "-o",
+            zip.to_str().unwrap(),
+            bundle.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(age.status.success(), "age -d: {}", text(&age.stderr));
     let bag = p.dir.path().join("bag");
-    let unzip = Command::new("unzip").args(["-q", zip.to_str().unwrap(), "-d", bag.to_str().unwrap()]).output().unwrap();
+    let unzip = Command::new("unzip")
+        .args(["-q", zip.to_str().unwrap(), "-d", bag.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(unzip.status.success(), "unzip: {}", text(&unzip.stderr));
     for manifest in ["manifest-sha256.txt", "tagmanifest-sha256.txt"] {
-        let c = Command::new("sha256sum").args(["-c", manifest]).current_dir(&bag).output().unwrap();
-        assert!(c.status.success(), "sha256sum -c {manifest}: {}", text(&c.stdout));
+        let c = Command::new("sha256sum")
+            .args(["-c", manifest])
+            .current_dir(&bag)
+            .output()
+            .unwrap();
+        assert!(
+            c.status.success(),
+            "sha256sum -c {manifest}: {}",
+            text(&c.stdout)
+        );
     }
-    let bagit = Command::new("python3").args(["-m", "bagit", "--validate", bag.to_str().unwrap()]).output().unwrap();
+    let bagit = Command::new("python3")
+        .args(["-m", "bagit", "--validate", bag.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(bagit.status.success(), "bagit: {}", text(&bagit.stderr));
-    assert_eq!(std::fs::read_to_string(bag.join("data/cris-victims.csv")).unwrap(), BROMLEY_CSV);
+    assert_eq!(
+        std::fs::read_to_string(bag.join("data/cris-victims.csv")).unwrap(),
+        BROMLEY_CSV
+    );
 
     // And this tool verifies the folder a partner extracted with stock tools.
     let again = disclose(&["verify", bag.to_str().unwrap()], &p.register);
@@ -172,16 +271,31 @@ fn pack_refuses_without_acknowledgements_and_writes_nothing() {
     let input = fixture("cris-victims.csv");
     let out = disclose(
         &[
-            "pack", "--profile", "bromley-yot-victims", "--input", input.to_str().unwrap(),
-            "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-            "--out", dir.path().to_str().unwrap(), "--analyst", "A. Analyst",
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--input",
+            input.to_str().unwrap(),
+            "--recipient",
+            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--analyst",
+            "A. Analyst",
         ],
         &register,
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("--acknowledge no-electronic-transfer"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--acknowledge no-electronic-transfer"),
+        "{}",
+        text(&out.stderr)
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert!(left.is_empty(), "nothing may be written when refused: {left:?}");
+    assert!(
+        left.is_empty(),
+        "nothing may be written when refused: {left:?}"
+    );
 }
 
 #[test]
@@ -190,13 +304,26 @@ fn orochi_requires_the_authorising_officer() {
     let register = dir.path().join("register.jsonl");
     let input = fixture("merlin-orochi.csv");
     let acks = [
-        "review-overdue", "box-transfer-only", "record-on-crimint", "subjects-at-risk-of-exploitation",
-        "consent-refused", "no-transfer-outside-eea", "no-third-party-without-permission",
+        "review-overdue",
+        "box-transfer-only",
+        "record-on-crimint",
+        "subjects-at-risk-of-exploitation",
+        "consent-refused",
+        "no-transfer-outside-eea",
+        "no-third-party-without-permission",
     ];
     let mut args = vec![
-        "pack", "--profile", "orochi-rescue-response", "--input", input.to_str().unwrap(),
-        "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-        "--out", dir.path().to_str().unwrap(), "--analyst", "A. Analyst",
+        "pack",
+        "--profile",
+        "orochi-rescue-response",
+        "--input",
+        input.to_str().unwrap(),
+        "--recipient",
+        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--analyst",
+        "A. Analyst",
     ];
     for a in &acks {
         args.extend(["--acknowledge", a]);
@@ -217,7 +344,11 @@ fn passphrase_and_recipients_cannot_be_mixed() {
     std::fs::write(&pass, "correct horse battery staple\n").unwrap();
     let p = pack_bromley(&["--passphrase-file", pass.to_str().unwrap()]);
     assert_eq!(p.out.status.code(), Some(2));
-    assert!(text(&p.out.stderr).contains("age cannot mix"), "{}", text(&p.out.stderr));
+    assert!(
+        text(&p.out.stderr).contains("age cannot mix"),
+        "{}",
+        text(&p.out.stderr)
+    );
 }
 
 #[test]
@@ -238,9 +369,19 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     let register = dir.path().join("register.jsonl");
     let args = |out: &Path| -> Vec<String> {
         let mut a: Vec<String> = [
-            "--today", "2026-11-22", "pack", "--profile", "bromley-yot-victims", "--input", big.to_str().unwrap(),
-            "--recipient", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
-            "--out", out.to_str().unwrap(), "--analyst", "A",
+            "--today",
+            "2026-11-22",
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--input",
+            big.to_str().unwrap(),
+            "--recipient",
+            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "--out",
+            out.to_str().unwrap(),
+            "--analyst",
+            "A",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -266,8 +407,13 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let bytes = std::fs::read(&path).unwrap();
-            let plaintext = bytes.windows(12).any(|w| w == b"Amira Okafor" || w == b"Kyle Fenwick");
-            assert!(!plaintext, "{name} holds plaintext after a kill at {delay_ms} ms");
+            let plaintext = bytes
+                .windows(12)
+                .any(|w| w == b"Amira Okafor" || w == b"Kyle Fenwick");
+            assert!(
+                !plaintext,
+                "{name} holds plaintext after a kill at {delay_ms} ms"
+            );
             if finished {
                 finished_bundles.insert(name.clone());
             }
@@ -277,7 +423,10 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
             );
         }
     }
-    assert!(killed > 0, "no run was killed mid-way: make the input larger");
+    assert!(
+        killed > 0,
+        "no run was killed mid-way: make the input larger"
+    );
 
     // The next run cleans up what the killed ones left.
     let out = Command::new(env!("CARGO_BIN_EXE_disclose"))
@@ -291,5 +440,8 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(disclose::bundle::TEMP_PREFIX))
         .collect();
-    assert!(left.is_empty(), "temp files survived the next run: {left:?}");
+    assert!(
+        left.is_empty(),
+        "temp files survived the next run: {left:?}"
+    );
 }

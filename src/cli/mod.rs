@@ -56,9 +56,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply a profile to export files and write an encrypted bundle (or preview with --dry-run).
-    Pack(PackArgs),
+    Pack(Box<PackArgs>),
     /// Check a received bundle (or an extracted bag folder): decrypt, check every file, show the record.
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// List, check or export the register of disclosures made from this machine.
     Register(RegisterArgs),
     /// Make a new age key pair, for a partner who has no age-keygen.

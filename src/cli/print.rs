@@ -34,6 +34,32 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
             i.header_row, i.rows_read, i.rows_shared, i.rows_excluded
         )?;
         writeln!(o, "    SHA-256 {}", i.sha256)?;
+        if i.sheets.len() > 1 {
+            let list: Vec<String> = i
+                .sheets
+                .iter()
+                .map(|s| match s.visibility {
+                    "visible" => printable(&s.name),
+                    v => format!("{} ({v})", printable(&s.name)),
+                })
+                .collect();
+            writeln!(
+                o,
+                "    Sheets: {} (choose with --sheet NAME)",
+                list.join(", ")
+            )?;
+        }
+        if let Some(s) = i
+            .sheets
+            .iter()
+            .find(|s| Some(&s.name) == i.sheet.as_ref() && s.visibility != "visible")
+        {
+            writeln!(
+                o,
+                "    ! The sheet being read is {}: check it is the one you meant.",
+                s.visibility
+            )?;
+        }
     }
     let several = s.inputs.len() > 1;
     let from = |input: &str| {
@@ -53,7 +79,7 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
     for c in &s.columns.shared {
         writeln!(
             o,
-            "  ✓ {:<28} → {} [{}, §{}]{}",
+            "  ✓ {:<28} → {} [{}; {}]{}",
             printable(&c.source),
             c.label,
             c.category,
@@ -120,7 +146,7 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
             } else {
                 "NOT acknowledged"
             };
-            writeln!(o, "  ! {} (§{}) — {state}", w.code, w.section)?;
+            writeln!(o, "  ! {} ({}) — {state}", w.code, w.section)?;
             writeln!(o, "    {}", w.message)?;
         }
     }

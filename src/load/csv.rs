@@ -1,17 +1,1233 @@
-//! CSV loading (to be written).
-use super::{LoadError, LoadOptions, Rows, Table};
-use std::path::Path;
+//! CSV loading: text exports in UTF-8 (with or without a byte-order mark), UTF-16 with a
+//! byte-order mark (Excel's "Unicode text") or Windows-1252, separated by commas, semicolons,
+//! tabs or pipes.
+//!
+//! The file is read as a stream of raw bytes → (SHA-256 of every raw byte) → (validation and,
+//! where needed, transcoding to UTF-8) → a `csv_core` parser that this module drives itself.
+//! Driving the parser directly, rather than through `csv::Reader`, lets the loader:
+//!
+//! - know the exact line on which every record starts (blank lines are skipped here, not by
+//!   the parser, so they can be counted);
+//! - enforce the cell and record size limits while a record is being parsed, before a huge
+//!   record has been buffered, so memory stays flat whatever the input;
+//! - count the fields of a record with far too many of them without storing them;
+//! - detect a quoted field still open at the end of the file, which `csv` accepts silently.
+//!
+//! Decisions, each tested in `tests/load_csv.rs`:
+//!
+//! - **Encoding.** A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE), and the whole file
+//!   must then decode without error. Without one, `open` makes one streaming pass over the whole
+//!   file: valid UTF-8 is UTF-8; otherwise, if no byte sequence in the file is valid multi-byte
+//!   UTF-8, it is Windows-1252, unless it holds one of the five bytes Windows-1252 leaves
+//!   undefined. A file with both valid multi-byte UTF-8 and invalid bytes mixes encodings and
+//!   is refused, as is any NUL byte. UTF-16 without a byte-order mark (NUL bytes in alternate
+//!   positions) is refused with a message saying so, rather than guessed at.
+//! - **Lines.** A row's number is the line on which its record starts, counting CR LF, LF and a
+//!   lone CR each as one line break (as text editors do), so the analyst finds the row where
+//!   the message says.
+//! - **Header row.** `LoadOptions::header_row` is that same line number: title lines and blank
+//!   lines above the header are skipped. Naming a blank line, or a line inside a multi-line
+//!   record, is an error that says so.
+//! - **Limits.** Cell and record sizes are measured in bytes of UTF-8 text after decoding (a
+//!   record's size is the sum of its cells), and are enforced while the record is parsed.
+//! - **Ragged rows.** A record with more fields than the header is accepted only if every extra
+//!   field is empty (exports often end each line with a delimiter); they are dropped. Likewise
+//!   blank header cells at the end of the header are dropped. Any other difference is an error.
+//! - **Unclosed quote.** At the end of the file the parser is fed a line break rather than the
+//!   end of input: outside quotes it ends the record just as the end of input would; inside a
+//!   quoted field it is copied into the field, which shows the file ends inside quotes. The
+//!   error names the line on which that field's opening quote stands.
 
-pub(super) fn open(path: &Path, _options: &LoadOptions) -> Result<Table, LoadError> {
-    Err(LoadError::Unsupported {
+use super::{
+    Digest, Encoding, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, Table,
+};
+use csv_core::ReadRecordResult;
+use sha2::{Digest as _, Sha256};
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// Bytes read from the file at a time.
+const CHUNK: usize = 64 * 1024;
+/// Delimiters tried, in order.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// Data records examined after the header when choosing the delimiter.
+const SNIFF_RECORDS: usize = 50;
+/// Text examined when choosing the delimiter, at most (whole records only).
+const SNIFF_BYTES: u64 = 1024 * 1024;
+
+pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
+    let limits = options.limits;
+    let before = stat(path)?;
+    if before.size == 0 {
+        return Err(LoadError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+
+    let encoding = detect_encoding(path)?;
+    let delimiter = choose_delimiter(path, encoding, options.header_row, limits)?;
+
+    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let header = locate_header(&mut reader, options.header_row, limits.max_columns)?;
+    let header_row = u32::try_from(header.line).map_err(|_| LoadError::BadHeader {
         path: path.to_path_buf(),
-        what: "CSV loading is not written yet".into(),
+        row: u32::MAX,
+        problem: "a row number too large to handle".into(),
+    })?;
+    let headers = make_headers(&reader, &header, header_row, limits)?;
+    if reader.next(0)?.is_none() {
+        return Err(LoadError::HeaderOnly {
+            path: path.to_path_buf(),
+        });
+    }
+
+    if stat(path)? != before {
+        return Err(LoadError::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Table {
+        path: path.to_path_buf(),
+        format: Format::Csv {
+            encoding,
+            delimiter,
+        },
+        header_row,
+        headers,
+        size: before.size,
+        options: options.clone(),
     })
 }
 
 pub(super) fn rows(table: &Table) -> Result<Rows, LoadError> {
-    Err(LoadError::Unsupported {
-        path: table.path.clone(),
-        what: "CSV loading is not written yet".into(),
+    let path = table.path.as_path();
+    let Format::Csv {
+        encoding,
+        delimiter,
+    } = table.format
+    else {
+        return Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: "the CSV loader was given a table that is not CSV".into(),
+        });
+    };
+    let changed = || LoadError::Changed {
+        path: path.to_path_buf(),
+    };
+    let limits = table.options.limits;
+    let before = stat(path)?;
+    if before.size != table.size {
+        return Err(changed());
+    }
+    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let header = locate_header(&mut reader, Some(table.header_row), limits.max_columns)?;
+    let headers = make_headers(&reader, &header, table.header_row, limits)?;
+    if headers != table.headers {
+        return Err(changed());
+    }
+    Ok(Rows::new(Box::new(CsvRows {
+        reader,
+        width: headers.len(),
+        size: table.size,
+        before,
+        rows_read: 0,
+        done: false,
+        digest: None,
+    })))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The row stream.
+
+/// The data rows of a CSV file. `before` is the file's size and modification time when the
+/// stream began (a `Table` has room for the size at `open` only): the size must still match
+/// the `Table`'s, and both must be unchanged when the stream ends.
+struct CsvRows {
+    reader: RecordReader,
+    width: usize,
+    size: u64,
+    before: Stat,
+    rows_read: u64,
+    done: bool,
+    digest: Option<Digest>,
+}
+
+impl RowSource for CsvRows {
+    fn next_row(&mut self) -> Option<Result<Row, LoadError>> {
+        if self.done {
+            return None;
+        }
+        let result = match self.reader.next(self.width) {
+            Ok(Some(record)) => match self.make_row(&record) {
+                Ok(row) => {
+                    self.rows_read = self.rows_read.saturating_add(1);
+                    return Some(Ok(row));
+                }
+                Err(e) => Err(e),
+            },
+            Ok(None) => self.finish(),
+            Err(e) => Err(e),
+        };
+        self.done = true;
+        match result {
+            Ok(digest) => {
+                self.digest = Some(digest);
+                None
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn digest(&self) -> Option<Digest> {
+        self.digest.clone()
+    }
+}
+
+impl CsvRows {
+    fn make_row(&self, record: &RecordInfo) -> Result<Row, LoadError> {
+        let path = self.reader.src.path.as_path();
+        let extra_are_empty = record.last_nonempty.is_none_or(|i| i < self.width);
+        if record.fields != self.width && !(record.fields > self.width && extra_are_empty) {
+            return Err(LoadError::Ragged {
+                path: path.to_path_buf(),
+                row: record.line,
+                expected: self.width,
+                found: record.fields,
+            });
+        }
+        let mut cells = Vec::with_capacity(self.width);
+        for column in 0..self.width {
+            cells.push(self.reader.field_text(column, record.line)?.to_owned());
+        }
+        Ok(Row {
+            number: record.line,
+            cells,
+        })
+    }
+
+    /// The stream has reached the end of the file: check it is whole and unchanged.
+    fn finish(&mut self) -> Result<Digest, LoadError> {
+        let path = self.reader.src.path.clone();
+        if self.rows_read == 0 {
+            return Err(LoadError::HeaderOnly { path });
+        }
+        // The parser reports the end only once the source is exhausted, so every byte has been
+        // hashed and parsed. Make sure rather than trust it: text left over would be hashed
+        // without having been read as rows.
+        let line = self.reader.lines.line;
+        if !self.reader.src.fill()?.is_empty() {
+            return Err(self.reader.stuck(line));
+        }
+        let src = &self.reader.src;
+        let Some(hasher) = src.hasher.clone() else {
+            return Err(LoadError::Unsupported {
+                path,
+                what: "the CSV loader read the file without hashing it".into(),
+            });
+        };
+        if src.raw_total != self.size || stat(&path)? != self.before {
+            return Err(LoadError::Changed { path });
+        }
+        Ok(Digest {
+            sha256: hex(&hasher.finalize()),
+            rows_read: self.rows_read,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// File identity, for detecting a file that changes while it is read.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    size: u64,
+    modified: Option<SystemTime>,
+}
+
+fn stat(path: &Path) -> Result<Stat, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|e| LoadError::io(path, e))?;
+    Ok(Stat {
+        size: meta.len(),
+        modified: meta.modified().ok(),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding detection.
+
+fn detect_encoding(path: &Path) -> Result<Encoding, LoadError> {
+    let mut file = File::open(path).map_err(|e| LoadError::io(path, e))?;
+    let mut head = vec![0u8; 4096];
+    let n = read_full(&mut file, &mut head).map_err(|e| LoadError::io(path, e))?;
+    let head = head.get(..n).unwrap_or(&[]);
+    drop(file);
+
+    if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: "this is an old-style Excel workbook (.xls) or another Office file, not CSV \
+                   text"
+                .into(),
+        });
+    }
+    let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+        Some(Encoding::Utf8Bom)
+    } else if head.starts_with(b"\xFF\xFE") {
+        Some(Encoding::Utf16Le)
+    } else if head.starts_with(b"\xFE\xFF") {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    };
+    if let Some(encoding) = bom {
+        // One streaming pass: every byte must decode, and there must be no NUL character.
+        let mut src = Source::open(path, encoding, false)?;
+        loop {
+            let n = src.fill()?.len();
+            if n == 0 {
+                return Ok(encoding);
+            }
+            src.consume(n);
+        }
+    }
+
+    if let Some(order) = utf16_without_bom(head) {
+        return Err(LoadError::Unsupported {
+            path: path.to_path_buf(),
+            what: format!(
+                "the file looks like UTF-16 ({order}) text without a byte-order mark, so its \
+                 encoding cannot be known for sure"
+            ),
+        });
+    }
+
+    // One streaming pass over the whole file: a file whose start is plain ASCII but which has
+    // Windows-1252 bytes further down must be found out here, not half way through the rows.
+    let mut file = File::open(path).map_err(|e| LoadError::io(path, e))?;
+    let mut buf = vec![0u8; CHUNK];
+    let mut scan = Scan::new();
+    loop {
+        let n = read_some(&mut file, &mut buf).map_err(|e| LoadError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        scan.feed(buf.get(..n).unwrap_or(&[]));
+    }
+    scan.finish();
+    classify(&scan, path)
+}
+
+/// Many NUL bytes in alternate positions: UTF-16 text without a byte-order mark.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static str> {
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        if let [a, b] = pair {
+            even += usize::from(*a == 0);
+            odd += usize::from(*b == 0);
+        }
+    }
+    let many = |n: usize| n.saturating_mul(10) >= pairs.saturating_mul(3);
+    let few = |n: usize| n.saturating_mul(10) < pairs;
+    if many(odd) && few(even) {
+        Some("little-endian")
+    } else if many(even) && few(odd) {
+        Some("big-endian")
+    } else {
+        None
+    }
+}
+
+/// The encoding of a file without a byte-order mark, from a scan of all of it.
+fn classify(scan: &Scan, path: &Path) -> Result<Encoding, LoadError> {
+    if let Some(line) = scan.first_nul {
+        return Err(nul_error(path, line, false));
+    }
+    match (scan.first_invalid, scan.first_multibyte) {
+        (None, _) => Ok(Encoding::Utf8),
+        (Some(bad), Some(good)) => Err(mixed_error(path, bad, good)),
+        (Some(_), None) => match scan.first_undefined {
+            Some((line, byte)) => Err(undefined_error(path, line, byte)),
+            None => Ok(Encoding::Windows1252),
+        },
+    }
+}
+
+/// Whether what a [`Scan`] has seen so far fits the encoding the file was found to have.
+fn check_scan(scan: &Scan, encoding: Encoding, path: &Path) -> Result<(), LoadError> {
+    let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
+    if let Some(line) = scan.first_nul {
+        return Err(nul_error(path, line, utf16));
+    }
+    match encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom => {
+            if let Some(line) = scan.first_invalid {
+                return Err(LoadError::Malformed {
+                    path: path.to_path_buf(),
+                    row: line,
+                    what: "this row has bytes that are not valid UTF-8, though the file is \
+                           otherwise UTF-8"
+                        .into(),
+                });
+            }
+        }
+        Encoding::Windows1252 => {
+            if let Some(good) = scan.first_multibyte {
+                return Err(mixed_error(path, scan.first_invalid.unwrap_or(good), good));
+            }
+            if let Some((line, byte)) = scan.first_undefined {
+                return Err(undefined_error(path, line, byte));
+            }
+        }
+        Encoding::Utf16Le | Encoding::Utf16Be => {}
+    }
+    Ok(())
+}
+
+fn nul_error(path: &Path, line: u64, utf16: bool) -> LoadError {
+    LoadError::Malformed {
+        path: path.to_path_buf(),
+        row: line,
+        what: if utf16 {
+            "the file contains a NUL character, which no export should hold".into()
+        } else {
+            "the file contains NUL bytes: it is probably UTF-16 without a byte-order mark, or \
+             not a text file at all"
+                .into()
+        },
+    }
+}
+
+fn mixed_error(path: &Path, bad: u64, good: u64) -> LoadError {
+    LoadError::Malformed {
+        path: path.to_path_buf(),
+        row: bad,
+        what: format!(
+            "the file mixes text encodings: row {good} has UTF-8 characters but row {bad} has \
+             bytes that are not UTF-8 (perhaps Windows-1252), so it cannot be decoded safely; \
+             save it again as CSV UTF-8"
+        ),
+    }
+}
+
+fn undefined_error(path: &Path, line: u64, byte: u8) -> LoadError {
+    LoadError::Malformed {
+        path: path.to_path_buf(),
+        row: line,
+        what: format!(
+            "the file is not UTF-8, and byte 0x{byte:02X} on this row is not a character in \
+             Windows-1252 either, so its encoding is unknown; save it again as CSV UTF-8"
+        ),
+    }
+}
+
+/// Counts line breaks the way a text editor does: CR LF, LF and a lone CR are one break each.
+#[derive(Debug, Clone, Copy)]
+struct Lines {
+    /// The 1-based line of the next byte.
+    line: u64,
+    prev_cr: bool,
+    /// The last byte counted was a line break.
+    after_break: bool,
+}
+
+impl Lines {
+    fn new() -> Lines {
+        Lines {
+            line: 1,
+            prev_cr: false,
+            after_break: false,
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        match b {
+            b'\r' => {
+                self.line = self.line.saturating_add(1);
+                self.prev_cr = true;
+                self.after_break = true;
+            }
+            b'\n' => {
+                if !self.prev_cr {
+                    self.line = self.line.saturating_add(1);
+                }
+                self.prev_cr = false;
+                self.after_break = true;
+            }
+            _ => {
+                self.prev_cr = false;
+                self.after_break = false;
+            }
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+
+    /// The line of the last byte counted.
+    fn last_line(&self) -> u64 {
+        if self.after_break {
+            self.line.saturating_sub(1).max(1)
+        } else {
+            self.line
+        }
+    }
+}
+
+fn count_breaks(bytes: &[u8]) -> u64 {
+    let mut lines = Lines::new();
+    lines.feed(bytes);
+    lines.line.saturating_sub(1)
+}
+
+/// What a pass over raw bytes learns about their encoding: a UTF-8 validator that carries its
+/// state across chunks, noting the line of the first of each thing that matters.
+#[derive(Debug, Clone)]
+struct Scan {
+    lines: Lines,
+    /// Continuation bytes still expected, and the range the next one must fall in.
+    need: u8,
+    lo: u8,
+    hi: u8,
+    first_invalid: Option<u64>,
+    first_multibyte: Option<u64>,
+    first_nul: Option<u64>,
+    /// A byte that Windows-1252 leaves undefined.
+    first_undefined: Option<(u64, u8)>,
+}
+
+impl Scan {
+    fn new() -> Scan {
+        Scan {
+            lines: Lines::new(),
+            need: 0,
+            lo: 0x80,
+            hi: 0xBF,
+            first_invalid: None,
+            first_multibyte: None,
+            first_nul: None,
+            first_undefined: None,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        let line = self.lines.line;
+        if matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D) && self.first_undefined.is_none() {
+            self.first_undefined = Some((line, b));
+        }
+        if self.need > 0 {
+            if (self.lo..=self.hi).contains(&b) {
+                self.need -= 1;
+                self.lo = 0x80;
+                self.hi = 0xBF;
+                if self.need == 0 && self.first_multibyte.is_none() {
+                    self.first_multibyte = Some(line);
+                }
+                // A continuation byte is never a line break.
+                self.lines.byte(b);
+                return;
+            }
+            self.first_invalid.get_or_insert(line);
+            self.need = 0;
+            self.lo = 0x80;
+            self.hi = 0xBF;
+            // `b` itself is looked at afresh below.
+        }
+        let (need, lo, hi) = match b {
+            0x00 => {
+                self.first_nul.get_or_insert(line);
+                (0, 0x80, 0xBF)
+            }
+            0x01..=0x7F => (0, 0x80, 0xBF),
+            0xC2..=0xDF => (1, 0x80, 0xBF),
+            0xE0 => (2, 0xA0, 0xBF),
+            0xE1..=0xEC | 0xEE | 0xEF => (2, 0x80, 0xBF),
+            0xED => (2, 0x80, 0x9F),
+            0xF0 => (3, 0x90, 0xBF),
+            0xF1..=0xF3 => (3, 0x80, 0xBF),
+            0xF4 => (3, 0x80, 0x8F),
+            _ => {
+                self.first_invalid.get_or_insert(line);
+                (0, 0x80, 0xBF)
+            }
+        };
+        self.need = need;
+        self.lo = lo;
+        self.hi = hi;
+        self.lines.byte(b);
+    }
+
+    /// The end of the input: a character cut off there is invalid.
+    fn finish(&mut self) {
+        if self.need > 0 {
+            self.first_invalid.get_or_insert(self.lines.line);
+            self.need = 0;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The byte source: raw file bytes, hashed, validated and decoded to UTF-8.
+
+struct Source {
+    path: PathBuf,
+    file: File,
+    encoding: Encoding,
+    /// `None` when the bytes need not be hashed (validation passes).
+    hasher: Option<Sha256>,
+    /// Raw bytes read from the file (and hashed), byte-order mark included.
+    raw_total: u64,
+    decoder: Option<encoding_rs::Decoder>,
+    raw: Vec<u8>,
+    /// UTF-8 text ready for the parser: `out[out_pos..out_len]`.
+    out: Vec<u8>,
+    out_pos: usize,
+    out_len: usize,
+    scan: Scan,
+    started: bool,
+    finished: bool,
+}
+
+impl Source {
+    fn open(path: &Path, encoding: Encoding, hash: bool) -> Result<Source, LoadError> {
+        let file = File::open(path).map_err(|e| LoadError::io(path, e))?;
+        let decoder = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => None,
+            Encoding::Windows1252 => {
+                Some(encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling())
+            }
+            Encoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
+            Encoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
+        };
+        Ok(Source {
+            path: path.to_path_buf(),
+            file,
+            encoding,
+            hasher: hash.then(Sha256::new),
+            raw_total: 0,
+            decoder,
+            raw: vec![0u8; CHUNK],
+            out: Vec::with_capacity(CHUNK),
+            out_pos: 0,
+            out_len: 0,
+            scan: Scan::new(),
+            started: false,
+            finished: false,
+        })
+    }
+
+    /// The decoded text not yet consumed; empty at the end of the file.
+    fn fill(&mut self) -> Result<&[u8], LoadError> {
+        while self.out_pos >= self.out_len && !self.finished {
+            self.refill()?;
+        }
+        Ok(self.out.get(self.out_pos..self.out_len).unwrap_or(&[]))
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.out_pos = self.out_pos.saturating_add(n).min(self.out_len);
+    }
+
+    fn refill(&mut self) -> Result<(), LoadError> {
+        self.out_pos = 0;
+        self.out_len = 0;
+        let path = self.path.as_path();
+        // The first read fills the buffer, so that a byte-order mark is seen whole.
+        let n = if self.started {
+            read_some(&mut self.file, &mut self.raw)
+        } else {
+            read_full(&mut self.file, &mut self.raw)
+        }
+        .map_err(|e| LoadError::io(path, e))?;
+        let mut chunk = self.raw.get(..n).unwrap_or(&[]);
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(chunk);
+        }
+        self.raw_total = self.raw_total.saturating_add(n as u64);
+        let last = n == 0;
+        if !self.started {
+            self.started = true;
+            let bom: &[u8] = match self.encoding {
+                Encoding::Utf8 | Encoding::Windows1252 => b"",
+                Encoding::Utf8Bom => b"\xEF\xBB\xBF",
+                Encoding::Utf16Le => b"\xFF\xFE",
+                Encoding::Utf16Be => b"\xFE\xFF",
+            };
+            chunk = match chunk.strip_prefix(bom) {
+                Some(rest) => rest,
+                None => {
+                    return Err(LoadError::Changed {
+                        path: path.to_path_buf(),
+                    });
+                }
+            };
+        }
+
+        match self.decoder.as_mut() {
+            None => {
+                self.scan.feed(chunk);
+                if last {
+                    self.scan.finish();
+                }
+                check_scan(&self.scan, self.encoding, path)?;
+                self.out.clear();
+                self.out.extend_from_slice(chunk);
+                self.out_len = self.out.len();
+            }
+            Some(decoder) => {
+                let utf16 = self.encoding != Encoding::Windows1252;
+                if !utf16 {
+                    self.scan.feed(chunk);
+                    check_scan(&self.scan, self.encoding, path)?;
+                }
+                let needed = decoder
+                    .max_utf8_buffer_length_without_replacement(chunk.len())
+                    .unwrap_or_else(|| chunk.len().saturating_mul(3).saturating_add(16));
+                if self.out.len() < needed {
+                    self.out.resize(needed, 0);
+                }
+                let (mut read, mut written) = (0usize, 0usize);
+                loop {
+                    let input = chunk.get(read..).unwrap_or(&[]);
+                    let output = self.out.get_mut(written..).unwrap_or(&mut []);
+                    let (result, r, w) =
+                        decoder.decode_to_utf8_without_replacement(input, output, last);
+                    read = read.saturating_add(r);
+                    written = written.saturating_add(w);
+                    match result {
+                        encoding_rs::DecoderResult::InputEmpty => break,
+                        encoding_rs::DecoderResult::OutputFull => {
+                            let more = self.out.len().max(1024);
+                            self.out.resize(self.out.len().saturating_add(more), 0);
+                        }
+                        encoding_rs::DecoderResult::Malformed(_, _) => {
+                            self.scan.feed(self.out.get(..written).unwrap_or(&[]));
+                            return Err(LoadError::Malformed {
+                                path: path.to_path_buf(),
+                                row: self.scan.lines.line,
+                                what: format!(
+                                    "this row is not valid {} text (a broken or cut-off \
+                                     character); export the file again",
+                                    self.encoding
+                                ),
+                            });
+                        }
+                    }
+                }
+                self.out_len = written;
+                if utf16 {
+                    self.scan.feed(self.out.get(..written).unwrap_or(&[]));
+                    check_scan(&self.scan, self.encoding, path)?;
+                }
+            }
+        }
+        if last {
+            self.finished = true;
+        }
+        Ok(())
+    }
+}
+
+fn read_some(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match file.read(buf) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
+/// Reads until `buf` is full or the file ends.
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while let Some(rest) = buf.get_mut(n..) {
+        if rest.is_empty() {
+            break;
+        }
+        match read_some(file, rest)? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The record reader: drives csv_core over the decoded text.
+
+/// One record just read. Its kept fields are in the reader until the next call.
+#[derive(Debug, Clone, Copy)]
+struct RecordInfo {
+    /// Line on which the record starts.
+    line: u64,
+    /// Line on which the record ends.
+    last_line: u64,
+    /// Fields in the record (all of them, kept or not).
+    fields: usize,
+    /// Index of the last field that is not empty.
+    last_nonempty: Option<usize>,
+}
+
+struct RecordReader {
+    src: Source,
+    core: csv_core::Reader,
+    lines: Lines,
+    limits: Limits,
+    /// The current record's cell bytes, `out[..out_len]`, and the ends of the kept fields.
+    out: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    /// Where csv_core writes field ends; copied into `ends` as far as they are kept.
+    scratch: Vec<usize>,
+    /// Decoded bytes consumed so far.
+    consumed: u64,
+}
+
+impl RecordReader {
+    fn new(
+        path: &Path,
+        encoding: Encoding,
+        delimiter: u8,
+        limits: Limits,
+    ) -> Result<RecordReader, LoadError> {
+        Ok(RecordReader {
+            src: Source::open(path, encoding, true)?,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            lines: Lines::new(),
+            limits,
+            out: Vec::new(),
+            out_len: 0,
+            ends: Vec::new(),
+            scratch: vec![0; 1024],
+            consumed: 0,
+        })
+    }
+
+    fn path(&self) -> PathBuf {
+        self.src.path.clone()
+    }
+
+    /// Reads the next record, keeping the text of its first `keep` fields. `None` at the end.
+    fn next(&mut self, keep: usize) -> Result<Option<RecordInfo>, LoadError> {
+        // Skip line breaks between records (blank lines) here rather than in the parser, so
+        // the line on which the record starts is known exactly.
+        loop {
+            let input = self.src.fill()?;
+            if input.is_empty() {
+                return Ok(None);
+            }
+            let len = input.len();
+            let n = input
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+            self.lines.feed(input.get(..n).unwrap_or(&[]));
+            self.src.consume(n);
+            self.consumed = self.consumed.saturating_add(n as u64);
+            if n < len {
+                break;
+            }
+        }
+
+        let limits = self.limits;
+        let start = self.lines.line;
+        self.ends.clear();
+        self.out_len = 0;
+        let mut out_len = 0usize;
+        let mut fields = 0usize;
+        let mut prev_end = 0usize;
+        let mut last_nonempty = None;
+        let mut stalls = 0u32;
+        loop {
+            if out_len >= self.out.len() {
+                let cap = limits.max_record_bytes.saturating_add(1);
+                let grown = self.out.len().max(512).saturating_mul(2).min(cap);
+                if grown <= out_len {
+                    return Err(self.too_large(start));
+                }
+                self.out.resize(grown, 0);
+            }
+            let input = self.src.fill()?;
+            let eof = input.is_empty();
+            let output = self.out.get_mut(out_len..).unwrap_or(&mut []);
+            let (result, nin, nout, nend) = if eof {
+                // csv_core treats the end of the input as closing an open quoted field. Feed it
+                // a line break instead: it ends the record exactly as the end of the input
+                // would, unless the parser is inside a quoted field, where it is copied into
+                // the field. (A copy of the parser cannot be asked instead: csv_core's `Clone`
+                // for its DFA copies only part of it.)
+                let partial = self.out.get(prev_end..out_len).unwrap_or(&[]);
+                let opened = self
+                    .lines
+                    .line
+                    .saturating_sub(count_breaks(partial))
+                    .max(start);
+                let output = self.out.get_mut(out_len..).unwrap_or(&mut []);
+                match self.core.read_record(b"\n", output, &mut self.scratch) {
+                    (ReadRecordResult::InputEmpty, _, 1, _) => {
+                        // The field's opening quote is as many lines up as it holds breaks.
+                        return Err(LoadError::Malformed {
+                            path: self.path(),
+                            row: opened,
+                            what: "a quoted field starts on this row and its closing quote is \
+                                   missing: the file ends inside it"
+                                .into(),
+                        });
+                    }
+                    // Nothing was pending after all (the record was only a byte-order mark).
+                    (ReadRecordResult::InputEmpty, _, 0, _) => {
+                        let output = self.out.get_mut(out_len..).unwrap_or(&mut []);
+                        self.core.read_record(b"", output, &mut self.scratch)
+                    }
+                    (result, _, nout, nend) => (result, 0, nout, nend),
+                }
+            } else {
+                self.core.read_record(input, output, &mut self.scratch)
+            };
+            self.lines.feed(input.get(..nin).unwrap_or(&[]));
+            self.src.consume(nin);
+            self.consumed = self.consumed.saturating_add(nin as u64);
+            out_len = out_len.saturating_add(nout);
+            for &end in self.scratch.get(..nend).unwrap_or(&[]) {
+                let len = end.saturating_sub(prev_end);
+                if len > limits.max_cell_bytes {
+                    return Err(self.cell_too_large(start, fields.saturating_add(1)));
+                }
+                if len > 0 {
+                    last_nonempty = Some(fields);
+                }
+                if fields < keep {
+                    self.ends.push(end);
+                }
+                fields = fields.saturating_add(1);
+                prev_end = end;
+            }
+            if out_len > limits.max_record_bytes {
+                return Err(self.too_large(start));
+            }
+            if out_len.saturating_sub(prev_end) > limits.max_cell_bytes {
+                return Err(self.cell_too_large(start, fields.saturating_add(1)));
+            }
+            match result {
+                ReadRecordResult::Record => {
+                    self.out_len = out_len;
+                    return Ok(Some(RecordInfo {
+                        line: start,
+                        last_line: self.lines.last_line(),
+                        fields,
+                        last_nonempty,
+                    }));
+                }
+                ReadRecordResult::End if fields == 0 && out_len == 0 => return Ok(None),
+                ReadRecordResult::End => return Err(self.stuck(start)),
+                ReadRecordResult::InputEmpty
+                | ReadRecordResult::OutputFull
+                | ReadRecordResult::OutputEndsFull => {
+                    if nin == 0 && nout == 0 && nend == 0 {
+                        stalls += 1;
+                        if stalls > 3 {
+                            return Err(self.stuck(start));
+                        }
+                    } else {
+                        stalls = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    fn too_large(&self, row: u64) -> LoadError {
+        LoadError::RecordTooLarge {
+            path: self.path(),
+            row,
+            limit: self.limits.max_record_bytes,
+        }
+    }
+
+    fn cell_too_large(&self, row: u64, column: usize) -> LoadError {
+        LoadError::CellTooLarge {
+            path: self.path(),
+            row,
+            column,
+            limit: self.limits.max_cell_bytes,
+        }
+    }
+
+    fn stuck(&self, row: u64) -> LoadError {
+        LoadError::Malformed {
+            path: self.path(),
+            row,
+            what: "the CSV parser could not make progress on this row".into(),
+        }
+    }
+
+    /// The bytes of kept field `i` of the last record.
+    fn field(&self, i: usize) -> Option<&[u8]> {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(j) => *self.ends.get(j)?,
+        };
+        let end = *self.ends.get(i)?;
+        self.out.get(start..end.min(self.out_len))
+    }
+
+    /// Field `i` of the last record as text.
+    fn field_text(&self, i: usize, row: u64) -> Result<&str, LoadError> {
+        let bytes = self.field(i).ok_or_else(|| self.stuck(row))?;
+        std::str::from_utf8(bytes).map_err(|_| LoadError::Malformed {
+            path: self.path(),
+            row,
+            what: format!(
+                "column {} is not valid {} text",
+                i.saturating_add(1),
+                self.src.encoding
+            ),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The header.
+
+/// Finds the header record: the first record (`header_row` `None`) or the one starting on line
+/// `header_row`, keeping up to `max_columns` of its fields.
+fn locate_header(
+    reader: &mut RecordReader,
+    header_row: Option<u32>,
+    max_columns: usize,
+) -> Result<RecordInfo, LoadError> {
+    let keep = max_columns;
+    let Some(row) = header_row else {
+        return reader.next(keep)?.ok_or_else(|| LoadError::Empty {
+            path: reader.path(),
+        });
+    };
+    let path = reader.path();
+    let bad = |problem: String| LoadError::BadHeader {
+        path: path.clone(),
+        row,
+        problem,
+    };
+    if row == 0 {
+        return Err(bad("no meaning: rows are numbered from 1".into()));
+    }
+    let wanted = u64::from(row);
+    let mut previous: Option<RecordInfo> = None;
+    loop {
+        let record = reader.next(keep)?;
+        let inside = previous.filter(|p| p.line < wanted && wanted <= p.last_line);
+        match record {
+            Some(r) if r.line == wanted => return Ok(r),
+            Some(r) if r.line < wanted => previous = Some(r),
+            _ => {
+                return Err(match (inside, record, previous) {
+                    (Some(p), _, _) => bad(format!(
+                        "no record starting on it: it lies inside a quoted field of the record \
+                         that starts on row {}",
+                        p.line
+                    )),
+                    (None, Some(_), _) => bad("nothing on it: the row is blank".into()),
+                    (None, None, None) => LoadError::Empty { path: path.clone() },
+                    (None, None, Some(p)) => bad(format!(
+                        "nothing on it: the last record in the file ends on row {}",
+                        p.last_line
+                    )),
+                });
+            }
+        }
+    }
+}
+
+/// The header's names, trimmed, with blank names at the end dropped; checked for blank and
+/// duplicate names and the column limit.
+fn make_headers(
+    reader: &RecordReader,
+    header: &RecordInfo,
+    row: u32,
+    limits: Limits,
+) -> Result<Vec<String>, LoadError> {
+    let path = reader.path();
+    if header.fields > limits.max_columns {
+        return Err(LoadError::TooManyColumns {
+            path,
+            found: header.fields,
+            limit: limits.max_columns,
+        });
+    }
+    let bad = |problem: String| LoadError::BadHeader {
+        path: path.clone(),
+        row,
+        problem,
+    };
+    let mut names = Vec::with_capacity(header.fields);
+    for i in 0..header.fields {
+        names.push(reader.field_text(i, header.line)?.trim().to_owned());
+    }
+    while names.last().is_some_and(|n| n.is_empty()) {
+        names.pop();
+    }
+    if names.is_empty() {
+        return Err(bad("no column names: every cell in it is blank".into()));
+    }
+    if let Some(i) = names.iter().position(|n| n.is_empty()) {
+        return Err(bad(format!("a blank name in column {}", i + 1)));
+    }
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        if let Some(&first) = seen.get(&name.to_lowercase()) {
+            let earlier = names.get(first).map(String::as_str).unwrap_or_default();
+            return Err(bad(format!(
+                "the same name twice: \"{}\" in column {} and \"{}\" in column {} (names are \
+                 compared ignoring case and surrounding spaces)",
+                crate::text::printable(earlier),
+                first + 1,
+                crate::text::printable(name),
+                i + 1
+            )));
+        }
+        seen.insert(name.to_lowercase(), i);
+    }
+    Ok(names)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delimiter sniffing.
+
+/// Field counts seen with one candidate delimiter.
+struct Sample {
+    delimiter: u8,
+    /// Fields in the header record; `None` if no header record was found.
+    header: Option<usize>,
+    /// Data records whose field count matches the header's (extra empty fields allowed), and
+    /// data records examined.
+    matching: usize,
+    examined: usize,
+}
+
+/// Parses the start of the file with each candidate delimiter and chooses the one that splits
+/// the header into more than one field and the rows below into as many. When none does, the
+/// file has a single column and the delimiter is taken to be a comma.
+fn choose_delimiter(
+    path: &Path,
+    encoding: Encoding,
+    header_row: Option<u32>,
+    limits: Limits,
+) -> Result<u8, LoadError> {
+    let mut samples = Vec::with_capacity(DELIMITERS.len());
+    for delimiter in DELIMITERS {
+        samples.push(sample(path, encoding, delimiter, header_row, limits)?);
+    }
+    let mut candidates: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| s.header.is_some_and(|h| h > 1))
+        .collect();
+    // Fewest mismatching rows first, then most columns.
+    candidates.sort_by_key(|s| {
+        (
+            s.examined.saturating_sub(s.matching),
+            std::cmp::Reverse(s.header.unwrap_or(0)),
+        )
+    });
+    match candidates.as_slice() {
+        [] => Ok(b','),
+        [best] => Ok(best.delimiter),
+        [best, second, ..] => {
+            let key = |s: &Sample| (s.examined.saturating_sub(s.matching), s.header);
+            if key(best) == key(second) {
+                Err(LoadError::Unsupported {
+                    path: path.to_path_buf(),
+                    what: format!(
+                        "the delimiter cannot be told for sure: both {} and {} split the header \
+                         into {} columns and the rows below alike",
+                        delimiter_name(best.delimiter),
+                        delimiter_name(second.delimiter),
+                        best.header.unwrap_or(0)
+                    ),
+                })
+            } else {
+                Ok(best.delimiter)
+            }
+        }
+    }
+}
+
+fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "comma",
+        b';' => "semicolon",
+        b'\t' => "tab",
+        b'|' => "pipe",
+        _ => "another character",
+    }
+}
+
+fn sample(
+    path: &Path,
+    encoding: Encoding,
+    delimiter: u8,
+    header_row: Option<u32>,
+    limits: Limits,
+) -> Result<Sample, LoadError> {
+    let mut out = Sample {
+        delimiter,
+        header: None,
+        matching: 0,
+        examined: 0,
+    };
+    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let wanted = header_row.map(u64::from);
+    // A parse error only ends the sample: the chosen delimiter's own reading reports it.
+    let header = loop {
+        match reader.next(0) {
+            Ok(Some(r)) if wanted.is_none_or(|w| r.line >= w) => break r,
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(out),
+            Err(e @ LoadError::Io { .. }) => return Err(e),
+            Err(_) => return Ok(out),
+        }
+    };
+    let width = header.fields;
+    out.header = Some(width);
+    while out.examined < SNIFF_RECORDS && reader.consumed < SNIFF_BYTES {
+        match reader.next(0) {
+            Ok(Some(r)) => {
+                out.examined += 1;
+                let extra_empty = r.last_nonempty.is_none_or(|i| i < width);
+                if r.fields == width || (r.fields > width && extra_empty) {
+                    out.matching += 1;
+                }
+            }
+            Ok(None) => break,
+            Err(e @ LoadError::Io { .. }) => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(out)
 }

@@ -1,0 +1,1134 @@
+//! The CSV loader against the csv-spectrum suite, its own fixtures (tests/data/csv, written by
+//! generate.py there) and files built here. Every value is synthetic.
+
+use disclose::load::{Digest, Encoding, Format, Limits, LoadError, LoadOptions, Row, Table};
+use sha2::{Digest as _, Sha256};
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/csv")
+        .join(name)
+}
+
+fn spectrum() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/suites/csv-spectrum")
+}
+
+fn opts() -> LoadOptions {
+    LoadOptions::default()
+}
+
+fn header_at(row: u32) -> LoadOptions {
+    LoadOptions {
+        header_row: Some(row),
+        ..LoadOptions::default()
+    }
+}
+
+fn with_limits(limits: Limits) -> LoadOptions {
+    LoadOptions {
+        limits,
+        ..LoadOptions::default()
+    }
+}
+
+/// Opens and reads every row; panics on any error.
+fn load(path: &Path, options: &LoadOptions) -> (Table, Vec<Row>, Digest) {
+    let table =
+        Table::open(path, options).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let mut rows = table.rows().expect("rows");
+    let mut out = Vec::new();
+    for row in rows.by_ref() {
+        out.push(row.unwrap_or_else(|e| panic!("row of {}: {e}", path.display())));
+    }
+    let digest = rows.digest().expect("a digest after a clean read");
+    (table, out, digest)
+}
+
+/// The error from opening or reading the file, whichever comes first.
+fn load_err(path: &Path, options: &LoadOptions) -> LoadError {
+    let table = match Table::open(path, options) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let mut rows = match table.rows() {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    for row in rows.by_ref() {
+        if let Err(e) = row {
+            assert!(rows.digest().is_none(), "no digest after an error");
+            assert!(rows.next().is_none(), "the stream ends after an error");
+            return e;
+        }
+    }
+    panic!("{} loaded without error", path.display());
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn cells(rows: &[Row]) -> Vec<Vec<&str>> {
+    rows.iter()
+        .map(|r| r.cells.iter().map(String::as_str).collect())
+        .collect()
+}
+
+fn numbers(rows: &[Row]) -> Vec<u64> {
+    rows.iter().map(|r| r.number).collect()
+}
+
+fn temp_file(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().expect("temp file");
+    std::io::Write::write_all(&mut f, bytes).expect("write temp file");
+    f
+}
+
+fn csv_format(table: &Table) -> (Encoding, u8) {
+    match table.format {
+        Format::Csv {
+            encoding,
+            delimiter,
+        } => (encoding, delimiter),
+        ref other => panic!("not CSV: {other:?}"),
+    }
+}
+
+const HEADER: [&str; 4] = ["Ref", "Name", "Town", "Amount"];
+const ROWS: [[&str; 4]; 2] = [
+    ["A1", "René Dubois", "Orléans", "£12.50"],
+    ["A2", "Zoë O’Hara", "Bridgend", "€3"],
+];
+
+// ---------------------------------------------------------------------------------------------
+// csv-spectrum
+
+#[test]
+fn csv_spectrum_every_file_parses_to_its_json() {
+    let dir = spectrum();
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("csvs"))
+        .expect("csv-spectrum suite at ../shared/suites")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 11, "csv-spectrum has 11 cases: {names:?}");
+    for name in names {
+        let csv = dir.join("csvs").join(&name);
+        let json = dir.join("json").join(name.replace(".csv", ".json"));
+        let expected: Vec<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_slice(&std::fs::read(&json).expect("json")).expect("parse json");
+        let (table, rows, digest) = load(&csv, &opts());
+        assert_eq!(rows.len(), expected.len(), "{name}: row count");
+        assert_eq!(digest.rows_read, expected.len() as u64, "{name}");
+        for (row, object) in rows.iter().zip(&expected) {
+            assert_eq!(row.cells.len(), table.headers.len(), "{name}");
+            assert_eq!(object.len(), table.headers.len(), "{name}: columns");
+            for (header, cell) in table.headers.iter().zip(&row.cells) {
+                let want = object
+                    .get(header)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_else(|| panic!("{name}: no key {header}"));
+                assert_eq!(cell, want, "{name}, row {}, column {header}", row.number);
+            }
+        }
+        let (encoding, delimiter) = csv_format(&table);
+        assert_eq!(encoding, Encoding::Utf8, "{name}");
+        assert_eq!(delimiter, b',', "{name}");
+    }
+}
+
+#[test]
+fn csv_spectrum_row_numbers_are_starting_lines() {
+    let (_, rows, _) = load(&spectrum().join("csvs/newlines_crlf.csv"), &opts());
+    assert_eq!(numbers(&rows), [2, 3, 5]);
+    let (_, rows, _) = load(&spectrum().join("csvs/quotes_and_newlines.csv"), &opts());
+    assert_eq!(numbers(&rows), [2, 5]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings and delimiters
+
+fn assert_standard(name: &str, encoding: Encoding, delimiter: u8) {
+    let (table, rows, _) = load(&fixture(name), &opts());
+    assert_eq!(csv_format(&table), (encoding, delimiter), "{name}");
+    assert_eq!(table.headers, HEADER, "{name}");
+    assert_eq!(table.header_row, 1, "{name}");
+    assert_eq!(cells(&rows), ROWS, "{name}");
+    assert_eq!(numbers(&rows), [2, 3], "{name}");
+}
+
+#[test]
+fn utf8_without_bom() {
+    assert_standard("utf8.csv", Encoding::Utf8, b',');
+}
+
+#[test]
+fn utf8_with_bom_is_stripped_from_the_first_header() {
+    assert_standard("utf8_bom.csv", Encoding::Utf8Bom, b',');
+}
+
+#[test]
+fn utf16le_with_bom_tab_separated_as_excel_unicode_text() {
+    assert_standard("utf16le_bom.txt", Encoding::Utf16Le, b'\t');
+}
+
+#[test]
+fn utf16be_with_bom() {
+    assert_standard("utf16be_bom.csv", Encoding::Utf16Be, b',');
+}
+
+#[test]
+fn windows_1252_when_not_utf8() {
+    assert_standard("windows1252.csv", Encoding::Windows1252, b',');
+    let table = Table::open(&fixture("windows1252.csv"), &opts()).unwrap();
+    assert_eq!(table.format.encoding_name(), "Windows-1252");
+}
+
+#[test]
+fn semicolon_tab_and_pipe_are_detected() {
+    assert_standard("semicolon.csv", Encoding::Utf8, b';');
+    assert_standard("tab.tsv", Encoding::Utf8, b'\t');
+    assert_standard("pipe.txt", Encoding::Utf8, b'|');
+    let table = Table::open(&fixture("semicolon.csv"), &opts()).unwrap();
+    assert_eq!(table.format.delimiter_name(), Some("semicolon"));
+}
+
+#[test]
+fn quoted_delimiters_quotes_and_crlf_line_breaks() {
+    let (table, rows, _) = load(&fixture("quoted_crlf.csv"), &opts());
+    assert_eq!(csv_format(&table), (Encoding::Utf8, b','));
+    assert_eq!(table.headers, ["Ref", "Note", "Count"]);
+    assert_eq!(
+        cells(&rows),
+        [
+            ["B1", "Smith, J", "1"],
+            ["B2", "line one\r\nline two\r\nsaid \"hi\"", "2"],
+            ["B3", "semi;colon|pipe\ttab", "3"],
+            ["B4", "", "4"],
+        ]
+    );
+    assert_eq!(numbers(&rows), [2, 3, 6, 7]);
+}
+
+#[test]
+fn semicolon_file_with_decimal_commas() {
+    let f = temp_file(b"Ref;Amount;Rate\nN1;1,50;0,2\nN2;3,75;0,5\n");
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(csv_format(&table).1, b';');
+    assert_eq!(cells(&rows), [["N1", "1,50", "0,2"], ["N2", "3,75", "0,5"]]);
+}
+
+#[test]
+fn a_comma_file_with_a_broken_row_is_still_comma_and_the_row_is_reported() {
+    let f = temp_file(b"a,b,c\n1,2,3\n4,5\n6,7,8\n");
+    match load_err(f.path(), &opts()) {
+        LoadError::Ragged {
+            row,
+            expected,
+            found,
+            ..
+        } => assert_eq!((row, expected, found), (3, 3, 2)),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn single_column_file() {
+    let f = temp_file(b"Name\nAnn\nBob\n");
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(table.headers, ["Name"]);
+    assert_eq!(cells(&rows), [["Ann"], ["Bob"]]);
+}
+
+#[test]
+fn ambiguous_delimiter_is_refused() {
+    match load_err(&fixture("ambiguous.csv"), &opts()) {
+        LoadError::Unsupported { what, .. } => {
+            assert!(
+                what.contains("comma") && what.contains("semicolon"),
+                "{what}"
+            )
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn windows_1252_found_after_64_kib_of_ascii() {
+    let mut bytes = b"Ref,Name\n".to_vec();
+    let mut n = 0;
+    while bytes.len() < 200 * 1024 {
+        n += 1;
+        bytes.extend_from_slice(format!("P{n},plain\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"Q1,Caf\xe9 \xa3\n");
+    let f = temp_file(&bytes);
+    let (table, rows, digest) = load(f.path(), &opts());
+    assert_eq!(csv_format(&table).0, Encoding::Windows1252);
+    let last = rows.last().unwrap();
+    assert_eq!(last.cells, ["Q1", "Café £"]);
+    assert_eq!(last.number, n + 2);
+    assert_eq!(digest.rows_read, n + 1);
+    assert_eq!(digest.sha256, sha256_hex(&bytes));
+}
+
+#[test]
+fn utf8_after_64_kib_of_ascii_is_utf8() {
+    let mut bytes = b"Ref,Name\n".to_vec();
+    while bytes.len() < 100 * 1024 {
+        bytes.extend_from_slice(b"P,plain\n");
+    }
+    bytes.extend_from_slice("Q1,Café\n".as_bytes());
+    let f = temp_file(&bytes);
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(csv_format(&table).0, Encoding::Utf8);
+    assert_eq!(rows.last().unwrap().cells, ["Q1", "Café"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding errors
+
+#[test]
+fn mixed_encodings_are_refused_naming_the_bad_row() {
+    match load_err(&fixture("mixed_encoding.csv"), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 3);
+            assert!(what.contains("mixes"), "{what}");
+            assert!(what.contains("row 2"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn mixed_encodings_far_down_the_file_are_refused() {
+    let mut bytes = "Ref,Name\nK1,Renée\n".as_bytes().to_vec();
+    let mut line = 2;
+    while bytes.len() < 150 * 1024 {
+        bytes.extend_from_slice(b"K,plain\n");
+        line += 1;
+    }
+    bytes.extend_from_slice(b"K9,Ren\xe9e\n");
+    let f = temp_file(&bytes);
+    match load_err(f.path(), &opts()) {
+        LoadError::Malformed { row, .. } => assert_eq!(row, line + 1),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn utf8_bom_with_invalid_bytes_is_refused() {
+    let f = temp_file(b"\xef\xbb\xbfRef,Name\nR1,ok\nR2,Caf\xe9\n");
+    match load_err(f.path(), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 3);
+            assert!(what.contains("UTF-8"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn utf8_cut_off_at_the_end_is_not_utf8() {
+    // "é" is C3 A9; a lone C3 at the very end is invalid, so the file is not UTF-8, and with no
+    // valid multi-byte character it reads as Windows-1252: Ã.
+    let f = temp_file(b"Ref,Name\nR1,ab\xc3");
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(csv_format(&table).0, Encoding::Windows1252);
+    assert_eq!(rows[0].cells, ["R1", "abÃ"]);
+}
+
+#[test]
+fn byte_undefined_in_windows_1252_is_refused() {
+    match load_err(&fixture("undefined_1252.csv"), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 3);
+            assert!(what.contains("0x81"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn nul_bytes_are_refused() {
+    match load_err(&fixture("nul.csv"), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 2);
+            assert!(what.contains("NUL"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn utf16_without_bom_is_refused_with_a_clear_message() {
+    match load_err(&fixture("utf16le_no_bom.csv"), &opts()) {
+        LoadError::Unsupported { what, .. } => {
+            assert!(what.contains("UTF-16"), "{what}");
+            assert!(what.contains("little-endian"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+    let be = temp_file(
+        &"Ref,Name\nS1,Ann\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<_>>(),
+    );
+    match load_err(be.path(), &opts()) {
+        LoadError::Unsupported { what, .. } => assert!(what.contains("big-endian"), "{what}"),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn utf16_with_an_unpaired_surrogate_is_refused() {
+    let mut bytes = vec![0xff, 0xfe];
+    for u in "Ref,Name\nT1,A".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    bytes.extend_from_slice(&0xD800u16.to_le_bytes());
+    for u in "B\nT2,C\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let f = temp_file(&bytes);
+    match load_err(f.path(), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 2);
+            assert!(what.contains("UTF-16LE"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn utf16_with_an_odd_number_of_bytes_is_refused() {
+    let mut bytes = vec![0xff, 0xfe];
+    for u in "Ref,Name\nT1,A\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    bytes.push(b'x');
+    let f = temp_file(&bytes);
+    assert!(matches!(
+        load_err(f.path(), &opts()),
+        LoadError::Malformed { row: 3, .. }
+    ));
+}
+
+#[test]
+fn old_xls_workbook_is_refused() {
+    match load_err(&fixture("renamed_xls.csv"), &opts()) {
+        LoadError::Unsupported { what, .. } => assert!(what.contains(".xls"), "{what}"),
+        e => panic!("{e:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header
+
+#[test]
+fn header_on_row_4_below_title_lines() {
+    let (table, rows, digest) = load(&fixture("title_lines.csv"), &header_at(4));
+    assert_eq!(table.header_row, 4);
+    assert_eq!(table.headers, ["Ref", "Name", "Town"]);
+    assert_eq!(
+        cells(&rows),
+        [
+            ["C1", "Ann Example", "Leeds"],
+            ["C2", "Bob Example", "York"]
+        ]
+    );
+    assert_eq!(numbers(&rows), [5, 7]);
+    assert_eq!(digest.rows_read, 2);
+}
+
+#[test]
+fn header_row_3_with_two_title_lines() {
+    let f = temp_file(b"Report\nRun by X\nRef,Name\nU1,Ann\n");
+    let (table, rows, _) = load(f.path(), &header_at(3));
+    assert_eq!(table.header_row, 3);
+    assert_eq!(table.headers, ["Ref", "Name"]);
+    assert_eq!(cells(&rows), [["U1", "Ann"]]);
+    assert_eq!(numbers(&rows), [4]);
+}
+
+#[test]
+fn default_header_is_row_1_so_a_title_line_is_the_header() {
+    // Title "Custody records export" is one column, as is the line below it; the real header
+    // on row 4 has three: ragged.
+    match load_err(&fixture("title_lines.csv"), &opts()) {
+        LoadError::Ragged {
+            row,
+            expected,
+            found,
+            ..
+        } => assert_eq!((row, expected, found), (4, 1, 3)),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn header_row_on_a_blank_line_is_an_error() {
+    match load_err(&fixture("title_lines.csv"), &header_at(3)) {
+        LoadError::BadHeader { row, problem, .. } => {
+            assert_eq!(row, 3);
+            assert!(problem.contains("blank"), "{problem}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn header_row_inside_a_multi_line_record_is_an_error() {
+    match load_err(&fixture("quoted_crlf.csv"), &header_at(4)) {
+        LoadError::BadHeader { row, problem, .. } => {
+            assert_eq!(row, 4);
+            assert!(problem.contains("row 3"), "{problem}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn header_row_past_the_end_and_zero_are_errors() {
+    assert!(matches!(
+        load_err(&fixture("utf8.csv"), &header_at(10)),
+        LoadError::BadHeader { row: 10, .. }
+    ));
+    assert!(matches!(
+        load_err(&fixture("utf8.csv"), &header_at(0)),
+        LoadError::BadHeader { row: 0, .. }
+    ));
+}
+
+#[test]
+fn default_header_is_the_first_record_after_leading_blank_lines() {
+    let f = temp_file(b"\r\n\r\nRef,Name\r\nW1,Ann\r\n");
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(table.header_row, 3);
+    assert_eq!(table.headers, ["Ref", "Name"]);
+    assert_eq!(numbers(&rows), [4]);
+}
+
+#[test]
+fn header_cells_are_trimmed_but_data_cells_are_not() {
+    let f = temp_file(b" Ref ,\tName\n V1 , Ann \n");
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(table.headers, ["Ref", "Name"]);
+    assert_eq!(cells(&rows), [[" V1 ", " Ann "]]);
+}
+
+#[test]
+fn duplicate_header_names_both_columns() {
+    match load_err(&fixture("duplicate_header.csv"), &opts()) {
+        LoadError::BadHeader { row, problem, .. } => {
+            assert_eq!(row, 1);
+            assert!(problem.contains("column 2"), "{problem}");
+            assert!(problem.contains("column 4"), "{problem}");
+            assert!(
+                problem.contains("\"Name\"") && problem.contains("\"NAME\""),
+                "{problem}"
+            );
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn duplicate_header_name_is_shown_printable() {
+    let f = temp_file(b"Ref,\"A\x1b]0;x\x07\",\"a\x1b]0;x\x07\"\n1,2,3\n");
+    match load_err(f.path(), &opts()) {
+        LoadError::BadHeader { problem, .. } => {
+            assert!(!problem.contains('\x1b'), "{problem:?}");
+            assert!(problem.contains("\\u{001b}"), "{problem:?}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn blank_header_names_the_column() {
+    match load_err(&fixture("blank_header.csv"), &opts()) {
+        LoadError::BadHeader { row, problem, .. } => {
+            assert_eq!(row, 1);
+            assert!(problem.contains("column 2"), "{problem}");
+        }
+        e => panic!("{e:?}"),
+    }
+    let f = temp_file(b" , \n1,2\n");
+    assert!(matches!(
+        load_err(f.path(), &opts()),
+        LoadError::BadHeader { row: 1, .. }
+    ));
+}
+
+#[test]
+fn too_many_columns_counts_them_all() {
+    let limits = Limits {
+        max_columns: 3,
+        ..Limits::default()
+    };
+    let f = temp_file(b"a,b,c,d,e\n1,2,3,4,5\n");
+    match load_err(f.path(), &with_limits(limits)) {
+        LoadError::TooManyColumns { found, limit, .. } => assert_eq!((found, limit), (5, 3)),
+        e => panic!("{e:?}"),
+    }
+    let (table, _, _) = load(
+        f.path(),
+        &with_limits(Limits {
+            max_columns: 5,
+            ..Limits::default()
+        }),
+    );
+    assert_eq!(table.headers.len(), 5);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+#[test]
+fn extra_empty_trailing_fields_are_dropped() {
+    let (table, rows, _) = load(&fixture("trailing_empty.csv"), &opts());
+    assert_eq!(table.headers, ["Ref", "Name", "Town"]);
+    assert_eq!(
+        cells(&rows),
+        [
+            ["D1", "Ann Example", "Leeds"],
+            ["D2", "Bob Example", "York"],
+            ["D3", "Cy Example", "Hull"],
+        ]
+    );
+}
+
+#[test]
+fn ragged_row_with_a_value_in_an_extra_field() {
+    let err = load_err(&fixture("ragged.csv"), &opts());
+    match &err {
+        LoadError::Ragged {
+            row,
+            expected,
+            found,
+            ..
+        } => assert_eq!((*row, *expected, *found), (3, 3, 4)),
+        e => panic!("{e:?}"),
+    }
+    assert!(!err.to_string().contains("SECRET"), "{err}");
+}
+
+#[test]
+fn ragged_row_with_too_few_fields() {
+    match load_err(&fixture("ragged_short.csv"), &opts()) {
+        LoadError::Ragged {
+            row,
+            expected,
+            found,
+            ..
+        } => assert_eq!((row, expected, found), (3, 3, 2)),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn blank_lines_are_skipped_and_rows_keep_their_line_numbers() {
+    let f = temp_file(b"a,b\n\n1,2\r\n\r\n\r\n3,4\n\n");
+    let (_, rows, digest) = load(f.path(), &opts());
+    assert_eq!(cells(&rows), [["1", "2"], ["3", "4"]]);
+    assert_eq!(numbers(&rows), [3, 6]);
+    assert_eq!(digest.rows_read, 2);
+}
+
+#[test]
+fn cr_only_line_endings_count_as_lines() {
+    let (_, rows, _) = load(&fixture("cr_only.csv"), &opts());
+    assert_eq!(cells(&rows), [["M1", "Ann"], ["M2", "Bob"]]);
+    assert_eq!(numbers(&rows), [2, 4]);
+}
+
+#[test]
+fn last_record_without_a_line_break() {
+    let f = temp_file(b"a,b\n1,\"x\"");
+    let (_, rows, _) = load(f.path(), &opts());
+    assert_eq!(cells(&rows), [["1", "x"]]);
+}
+
+#[test]
+fn unclosed_quote_at_end_names_the_line_where_it_opened() {
+    // The field count matches (3), so only the unclosed quote gives it away.
+    match load_err(&fixture("unclosed_quote.csv"), &opts()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, 3);
+            assert!(what.contains("quote"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn unclosed_quote_swallowing_many_lines_names_the_opening_line() {
+    let f = temp_file(b"a,b\n1,2\n3,\"four\r\n5,6\n7,8\r\n\r\n9,10");
+    match load_err(f.path(), &opts()) {
+        LoadError::Malformed { row, .. } => assert_eq!(row, 3),
+        e => panic!("{e:?}"),
+    }
+    // In the header itself.
+    let f = temp_file(b"a,\"b\n1,2\n");
+    match load_err(f.path(), &opts()) {
+        LoadError::Malformed { row, .. } => assert_eq!(row, 1),
+        e => panic!("{e:?}"),
+    }
+    // An unclosed quote after an escaped quote.
+    let f = temp_file(b"a,b\n1,\"x\"\"\n");
+    assert!(matches!(
+        load_err(f.path(), &opts()),
+        LoadError::Malformed { row: 2, .. }
+    ));
+}
+
+#[test]
+fn closed_quotes_at_the_end_are_fine() {
+    for bytes in [
+        &b"a,b\n1,\"x\""[..],
+        b"a,b\n1,\"x\"\"\"",
+        b"a,b\n1,\"\"",
+        b"a,b\n1,\"x\"\n",
+        b"a,b\n1,\"x\ny\"",
+    ] {
+        let f = temp_file(bytes);
+        let (_, rows, _) = load(f.path(), &opts());
+        assert_eq!(rows.len(), 1, "{:?}", String::from_utf8_lossy(bytes));
+    }
+}
+
+#[test]
+fn cell_too_large_names_row_and_column() {
+    let limits = Limits {
+        max_cell_bytes: 10,
+        ..Limits::default()
+    };
+    let f = temp_file(b"a,b,c\n1,2,3\n4,5,\"0123456789AB\"\n");
+    match load_err(f.path(), &with_limits(limits)) {
+        LoadError::CellTooLarge {
+            row, column, limit, ..
+        } => assert_eq!((row, column, limit), (3, 3, 10)),
+        e => panic!("{e:?}"),
+    }
+    // Exactly at the limit is fine.
+    let f = temp_file(b"a,b,c\n1,2,0123456789\n");
+    load(f.path(), &with_limits(limits));
+}
+
+#[test]
+fn cell_too_large_is_found_before_the_cell_is_all_read() {
+    let limits = Limits {
+        max_cell_bytes: 1000,
+        max_record_bytes: 1_000_000_000,
+        max_columns: 10,
+    };
+    let mut bytes = b"a,b\n1,\"".to_vec();
+    bytes.resize(bytes.len() + 3_000_000, b'x');
+    bytes.extend_from_slice(b"\"\n");
+    let f = temp_file(&bytes);
+    match load_err(f.path(), &with_limits(limits)) {
+        LoadError::CellTooLarge { row, column, .. } => assert_eq!((row, column), (2, 2)),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn record_too_large_names_the_row() {
+    let limits = Limits {
+        max_cell_bytes: 10,
+        max_record_bytes: 25,
+        max_columns: 10,
+    };
+    let f = temp_file(b"a,b,c\n1,2,3\n\n0123456789,0123456789,0123456789\n");
+    match load_err(f.path(), &with_limits(limits)) {
+        LoadError::RecordTooLarge { row, limit, .. } => assert_eq!((row, limit), (4, 25)),
+        e => panic!("{e:?}"),
+    }
+}
+
+#[test]
+fn a_row_of_millions_of_empty_fields_is_bounded() {
+    let limits = Limits {
+        max_record_bytes: 100,
+        ..Limits::default()
+    };
+    let mut bytes = b"a,b\n1,2".to_vec();
+    bytes.resize(bytes.len() + 2_000_000, b',');
+    bytes.extend_from_slice(b"x\n");
+    let f = temp_file(&bytes);
+    match load_err(f.path(), &with_limits(limits)) {
+        LoadError::Ragged {
+            row,
+            expected,
+            found,
+            ..
+        } => assert_eq!((row, expected, found), (2, 2, 2_000_002)),
+        e => panic!("{e:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Empty files
+
+#[test]
+fn empty_file() {
+    assert!(matches!(
+        load_err(&fixture("empty.csv"), &opts()),
+        LoadError::Empty { .. }
+    ));
+    assert!(matches!(
+        load_err(&fixture("blank_lines_only.csv"), &opts()),
+        LoadError::Empty { .. }
+    ));
+    let f = temp_file(b"\xef\xbb\xbf");
+    assert!(matches!(
+        load_err(f.path(), &opts()),
+        LoadError::Empty { .. }
+    ));
+}
+
+#[test]
+fn header_only_is_reported_by_open() {
+    assert!(matches!(
+        Table::open(&fixture("header_only.csv"), &opts()),
+        Err(LoadError::HeaderOnly { .. })
+    ));
+    let f = temp_file(b"Title\n\nRef,Name\n\n\n");
+    assert!(matches!(
+        Table::open(f.path(), &header_at(3)),
+        Err(LoadError::HeaderOnly { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digest and changes
+
+#[test]
+fn digest_is_the_sha256_of_the_raw_file() {
+    for name in [
+        "utf8.csv",
+        "utf8_bom.csv",
+        "utf16le_bom.txt",
+        "utf16be_bom.csv",
+        "windows1252.csv",
+        "title_lines.csv",
+        "quoted_crlf.csv",
+    ] {
+        let path = fixture(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let options = if name == "title_lines.csv" {
+            header_at(4)
+        } else {
+            opts()
+        };
+        let (table, rows, digest) = load(&path, &options);
+        assert_eq!(digest.sha256, sha256_hex(&bytes), "{name}");
+        assert_eq!(digest.rows_read, rows.len() as u64, "{name}");
+        assert_eq!(table.size, bytes.len() as u64, "{name}");
+    }
+}
+
+#[test]
+fn digest_of_a_large_file_spanning_many_reads() {
+    let mut bytes = "Ref,Name,Note\r\n".as_bytes().to_vec();
+    let n = 40_000u64;
+    for i in 0..n {
+        bytes.extend_from_slice(format!("R{i},Ann Ö,\"a, \"\"b\"\"\r\nc\"\r\n").as_bytes());
+    }
+    let f = temp_file(&bytes);
+    let (_, rows, digest) = load(f.path(), &opts());
+    assert_eq!(digest.rows_read, n);
+    assert_eq!(digest.sha256, sha256_hex(&bytes));
+    assert_eq!(rows[1].number, 4);
+    assert_eq!(rows.last().unwrap().number, 2 + 2 * (n - 1));
+    assert_eq!(rows.last().unwrap().cells[2], "a, \"b\"\r\nc");
+}
+
+#[test]
+fn digest_is_none_until_the_stream_ends() {
+    let table = Table::open(&fixture("utf8.csv"), &opts()).unwrap();
+    let mut rows = table.rows().unwrap();
+    assert!(rows.digest().is_none());
+    rows.next().unwrap().unwrap();
+    assert!(rows.digest().is_none());
+    rows.next().unwrap().unwrap();
+    assert!(rows.digest().is_none());
+    assert!(rows.next().is_none());
+    assert!(rows.digest().is_some());
+    assert!(rows.next().is_none());
+}
+
+#[test]
+fn rows_can_be_streamed_twice() {
+    let table = Table::open(&fixture("semicolon.csv"), &opts()).unwrap();
+    let a: Vec<Row> = table.rows().unwrap().map(Result::unwrap).collect();
+    let b: Vec<Row> = table.rows().unwrap().map(Result::unwrap).collect();
+    assert_eq!(a, b);
+    assert_eq!(a.len(), 2);
+}
+
+#[test]
+fn a_file_changed_between_open_and_rows_is_refused() {
+    let f = temp_file(b"a,b\n1,2\n");
+    let table = Table::open(f.path(), &opts()).unwrap();
+    std::fs::write(f.path(), b"a,b\n1,2\n3,4\n").unwrap();
+    assert!(matches!(table.rows(), Err(LoadError::Changed { .. })));
+}
+
+#[test]
+fn a_file_changed_while_rows_are_read_is_refused() {
+    let mut bytes = b"a,b\n".to_vec();
+    for i in 0..50_000 {
+        bytes.extend_from_slice(format!("{i},x\n").as_bytes());
+    }
+    let f = temp_file(&bytes);
+    let table = Table::open(f.path(), &opts()).unwrap();
+    let mut rows = table.rows().unwrap();
+    rows.next().unwrap().unwrap();
+    // Append to the file while it is being read.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.path())
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"999999,y\n").unwrap();
+    drop(file);
+    let mut last = None;
+    for row in rows.by_ref() {
+        last = Some(row);
+    }
+    assert!(
+        matches!(last, Some(Err(LoadError::Changed { .. }))),
+        "{last:?}"
+    );
+    assert!(rows.digest().is_none());
+}
+
+#[test]
+fn a_file_rewritten_in_place_while_rows_are_read_is_refused() {
+    let mut bytes = b"a,b\n".to_vec();
+    for i in 0..50_000 {
+        bytes.extend_from_slice(format!("{i},x\n").as_bytes());
+    }
+    let f = temp_file(&bytes);
+    let table = Table::open(f.path(), &opts()).unwrap();
+    let mut rows = table.rows().unwrap();
+    rows.next().unwrap().unwrap();
+    // Same size, one byte changed near the end, and a new modification time (set explicitly,
+    // so the test does not depend on the file system's clock resolution).
+    let mut changed = bytes.clone();
+    let at = changed.len() - 2;
+    changed[at] = b'y';
+    std::fs::write(f.path(), &changed).unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(f.path())
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    drop(file);
+    let last = rows.by_ref().last();
+    assert!(
+        matches!(last, Some(Err(LoadError::Changed { .. }))),
+        "{last:?}"
+    );
+    assert!(rows.digest().is_none());
+}
+
+#[test]
+fn a_header_changed_between_open_and_rows_is_refused() {
+    let f = temp_file(b"a,b\n1,2\n");
+    let table = Table::open(f.path(), &opts()).unwrap();
+    std::fs::write(f.path(), b"a,c\n1,2\n").unwrap();
+    assert!(matches!(table.rows(), Err(LoadError::Changed { .. })));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Never panic, never leak a cell
+
+#[test]
+fn errors_never_quote_cell_values() {
+    let cases: [&[u8]; 5] = [
+        b"a,b\nSECRET,1,SECRET\n",
+        b"a,b\n1,\"SECRET\n",
+        b"a,b\nSECRET\xc3\xa9,\xe9SECRET\n",
+        b"a,b\nSECRET,\x00\n",
+        b"a,b\nSECRET,SECRETSECRETSECRET\n",
+    ];
+    let limits = Limits {
+        max_cell_bytes: 10,
+        ..Limits::default()
+    };
+    for bytes in cases {
+        let f = temp_file(bytes);
+        let e = load_err(f.path(), &with_limits(limits));
+        assert!(!e.to_string().contains("SECRET"), "{e}");
+        assert!(!format!("{e:?}").contains("SECRET"), "{e:?}");
+    }
+}
+
+/// A small deterministic pseudo-random generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Loads `bytes` as a file; if it loads without error, checks the digest and, for UTF-8 with
+/// the header on the first record, that the csv crate reads the same header and cells.
+/// Returns whether it loaded and whether it was compared.
+fn load_and_compare(path: &Path, bytes: &[u8], options: &LoadOptions) -> (bool, bool) {
+    std::fs::write(path, bytes).unwrap();
+    let Ok(table) = Table::open(path, options) else {
+        return (false, false);
+    };
+    let Ok(mut rows) = table.rows() else {
+        return (false, false);
+    };
+    let mut got = Vec::new();
+    for row in rows.by_ref() {
+        match row {
+            Ok(r) => {
+                assert_eq!(r.cells.len(), table.headers.len());
+                got.push(r);
+            }
+            Err(_) => return (false, false),
+        }
+    }
+    assert_eq!(rows.digest().unwrap().sha256, sha256_hex(bytes));
+    let (encoding, delimiter) = csv_format(&table);
+    if options.header_row.is_some() || !matches!(encoding, Encoding::Utf8 | Encoding::Utf8Bom) {
+        return (true, false);
+    }
+    let records: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let mut header: Vec<String> = records[0].iter().map(|h| h.trim().to_owned()).collect();
+    while header.last().is_some_and(String::is_empty) {
+        header.pop();
+    }
+    let shown = String::from_utf8_lossy(bytes);
+    assert_eq!(header, table.headers, "{shown:?}");
+    assert_eq!(records.len() - 1, got.len(), "{shown:?}");
+    for (record, row) in records[1..].iter().zip(&got) {
+        let width = table.headers.len();
+        assert_eq!(&record[..width], &row.cells[..], "{shown:?}");
+        assert!(record[width..].iter().all(String::is_empty), "{shown:?}");
+    }
+    (true, true)
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    // Mostly ordinary text, with now and then a byte that makes trouble.
+    let alphabet: &[u8] =
+        b"aaaaaaaabbbb,,,,\n\n\"\";\t|\r \x00\xe9\xc3\xa9\xff\xfe\xef\xbb\xbf\x81\xd0\xcf";
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fuzz.csv");
+    let limits = Limits {
+        max_cell_bytes: 8,
+        max_record_bytes: 20,
+        max_columns: 6,
+    };
+    for i in 0..1500 {
+        let len = rng.below(40);
+        let mut bytes: Vec<u8> = (0..len).map(|_| *rng.pick(alphabet)).collect();
+        if i % 3 == 0 {
+            bytes.splice(0..0, *b"a,b\n");
+        }
+        let options = LoadOptions {
+            limits,
+            header_row: if i % 5 == 0 { Some(2) } else { None },
+            ..LoadOptions::default()
+        };
+        load_and_compare(&path, &bytes, &options);
+    }
+}
+
+#[test]
+fn generated_csv_reads_as_the_csv_crate_reads_it() {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gen.csv");
+    let pieces = [
+        "a", "b", "Zoë", "£", " ", "x y", ",", ";", "\t", "|", "\"", "\n", "\r\n", "\r", "1",
+    ];
+    let (mut loaded, mut compared) = (0, 0);
+    for i in 0..1500 {
+        let delimiter = *rng.pick(&[",", ";", "\t", "|"]);
+        let eol = *rng.pick(&["\n", "\r\n", "\r"]);
+        let width = 1 + rng.below(4);
+        let mut text = String::new();
+        if i % 4 == 0 {
+            text.push('\u{feff}');
+        }
+        let header: Vec<String> = (0..width).map(|c| format!("H{c}")).collect();
+        text.push_str(&header.join(delimiter));
+        for _ in 0..rng.below(6) {
+            text.push_str(eol);
+            if rng.below(8) == 0 {
+                text.push_str(eol); // a blank line
+            }
+            let fields: Vec<String> = (0..width)
+                .map(|_| {
+                    let value: String = (0..rng.below(4)).map(|_| *rng.pick(&pieces)).collect();
+                    let special = value.contains(['"', '\n', '\r']) || value.contains(delimiter);
+                    if special || rng.below(4) == 0 {
+                        format!("\"{}\"", value.replace('"', "\"\""))
+                    } else {
+                        value
+                    }
+                })
+                .collect();
+            text.push_str(&fields.join(delimiter));
+        }
+        if rng.below(2) == 0 {
+            text.push_str(eol);
+        }
+        let mut bytes = text.into_bytes();
+        // Now and then, damage one byte.
+        if i % 5 == 0 && !bytes.is_empty() {
+            let at = rng.below(bytes.len());
+            bytes[at] = *rng.pick(b"\",;\t\n\r\x00\xe9a");
+        }
+        let (l, c) = load_and_compare(&path, &bytes, &LoadOptions::default());
+        loaded += usize::from(l);
+        compared += usize::from(c);
+    }
+    // Most undamaged files with at least one row load (single-column files with a blank
+    // row do not), and every UTF-8 one is compared.
+    assert!(loaded > 800, "only {loaded} of 1500 loaded");
+    assert!(compared > 800, "only {compared} of 1500 compared");
+    eprintln!("{loaded} loaded, {compared} compared with the csv crate");
+}
