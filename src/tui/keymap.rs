@@ -250,14 +250,14 @@ const OPEN_INPUTS: &[Binding] = &[
         "+",
         "header is one row lower",
         A::HeaderRowDown,
-        "header lower",
+        "lower",
     ),
     b(
         &[K::Char('-')],
         "-",
         "header is one row higher",
         A::HeaderRowUp,
-        "header higher",
+        "higher",
     ),
     b(
         &[K::Char('d'), K::Delete],
@@ -475,6 +475,7 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
         Context::Help => return vec![("Help", HELP)],
     };
     let mut out = vec![("This screen", here)];
+    // (The footer shows the screen's own keys first, then these; help lists them all.)
     match ctx {
         Context::OpenPath => {
             out.push(("Everywhere", WHILE_TYPING));
@@ -500,7 +501,11 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
 
 /// The footer's entries for `ctx`: (keys, label), in table order.
 pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    tables(ctx)
+    // The keys that work everywhere come first, so they stay in the same place on every screen
+    // and are never cut off at the right edge of a narrow window.
+    let mut tables = tables(ctx);
+    tables.sort_by_key(|(heading, _)| *heading != "Everywhere");
+    tables
         .into_iter()
         .flat_map(|(_, t)| t.iter())
         .filter(|b| !b.footer.is_empty())

@@ -142,11 +142,11 @@ fn start(m: &mut Model, a: Action) {
 pub const START_MENU: [(&str, &str); START_ITEMS] = [
     (
         "Prepare a disclosure",
-        "Open the export files, choose the agreement, check the columns and rows, write the encrypted bundle.",
+        "Open the exports, choose the agreement, check columns and rows, write the bundle.",
     ),
     (
         "Verify a received bundle",
-        "Check a bundle end to end with your key or the passphrase, and read its disclosure record.",
+        "Check a bundle with your key or the passphrase; read its disclosure record.",
     ),
     ("Quit", ""),
 ];

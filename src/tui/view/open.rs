@@ -18,7 +18,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
     // The path input.
     let focused = m.open.focus == OpenFocus::Path;
-    let pb = block(" File or folder (type, Tab completes) ", focused, t);
+    let pb = block(" File or folder ", focused, t);
     let inner = pb.inner(path_area);
     f.render_widget(pb, path_area);
     let (text, cur) = m.open.path.display(inner.width.saturating_sub(1) as usize);

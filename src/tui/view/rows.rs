@@ -233,13 +233,20 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         },
     )));
     let profile = m.selected_profile().expect("rows need a profile");
+    // Grouped by rule: the rule's id, then how many failed it, had no value, or an unreadable
+    // one; then those excluded by hand.
+    let mut last_rule = None;
     for (why, n) in &counts.excluded {
-        let label = match why.rule() {
-            Some(rule) => rule.to_string(),
-            None => "by hand".to_string(),
-        };
+        let rule = why.rule().unwrap_or("by hand");
+        if last_rule != Some(rule) {
+            lines.push(Line::from(Span::styled(
+                format!(" {}", cut(rule, SIDE as usize - 3)),
+                t.dim(),
+            )));
+            last_rule = Some(rule);
+        }
         lines.push(Line::from(Span::styled(
-            format!("  {n:>4} {}", cut(&label, SIDE as usize - 9)),
+            format!("  {n:>4} {}", why.kind()),
             t.dim(),
         )));
     }

@@ -15,10 +15,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             "  Share exactly what the data sharing agreement allows: nothing more.",
             t.title(),
         )),
-        Line::from(
-            "  Columns are withheld unless the agreement names them; rows are kept only if they pass its rules.",
-        ),
-        Line::from("  The bundle is encrypted to the partner and recorded in the register."),
+        Line::from("  Columns are withheld unless the agreement names them; rows leave only if"),
+        Line::from("  they pass its rules. The bundle is encrypted to the partner and registered."),
         Line::default(),
     ];
     for (i, (name, about)) in START_MENU.iter().enumerate() {

@@ -1,0 +1,138 @@
+//! Driving the interactive screens in tests: an [`App`] drawn into ratatui's `TestBackend`,
+//! keys sent as the keymap would receive them, and the screen read back as text.
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use disclose::dates::Date;
+use disclose::profile::Catalog;
+use disclose::tui::theme::Theme;
+use disclose::tui::{App, Options};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Options for a test: a fixed date, config and register inside `dir`, colour and Unicode.
+pub fn options(dir: &Path) -> Options {
+    Options {
+        files: Vec::new(),
+        profile: None,
+        verify: None,
+        today: Date::new(2026, 11, 22).unwrap(),
+        config_dir: Some(dir.join("config")),
+        register: Some(dir.join("register.jsonl")),
+        theme: Theme::plain_unicode(),
+        cwd: dir.to_path_buf(),
+    }
+}
+
+pub struct Screen<'c> {
+    pub app: App<'c>,
+    pub term: Terminal<TestBackend>,
+}
+
+impl<'c> Screen<'c> {
+    pub fn new(catalog: &'c Catalog, opts: Options, w: u16, h: u16) -> Screen<'c> {
+        let mut app = App::new(catalog, opts);
+        app.send(disclose::tui::msg::Msg::Resize(w, h));
+        Screen {
+            app,
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+        }
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.term.backend_mut().resize(w, h);
+        self.app.send(disclose::tui::msg::Msg::Resize(w, h));
+    }
+
+    pub fn press(&mut self, code: KeyCode) -> &mut Self {
+        self.app.key(KeyEvent::new(code, KeyModifiers::NONE));
+        self
+    }
+
+    pub fn ctrl(&mut self, c: char) -> &mut Self {
+        self.app
+            .key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        self
+    }
+
+    /// A key release, as Windows sends after every press: it must do nothing.
+    pub fn release(&mut self, code: KeyCode) -> &mut Self {
+        let mut e = KeyEvent::new(code, KeyModifiers::NONE);
+        e.kind = KeyEventKind::Release;
+        self.app.key(e);
+        self
+    }
+
+    /// Type each character as a key press (Shift is implied by the character).
+    pub fn typ(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            let m = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            self.app.key(KeyEvent::new(KeyCode::Char(c), m));
+        }
+        self
+    }
+
+    pub fn enter(&mut self) -> &mut Self {
+        self.press(KeyCode::Enter)
+    }
+
+    /// Let the worker threads finish (rows read, bundle written, verified).
+    pub fn settle(&mut self) -> &mut Self {
+        assert!(
+            self.app.settle(Duration::from_secs(60)),
+            "work still under way after 60 s"
+        );
+        self
+    }
+
+    /// The screen as text, one line per row, trailing spaces trimmed.
+    pub fn text(&mut self) -> String {
+        let app = &self.app;
+        self.term.draw(|f| app.draw(f)).unwrap();
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// insta settings that scrub what changes from run to run: the temp folder, hashes, ids.
+pub fn scrubbed(dir: &Path) -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.add_filter(&regex_escape(&dir.display().to_string()), "[TMP]");
+    s.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
+    s.add_filter(r"\b[0-9a-f]{64}\b", "[SHA-256]");
+    s.add_filter(r"\b[0-9a-f]{16}\b", "[FINGERPRINT]");
+    s.add_filter(r"_[0-9A-Za-z]{6,12}\.zip\.age", "_[ID].zip.age");
+    s
+}
+
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
