@@ -52,8 +52,10 @@ pub fn draw_writing(m: &Model, f: &mut Frame, area: Rect) {
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(d) = &m.done else { return };
-    // No borders: the path and the SHA-256 can be selected with the mouse and copied cleanly.
-    let label = |s: &str| Span::styled(format!("  {s:<15}"), t.title());
+    // No borders, and each value on a line of its own: the path and the SHA-256 can be
+    // selected with the mouse and copied cleanly, and a long path is not broken across lines.
+    let label = |s: &str| Line::from(Span::styled(format!("  {s}"), t.title()));
+    let value = |s: String| Line::from(format!("    {s}"));
     let lines = vec![
         Line::default(),
         Line::from(Span::styled(
@@ -61,37 +63,25 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             t.good(),
         )),
         Line::default(),
-        Line::from(vec![
-            label("Bundle"),
-            Span::raw(safe(&d.bundle.display().to_string())),
-        ]),
-        Line::from(vec![
-            label("Checksum file"),
-            Span::raw(safe(&d.checksum.display().to_string())),
-        ]),
-        Line::from(vec![label("SHA-256")]),
-        Line::from(format!("  {}", d.sha256)),
-        Line::from(vec![
-            label("Register"),
-            Span::raw(format!(
-                "{} (entry {})",
-                safe(&d.register.display().to_string()),
-                d.register_seq
-            )),
-        ]),
-        Line::from(vec![
-            label("Rows shared"),
-            Span::raw(format!(
-                "{}, encrypted to {}",
-                d.rows_shared,
-                safe(&d.recipients.join(", "))
-            )),
-        ]),
+        label("Bundle"),
+        value(safe(&d.bundle.display().to_string())),
+        label("SHA-256 (also in the .sha256 file beside it)"),
+        value(d.sha256.clone()),
+        label("Register entry"),
+        value(format!(
+            "{} (entry {})",
+            safe(&d.register.display().to_string()),
+            d.register_seq
+        )),
+        label("Shared"),
+        value(format!(
+            "{} row(s), encrypted to {}",
+            d.rows_shared,
+            safe(&d.recipients.join(", "))
+        )),
         Line::default(),
-        Line::from(
-            "  Send the bundle and its .sha256 file. Read the SHA-256 to the partner by phone, so",
-        ),
-        Line::from("  they can be sure the bundle they verify is the one you sent."),
+        Line::from("  Send the bundle and its .sha256 file. Read the SHA-256 to the partner by"),
+        Line::from("  phone, so they can be sure the bundle they verify is the one you sent."),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
