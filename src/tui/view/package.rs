@@ -105,12 +105,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     Span::raw(name("Warning")),
                     Span::raw(format!(
                         "{} {}",
-                        if ack {
-                            "[acknowledged]"
-                        } else {
-                            "[Space to acknowledge]"
-                        },
-                        safe(&code)
+                        safe(&code),
+                        if ack { "(acknowledged)" } else { "(Space)" },
                     )),
                 ])
             }
@@ -160,7 +156,7 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(job) = &m.job else { return };
     let mut lines = vec![Line::from(Span::styled(
-        safe(&job.profile.agreement.title),
+        format!("Under {}", job.profile.id),
         t.title(),
     ))];
     for (i, input) in m.inputs.iter().enumerate() {

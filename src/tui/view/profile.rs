@@ -40,8 +40,42 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     };
     let a = &p.agreement;
     let label = |s: &str| Span::styled(format!("{s:<14}"), t.title());
-    let mut lines = vec![
-        Line::from(vec![label("Agreement"), Span::raw(safe(&a.title))]),
+    // What must not be missed first: the review date and the warnings; then the detail.
+    let mut lines = vec![Line::from(vec![
+        label("Agreement"),
+        Span::raw(safe(&a.title)),
+    ])];
+    let mut review = vec![label("Review due"), Span::raw(a.review_due.to_string())];
+    if m.opts.today > a.review_due {
+        review.push(Span::styled(
+            format!("  {} OVERDUE", t.warn_mark()),
+            t.warn(),
+        ));
+    }
+    lines.push(Line::from(review));
+    for w in p.warnings_on(m.opts.today) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} Warning     ", t.warn_mark()), t.warn()),
+            Span::raw(format!("{}: {}", safe(&w.code), safe(&w.message))),
+        ]));
+    }
+    lines.extend([
+        Line::from(vec![
+            label("Marking"),
+            Span::raw(format!("no higher than {}", safe(&a.max_marking_text))),
+        ]),
+        Line::from(vec![
+            label("Fields"),
+            Span::raw(format!(
+                "{} may be shared{}",
+                p.fields.len(),
+                if a.prescriptive {
+                    ""
+                } else {
+                    "; each shared field must be justified"
+                }
+            )),
+        ]),
         Line::from(vec![label("Purpose"), Span::raw(safe(&a.purpose))]),
         Line::from(vec![
             label("Parties"),
@@ -51,38 +85,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             label("Legal basis"),
             Span::raw(safe(&a.legal_basis.join("; "))),
         ]),
-        Line::from(vec![
-            label("Marking"),
-            Span::raw(format!("no higher than {}", safe(&a.max_marking_text))),
-        ]),
-    ];
-    let overdue = m.opts.today > a.review_due;
-    let mut review = vec![label("Review due"), Span::raw(a.review_due.to_string())];
-    if overdue {
-        review.push(Span::styled(
-            format!("  {} OVERDUE", t.warn_mark()),
-            t.warn(),
-        ));
-    }
-    lines.push(Line::from(review));
-    lines.push(Line::from(vec![
-        label("Fields"),
-        Span::raw(format!(
-            "{} may be shared{}",
-            p.fields.len(),
-            if a.prescriptive {
-                ""
-            } else {
-                "; each shared field must be justified"
-            }
-        )),
-    ]));
-    for w in p.warnings_on(m.opts.today) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} Warning ", t.warn_mark()), t.warn()),
-            Span::raw(format!("({}): {}", safe(&w.code), safe(&w.message))),
-        ]));
-    }
+    ]);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

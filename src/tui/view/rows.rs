@@ -235,20 +235,25 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
     let profile = m.selected_profile().expect("rows need a profile");
     // Grouped by rule: the rule's id, then how many failed it, had no value, or an unreadable
     // one; then those excluded by hand.
-    let mut last_rule = None;
+    let mut by_rule: Vec<(&str, Vec<(&str, u64)>)> = Vec::new();
     for (why, n) in &counts.excluded {
         let rule = why.rule().unwrap_or("by hand");
-        if last_rule != Some(rule) {
-            lines.push(Line::from(Span::styled(
-                format!(" {}", cut(rule, SIDE as usize - 3)),
-                t.dim(),
-            )));
-            last_rule = Some(rule);
+        match by_rule.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, kinds)) => kinds.push((why.kind(), *n)),
+            None => by_rule.push((rule, vec![(why.kind(), *n)])),
         }
+    }
+    for (rule, kinds) in by_rule {
         lines.push(Line::from(Span::styled(
-            format!("  {n:>4} {}", why.kind()),
+            format!(" {}", cut(rule, SIDE as usize - 3)),
             t.dim(),
         )));
+        for (kind, n) in kinds {
+            lines.push(Line::from(Span::styled(
+                format!("  {n:>4} {kind}"),
+                t.dim(),
+            )));
+        }
     }
     let redacted = m
         .decisions

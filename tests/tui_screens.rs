@@ -1,0 +1,179 @@
+//! A text snapshot of every screen at 80×24 (the old Windows console's size), drawn from keys
+//! against ratatui's `TestBackend`. Temp paths, hashes and ids are scrubbed.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use disclose::profile::Catalog;
+use disclose::tui::theme::Theme;
+use tui_support::*;
+
+fn catalog() -> Catalog {
+    Catalog::embedded().unwrap()
+}
+
+/// Arrive on Open with the CRIS fixture read, in `dir`.
+fn opened<'c>(catalog: &'c Catalog, dir: &std::path::Path) -> Screen<'c> {
+    std::fs::copy(fixture("cris-victims.csv"), dir.join("cris-victims.csv")).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ("cris-victims.csv").enter().settle();
+    s
+}
+
+fn bromley(catalog: &Catalog) -> usize {
+    catalog
+        .profiles
+        .iter()
+        .position(|p| p.id == "bromley-yot-victims")
+        .unwrap()
+}
+
+fn to_profile<'c>(catalog: &'c Catalog, dir: &std::path::Path) -> Screen<'c> {
+    let mut s = opened(catalog, dir);
+    s.typ("c");
+    for _ in 0..bromley(catalog) {
+        s.press(KeyCode::Down);
+    }
+    s
+}
+
+#[test]
+fn start_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    insta::assert_snapshot!(s.text());
+}
+
+#[test]
+fn open_screen_with_a_csv_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = opened(&catalog, dir.path());
+    let text = s.text();
+    assert!(text.contains("✓ cris-victims.csv  15 rows"));
+    assert!(text.contains("Encoding: UTF-8, comma-separated"));
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!(text));
+}
+
+#[test]
+fn profile_screen_shows_the_overdue_review_and_warnings_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    let text = s.text();
+    assert!(text.contains("OVERDUE"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn columns_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.enter();
+    let text = s.text();
+    assert!(text.contains("✗ Crime Reference    withheld"));
+    assert!(text.contains("· Suspect Age        rules only"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn columns_screen_in_ascii_without_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    std::fs::copy(
+        fixture("cris-victims.csv"),
+        dir.path().join("cris-victims.csv"),
+    )
+    .unwrap();
+    let mut opts = options(dir.path());
+    opts.theme = Theme {
+        color: false,
+        ascii: true,
+    };
+    let mut s = Screen::new(&catalog, opts, 80, 24);
+    s.enter().typ("cris-victims.csv").enter().settle().typ("c");
+    for _ in 0..bromley(&catalog) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    let text = s.text();
+    assert!(text.contains("x Crime Reference    withheld"));
+    assert!(text.contains("+ Victim Name"));
+    assert!(text.contains("~ Suspect Age"));
+    // No colour at all: every cell keeps the default foreground.
+    let buf = s.term.backend().buffer();
+    assert!(
+        buf.content
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset)
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn rows_screen_and_excluded_rows_toggled_into_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.enter().typ("c");
+    let shared = s.text();
+    assert!(shared.contains("✓ shared  6"));
+    insta::assert_snapshot!("rows_shared", shared);
+    s.typ("v");
+    let all = s.text();
+    assert!(all.contains("✗ excluded: offender-aged-10-to-17"));
+    insta::assert_snapshot!("rows_all", all);
+}
+
+#[test]
+fn package_screen_lists_what_stops_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.enter().typ("c").typ("c");
+    let text = s.text();
+    assert!(text.contains("Before writing"));
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!(text));
+}
+
+#[test]
+fn help_overlay_lists_the_keys_of_the_screen_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.enter().typ("?");
+    let text = s.text();
+    assert!(text.contains("map to an agreed field"));
+    insta::assert_snapshot!(text);
+    s.press(KeyCode::Esc);
+    assert!(!s.text().contains("map to an agreed field"));
+}
+
+#[test]
+fn verify_screen_before_a_bundle_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.press(KeyCode::Down).enter();
+    insta::assert_snapshot!(s.text());
+}
+
+#[test]
+fn a_tiny_window_asks_to_be_enlarged_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    for (w, h) in [(40, 10), (1, 1), (79, 24), (80, 23), (0, 0)] {
+        s.resize(w, h);
+        let text = s.text();
+        if w >= 20 {
+            assert!(text.contains("enlarge the window"), "{w}×{h}: {text}");
+        }
+    }
+    s.resize(40, 10);
+    insta::assert_snapshot!(s.text());
+    s.resize(120, 40);
+    assert!(s.text().contains("Which agreement"));
+}
