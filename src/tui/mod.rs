@@ -71,5 +71,10 @@ pub fn run(catalog: &Catalog, opts: Options) -> std::io::Result<()> {
         }
         app.pump();
     }
+    // Quitting while a bundle is being written cancelled it: let the writer remove its
+    // temporary file before the process ends.
+    if app.model.writing.is_some() {
+        app.settle(Duration::from_secs(10));
+    }
     Ok(())
 }

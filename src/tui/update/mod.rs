@@ -115,11 +115,15 @@ fn quit(m: &mut Model) {
             then: Pending::Quit,
         });
     } else {
-        if let Some(w) = &m.writing {
-            w.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        m.quit = true;
+        quit_now(m);
     }
+}
+
+fn quit_now(m: &mut Model) {
+    if let Some(w) = &m.writing {
+        w.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    m.quit = true;
 }
 
 const START_ITEMS: usize = 3;
@@ -157,7 +161,7 @@ fn popup(m: &mut Model, a: Action) {
             Action::Yes => {
                 if let Some(Popup::Confirm { then, .. }) = m.popup.take() {
                     match then {
-                        Pending::Quit => quit(m),
+                        Pending::Quit => quit_now(m),
                         Pending::Write => package::start_write(m),
                         Pending::Remembered(d) => columns::apply_remembered(m, d),
                     }

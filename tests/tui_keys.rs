@@ -1,0 +1,269 @@
+//! Key-driven behaviour of the screens: what each key does, and what it must not do.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use disclose::profile::Catalog;
+use disclose::tui::model::Screen as Step;
+use tui_support::*;
+
+fn index(catalog: &Catalog, id: &str) -> usize {
+    catalog.profiles.iter().position(|p| p.id == id).unwrap()
+}
+
+/// Open `file` (from fixtures, copied into `dir`) and choose profile `id`: on Columns.
+fn columns<'c>(catalog: &'c Catalog, dir: &std::path::Path, file: &str, id: &str) -> Screen<'c> {
+    std::fs::copy(fixture(file), dir.join(file)).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ(file).enter().settle().typ("c");
+    for _ in 0..index(catalog, id) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    s
+}
+
+#[test]
+fn key_releases_do_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.release(KeyCode::Enter).release(KeyCode::Char('q'));
+    assert_eq!(s.app.model.screen, Step::Start);
+    assert!(!s.app.model.quit);
+}
+
+#[test]
+fn q_types_in_a_text_input_and_quits_only_after_asking_when_work_would_be_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").typ("/").typ("q");
+    assert!(s.text().contains("> q"), "q typed into the search");
+    assert!(!s.app.model.quit);
+    s.press(KeyCode::Esc).typ("q");
+    assert!(s.text().contains("Quit?"));
+    s.typ("n");
+    assert!(!s.app.model.quit && !s.text().contains("Quit?"));
+    s.typ("q").typ("y");
+    assert!(s.app.model.quit, "y at the question quits");
+}
+
+#[test]
+fn q_on_the_start_screen_quits_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.typ("q");
+    assert!(s.app.model.quit);
+}
+
+#[test]
+fn withholding_and_mapping_go_through_the_core_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    // Row 8 of the source list is "Victim Sex": withhold it.
+    for _ in 0..7 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("w");
+    let text = s.text();
+    assert!(text.contains("✗ Victim Sex         withheld"), "{text}");
+    assert!(text.contains("“Victim Sex” is withheld."));
+    // Map "Suspect Name" (row 12) to Victim Name: Victim Name's own column is then withheld.
+    for _ in 0..4 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("m");
+    assert!(s.text().contains("“Suspect Name” is…"));
+    s.press(KeyCode::Down).enter();
+    let text = s.text();
+    assert!(
+        text.contains("✓ Suspect Name       → Victim Name"),
+        "{text}"
+    );
+    assert!(text.contains("✗ Victim Name        withheld"), "{text}");
+    let job = s.app.model.job.as_ref().unwrap();
+    assert_eq!(job.output_header(0)[0], "Victim Name");
+    assert_eq!(
+        job.plans[0].shared[0].0, 11,
+        "column 12 now supplies the field"
+    );
+}
+
+#[test]
+fn a_non_prescriptive_agreement_needs_a_justification_per_shared_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(&catalog, dir.path(), "merlin-orochi.csv", "london-iom");
+    s.typ("c");
+    let text = s.text();
+    assert!(text.contains("a justification is needed for"), "{text}");
+    assert_eq!(s.app.model.screen, Step::Columns);
+    let needed: Vec<String> = s
+        .app
+        .model
+        .job
+        .as_ref()
+        .unwrap()
+        .blockers()
+        .into_iter()
+        .filter(|b| b.kind == "justification-missing")
+        .map(|b| b.item)
+        .collect();
+    // Justify each shared field from the Fields pane.
+    s.press(KeyCode::Tab);
+    let fields: Vec<String> = s
+        .app
+        .model
+        .selected_profile()
+        .unwrap()
+        .all_fields()
+        .map(|f| f.id.clone())
+        .collect();
+    for (k, f) in fields.iter().enumerate() {
+        if needed.contains(f) {
+            s.app.model.columns.field_cursor = 0;
+            for _ in 0..k {
+                s.press(KeyCode::Down);
+            }
+            s.typ("e")
+                .typ("Needed to contact the person about IOM support")
+                .enter();
+        }
+    }
+    let blockers = s.app.model.job.as_ref().unwrap().blockers();
+    assert!(
+        !blockers.iter().any(|b| b.kind == "justification-missing"),
+        "{blockers:?}"
+    );
+    assert_eq!(
+        s.app.model.decisions.justifications.len(),
+        needed.len(),
+        "one justification per shared field"
+    );
+    s.typ("c");
+    let text = s.text();
+    assert_eq!(s.app.model.screen, Step::Rows, "{text}");
+}
+
+#[test]
+fn the_mapping_is_offered_again_next_time_and_no_cell_value_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    {
+        let mut s = columns(
+            &catalog,
+            dir.path(),
+            "cris-victims.csv",
+            "bromley-yot-victims",
+        );
+        for _ in 0..7 {
+            s.press(KeyCode::Down);
+        }
+        s.typ("w").typ("c"); // withhold Victim Sex, go on to the rows: remembered
+        assert_eq!(s.app.model.screen, Step::Rows);
+    }
+    let stored = std::fs::read_to_string(dir.path().join("config").join("mappings.json")).unwrap();
+    assert!(stored.contains("Victim Sex"));
+    let csv = std::fs::read_to_string(fixture("cris-victims.csv")).unwrap();
+    for line in csv.lines().skip(1) {
+        for cell in line.split(',').filter(|c| c.len() > 3) {
+            assert!(!stored.contains(cell), "a cell value was stored: {cell}");
+        }
+    }
+
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.enter().typ("cris-victims.csv").enter().settle().typ("c");
+    for _ in 0..index(&catalog, "bromley-yot-victims") {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    assert!(s.text().contains("Use the choices from last time?"));
+    s.typ("y");
+    assert!(s.text().contains("✗ Victim Sex         withheld"));
+}
+
+#[test]
+fn rows_search_jumps_to_the_match_and_n_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").typ("/").typ("bromley").enter();
+    let number = |s: &Screen| {
+        let m = &s.app.model;
+        m.inputs[0].rows[m.rows.visible[m.rows.cursor]].number
+    };
+    assert_eq!(number(&s), 2, "12 Elm Close, Bromley");
+    s.typ("n");
+    assert_eq!(number(&s), 4, "row 3 is in Orpington");
+    s.typ("N");
+    assert_eq!(number(&s), 2);
+    s.typ("/").ctrl('u').typ("nowhere-at-all").enter();
+    assert!(s.text().contains("Not found"));
+}
+
+#[test]
+fn a_row_excluded_by_hand_leaves_the_count_and_comes_back_with_x() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c");
+    assert!(s.text().contains("✓ shared  6"));
+    s.typ("x").enter();
+    assert!(
+        s.text().contains("a reason is needed"),
+        "no reason, no exclusion"
+    );
+    s.typ("x").typ("duplicate of another referral").enter();
+    let text = s.text();
+    assert!(
+        text.contains("✓ shared  5") && text.contains("by hand"),
+        "{text}"
+    );
+    s.typ("v").typ("g").typ("x");
+    assert!(s.text().contains("✓ shared  6"));
+    assert!(s.app.model.decisions.manual_exclusions.is_empty());
+}
+
+#[test]
+fn every_binding_in_the_footer_and_help_comes_from_the_keymap() {
+    use disclose::tui::keymap::{Context, footer, tables};
+    for ctx in [
+        Context::Start,
+        Context::Rows,
+        Context::Package,
+        Context::Verify,
+    ] {
+        for (key, word) in footer(ctx) {
+            assert!(
+                tables(ctx)
+                    .iter()
+                    .flat_map(|(_, t)| t.iter())
+                    .any(|b| b.label == key && b.footer == word),
+                "{ctx:?}: {key} {word}"
+            );
+        }
+    }
+}
