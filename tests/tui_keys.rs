@@ -267,3 +267,45 @@ fn every_binding_in_the_footer_and_help_comes_from_the_keymap() {
         }
     }
 }
+
+#[test]
+fn a_workbook_offers_its_sheets_and_the_header_row_can_be_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    std::fs::copy(
+        fixture("police-exports.xlsx"),
+        dir.path().join("police-exports.xlsx"),
+    )
+    .unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.enter().typ("police-exports.xlsx").enter().settle();
+    let first = s.app.model.inputs[0].table.as_ref().unwrap().clone();
+    assert!(s.text().contains("Sheet: "), "{}", s.text());
+    s.typ("s");
+    assert!(s.text().contains("Which sheet holds the data?"));
+    let disclose::load::Format::Xlsx { sheets, .. } = &first.format else {
+        panic!("an xlsx")
+    };
+    assert!(sheets.len() > 1, "the fixture has several sheets");
+    let other = sheets
+        .iter()
+        .position(|x| Some(x.name.as_str()) != first.format.sheet())
+        .unwrap();
+    s.typ("g");
+    for _ in 0..other {
+        s.press(KeyCode::Down);
+    }
+    s.enter().settle();
+    let input = &s.app.model.inputs[0];
+    assert_eq!(
+        input.options.sheet.as_deref(),
+        Some(sheets[other].name.as_str())
+    );
+    if let Some(t) = &input.table {
+        assert_eq!(t.format.sheet(), Some(sheets[other].name.as_str()));
+    }
+    // Moving the header row reads the file again with it.
+    s.typ("+").settle();
+    let moved = s.app.model.inputs[0].options.header_row;
+    assert!(moved.is_some());
+}
