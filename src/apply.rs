@@ -45,6 +45,13 @@ pub enum ApplyError {
     #[error("--map {spec:?}: the profile has no field called {field:?}")]
     MapFieldUnknown { spec: String, field: String },
 
+    #[error("--map {spec:?}: in {input}, that name fits more than one column: {}", headers.iter().map(|h| format!("{:?}", printable(h))).collect::<Vec<_>>().join(", "))]
+    MapAmbiguous {
+        spec: String,
+        input: String,
+        headers: Vec<String>,
+    },
+
     #[error("--map {spec:?}: write it as 'SOURCE HEADER=FIELD'")]
     MapSyntax { spec: String },
 
@@ -83,7 +90,10 @@ impl ApplyError {
             ApplyError::MapFieldUnknown { .. } => {
                 "Name a field by its id or label; `disclose profiles show ID` lists them. Use '-' to withhold a column.".into()
             }
-            ApplyError::MapSyntax { .. } => "Example: --map 'Victim Tel=telephone'".into(),
+            ApplyError::MapAmbiguous { .. } => {
+                "Write the header exactly as the export has it, including its case and punctuation.".into()
+            }
+            ApplyError::MapSyntax { .. } => "Example: --map 'Victim Tel=victim_telephone'".into(),
             ApplyError::JustifySyntax { .. } => {
                 "Example: --justify 'address=Needed to contact the victim to offer restorative justice'".into()
             }
@@ -180,10 +190,11 @@ pub fn plan_input(
 
     for (src, name) in &decisions.maps {
         let spec = format!("{src}={name}");
-        let Some(col) = table
-            .headers
-            .iter()
-            .position(|h| h == src || match_key(h) == match_key(src))
+        let Some(col) = find_column(table, src).map_err(|headers| ApplyError::MapAmbiguous {
+            spec: spec.clone(),
+            input: input.clone(),
+            headers,
+        })?
         else {
             continue; // checked across all inputs by check_maps
         };
@@ -268,6 +279,29 @@ pub fn plan_input(
         by_field,
         explicit,
     })
+}
+
+/// The column a `--map` source names: the header written exactly so, or else the one header
+/// that matches ignoring case, spaces and punctuation. `Err` lists the headers when the name
+/// fits several, because guessing could share the wrong column.
+fn find_column(table: &Table, src: &str) -> Result<Option<usize>, Vec<String>> {
+    let pick = |hits: Vec<usize>| match hits.len() {
+        0 => Ok(None),
+        1 => Ok(Some(hits[0])),
+        _ => Err(hits.iter().map(|&i| table.headers[i].clone()).collect()),
+    };
+    let exact: Vec<usize> = (0..table.headers.len())
+        .filter(|&i| table.headers[i] == src)
+        .collect();
+    if !exact.is_empty() {
+        return pick(exact);
+    }
+    let key = match_key(src);
+    pick(
+        (0..table.headers.len())
+            .filter(|&i| match_key(&table.headers[i]) == key)
+            .collect(),
+    )
 }
 
 /// Every `--map` must name a header of at least one input, so a typo cannot silently leave a

@@ -267,6 +267,8 @@ impl<'p> Job<'p> {
             .collect();
         Summary {
             profile: p.id.clone(),
+            profile_source: p.origin.clone(),
+            profile_sha256: p.sha256.clone(),
             agreement: p.agreement.title.clone(),
             period: self.period.to_string(),
             inputs,
@@ -292,6 +294,9 @@ impl<'p> Job<'p> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     pub profile: String,
+    /// "(built in) ID.toml" or the path of the `--profiles` file that was used.
+    pub profile_source: String,
+    pub profile_sha256: String,
     pub agreement: String,
     pub period: String,
     pub inputs: Vec<InputSummary>,

@@ -32,6 +32,7 @@ pub mod job;
 pub mod keys;
 pub mod load;
 pub mod pack;
+pub mod panics;
 pub mod profile;
 pub mod record;
 pub mod register;

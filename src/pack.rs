@@ -61,7 +61,7 @@ pub enum PackError {
     Write(std::io::Error),
     #[error("cancelled: nothing was written")]
     Cancelled,
-    #[error("the bundle {} was written, but could not be recorded in the register: {source}", bundle.display())]
+    #[error("{}the disclosure register cannot be used: {source}", if bundle.as_os_str().is_empty() { String::new() } else { format!("the bundle {} was written, but ", bundle.display()) })]
     Register {
         bundle: PathBuf,
         #[source]
@@ -80,6 +80,9 @@ impl PackError {
             PackError::Bundle(_) => "Nothing was left behind: no bundle and no temporary file.".into(),
             PackError::Write(_) => "Check the output folder has space and is writable. Nothing was left behind.".into(),
             PackError::Cancelled => "Start again when ready.".into(),
+            PackError::Register { bundle, .. } if bundle.as_os_str().is_empty() => {
+                "Nothing was written. Check the register with `disclose register --verify`, or name another with --register FILE.".into()
+            }
             PackError::Register { .. } => {
                 "Record this disclosure by hand as your force requires, and fix the register (check `disclose register --verify`).".into()
             }
@@ -89,8 +92,13 @@ impl PackError {
 
 /// Everything that stops a bundle: the job's own blockers plus what the bundle needs.
 pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
+    blockers_for(job, &opts.analyst, opts.authorised_by.as_deref())
+}
+
+/// [`blockers`] from the names alone, for a dry run or a screen that has no keys yet.
+pub fn blockers_for(job: &Job, analyst: &str, authorised_by: Option<&str>) -> Vec<Blocker> {
     let mut out = job.blockers();
-    if opts.analyst.trim().is_empty() {
+    if analyst.trim().is_empty() {
         out.push(Blocker {
             kind: "analyst-missing",
             item: "analyst".into(),
@@ -98,10 +106,7 @@ pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
         });
     }
     if let Some(role) = &job.profile.agreement.authority
-        && opts
-            .authorised_by
-            .as_deref()
-            .is_none_or(|a| a.trim().is_empty())
+        && authorised_by.is_none_or(|a| a.trim().is_empty())
     {
         out.push(Blocker {
             kind: "authority-missing",
@@ -124,15 +129,25 @@ pub fn write(
     if !blocked.is_empty() {
         return Err(PackError::Blocked(blocked));
     }
-    // Ciphertext left by a killed run: harmless, but not to be left lying about.
-    let _ = clean_stale_temp_files(&opts.out_dir, std::time::Duration::ZERO);
+    // Ciphertext left by a killed run: harmless, but not to be left lying about. A run still
+    // writing into the same folder keeps its file (see clean_stale_temp_files).
+    let _ = clean_stale_temp_files(&opts.out_dir, std::time::Duration::from_secs(600));
 
     let register_path =
         register::resolve(opts.register.as_deref()).map_err(|source| PackError::Register {
             bundle: PathBuf::new(),
             source,
         })?;
-    let register_prev = register::head(&register_path).ok().flatten();
+    // A register that cannot be read or appended to is found now, before anything is written,
+    // so a bundle never leaves unrecorded.
+    let register_prev = register::head(&register_path).map_err(|source| PackError::Register {
+        bundle: PathBuf::new(),
+        source,
+    })?;
+    register::check_appendable(&register_path).map_err(|source| PackError::Register {
+        bundle: PathBuf::new(),
+        source,
+    })?;
 
     let id = BundleId::random()?;
     let name = format!("{}_{}_{}.zip.age", job.profile.id, job.period, id.short());

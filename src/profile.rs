@@ -154,6 +154,11 @@ struct RawRecipient {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub id: String,
+    /// Where the profile came from: "(built in) NAME.toml" or the file's path. Shown in the
+    /// summary and the record, so an overriding `--profiles` file is never invisible.
+    pub origin: String,
+    /// SHA-256 of the profile file's text, recorded so the exact rules used can be proven.
+    pub sha256: String,
     pub agreement: Agreement,
     pub fields: Vec<Field>,
     pub rule_fields: Vec<Field>,
@@ -291,7 +296,19 @@ impl Marking {
                 Some(Marking::NotProtectivelyMarked)
             }
             ["OFFICIAL"] | ["PROTECT"] | ["RESTRICTED"] => Some(Marking::Official),
-            ["OFFICIAL", "SENSITIVE", ..] => Some(Marking::Official),
+            // GSC descriptors and the UK EYES ONLY caveat may follow; any other word (a
+            // higher classification, a codeword, "DO NOT SHARE") makes the marking unreadable,
+            // so the row is excluded rather than guessed about.
+            ["OFFICIAL", "SENSITIVE", rest @ ..]
+                if rest.iter().all(|w| {
+                    matches!(
+                        *w,
+                        "PERSONAL" | "COMMERCIAL" | "LOCSEN" | "UK" | "EYES" | "ONLY"
+                    )
+                }) =>
+            {
+                Some(Marking::Official)
+            }
             ["CONFIDENTIAL"] => Some(Marking::Confidential),
             ["SECRET"] => Some(Marking::Secret),
             ["TOP", "SECRET"] => Some(Marking::TopSecret),
@@ -580,6 +597,11 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
 
     Ok(Profile {
         id,
+        origin: file.to_string(),
+        sha256: {
+            use sha2::Digest;
+            crate::keys::hex(&sha2::Sha256::digest(text.as_bytes()))
+        },
         agreement,
         fields,
         rule_fields,
@@ -708,6 +730,12 @@ mod tests {
         assert_eq!(Marking::parse("Restricted"), Some(Marking::Official));
         assert!(Marking::parse("SECRET").unwrap() > Marking::Official);
         assert!(Marking::parse("CONFIDENTIAL").unwrap() > Marking::Official);
+        assert_eq!(
+            Marking::parse("OFFICIAL-SENSITIVE: UK EYES ONLY"),
+            Some(Marking::Official)
+        );
+        assert_eq!(Marking::parse("OFFICIAL SENSITIVE TOP SECRET STRAP1"), None);
+        assert_eq!(Marking::parse("OFFICIAL-SENSITIVE DO NOT SHARE"), None);
         assert_eq!(Marking::parse(""), None);
         assert_eq!(Marking::parse("OFFICAL"), None);
     }

@@ -52,6 +52,8 @@ pub struct Tool {
 #[derive(Debug, Clone, Serialize)]
 pub struct AgreementRecord {
     pub profile: String,
+    pub profile_source: String,
+    pub profile_sha256: String,
     pub title: String,
     pub source: String,
     pub parties: Vec<String>,
@@ -149,6 +151,8 @@ impl Record {
             },
             agreement: AgreementRecord {
                 profile: profile.id.clone(),
+                profile_source: profile.origin.clone(),
+                profile_sha256: profile.sha256.clone(),
                 title: a.title.clone(),
                 source: a.source.clone(),
                 parties: a.parties.clone(),
@@ -244,6 +248,11 @@ impl Record {
         let _ = writeln!(s);
         let _ = writeln!(s, "AGREEMENT");
         let _ = writeln!(s, "{} [{}]", a.title, a.profile);
+        let _ = writeln!(
+            s,
+            "Profile file  {} (SHA-256 {})",
+            a.profile_source, a.profile_sha256
+        );
         let _ = writeln!(s, "Parties       {}", a.parties.join("; "));
         let _ = writeln!(s, "Purpose       {}", a.purpose);
         for l in &a.legal_basis {

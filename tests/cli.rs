@@ -18,7 +18,10 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-const BROMLEY_ACKS: [&str; 8] = [
+/// Everything a Bromley pack needs to be ready: its warnings acknowledged and an analyst.
+const BROMLEY_ACKS: [&str; 10] = [
+    "--analyst",
+    "A. Analyst",
     "--acknowledge",
     "review-overdue",
     "--acknowledge",
@@ -293,4 +296,181 @@ fn a_profiles_folder_overrides_a_built_in_profile_by_id() {
         .unwrap();
     assert_eq!(bexley["review_due"], "2099-12-01");
     assert_eq!(bexley["review_overdue"], false);
+}
+
+#[test]
+fn today_is_for_dry_runs_only_so_a_bundle_cannot_dodge_review_overdue() {
+    let input = fixture("cris-victims.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = disclose(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        input.to_str().unwrap(),
+        "--recipient",
+        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--analyst",
+        "A",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--today applies to dry runs only"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_dry_run_is_ready_only_when_the_real_pack_would_be() {
+    // Orochi requires an authorising officer (section 3.1) and every pack needs an analyst.
+    let input = fixture("merlin-orochi.csv");
+    let mut args = vec![
+        "pack",
+        "--profile",
+        "orochi-rescue-response",
+        "--input",
+        input.to_str().unwrap(),
+    ];
+    args.extend(["--period", "2026-10", "--dry-run", "--json"]);
+    for code in [
+        "review-overdue",
+        "box-transfer-only",
+        "record-on-crimint",
+        "subjects-at-risk-of-exploitation",
+        "consent-refused",
+        "no-transfer-outside-eea",
+        "no-third-party-without-permission",
+    ] {
+        args.extend(["--acknowledge", code]);
+    }
+    let out = disclose(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["analyst-missing", "authority-missing"]);
+
+    args.extend(["--analyst", "A. Analyst", "--authorised-by", "DI Spoc"]);
+    let out = disclose(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_map_source_fitting_two_headers_loosely_is_refused_and_an_exact_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("dup.csv");
+    std::fs::write(
+        &csv,
+        "Victim_Name,Victim Name,Suspect Age,Victim Opt Out\nDECOY,REAL,15,N\n",
+    )
+    .unwrap();
+    let base = [
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        csv.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ];
+
+    let mut exact = base.to_vec();
+    exact.extend(["--map", "Victim Name=-"]);
+    let v: Value = serde_json::from_slice(&disclose(&exact).stdout).unwrap();
+    let withheld: Vec<&str> = v["columns"]["withheld"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        withheld,
+        ["Victim Name"],
+        "the column named exactly is the one withheld"
+    );
+
+    let mut loose = base.to_vec();
+    loose.extend(["--map", "victim name=-"]);
+    let out = disclose(&loose);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("fits more than one column"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_same_input_twice_is_refused() {
+    let input = fixture("cris-victims.csv");
+    let i = input.to_str().unwrap();
+    let out = disclose(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        i,
+        "--input",
+        i,
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is given twice"));
+}
+
+#[test]
+fn a_crafted_workbook_that_trips_the_xlsx_library_prints_no_panic() {
+    // A cell reference with twenty column letters overflows calamine's arithmetic.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crafted.xlsx");
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Ref</t></is></c></row><row r="2"><c r="AAAAAAAAAAAAAAAAAAAA2" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#;
+    let parts: [(&str, &str); 4] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+    ];
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, body) in parts
+            .iter()
+            .chain([("xl/worksheets/sheet1.xml", sheet)].iter())
+        {
+            zip.start_file(*name, opts).unwrap();
+            std::io::Write::write_all(&mut zip, body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let out = disclose(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        path.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("overflow"),
+        "{err}"
+    );
+    assert!(err.starts_with("error: "), "{err}");
 }

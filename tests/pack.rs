@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn disclose(args: &[&str], register: &Path) -> Output {
+    // No --today: a bundle is always made with the real date (the profiles' review dates
+    // are long past, so review-overdue is raised whatever today is).
     Command::new(env!("CARGO_BIN_EXE_disclose"))
-        .args(["--today", "2026-11-22"])
         .args(args)
         .env("DISCLOSE_REGISTER", register)
         .output()
@@ -369,8 +370,6 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     let register = dir.path().join("register.jsonl");
     let args = |out: &Path| -> Vec<String> {
         let mut a: Vec<String> = [
-            "--today",
-            "2026-11-22",
             "pack",
             "--profile",
             "bromley-yot-victims",
@@ -389,9 +388,22 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
         a.extend(BROMLEY_ACKS.iter().map(|s| s.to_string()));
         a
     };
-    let mut killed = 0;
+    let mut killed_while_writing = 0;
     let mut finished_bundles = std::collections::BTreeSet::new();
-    for delay_ms in [30u64, 150, 400, 900] {
+    let temp_files = |dir: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(disclose::bundle::TEMP_PREFIX)
+            })
+            .collect()
+    };
+    for delay_ms in [0u64, 40, 150, 400] {
+        let before = temp_files(&out_dir).len();
         let mut child = Command::new(env!("CARGO_BIN_EXE_disclose"))
             .args(args(&out_dir))
             .env("DISCLOSE_REGISTER", &register)
@@ -399,21 +411,21 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        // Kill only once the run has started writing its (temporary) bundle.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while temp_files(&out_dir).len() <= before && std::time::Instant::now() < deadline {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let finished = child.wait().unwrap().success();
-        killed += usize::from(!finished);
+        killed_while_writing += usize::from(!finished && temp_files(&out_dir).len() > before);
         for entry in std::fs::read_dir(&out_dir).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let bytes = std::fs::read(&path).unwrap();
-            let plaintext = bytes
-                .windows(12)
-                .any(|w| w == b"Amira Okafor" || w == b"Kyle Fenwick");
-            assert!(
-                !plaintext,
-                "{name} holds plaintext after a kill at {delay_ms} ms"
-            );
             if finished {
                 finished_bundles.insert(name.clone());
             }
@@ -421,11 +433,23 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
                 name.starts_with(disclose::bundle::TEMP_PREFIX) || finished_bundles.contains(&name),
                 "a killed run left {name}: only ciphertext temp files may remain"
             );
+            if name.starts_with(disclose::bundle::TEMP_PREFIX) {
+                // Ciphertext only: an age file from its first byte (or cut short within the
+                // header line), never zip or CSV bytes.
+                let bytes = std::fs::read(&path).unwrap();
+                let magic = b"age-encryption.org/v1\n";
+                let n = bytes.len().min(magic.len());
+                assert_eq!(
+                    &bytes[..n],
+                    &magic[..n],
+                    "{name} is not an age file after a kill at {delay_ms} ms"
+                );
+            }
         }
     }
     assert!(
-        killed > 0,
-        "no run was killed mid-way: make the input larger"
+        killed_while_writing > 0,
+        "no run was killed while writing: make the input larger"
     );
 
     // The next run cleans up what the killed ones left.
@@ -443,5 +467,41 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     assert!(
         left.is_empty(),
         "temp files survived the next run: {left:?}"
+    );
+}
+
+#[test]
+fn a_register_that_cannot_be_appended_to_stops_the_pack_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    std::fs::write(&register, "not json\n").unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    let mut args = vec![
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        input.to_str().unwrap(),
+        "--recipient",
+        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--analyst",
+        "A. Analyst",
+    ];
+    args.extend(BROMLEY_ACKS);
+    let out = disclose(&args, &register);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("register cannot be used"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        0,
+        "no bundle may leave unrecorded"
     );
 }

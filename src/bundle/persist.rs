@@ -51,8 +51,11 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// A new, empty temporary file in `dir`, removed when dropped unless persisted.
 pub(crate) fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
+    // The writer's process id is in the name so a later run can tell a file whose writer has
+    // died (safe to remove at once) from one still being written by another run.
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
     tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&prefix)
         .suffix(".part")
         .tempfile_in(dir)
 }
@@ -102,10 +105,11 @@ fn sync_dir(dir: &Path) {
 
 /// Removes temporary files (`.disclose-tmp-*`) that a killed or crashed run left in `dir`.
 ///
-/// They hold only ciphertext, but should not pile up. Only regular files whose last change is
-/// at least `min_age` ago are removed, so a run still writing in the same folder is left alone
-/// (a writing run touches its file continuously; ten minutes is a safe `min_age`). Returns the
-/// files removed.
+/// They hold only ciphertext, but should not pile up. A regular file is removed when its
+/// writer's process has ended (known on Linux, from the process id in the name), or when its
+/// last change is at least `min_age` ago; so a run still writing in the same folder is left
+/// alone (a writing run touches its file continuously; ten minutes is a safe `min_age`).
+/// Returns the files removed.
 pub fn clean_stale_temp_files(dir: &Path, min_age: Duration) -> io::Result<Vec<PathBuf>> {
     let now = SystemTime::now();
     let mut removed = Vec::new();
@@ -124,12 +128,28 @@ pub fn clean_stale_temp_files(dir: &Path, min_age: Duration) -> io::Result<Vec<P
             .ok()
             .and_then(|m| now.duration_since(m).ok())
             .unwrap_or(Duration::ZERO);
-        if age >= min_age {
+        if age >= min_age || writer_has_ended(&name.to_string_lossy()) {
             std::fs::remove_file(entry.path())?;
             removed.push(entry.path());
         }
     }
     Ok(removed)
+}
+
+/// Whether the process that named this temp file (`.disclose-tmp-<pid>-…`) is known to have
+/// ended. Only Linux can tell cheaply (`/proc/<pid>`); elsewhere the answer is "not known".
+fn writer_has_ended(name: &str) -> bool {
+    let Some(pid) = name
+        .strip_prefix(TEMP_PREFIX)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|p| p.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    cfg!(target_os = "linux") && !Path::new("/proc").join(pid.to_string()).exists()
 }
 
 #[cfg(test)]

@@ -207,6 +207,7 @@ pub struct RegisterArgs {
 
 /// Parse the process arguments and run. Returns the exit code.
 pub fn main() -> i32 {
+    crate::panics::install_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -229,13 +230,22 @@ pub fn run(cli: Cli) -> Exit {
             None => return fail("--today: write the date as YYYY-MM-DD", None),
         },
     };
-    let catalog = match load_catalog(&cli) {
-        Ok(c) => c,
-        Err(e) => return fail(&e.to_string(), Some(e.hint())),
+    // Only the commands that use profiles read them, so a broken --profiles folder cannot
+    // stop a partner verifying a bundle or making a key.
+    let profiles_dir = cli.profiles.clone();
+    let catalog = || -> Result<Catalog, Exit> {
+        load_catalog(profiles_dir.as_deref()).map_err(|e| fail(&e.to_string(), Some(e.hint())))
     };
+    let today_given = cli.today.is_some();
     match cli.command {
-        Some(Command::Pack(args)) => pack::run(&catalog, &args, today),
-        Some(Command::Profiles { action, json }) => profiles::run(&catalog, action, json, today),
+        Some(Command::Pack(args)) => match catalog() {
+            Ok(c) => pack::run(&c, &args, today, today_given),
+            Err(exit) => exit,
+        },
+        Some(Command::Profiles { action, json }) => match catalog() {
+            Ok(c) => profiles::run(&c, action, json, today),
+            Err(exit) => exit,
+        },
         Some(Command::Register(args)) => register::run(&args),
         Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
         // `disclose verify BUNDLE` without a key: choose it on the Verify screen.
@@ -248,14 +258,20 @@ pub fn run(cli: Cli) -> Exit {
         {
             let mut opts = crate::tui::Options::from_env(today);
             opts.verify = Some(args.bundle);
-            tui(&catalog, opts)
+            match catalog() {
+                Ok(c) => tui(&c, opts),
+                Err(exit) => exit,
+            }
         }
         Some(Command::Verify(args)) => verify::run(&args),
         None => {
             let mut opts = crate::tui::Options::from_env(today);
             opts.files = cli.files;
             opts.profile = cli.tui_profile;
-            tui(&catalog, opts)
+            match catalog() {
+                Ok(c) => tui(&c, opts),
+                Err(exit) => exit,
+            }
         }
     }
 }
@@ -267,8 +283,8 @@ fn tui(catalog: &Catalog, opts: crate::tui::Options) -> Exit {
     }
 }
 
-fn load_catalog(cli: &Cli) -> Result<Catalog, ProfileError> {
-    match &cli.profiles {
+fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog, ProfileError> {
+    match dir {
         Some(dir) => Catalog::with_dir(dir),
         None => Catalog::embedded(),
     }

@@ -11,7 +11,13 @@ use crate::profile::Catalog;
 use std::collections::BTreeSet;
 use std::sync::atomic::AtomicBool;
 
-pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
+pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: bool) -> Exit {
+    if today_given && !args.dry_run {
+        return fail(
+            "--today applies to dry runs only: a bundle is always made with today's date",
+            Some("Remove --today, or add --dry-run."),
+        );
+    }
     let Some(profile) = catalog.get(&args.profile) else {
         return fail(
             &format!("there is no profile {:?}", args.profile),
@@ -72,6 +78,15 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
         acknowledged.insert(code.clone());
     }
 
+    for (i, path) in args.inputs.iter().enumerate() {
+        if args.inputs[..i].iter().any(|p| same_file(p, path)) {
+            return fail(
+                &format!("--input {} is given twice", path.display()),
+                Some("Give each export once; its rows would otherwise be shared twice."),
+            );
+        }
+    }
+
     let options = LoadOptions {
         sheet: args.sheet.clone(),
         header_row: args.header_row,
@@ -98,7 +113,14 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
         Ok(o) => o,
         Err(e) => return fail(&e.to_string(), Some(&e.hint())),
     };
-    let summary = job.summary(&outcomes);
+    let mut summary = job.summary(&outcomes);
+    // The dry run rehearses the real run: it is ready only when a pack with the same flags
+    // would be (the bundle's own needs, analyst and authority, included).
+    summary.blockers = pack::blockers_for(
+        &job,
+        args.analyst.as_deref().unwrap_or(""),
+        args.authorised_by.as_deref(),
+    );
     if args.json {
         print::json(&summary);
     } else {
@@ -108,6 +130,13 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date) -> Exit {
         Exit::Ok
     } else {
         Exit::Refused
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 
@@ -188,14 +217,13 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
             Exit::Ok
         }
         Err(PackError::Blocked(blockers)) => {
-            let summary = match job.run_dry() {
+            let mut summary = match job.run_dry() {
                 Ok(o) => job.summary(&o),
                 Err(e) => return fail(&e.to_string(), Some(&e.hint())),
             };
+            summary.blockers = blockers.clone();
             if args.json {
-                let mut v = serde_json::to_value(&summary).unwrap_or_default();
-                v["blockers"] = serde_json::to_value(&blockers).unwrap_or_default();
-                print::json(&v);
+                print::json(&summary);
             } else {
                 print::summary(&summary, false);
             }

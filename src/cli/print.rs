@@ -19,6 +19,13 @@ pub(super) fn summary(s: &Summary, dry_run: bool) {
 fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Result<()> {
     writeln!(o, "Profile   {} — {}", s.profile, s.agreement)?;
     writeln!(o, "Period    {}", s.period)?;
+    if !s.profile_source.starts_with("(built in)") {
+        writeln!(
+            o,
+            "          ! profile read from {}, not the built-in one",
+            printable(&s.profile_source)
+        )?;
+    }
     writeln!(o)?;
     writeln!(o, "Inputs")?;
     for i in &s.inputs {

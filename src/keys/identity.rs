@@ -69,6 +69,8 @@ pub fn read_identity_file(path: &Path) -> Result<IdentityFile, KeyError> {
             .unwrap_or(0),
     })?;
     let mut identities = Vec::new();
+    // A byte-order mark (Notepad's UTF-8) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {

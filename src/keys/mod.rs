@@ -126,7 +126,9 @@ pub fn read_passphrase_file(path: &Path) -> Result<SecretString, KeyError> {
             path: path.to_path_buf(),
             source,
         })?;
-    let first = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    // Notepad saves UTF-8 with a byte-order mark; it is not part of the passphrase.
+    let text_bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let first = text_bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let first = first.strip_suffix(b"\r").unwrap_or(first);
     let text = Zeroizing::new(String::from_utf8_lossy(first).into_owned());
     if text.is_empty() {
@@ -213,6 +215,23 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod passphrase_tests {
+    use super::*;
+    use age::secrecy::ExposeSecret;
+
+    #[test]
+    fn passphrase_file_saved_by_notepad_with_a_bom_reads_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.txt");
+        std::fs::write(&path, b"\xEF\xBB\xBFs3cret-pass\r\nignored\n").unwrap();
+        assert_eq!(
+            read_passphrase_file(&path).unwrap().expose_secret(),
+            "s3cret-pass"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -125,6 +125,7 @@ impl fmt::Debug for Recipient {
 pub fn parse_recipients(text: &str, source: &str) -> Result<Vec<Recipient>, KeyError> {
     let mut out = Vec::new();
     let mut comment: Option<String> = None;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {

@@ -115,7 +115,7 @@ impl LoadError {
                 "Open the file in a text editor at that row; re-export it, or fix the quoting, and try again."
             }
             LoadError::Ragged { .. } => {
-                "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file."
+                "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file. If the file has title lines above the header, give the header's line with --header-row N."
             }
             LoadError::OutsideHeader { .. } => {
                 "Every value must sit under a named column: check the header row is the right one (--header-row N), name that column in the export, or remove the stray value."

@@ -419,9 +419,11 @@ impl Stamp {
 fn run_job(job: Job, tx: SyncSender<Msg>, cancel: Arc<AtomicBool>) {
     let path = job.path.clone();
     let mut batch = Vec::new();
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        stream_job(&job, &tx, &cancel, &mut batch)
-    }));
+    let outcome = crate::panics::quietly(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            stream_job(&job, &tx, &cancel, &mut batch)
+        }))
+    });
     let last = match outcome {
         Ok(Ok(Some(digest))) => Msg::End(digest),
         Ok(Ok(None)) => return, // cancelled: nobody is listening
@@ -1128,7 +1130,8 @@ fn internal_error(path: &Path) -> LoadError {
 
 /// Run calamine code, turning a panic into an error.
 fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T, LoadError> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(internal_error(path)))
+    crate::panics::quietly(|| catch_unwind(AssertUnwindSafe(f)))
+        .unwrap_or_else(|_| Err(internal_error(path)))
 }
 
 fn open_workbook(path: &Path, file: &File) -> Result<Workbook, LoadError> {

@@ -161,6 +161,37 @@ pub fn default_path() -> Result<PathBuf, RegisterError> {
 /// and flushed to disk before returning. The existing chain is not re-checked here (see
 /// [`verify`]), but a last line that cannot be read stops the append.
 pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
+    let (mut file, seq, prev) = open_for_append(path)?;
+    let mut entry = Entry {
+        seq,
+        prev,
+        disclosure: d.clone(),
+        hash: String::new(),
+    };
+    let value = serde_json::to_value(&entry).expect("entries serialise");
+    entry.hash = entry_hash(&value);
+    let mut line = serde_json::to_string(&entry).expect("entries serialise");
+    line.push('\n');
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(|source| RegisterError::Io {
+            what: "write to",
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(entry)
+}
+
+/// Checks that an entry could be appended now (the folder and file can be created or opened
+/// for appending, and the last line is a whole entry), without writing one. Call it before
+/// writing a bundle, so that a bundle is never left unrecorded.
+pub fn check_appendable(path: &Path) -> Result<(), RegisterError> {
+    open_for_append(path).map(|_| ())
+}
+
+/// Opens (creating if need be) and locks the register, and reads the `seq` and `prev` the
+/// next entry takes.
+fn open_for_append(path: &Path) -> Result<(std::fs::File, u64, String), RegisterError> {
     let io = |what| {
         move |source| RegisterError::Io {
             what,
@@ -201,20 +232,7 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
             (seq + 1, hash.to_string())
         }
     };
-    let mut entry = Entry {
-        seq,
-        prev,
-        disclosure: d.clone(),
-        hash: String::new(),
-    };
-    let value = serde_json::to_value(&entry).expect("entries serialise");
-    entry.hash = entry_hash(&value);
-    let mut line = serde_json::to_string(&entry).expect("entries serialise");
-    line.push('\n');
-    file.write_all(line.as_bytes())
-        .and_then(|()| file.sync_data())
-        .map_err(io("write to"))?;
-    Ok(entry)
+    Ok((file, seq, prev))
 }
 
 /// The last non-empty line and its 1-based number.
