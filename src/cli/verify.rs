@@ -10,6 +10,12 @@ use std::io::Write;
 
 pub(super) fn run(args: &VerifyArgs) -> Exit {
     let mut notes = Vec::new();
+    if !args.bundle.exists() {
+        return fail(
+            &format!("there is no file or folder {}", args.bundle.display()),
+            Some("Check the path; a bundle ends in .zip.age."),
+        );
+    }
     let report = if args.bundle.is_dir() {
         if args.extract.is_some() {
             return fail(
@@ -100,6 +106,16 @@ fn write_report(o: &mut impl Write, r: &Report, notes: &[String]) -> std::io::Re
         writeln!(
             o,
             "Note: this proves the contents are intact and were encrypted to you; it does not prove who sent them. Confirm the checksum with the sender by phone."
+        )?;
+    } else if r
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .all(|c| c.name == "Extraction")
+    {
+        writeln!(
+            o,
+            "VERIFIED, but the files were NOT extracted: see the Extraction line above. Choose an empty folder and run again."
         )?;
     } else {
         writeln!(
