@@ -3,12 +3,13 @@
 
 use disclose::tui::keymap::{Context, tables};
 
-const CONTEXTS: [(Context, &str); 15] = [
+const CONTEXTS: [(Context, &str); 16] = [
     (Context::Start, "Start"),
     (Context::OpenPath, "Files: typing a path"),
     (Context::OpenBrowse, "Files: the folder list"),
     (Context::OpenInputs, "Files: the files opened"),
     (Context::Profile, "Agreement"),
+    (Context::ProfileDetail, "Agreement: the detail"),
     (Context::Columns, "Columns"),
     (Context::Rows, "Rows"),
     (Context::Package, "Package"),

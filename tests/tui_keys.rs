@@ -309,3 +309,118 @@ fn a_workbook_offers_its_sheets_and_the_header_row_can_be_moved() {
     let moved = s.app.model.inputs[0].options.header_row;
     assert!(moved.is_some());
 }
+
+/// Open the CRIS fixture (copied into `dir`) and highlight agreement `id`: on Agreement.
+fn agreements<'c>(catalog: &'c Catalog, dir: &std::path::Path, id: &str) -> Screen<'c> {
+    std::fs::copy(fixture("cris-victims.csv"), dir.join("cris-victims.csv")).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ("cris-victims.csv").enter().settle().typ("c");
+    for _ in 0..index(catalog, id) {
+        s.press(KeyCode::Down);
+    }
+    assert_eq!(s.app.model.screen, Step::Profile);
+    s
+}
+
+/// The text inside the Agreement screen's detail box (the second box), its lines joined with
+/// spaces, so a sentence wrapped over several lines can be found whole.
+fn detail_text(screen: &str) -> String {
+    let rows: Vec<&str> = screen.lines().collect();
+    let start = rows
+        .iter()
+        .rposition(|r| r.starts_with('┌'))
+        .expect("the detail box");
+    rows[start + 1..]
+        .iter()
+        .take_while(|r| !r.starts_with('└'))
+        .map(|r| r.trim_start_matches('│').trim_end_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_agreement_detail_scrolls_to_its_last_legal_basis_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let id = "bromley-yot-victims";
+    let last = catalog.profiles[index(&catalog, id)]
+        .agreement
+        .legal_basis
+        .last()
+        .unwrap()
+        .clone();
+    let mut s = agreements(&catalog, dir.path(), id);
+    let top = s.text();
+    assert!(!detail_text(&top).contains(&last), "{top}");
+    assert!(top.contains("more ↓"), "{top}");
+    assert!(top.contains("Tab to scroll"), "{top}");
+
+    // Tab to the detail; the moving keys now scroll it, not the list.
+    s.press(KeyCode::Tab).typ("j");
+    let moved = s.text();
+    assert!(moved.contains(" lines 2–"), "{moved}");
+    assert_eq!(s.app.model.profile_cursor, index(&catalog, id));
+    s.typ("G");
+    let end = s.text();
+    assert!(detail_text(&end).contains(&last), "{end}");
+    assert!(end.contains("more ↑") && !end.contains("more ↓"), "{end}");
+
+    // Back to the top, a page down and up again; then Tab back to the list.
+    s.typ("g");
+    assert!(s.text().contains(" lines 1–"));
+    s.press(KeyCode::PageDown);
+    assert!(!s.text().contains(" lines 1–"));
+    s.press(KeyCode::PageUp);
+    assert!(s.text().contains(" lines 1–"));
+    s.press(KeyCode::Tab).press(KeyCode::Up);
+    assert_eq!(s.app.model.profile_cursor, index(&catalog, id) - 1);
+    assert_eq!(
+        s.app.model.profile_scroll, 0,
+        "a new agreement starts at the top"
+    );
+    // Enter from the detail uses the agreement, as from the list.
+    s.press(KeyCode::Tab).enter();
+    assert_eq!(s.app.model.screen, Step::Columns);
+}
+
+#[test]
+fn every_word_of_the_agreement_can_be_read_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let id = "bromley-yot-victims";
+    let p = &catalog.profiles[index(&catalog, id)];
+    let mut s = agreements(&catalog, dir.path(), id);
+    s.press(KeyCode::Tab);
+    let mut seen = String::new();
+    // A page at a time (PgDn keeps one line of the last page), until nothing more is below.
+    for _ in 0..50 {
+        let screen = s.text();
+        seen.push_str(&detail_text(&screen));
+        seen.push(' ');
+        if !screen.contains("more ↓") {
+            break;
+        }
+        s.press(KeyCode::PageDown);
+    }
+    assert!(!s.text().contains("more ↓"), "the end was reached");
+    let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let seen = words(&seen);
+    let a = &p.agreement;
+    let warnings: Vec<String> = p
+        .warnings_on(options(dir.path()).today)
+        .into_iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let single = [a.title.clone(), a.purpose.clone()];
+    for text in a
+        .legal_basis
+        .iter()
+        .chain(&a.parties)
+        .chain(&single)
+        .chain(&warnings)
+    {
+        for w in words(text) {
+            assert!(seen.contains(&w), "{w:?} never shown");
+        }
+    }
+}

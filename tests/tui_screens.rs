@@ -67,6 +67,18 @@ fn profile_screen_shows_the_overdue_review_and_warnings_plainly() {
 }
 
 #[test]
+fn profile_detail_scrolled_to_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.press(KeyCode::Tab).typ("G");
+    let text = s.text();
+    assert!(text.contains("more ↑"));
+    assert!(text.contains("1.6 and 1.7)"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
 fn columns_screen() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = catalog();

@@ -34,6 +34,8 @@ impl<'c> Model<'c> {
             inputs: Vec::new(),
             next_input_id: 1,
             profile_cursor,
+            profile_detail: false,
+            profile_scroll: 0,
             profile: None,
             decisions: Default::default(),
             period: Period::previous(opts.today),

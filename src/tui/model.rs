@@ -283,6 +283,11 @@ pub struct Model<'c> {
     pub inputs: Vec<Input>,
     pub next_input_id: u64,
     pub profile_cursor: usize,
+    /// Whether the keyboard is in the Agreement screen's detail pane (scrolling it) rather
+    /// than the list of agreements.
+    pub profile_detail: bool,
+    /// First line of the highlighted agreement's detail drawn (kept in range by update).
+    pub profile_scroll: u16,
     pub profile: Option<usize>,
     pub decisions: Decisions,
     pub period: Period,
@@ -332,6 +337,7 @@ impl<'c> Model<'c> {
                 OpenFocus::Browse => Context::OpenBrowse,
                 OpenFocus::Inputs => Context::OpenInputs,
             },
+            Screen::Profile if self.profile_detail => Context::ProfileDetail,
             Screen::Profile => Context::Profile,
             Screen::Columns => Context::Columns,
             Screen::Rows => Context::Rows,

@@ -19,7 +19,10 @@ pub enum Context {
     OpenPath,
     OpenBrowse,
     OpenInputs,
+    /// The list of agreements.
     Profile,
+    /// The highlighted agreement in full, scrolled by the moving keys.
+    ProfileDetail,
     Columns,
     Rows,
     Package,
@@ -127,6 +130,7 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
         Context::OpenBrowse => OPEN_BROWSE,
         Context::OpenInputs => OPEN_INPUTS,
         Context::Profile => PROFILE,
+        Context::ProfileDetail => PROFILE_DETAIL,
         Context::Columns => COLUMNS,
         Context::Rows => ROWS,
         Context::Package => PACKAGE,
@@ -146,6 +150,7 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
             return out;
         }
         Context::Rows => out.extend([("Moving", LIST), ("Sideways", SIDEWAYS)]),
+        Context::ProfileDetail => out.push(("Scrolling", SCROLL)),
         Context::Writing | Context::Done => {}
         _ => out.push(("Moving", LIST)),
     }
@@ -244,8 +249,22 @@ mod tests {
     fn no_key_is_bound_twice_in_one_context() {
         use Context::*;
         for ctx in [
-            Start, OpenPath, OpenBrowse, OpenInputs, Profile, Columns, Rows, Package, Writing,
-            Done, Verify, Confirm, Pick, Prompt, Help,
+            Start,
+            OpenPath,
+            OpenBrowse,
+            OpenInputs,
+            Profile,
+            ProfileDetail,
+            Columns,
+            Rows,
+            Package,
+            Writing,
+            Done,
+            Verify,
+            Confirm,
+            Pick,
+            Prompt,
+            Help,
         ] {
             let keys: Vec<Key> = tables(ctx)
                 .into_iter()

@@ -163,13 +163,73 @@ pub(super) const OPEN_INPUTS: &[Binding] = &[
     ),
 ];
 
-pub(super) const PROFILE: &[Binding] = &[b(
-    &[K::Enter, K::Char('c')],
-    "Enter",
-    "use this agreement",
-    A::Continue,
-    "continue",
-)];
+pub(super) const PROFILE: &[Binding] = &[
+    b(
+        &[K::Enter, K::Char('c')],
+        "Enter",
+        "use this agreement",
+        A::Continue,
+        "continue",
+    ),
+    b(
+        &[K::Tab, K::BackTab],
+        "Tab",
+        "read the highlighted agreement in full (scroll it)",
+        A::NextPane,
+        "read in full",
+    ),
+];
+
+pub(super) const PROFILE_DETAIL: &[Binding] = &[
+    b(
+        &[K::Enter, K::Char('c')],
+        "Enter",
+        "use this agreement",
+        A::Continue,
+        "continue",
+    ),
+    b(
+        &[K::Tab, K::BackTab],
+        "Tab",
+        "back to the list of agreements",
+        A::NextPane,
+        "list",
+    ),
+];
+
+/// Scrolling a pane of text (an agreement in full) rather than moving a cursor.
+pub(super) const SCROLL: &[Binding] = &[
+    b(&[K::Up, K::Char('k')], "↑/k", "scroll up a line", A::Up, ""),
+    b(
+        &[K::Down, K::Char('j')],
+        "↓/j",
+        "scroll down a line",
+        A::Down,
+        "scroll",
+    ),
+    b(&[K::PageUp], "PgUp", "scroll up a page", A::PageUp, ""),
+    b(
+        &[K::PageDown],
+        "PgDn",
+        "scroll down a page",
+        A::PageDown,
+        "",
+    ),
+    b(
+        &[K::Home, K::Char('g')],
+        "Home/g",
+        "to the start",
+        A::Top,
+        "",
+    ),
+    b(
+        &[K::End, K::Char('G')],
+        "End/G",
+        "to the end",
+        A::Bottom,
+        "",
+    ),
+];
 
 pub(super) const COLUMNS: &[Binding] = &[
     b(

@@ -12,13 +12,38 @@ use crate::tui::msg::{Action, Failure};
 use crate::tui::text_input::TextInput;
 
 pub fn profile_action(m: &mut Model, a: Action) {
+    if m.profile_detail {
+        return profile_detail_action(m, a);
+    }
     let page = super::page(m);
+    let was = m.profile_cursor;
     if nav(&mut m.profile_cursor, m.catalog.profiles.len(), a, page) {
+        if m.profile_cursor != was {
+            m.profile_scroll = 0;
+        }
         return;
     }
     match a {
         Action::Continue | Action::Select => choose_profile(m),
+        Action::NextPane | Action::PrevPane => m.profile_detail = true,
         Action::Back => m.screen = super::super::model::Screen::Open,
+        _ => {}
+    }
+}
+
+/// The detail pane has the keyboard: the moving keys scroll the agreement's text, so every
+/// word of it can be read in the smallest window.
+fn profile_detail_action(m: &mut Model, a: Action) {
+    let (lines, height) = crate::tui::view::profile::detail_extent(m);
+    let last = lines.saturating_sub(height);
+    let mut scroll = usize::from(m.profile_scroll).min(last);
+    if nav(&mut scroll, last + 1, a, height.saturating_sub(1)) {
+        m.profile_scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
+        return;
+    }
+    match a {
+        Action::Continue | Action::Select => choose_profile(m),
+        Action::NextPane | Action::PrevPane | Action::Back => m.profile_detail = false,
         _ => {}
     }
 }

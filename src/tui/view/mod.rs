@@ -8,10 +8,11 @@ mod help;
 mod open;
 mod package;
 mod popup;
-mod profile;
+pub mod profile;
 pub mod rows;
 mod start;
 mod verify;
+mod wrap;
 
 use super::keymap;
 use super::model::{Model, Screen, Status};

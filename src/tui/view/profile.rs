@@ -1,17 +1,38 @@
 //! The Profile screen: every agreement with its purpose on one line; the highlighted one in
-//! full: parties, legal basis, marking, review date and its warnings, plainly.
+//! full: parties, legal basis, marking, review date and its warnings, plainly. The detail
+//! scrolls (Tab to it), so every word can be read in an 80×24 window.
 
-use super::{block, cut, list, safe};
+use super::{block, body_height, cut, list, safe, wrap::wrap};
+use crate::profile::Profile;
 use crate::tui::model::Model;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
+
+/// The list of agreements above, the highlighted one's detail below.
+fn panes(m: &Model, area: Rect) -> [Rect; 2] {
+    let n = m.catalog.profiles.len().clamp(1, 8) as u16 + 2;
+    Layout::vertical([Constraint::Length(n), Constraint::Min(4)]).areas(area)
+}
+
+/// The detail of the highlighted agreement at the current window size: (lines it takes once
+/// wrapped, lines the pane shows). Update uses it to keep the scroll in range.
+pub fn detail_extent(m: &Model) -> (usize, usize) {
+    let body = Rect::new(0, 1, m.size.0, body_height(m.size));
+    let [_, bottom] = panes(m, body);
+    let inner = block("", false, &m.opts.theme).inner(bottom);
+    let lines = m
+        .catalog
+        .profiles
+        .get(m.profile_cursor)
+        .map_or(0, |p| detail(m, p, inner.width).len());
+    (lines, usize::from(inner.height))
+}
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
-    let n = m.catalog.profiles.len().clamp(1, 8) as u16 + 2;
-    let [top, bottom] = Layout::vertical([Constraint::Length(n), Constraint::Min(4)]).areas(area);
+    let [top, bottom] = panes(m, area);
     let w = top.width.saturating_sub(4) as usize;
     let lines: Vec<Line> = m
         .catalog
@@ -28,18 +49,62 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     list(
         f,
         top,
-        block(" Which agreement is this disclosure under? ", true, t),
+        block(
+            " Which agreement is this disclosure under? ",
+            !m.profile_detail,
+            t,
+        ),
         lines,
         Some(m.profile_cursor),
-        true,
+        !m.profile_detail,
         t,
     );
 
     let Some(p) = m.catalog.profiles.get(m.profile_cursor) else {
         return;
     };
+    let mut pane = block(format!(" {} ", p.id), m.profile_detail, t);
+    let inner = pane.clone().inner(bottom);
+    let lines = detail(m, p, inner.width);
+    let h = usize::from(inner.height);
+    let last = lines.len().saturating_sub(h);
+    let scroll = usize::from(m.profile_scroll).min(last);
+    if lines.len() > h {
+        pane = pane.title_bottom(Line::from(position(m, scroll, h, lines.len())).right_aligned());
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+    f.render_widget(Paragraph::new(shown).block(pane), bottom);
+}
+
+/// Where the detail is scrolled to, and whether there is more: " lines 1–12 of 20 · more ↓ ".
+fn position(m: &Model, scroll: usize, h: usize, len: usize) -> String {
+    let ascii = m.opts.theme.ascii;
+    let (dash, dot) = if ascii { ("-", ",") } else { ("–", " ·") };
+    let mut s = format!(
+        " lines {}{dash}{} of {len}",
+        scroll + 1,
+        (scroll + h).min(len)
+    );
+    if scroll + h < len {
+        s.push_str(&format!("{dot} more {}", if ascii { "v" } else { "↓" }));
+    } else if scroll > 0 {
+        s.push_str(&format!("{dot} more {}", if ascii { "^" } else { "↑" }));
+    }
+    if !m.profile_detail {
+        s.push_str(&format!("{dot} Tab to scroll"));
+    }
+    s.push(' ');
+    s
+}
+
+/// Columns taken by the labels on the left; wrapped text stays to the right of them.
+const LABEL: u16 = 14;
+
+/// The agreement in full, wrapped at `width`.
+fn detail(m: &Model, p: &Profile, width: u16) -> Vec<Line<'static>> {
+    let t = &m.opts.theme;
     let a = &p.agreement;
-    let label = |s: &str| Span::styled(format!("{s:<14}"), t.title());
+    let label = |s: &str| Span::styled(format!("{s:<w$}", w = usize::from(LABEL)), t.title());
     // What must not be missed first: the review date and the warnings; then the detail.
     let mut lines = vec![Line::from(vec![
         label("Agreement"),
@@ -77,19 +142,27 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             )),
         ]),
         Line::from(vec![label("Purpose"), Span::raw(safe(&a.purpose))]),
-        Line::from(vec![
-            label("Parties"),
-            Span::raw(safe(&a.parties.join("; "))),
-        ]),
-        Line::from(vec![
-            label("Legal basis"),
-            Span::raw(safe(&a.legal_basis.join("; "))),
-        ]),
     ]);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(format!(" {} ", p.id), false, t)),
-        bottom,
-    );
+    let mut lines: Vec<(Line, u16)> = lines.into_iter().map(|l| (l, LABEL)).collect();
+    // One party and one legal basis a line, each a bullet when there are several: each is a
+    // sentence of its own, and must not run into the next.
+    let bullet = if t.ascii { "- " } else { "• " };
+    for (name, items) in [("Parties", &a.parties), ("Legal basis", &a.legal_basis)] {
+        let several = items.len() > 1;
+        for (i, item) in items.iter().enumerate() {
+            let name = if i == 0 { name } else { "" };
+            let mark = if several { bullet } else { "" };
+            lines.push((
+                Line::from(vec![
+                    label(name),
+                    Span::raw(format!("{mark}{}", safe(item))),
+                ]),
+                LABEL + if several { 2 } else { 0 },
+            ));
+        }
+    }
+    lines
+        .into_iter()
+        .flat_map(|(l, indent)| wrap(l, width, indent))
+        .collect()
 }
