@@ -111,3 +111,122 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     );
     println!("{done}\n{verified}");
 }
+
+/// A CRIS export of about `mb` MB in `dir`: the fixture's header, then its rows over and over,
+/// each with a crime reference of its own. Big enough that writing it takes a while.
+fn big_export(dir: &std::path::Path, mb: u64) -> std::path::PathBuf {
+    let mut read = csv::Reader::from_path(fixture("cris-victims.csv")).unwrap();
+    let header = read.byte_headers().unwrap().clone();
+    let rows: Vec<csv::ByteRecord> = read.byte_records().map(Result::unwrap).collect();
+    let path = dir.join("cris-big.csv");
+    let mut out = csv::Writer::from_path(&path).unwrap();
+    out.write_byte_record(&header).unwrap();
+    let mut n = 0u64;
+    while out.get_ref().metadata().unwrap().len() < mb << 20 {
+        for row in &rows {
+            let reference = format!("{}/26", 1_000_000 + n);
+            let mut fields = row.iter();
+            fields.next();
+            out.write_record(std::iter::once(reference.as_bytes()).chain(fields))
+                .unwrap();
+            n += 1;
+        }
+    }
+    out.flush().unwrap();
+    path
+}
+
+/// Entries of `dir` whose names start with `prefix`.
+fn named(dir: &std::path::Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+#[test]
+fn esc_while_writing_cancels_and_leaves_nothing_behind() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    big_export(dir.path(), 20);
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.enter().typ("cris-big.csv").enter().settle().typ("c");
+    let bromley = catalog
+        .profiles
+        .iter()
+        .position(|p| p.id == "bromley-yot-victims")
+        .unwrap();
+    for _ in 0..bromley {
+        s.press(KeyCode::Down);
+    }
+    s.enter().typ("c").typ("c"); // columns, rows, package
+
+    // A key, the analyst, the folder, and every warning acknowledged.
+    let public = age::x25519::Identity::generate().to_public().to_string();
+    s.typ("a").typ(&public).enter();
+    s.press(KeyCode::Down).press(KeyCode::Down).enter();
+    s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter();
+    s.ctrl('u').typ(&out.display().to_string()).enter();
+    s.typ("G");
+    for _ in 0..20 {
+        if s.text().contains("Ready: press w") {
+            break;
+        }
+        s.typ(" ").press(KeyCode::Up);
+    }
+    let ready = s.text();
+    assert!(ready.contains("Ready: press w"), "{ready}");
+
+    s.typ("w").typ("y");
+    assert!(s.text().contains("Esc cancels"), "{}", s.text());
+    // Wait (bounded) until the writer has really started: its first progress report, by which
+    // time its temp file exists. Then Esc.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let started = |s: &Screen| {
+        s.app
+            .model
+            .writing
+            .as_ref()
+            .is_some_and(|w| w.rows_done.iter().sum::<u64>() > 0)
+    };
+    while !started(&s) && s.app.model.writing.is_some() && Instant::now() < deadline {
+        s.app.pump();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        s.app.model.writing.is_some(),
+        "the bundle was written before Esc could be sent; make the export bigger"
+    );
+    assert!(started(&s), "the writer did not start within the deadline");
+    assert!(
+        !named(&out, ".disclose-tmp-").is_empty(),
+        "a temp file is being written (so there is something to clean up)"
+    );
+    s.press(KeyCode::Esc);
+    assert!(s.text().contains("Cancelling"), "{}", s.text());
+    s.settle();
+
+    let screen = s.text();
+    assert!(
+        screen.contains("Cancelled: nothing was written."),
+        "{screen}"
+    );
+    assert_eq!(s.app.model.screen, disclose::tui::model::Screen::Package);
+    assert!(s.app.model.writing.is_none() && s.app.model.done.is_none());
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "left behind in the output folder: {left:?}"
+    );
+    assert!(named(&out, ".disclose-tmp-").is_empty());
+}
