@@ -189,3 +189,38 @@ fn a_tiny_window_asks_to_be_enlarged_and_recovers() {
     s.resize(120, 40);
     assert!(s.text().contains("Which agreement"));
 }
+
+#[test]
+fn writing_screen_with_its_gauge() {
+    use disclose::tui::model::{Screen as Step, Writing};
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    // A progress state set directly, so the gauge is the same on every run.
+    s.app.model.screen = Step::Writing;
+    s.app.model.writing = Some(Writing {
+        rows_done: vec![3_000, 1_500],
+        rows_total: 10_000,
+        cancel: Default::default(),
+        cancelling: false,
+    });
+    let text = s.text();
+    assert!(text.contains("4500 of 10000 rows"), "{text}");
+    assert!(text.contains("Esc cancels"));
+    insta::assert_snapshot!(text);
+    s.press(KeyCode::Esc);
+    assert!(
+        s.text()
+            .contains("Cancelling: removing the unfinished file")
+    );
+    assert!(
+        s.app
+            .model
+            .writing
+            .as_ref()
+            .unwrap()
+            .cancel
+            .load(std::sync::atomic::Ordering::Relaxed),
+        "Esc tells the writer to stop"
+    );
+}
