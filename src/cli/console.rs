@@ -1,14 +1,17 @@
 //! Where the human-readable text goes, and which marks it may use there.
 //!
-//! The text uses a few non-ASCII marks (✓ ✗ → · — … §). On Windows they are often not shown:
-//! the classic console (conhost, as on locked-down workstations) draws with a font that has no
-//! ✓ or ✗, and output redirected to a file or a pipe is read back by PowerShell 5.1 and `cmd` in
-//! the OEM code page (437/850), which turns UTF-8 into `âœ“`. Switching the console to UTF-8
-//! (`SetConsoleOutputCP`) needs `unsafe`, which this crate forbids, and would not help with the
-//! font or with redirection. So on Windows these marks are written as ASCII (`[ok]`, `[x]`,
-//! `->`, ...) unless the text goes straight to Windows Terminal, which draws them. Other text
-//! (file names, headers) is left as it is: when the output is a console, the standard library
-//! writes it as UTF-16, which shows correctly in any code page.
+//! The text marks checks with ✓ and ✗, mappings with →, and elisions (`age1…`) with …. On Windows
+//! these are often not shown: the classic console (conhost, as on locked-down workstations)
+//! draws with fonts that have no ✓ or ✗ (Consolas, Lucida Console) or only the OEM code page's
+//! characters (the raster fonts), and output redirected to a file or a pipe is read back by
+//! PowerShell 5.1 in the OEM code page (437/850), which turns UTF-8 into `âœ“`. Switching the
+//! console to UTF-8 (`SetConsoleOutputCP`) needs `unsafe`, which this crate forbids, and would
+//! not help with the font or with redirection. So on Windows these four marks are written as
+//! ASCII (`[ok]`, `[x]`, `->`, `...`) unless the text goes straight to Windows Terminal, which
+//! draws them. Everything else (file names, headers, the odd — or §) is left as it is: when the
+//! output is a console, the standard library writes it as UTF-16, which shows correctly in any
+//! code page wherever the font has the character; dashes are common in file names, and a path
+//! shown with its dash changed could not be found.
 //!
 //! JSON and CSV output does not pass through here: it is always exact UTF-8.
 
@@ -40,10 +43,7 @@ fn ascii_for(c: char) -> Option<&'static str> {
         '✓' => "[ok]",
         '✗' => "[x]",
         '→' => "->",
-        '·' => "-",
-        '—' | '–' => "-",
         '…' => "...",
-        '§' => "s.",
         _ => return None,
     })
 }
@@ -151,10 +151,10 @@ mod tests {
 
     #[test]
     fn marks_become_ascii_and_the_rest_is_untouched() {
-        let text = "✓ pass  Zoë → field [§2.2] — age1… ✗ FAIL · x\n";
+        let text = "✓ pass  Zoë → field [§2.2] — age1… ✗ FAIL · Oct – Nov.csv\n";
         assert_eq!(
             String::from_utf8(through(true, &[text.as_bytes()])).unwrap(),
-            "[ok] pass  Zoë -> field [s.2.2] - age1... [x] FAIL - x\n"
+            "[ok] pass  Zoë -> field [§2.2] — age1... [x] FAIL · Oct – Nov.csv\n"
         );
         assert_eq!(through(false, &[text.as_bytes()]), text.as_bytes());
     }
