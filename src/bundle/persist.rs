@@ -63,8 +63,9 @@ pub(crate) fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
 /// Flushes `tmp` to the disk, then renames it to `target` unless `target` exists.
 ///
 /// On an existing target the error is `AlreadyExists` and the temporary file is removed (it is
-/// dropped). On Windows, antivirus scanners briefly lock new files; a refused rename there is
-/// retried up to 20 times, 100 ms apart.
+/// dropped). On Windows, antivirus scanners briefly lock new files; a rename refused there for a
+/// reason a scanner causes (see [`may_be_scanner`]) is tried up to [`RENAME_ATTEMPTS`] times,
+/// waiting 50 ms more each time up to 500 ms (about 7 s in all).
 pub(crate) fn persist_noclobber(tmp: NamedTempFile, target: &Path) -> io::Result<()> {
     tmp.as_file().sync_all()?;
     let mut tmp = tmp;
@@ -74,18 +75,29 @@ pub(crate) fn persist_noclobber(tmp: NamedTempFile, target: &Path) -> io::Result
             Ok(_) => break,
             Err(e) => {
                 attempts += 1;
-                let transient = cfg!(windows) && e.error.kind() == io::ErrorKind::PermissionDenied;
-                if !transient || attempts >= 20 {
-                    // Dropping e.file removes the temporary file.
+                if !may_be_scanner(&e.error) || attempts >= RENAME_ATTEMPTS {
+                    // Dropping e.file removes the temporary file (unless something still holds
+                    // it; then the next run's clean-up does).
                     return Err(e.error);
                 }
                 tmp = e.file;
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(50 * attempts.min(10)));
             }
         }
     }
     sync_dir(target.parent().unwrap_or(Path::new(".")));
     Ok(())
+}
+
+/// How many times a rename that a virus scanner may be blocking is tried (Windows only).
+pub(crate) const RENAME_ATTEMPTS: u64 = 20;
+
+/// Whether a refused rename may be a scanner holding the new file open for a moment: on Windows,
+/// access denied (`ERROR_ACCESS_DENIED`, 5), a sharing violation (`ERROR_SHARING_VIOLATION`, 32:
+/// the usual one, which the standard library does not give a kind of its own) or a lock
+/// violation (`ERROR_LOCK_VIOLATION`, 33). Never elsewhere.
+fn may_be_scanner(e: &io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Makes a rename durable on Unix by syncing its folder; elsewhere a no-op. Failure here does
@@ -201,5 +213,65 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(std::fs::read(&target).unwrap(), b"original");
         assert!(!tmp_path.exists());
+    }
+
+    #[test]
+    fn only_scanner_like_windows_errors_are_retried() {
+        for code in [5, 32, 33] {
+            assert_eq!(
+                may_be_scanner(&io::Error::from_raw_os_error(code)),
+                cfg!(windows)
+            );
+        }
+        assert!(!may_be_scanner(&io::Error::from(
+            io::ErrorKind::AlreadyExists
+        )));
+    }
+
+    /// What a virus scanner does to a new file: opens it, letting others read and write but not
+    /// rename or delete it (no FILE_SHARE_DELETE).
+    #[cfg(windows)]
+    fn scanner_holds(path: &Path) -> std::fs::File {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        const FILE_SHARE_WRITE: u32 = 2;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE)
+            .open(path)
+            .unwrap()
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_rename_blocked_for_a_moment_by_a_scanner_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b.zip.age");
+        let mut tmp = temp_in(dir.path()).unwrap();
+        tmp.write_all(b"new").unwrap();
+        let scanner = scanner_holds(tmp.path());
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            drop(scanner);
+        });
+        persist_noclobber(tmp, &target).unwrap();
+        release.join().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_rename_blocked_for_good_fails_after_bounded_retries() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("b.zip.age");
+        let mut tmp = temp_in(dir.path()).unwrap();
+        tmp.write_all(b"new").unwrap();
+        let scanner = scanner_holds(tmp.path());
+        let started = std::time::Instant::now();
+        let e = persist_noclobber(tmp, &target).unwrap_err();
+        assert!(may_be_scanner(&e), "{e:?}");
+        assert!(started.elapsed() < Duration::from_secs(30));
+        assert!(!target.exists());
+        drop(scanner);
     }
 }

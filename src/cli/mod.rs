@@ -2,6 +2,7 @@
 //! `register` and `keygen`. Flags are parsed by clap into [`Cli`], validated into core types,
 //! and every failure becomes a sentence, a hint and an exit code.
 
+mod console;
 mod keygen;
 mod pack;
 mod print;
@@ -292,7 +293,7 @@ fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog, ProfileError> 
 
 /// Print an error and its hint to stderr; exit code 2.
 pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
-    let mut err = std::io::stderr().lock();
+    let mut err = console::stderr();
     let _ = writeln!(err, "error: {what}");
     if let Some(h) = hint {
         let _ = writeln!(err, "  {h}");

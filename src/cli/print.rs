@@ -12,7 +12,7 @@ pub(super) fn json<T: serde::Serialize>(value: &T) {
 }
 
 pub(super) fn summary(s: &Summary, dry_run: bool) {
-    let mut o = std::io::stdout().lock();
+    let mut o = super::console::stdout();
     let _ = write_summary(&mut o, s, dry_run);
 }
 
@@ -177,7 +177,7 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
 }
 
 pub(super) fn written(p: &crate::pack::Packed) {
-    let mut o = std::io::stdout().lock();
+    let mut o = super::console::stdout();
     let _ = writeln!(o);
     let _ = writeln!(
         o,

@@ -31,7 +31,7 @@ pub(super) fn run(
                     .collect();
                 print::json(&list);
             } else {
-                let mut o = std::io::stdout().lock();
+                let mut o = super::console::stdout();
                 for p in &catalog.profiles {
                     let overdue = if today > p.agreement.review_due {
                         "  (review overdue)"
@@ -53,7 +53,7 @@ pub(super) fn run(
                 if as_json {
                     print::json(&profile_json(p, today));
                 } else {
-                    let _ = show(&mut std::io::stdout().lock(), p, today);
+                    let _ = show(&mut super::console::stdout(), p, today);
                 }
                 Exit::Ok
             }

@@ -36,7 +36,7 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
                 "head": check.head,
             }));
         } else {
-            let mut o = std::io::stdout().lock();
+            let mut o = super::console::stdout();
             let _ = writeln!(o, "Register {}: {} entries", path.display(), check.entries);
             for p in &check.problems {
                 let _ = writeln!(o, "  ✗ {}", printable(p));
@@ -60,7 +60,7 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
     if args.json {
         print::json(&entries);
     } else {
-        let mut o = std::io::stdout().lock();
+        let mut o = super::console::stdout();
         let _ = writeln!(o, "Register {}", path.display());
         for e in &entries {
             let d = &e.disclosure;

@@ -57,7 +57,7 @@ pub(super) fn run(args: &VerifyArgs) -> Exit {
     if args.json {
         print::json(&report_json(&report, &notes));
     } else {
-        let _ = write_report(&mut std::io::stdout().lock(), &report, &notes);
+        let _ = write_report(&mut super::console::stdout(), &report, &notes);
     }
     if report.ok() { Exit::Ok } else { Exit::Refused }
 }

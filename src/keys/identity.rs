@@ -38,6 +38,7 @@ pub fn read_identity_file(path: &Path) -> Result<IdentityFile, KeyError> {
         path: path.to_path_buf(),
         source,
     })?;
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut warnings = Vec::new();
     #[cfg(unix)]
     {

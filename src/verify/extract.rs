@@ -112,6 +112,7 @@ fn target_path(dir: &Path, bag_path: &str) -> PathBuf {
 }
 
 fn make_dir(path: &Path, created: &mut Created) -> Result<(), String> {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
