@@ -201,6 +201,14 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
             (seq + 1, hash.to_string())
         }
     };
+    // Blank lines after the last entry (a register created holding just a line break, or an
+    // editor's extra newline) would sit between entries once this one is added, where `verify`
+    // rightly reports a blanked-out entry. They hold nothing: drop them before appending (the
+    // file is locked, and only white space is removed).
+    let kept = without_trailing_blank_lines(&text);
+    if kept < text.len() {
+        file.set_len(kept as u64).map_err(io("write to"))?;
+    }
     let mut entry = Entry {
         seq,
         prev,
@@ -215,6 +223,25 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
         .and_then(|()| file.sync_data())
         .map_err(io("write to"))?;
     Ok(entry)
+}
+
+/// The length of `text` without the blank (white-space only) lines at its end: up to and
+/// including the line break that ends the last entry, or 0 when there is no entry. A last
+/// entry without a line break is left alone (`append` refuses it as incompletely written).
+fn without_trailing_blank_lines(text: &str) -> usize {
+    let mut keep = text.len();
+    while let Some(body) = text[..keep].strip_suffix('\n') {
+        let start = body.rfind('\n').map_or(0, |i| i + 1);
+        if !body[start..].trim().is_empty() {
+            return keep;
+        }
+        keep = start;
+    }
+    if text[..keep].trim().is_empty() {
+        0
+    } else {
+        keep
+    }
 }
 
 /// The last non-empty line and its 1-based number.
