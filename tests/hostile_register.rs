@@ -86,3 +86,53 @@ fn a_blank_line_between_entries_is_still_reported_after_an_append() {
         vec!["Line 2 is empty: a line of the register has been blanked out.".to_string()]
     );
 }
+
+/// Bug: an entry claiming the largest `seq` there is made `verify` compute the next expected
+/// `seq` past `u64::MAX` (a panic in checked builds, a wrap to 0 otherwise), and `append` take
+/// `seq + 1` the same way.
+#[test]
+fn a_seq_at_u64_max_is_a_problem_not_an_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.jsonl");
+    let max = u64::MAX;
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"seq\":{max},\"prev\":\"{}\",\"hash\":\"x\"}}\n{{\"seq\":1}}\n",
+            register::GENESIS
+        ),
+    )
+    .unwrap();
+    let check = register::verify(&path).unwrap();
+    assert_eq!(check.entries, 2);
+    assert!(
+        check
+            .problems
+            .iter()
+            .any(|p| p.starts_with("Line 1 (entry 18446744073709551615")
+                && p.contains("should be entry 1")),
+        "{:?}",
+        check.problems
+    );
+    assert!(
+        check
+            .problems
+            .iter()
+            .any(|p| p.starts_with("Line 2 (entry 1") && p.contains("should be entry")),
+        "{:?}",
+        check.problems
+    );
+
+    std::fs::write(&path, format!("{{\"seq\":{max},\"hash\":\"x\"}}\n")).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let e = register::append(&path, &disclosure(1)).unwrap_err();
+    assert!(
+        e.to_string().contains("Line 1 of the disclosure register"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the register was changed"
+    );
+}

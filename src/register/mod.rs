@@ -198,7 +198,10 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
             let v: Value = serde_json::from_str(line).map_err(|_| bad("not valid JSON"))?;
             let seq = v["seq"].as_u64().ok_or_else(|| bad("no seq"))?;
             let hash = v["hash"].as_str().ok_or_else(|| bad("no hash"))?;
-            (seq + 1, hash.to_string())
+            let next = seq
+                .checked_add(1)
+                .ok_or_else(|| bad("its seq is too large to be followed"))?;
+            (next, hash.to_string())
         }
     };
     // Blank lines after the last entry (a register created holding just a line break, or an
