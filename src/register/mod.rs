@@ -222,9 +222,15 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
     entry.hash = entry_hash(&value);
     let mut line = serde_json::to_string(&entry).expect("entries serialise");
     line.push('\n');
-    file.write_all(line.as_bytes())
+    if let Err(e) = file
+        .write_all(line.as_bytes())
         .and_then(|()| file.sync_data())
-        .map_err(io("write to"))?;
+    {
+        // Part of the line may have been written (a full disk): half an entry would fail
+        // `verify` and stop every later append, so take it back.
+        let _ = file.set_len(kept as u64).and_then(|()| file.sync_data());
+        return Err(io("write to")(e));
+    }
     Ok(entry)
 }
 
