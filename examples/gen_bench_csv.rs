@@ -8,10 +8,28 @@ use std::io::{BufWriter, Write};
 
 const HEADER: &str = "Crime Reference,Offence,Committed Date,Victim Name,Victim Address,Victim Telephone,Victim Age,Victim Sex,Relationship to Offender,Victim Personal Statement,Vulnerability Marker,Suspect Name,Suspect Age,Victim Opt Out,Officer in Case,Notes,Borough,Ward,Beat,Crime Type,Outcome,Reported Date,Location,Weapon,Modus Operandi";
 
-const OFFENCES: &[&str] = &["Theft person", "Criminal damage", "Assault ABH", "Robbery", "Burglary", "Harassment"];
-const FIRST: &[&str] = &["Amira", "Derek", "Priya", "Graham", "Sandra", "Lucy", "Mohammed", "Helen", "Tom", "Nina"];
-const LAST: &[&str] = &["Okafor", "Mills", "Shah", "Tully", "Cole", "Grant", "Ali", "Ford", "Reyes", "Brooks"];
-const STREETS: &[&str] = &["Elm Close", "Ash Road", "Oak Street", "Birch Way", "Pine Hill", "Cedar Lane"];
+const OFFENCES: &[&str] = &[
+    "Theft person",
+    "Criminal damage",
+    "Assault ABH",
+    "Robbery",
+    "Burglary",
+    "Harassment",
+];
+const FIRST: &[&str] = &[
+    "Amira", "Derek", "Priya", "Graham", "Sandra", "Lucy", "Mohammed", "Helen", "Tom", "Nina",
+];
+const LAST: &[&str] = &[
+    "Okafor", "Mills", "Shah", "Tully", "Cole", "Grant", "Ali", "Ford", "Reyes", "Brooks",
+];
+const STREETS: &[&str] = &[
+    "Elm Close",
+    "Ash Road",
+    "Oak Street",
+    "Birch Way",
+    "Pine Hill",
+    "Cedar Lane",
+];
 
 struct Rng(u64);
 impl Rng {
@@ -28,7 +46,8 @@ impl Rng {
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(out), Some(mb)) = (args.get(1), args.get(2).and_then(|m| m.parse::<u64>().ok())) else {
+    let (Some(out), Some(mb)) = (args.get(1), args.get(2).and_then(|m| m.parse::<u64>().ok()))
+    else {
         eprintln!("usage: gen_bench_csv OUT.csv MEGABYTES");
         std::process::exit(2);
     };
@@ -54,7 +73,11 @@ fn main() -> std::io::Result<()> {
             18 + rng.next() % 60,
             if rng.next() % 2 == 0 { "F" } else { "M" },
             if rng.next() % 2 == 0 { "Y" } else { "N" },
-            if rng.next() % 5 == 0 { "Vulnerable" } else { "" },
+            if rng.next() % 5 == 0 {
+                "Vulnerable"
+            } else {
+                ""
+            },
             rng.pick(FIRST),
             rng.pick(LAST),
             10 + rng.next() % 8,

@@ -30,6 +30,13 @@ impl Date {
         if it.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
+        // Digits only: `str::parse` would also take a sign, reading "2010-+1-05" as a date.
+        if ![y, m, d]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
@@ -114,7 +121,7 @@ pub struct Period {
 impl Period {
     pub fn parse(s: &str) -> Option<Period> {
         let (y, m) = s.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return None;
         }
         let p = Period {

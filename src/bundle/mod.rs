@@ -295,7 +295,9 @@ impl BundleWriter {
         let sink = age_out
             .finish()
             .map_err(io_err("finish writing the bundle"))?;
-        let (tmp, sha256, size) = sink.into_parts();
+        let (tmp, sha256, size) = sink
+            .into_parts()
+            .map_err(io_err("finish writing the bundle"))?;
 
         let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
         sum_tmp

@@ -11,10 +11,16 @@ use tempfile::NamedTempFile;
 pub const TEMP_PREFIX: &str = ".disclose-tmp-";
 
 /// Passes bytes to `inner`, hashing and counting exactly what `inner` accepted.
+///
+/// After a write fails (a full disk), the writer is poisoned: `into_parts` refuses, and later
+/// writes are discarded. Nothing can then be made of the file; the only writes that still
+/// arrive come from the zip library finishing the archive as it is dropped, which would
+/// otherwise fail again and print a debug dump on stderr over the analyst's error message.
 pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
     bytes: u64,
+    failed: bool,
 }
 
 impl<W: Write> HashingWriter<W> {
@@ -23,29 +29,48 @@ impl<W: Write> HashingWriter<W> {
             inner,
             hasher: Sha256::new(),
             bytes: 0,
+            failed: false,
         }
     }
 
-    /// The inner writer, the hex SHA-256 and the byte count.
-    pub(crate) fn into_parts(self) -> (W, String, u64) {
-        (
+    /// The inner writer, the hex SHA-256 and the byte count; an error if any write failed.
+    pub(crate) fn into_parts(self) -> io::Result<(W, String, u64)> {
+        if self.failed {
+            return Err(io::Error::other(
+                "an earlier write to the temporary file failed",
+            ));
+        }
+        Ok((
             self.inner,
             crate::keys::hex(&self.hasher.finalize()),
             self.bytes,
-        )
+        ))
     }
 }
 
 impl<W: Write> Write for HashingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
-        Ok(n)
+        if self.failed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                self.bytes += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed = e.kind() != io::ErrorKind::Interrupted;
+                Err(e)
+            }
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        if self.failed {
+            return Ok(());
+        }
+        self.inner.flush().inspect_err(|_| self.failed = true)
     }
 }
 
@@ -172,7 +197,7 @@ mod tests {
     fn hashing_writer_hashes_what_passed() {
         let mut w = HashingWriter::new(Vec::new());
         w.write_all(b"abc").unwrap();
-        let (inner, hex, n) = w.into_parts();
+        let (inner, hex, n) = w.into_parts().unwrap();
         assert_eq!(inner, b"abc");
         assert_eq!(n, 3);
         assert_eq!(

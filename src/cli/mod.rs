@@ -291,12 +291,14 @@ fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog, ProfileError> 
     }
 }
 
-/// Print an error and its hint to stderr; exit code 2.
+/// Print an error and its hint to stderr; exit code 2. Both are made printable: they can name
+/// files, sheets and headers, which come from outside and may hold escape sequences.
 pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
+    use crate::text::printable;
     let mut err = console::stderr();
-    let _ = writeln!(err, "error: {what}");
+    let _ = writeln!(err, "error: {}", printable(what));
     if let Some(h) = hint {
-        let _ = writeln!(err, "  {h}");
+        let _ = writeln!(err, "  {}", printable(h));
     }
     Exit::BadInput
 }

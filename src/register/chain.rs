@@ -129,7 +129,7 @@ pub fn verify(path: &Path) -> Result<RegisterCheck, RegisterError> {
                  order."
             ));
         }
-        expected_seq = seq.unwrap_or(expected_seq) + 1;
+        expected_seq = seq.unwrap_or(expected_seq).saturating_add(1);
         expected_prev = stored.clone();
         check.head = Some(stored);
     }

@@ -161,7 +161,21 @@ pub fn default_path() -> Result<PathBuf, RegisterError> {
 /// and flushed to disk before returning. The existing chain is not re-checked here (see
 /// [`verify`]), but a last line that cannot be read stops the append.
 pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
-    let (mut file, seq, prev) = open_for_append(path)?;
+    let (mut file, seq, prev, kept, len) = open_for_append(path)?;
+    let io = |what| {
+        move |source| RegisterError::Io {
+            what,
+            path: path.to_path_buf(),
+            source,
+        }
+    };
+    // Blank lines after the last entry (a register created holding just a line break, or an
+    // editor's extra newline) would sit between entries once this one is added, where `verify`
+    // rightly reports a blanked-out entry. They hold nothing: drop them before appending (the
+    // file is locked, and only white space is removed).
+    if kept < len {
+        file.set_len(kept as u64).map_err(io("write to"))?;
+    }
     let mut entry = Entry {
         seq,
         prev,
@@ -172,13 +186,15 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
     entry.hash = entry_hash(&value);
     let mut line = serde_json::to_string(&entry).expect("entries serialise");
     line.push('\n');
-    file.write_all(line.as_bytes())
+    if let Err(e) = file
+        .write_all(line.as_bytes())
         .and_then(|()| file.sync_data())
-        .map_err(|source| RegisterError::Io {
-            what: "write to",
-            path: path.to_path_buf(),
-            source,
-        })?;
+    {
+        // Part of the line may have been written (a full disk): half an entry would fail
+        // `verify` and stop every later append, so take it back.
+        let _ = file.set_len(kept as u64).and_then(|()| file.sync_data());
+        return Err(io("write to")(e));
+    }
     Ok(entry)
 }
 
@@ -191,7 +207,11 @@ pub fn check_appendable(path: &Path) -> Result<(), RegisterError> {
 
 /// Opens (creating if need be) and locks the register, and reads the `seq` and `prev` the
 /// next entry takes.
-fn open_for_append(path: &Path) -> Result<(std::fs::File, u64, String), RegisterError> {
+/// Also returns the length of the text without blank lines at its end, and the whole length.
+#[allow(clippy::type_complexity)]
+fn open_for_append(
+    path: &Path,
+) -> Result<(std::fs::File, u64, String, usize, usize), RegisterError> {
     let io = |what| {
         move |source| RegisterError::Io {
             what,
@@ -229,10 +249,33 @@ fn open_for_append(path: &Path) -> Result<(std::fs::File, u64, String), Register
             let v: Value = serde_json::from_str(line).map_err(|_| bad("not valid JSON"))?;
             let seq = v["seq"].as_u64().ok_or_else(|| bad("no seq"))?;
             let hash = v["hash"].as_str().ok_or_else(|| bad("no hash"))?;
-            (seq + 1, hash.to_string())
+            let next = seq
+                .checked_add(1)
+                .ok_or_else(|| bad("its seq is too large to be followed"))?;
+            (next, hash.to_string())
         }
     };
-    Ok((file, seq, prev))
+    let kept = without_trailing_blank_lines(&text);
+    Ok((file, seq, prev, kept, text.len()))
+}
+
+/// The length of `text` without the blank (white-space only) lines at its end: up to and
+/// including the line break that ends the last entry, or 0 when there is no entry. A last
+/// entry without a line break is left alone (`append` refuses it as incompletely written).
+fn without_trailing_blank_lines(text: &str) -> usize {
+    let mut keep = text.len();
+    while let Some(body) = text[..keep].strip_suffix('\n') {
+        let start = body.rfind('\n').map_or(0, |i| i + 1);
+        if !body[start..].trim().is_empty() {
+            return keep;
+        }
+        keep = start;
+    }
+    if text[..keep].trim().is_empty() {
+        0
+    } else {
+        keep
+    }
 }
 
 /// The last non-empty line and its 1-based number.

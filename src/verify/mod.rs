@@ -53,13 +53,41 @@ pub fn verify_bundle(
     decrypt::check_file_checksum(path, expected_sha256, &mut report);
     let zip = decrypt::open(path, decryption, &mut report)
         .and_then(|plain| archive::ZipBag::open(plain, &mut report));
-    let Some(mut zip) = zip else {
-        if extract.is_some() {
-            report.failed_check("Extraction", NOT_EXTRACTED);
+    match zip {
+        Some(zip) => check_archive(zip, &mut report, extract),
+        None => {
+            if extract.is_some() {
+                report.failed_check("Extraction", NOT_EXTRACTED);
+            }
         }
-        return report;
-    };
-    let facts = bag::check_bag(&mut zip, &mut report);
+    }
+    report
+}
+
+/// Verifies an already decrypted bundle (the zip itself, held in memory) exactly as
+/// [`verify_bundle`] does after decryption: zip structure, bag, record, then extraction only if
+/// everything passed. For fuzzing and tests of the zip and bag checks without the age layer.
+#[doc(hidden)]
+pub fn verify_zip_bytes(bytes: &[u8], extract: Option<&Path>) -> Report {
+    let mut report = Report::default();
+    match archive::ZipBag::open(std::io::Cursor::new(bytes), &mut report) {
+        Some(zip) => check_archive(zip, &mut report, extract),
+        None => {
+            if extract.is_some() {
+                report.failed_check("Extraction", NOT_EXTRACTED);
+            }
+        }
+    }
+    report
+}
+
+/// Steps 4 to 6 of [`verify_bundle`]: the bag, the record, and extraction if all passed.
+fn check_archive<R: std::io::Read + std::io::Seek>(
+    mut zip: archive::ZipBag<R>,
+    report: &mut Report,
+    extract: Option<&Path>,
+) {
+    let facts = bag::check_bag(&mut zip, report);
 
     let m = report.mark();
     if !facts
@@ -83,7 +111,7 @@ pub fn verify_bundle(
             "bag-info.txt has no Payload-Oxum; a disclose bundle always states its payload size.",
         );
     }
-    zip.read_rest(&mut report);
+    zip.read_rest(report);
     report.close_check(
         "Bundle contents",
         m,
@@ -117,12 +145,11 @@ pub fn verify_bundle(
 
     if let Some(dir) = extract {
         if report.ok() {
-            extract::extract(&mut zip, dir, &mut report);
+            extract::extract(&mut zip, dir, report);
         } else {
             report.failed_check("Extraction", NOT_EXTRACTED);
         }
     }
-    report
 }
 
 const NOT_EXTRACTED: &str = "Nothing was extracted, because the bundle did not pass every check.";
