@@ -71,9 +71,17 @@ fn main() -> std::io::Result<()> {
             rng.next() % 9,
             rng.next() % 1_000_000,
             18 + rng.next() % 60,
-            if rng.next() % 2 == 0 { "F" } else { "M" },
-            if rng.next() % 2 == 0 { "Y" } else { "N" },
-            if rng.next() % 5 == 0 {
+            if rng.next().is_multiple_of(2) {
+                "F"
+            } else {
+                "M"
+            },
+            if rng.next().is_multiple_of(2) {
+                "Y"
+            } else {
+                "N"
+            },
+            if rng.next().is_multiple_of(5) {
                 "Vulnerable"
             } else {
                 ""
