@@ -178,43 +178,28 @@ fn the_workbook_lists_its_sheets_and_finds_the_header_below_the_title_rows() {
 
 #[test]
 fn an_xlsx_sheet_gives_the_same_bromley_rows_as_the_csv() {
-    let table = open_sheet("CRIS victims");
     let p = profile("bromley-yot-victims");
-    let job = disclose::job::Job::prepare(
+    let s = run_tables(
         &p,
-        vec![table],
+        vec![open_sheet("CRIS victims")],
         Decisions::default(),
-        PERIOD,
-        Default::default(),
-        TODAY,
-    )
-    .unwrap();
-    let mut rows = Vec::new();
-    let outcome = job
-        .run_input(0, |row, cells| {
-            rows.push((row.number, cells.to_vec()));
-            Ok::<(), ()>(())
-        })
-        .map_err(|_| "run failed")
-        .unwrap();
-    let numbers: Vec<u64> = rows.iter().map(|r| r.0).collect();
+        &[],
+    );
     // Excel rows: header on 4, data from 5; the CSV's multi-line record is one Excel row.
-    assert_eq!(numbers, [5, 6, 7, 16, 17, 18]);
-    let names: Vec<&str> = rows.iter().map(|r| r.1[0].as_str()).collect();
-    assert_eq!(names[0], "Amira Okafor");
+    assert_eq!(s.row_numbers[0], [5, 6, 7, 16, 17, 18]);
+    assert_eq!(s.rows[0][0][0], "Amira Okafor");
     assert_eq!(
-        names[3],
+        s.rows[0][3][0],
         "'=HYPERLINK(\"http://example.invalid\",\"click\")"
     );
     // Ages were numbers in the workbook: they keep their text form.
-    assert_eq!(rows[0].1[3], "34");
-    assert_eq!(outcome.rows_read, 15);
-    assert_eq!(outcome.excluded.values().sum::<u64>(), 9);
+    assert_eq!(s.rows[0][0][3], "34");
+    assert_eq!(s.summary.rows.read, 15);
+    assert_eq!(exclusions(&s.summary).iter().map(|e| e.2).sum::<u64>(), 9);
 }
 
 #[test]
 fn an_xlsx_sheet_with_real_dates_gives_the_same_orochi_rows_as_the_csv() {
-    let table = open_sheet("Merlin Orochi");
     let p = profile("orochi-rescue-response");
     let csv = run(
         &p,
@@ -222,31 +207,21 @@ fn an_xlsx_sheet_with_real_dates_gives_the_same_orochi_rows_as_the_csv() {
         Decisions::default(),
         &[],
     );
-    let job = disclose::job::Job::prepare(
+    let xlsx = run_tables(
         &p,
-        vec![table],
+        vec![open_sheet("Merlin Orochi")],
         Decisions::default(),
-        PERIOD,
-        Default::default(),
-        TODAY,
-    )
-    .unwrap();
-    let mut cells = Vec::new();
-    let outcome = job
-        .run_input(0, |_, c| {
-            cells.push(c.to_vec());
-            Ok::<(), ()>(())
-        })
-        .map_err(|_| "run failed")
-        .unwrap();
-    assert_eq!(outcome.rows_shared, 3);
-    assert_eq!(outcome.excluded.values().sum::<u64>(), 6);
+        &[],
+    );
+    assert_eq!(xlsx.summary.rows.shared, 3);
+    assert_eq!(exclusions(&xlsx.summary), exclusions(&csv.summary));
     // Same people; the date of birth comes out as ISO from the workbook, UK form from the CSV.
     let dob = csv.headers[0]
         .iter()
         .position(|h| h == "Subject date of birth")
         .unwrap();
-    for (x, c) in cells.iter().zip(&csv.rows[0]) {
+    assert_eq!(xlsx.rows[0].len(), csv.rows[0].len());
+    for (x, c) in xlsx.rows[0].iter().zip(&csv.rows[0]) {
         assert_eq!(x[0], c[0]);
         let from_csv = disclose::dates::Date::parse_export(&c[dob]).unwrap();
         assert_eq!(x[dob], from_csv.to_string());

@@ -60,6 +60,25 @@ pub fn try_run(
         .iter()
         .map(|p| Table::open(p, &LoadOptions::default()))
         .collect::<Result<Vec<_>, _>>()?;
+    try_run_tables(profile, tables, decisions, ack)
+}
+
+/// [`run`] on tables already opened (e.g. a chosen workbook sheet).
+pub fn run_tables(
+    profile: &Profile,
+    tables: Vec<Table>,
+    decisions: Decisions,
+    ack: &[&str],
+) -> Shared {
+    try_run_tables(profile, tables, decisions, ack).unwrap_or_else(|e| panic!("run failed: {e}"))
+}
+
+pub fn try_run_tables(
+    profile: &Profile,
+    tables: Vec<Table>,
+    decisions: Decisions,
+    ack: &[&str],
+) -> Result<Shared, disclose::apply::ApplyError> {
     let acknowledged: BTreeSet<String> = ack.iter().map(|s| s.to_string()).collect();
     let job = Job::prepare(profile, tables, decisions, PERIOD, acknowledged, TODAY)?;
     let mut outcomes = Vec::new();
