@@ -104,8 +104,8 @@ impl Run {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_disclose"));
-        c.args(["--today", "2026-11-22"])
-            .args(args)
+        // No --today: a bundle is always made with the real date.
+        c.args(args)
             .current_dir(self.path("cwd"))
             .env("TMPDIR", self.path("tmp"))
             .env("HOME", self.path("home"))
@@ -314,7 +314,7 @@ fn canaries_stay_hidden_after_failed_packs() {
     run.assert_quiet("output folder is a file", &out);
     run.assert_clean("output folder is a file", &run.path("out"));
 
-    // The register cannot be written: the bundle is made, then the run fails.
+    // The register cannot be written: found before the bundle is made, so nothing is written.
     let run = Run::new(1);
     let out_dir = run.path("out");
     let args = run.pack_args(&out_dir, true);
@@ -329,12 +329,16 @@ fn canaries_stay_hidden_after_failed_packs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("could not be recorded in the register"),
+        String::from_utf8_lossy(&out.stderr).contains("register cannot be used"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     run.assert_quiet("register not writable", &out);
     run.assert_clean("register not writable", &out_dir);
+    assert!(
+        Run::files(&out_dir).is_empty(),
+        "no bundle may leave unrecorded"
+    );
 
     // The output folder cannot be written (read-only).
     let run = Run::new(1);

@@ -202,6 +202,11 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
 /// for appending, and the last line is a whole entry), without writing one. Call it before
 /// writing a bundle, so that a bundle is never left unrecorded.
 pub fn check_appendable(path: &Path) -> Result<(), RegisterError> {
+    // A register not made yet is created by the first append; checking must not leave an
+    // empty one behind (a refused or failed pack records nothing).
+    if !path.exists() {
+        return Ok(());
+    }
     open_for_append(path).map(|_| ())
 }
 
