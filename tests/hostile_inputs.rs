@@ -302,6 +302,7 @@ fn awkward_but_valid_csv_files_load_as_documented() {
 
 /// Bug: errors naming a file printed its name raw, so a file called with an escape sequence
 /// (or a bell, or a bidi override) sent it to the analyst's terminal.
+#[cfg(unix)]
 #[test]
 fn an_error_naming_a_file_never_sends_its_control_characters_to_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
@@ -508,6 +509,7 @@ fn awkward_but_valid_workbooks_load_as_documented() {
 /// (fuzz/seeds/load_xlsx/ole-memory-bomb.xlsx, a mutated pass_protected.xlsx) made it allocate
 /// until the machine's memory ran out (24 GB in 80 s, then the process was killed). Run here
 /// under a 1 GiB address-space limit, so the old behaviour fails the test instead of the host.
+#[cfg(unix)]
 #[test]
 fn a_crafted_ole_file_is_refused_without_exhausting_memory() {
     let seed =
