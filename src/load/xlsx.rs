@@ -1171,14 +1171,43 @@ fn starts_with_ole(path: &Path, file: &File) -> Result<bool, LoadError> {
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook or an old binary Office file.
+///
+/// They are told apart by the stream an encrypted workbook holds, `EncryptedPackage`, whose
+/// name is in the compound file's directory as UTF-16LE; the file is scanned for it with a
+/// small buffer. calamine is not asked: its compound-file reader follows sector chains from the
+/// file's own tables, and a crafted 5 KB file made it allocate until the process was killed.
 fn ole_error(path: &Path, file: &File) -> LoadError {
-    match open_workbook(path, file) {
-        Err(LoadError::Workbook { what, .. }) if what == PASSWORD => workbook(path, PASSWORD),
-        Err(LoadError::Io { path, source }) => LoadError::Io { path, source },
-        _ => LoadError::Unsupported {
+    match holds_utf16le(file, "EncryptedPackage") {
+        Err(e) => LoadError::io(path, e),
+        Ok(true) => workbook(path, PASSWORD),
+        Ok(false) => LoadError::Unsupported {
             path: path.to_path_buf(),
             what: "it is an Excel 97-2003 workbook (.xls) or another older Office file, not an .xlsx workbook".into(),
         },
+    }
+}
+
+/// Whether `name`, encoded as UTF-16LE, occurs anywhere in the file. Memory stays flat.
+fn holds_utf16le(file: &File, name: &str) -> std::io::Result<bool> {
+    let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let mut f = file;
+    f.seek(SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; 64 * 1024 + needle.len()];
+    let mut kept = 0;
+    loop {
+        let n = match f.read(&mut buf[kept..]) {
+            Ok(0) => return Ok(false),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let filled = kept + n;
+        if find(&buf[..filled], &needle).is_some() {
+            return Ok(true);
+        }
+        // Keep the tail, in case the name straddles two reads.
+        kept = (needle.len() - 1).min(filled);
+        buf.copy_within(filled - kept..filled, 0);
     }
 }
 
