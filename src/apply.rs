@@ -510,7 +510,20 @@ pub fn process<E>(
     mut emit: impl FnMut(&Row, &[String]) -> Result<(), E>,
 ) -> Result<Outcome, ProcessError<E>> {
     let mut out = Outcome::default();
-    let mut rows = table.rows().map_err(|e| ProcessError::Apply(e.into()))?;
+    // Only the mapped columns (shared fields and rule fields) are ever looked at.
+    let mut wanted = vec![false; table.headers.len()];
+    for &col in plan
+        .by_field
+        .values()
+        .chain(plan.shared.iter().map(|(c, _)| c))
+    {
+        if let Some(w) = wanted.get_mut(col) {
+            *w = true;
+        }
+    }
+    let mut rows = table
+        .rows_wanting(&wanted)
+        .map_err(|e| ProcessError::Apply(e.into()))?;
     let mut cells_out: Vec<String> = Vec::with_capacity(plan.shared.len());
     for row in rows.by_ref() {
         let row = row.map_err(|e| ProcessError::Apply(e.into()))?;

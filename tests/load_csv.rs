@@ -1132,3 +1132,34 @@ fn generated_csv_reads_as_the_csv_crate_reads_it() {
     assert!(compared > 800, "only {compared} of 1500 compared");
     eprintln!("{loaded} loaded, {compared} compared with the csv crate");
 }
+
+#[test]
+fn rows_wanting_some_columns_leave_the_others_empty_and_read_the_file_whole() {
+    let text = "URN,Name,Notes,Age\r\n1,Ann,\"long, quoted\",14\r\n2,Bob,\"multi\nline\",15\r\n";
+    let file = temp_file(text.as_bytes());
+    let (table, all, digest) = load(file.path(), &opts());
+    let mut rows = table
+        .rows_wanting(&[true, false, false, true])
+        .expect("rows");
+    let some: Vec<Row> = rows.by_ref().map(|r| r.expect("row")).collect();
+    assert_eq!(cells(&some), [["1", "", "", "14"], ["2", "", "", "15"]]);
+    assert_eq!(numbers(&some), numbers(&all));
+    assert_eq!(rows.digest(), Some(digest.clone()));
+    assert_eq!(digest.sha256, sha256_hex(text.as_bytes()));
+}
+
+#[test]
+fn rows_wanting_still_refuse_bad_text_in_an_unwanted_column() {
+    // Windows-1252 bytes under valid UTF-8 elsewhere: mixed encodings, refused even though
+    // the column holding them is not wanted.
+    let mut bytes = "URN,Name\r\n1,Zoë\r\n".as_bytes().to_vec();
+    bytes.extend_from_slice(b"2,Zo\xEB\r\n");
+    let file = temp_file(&bytes);
+    let err = Table::open(file.path(), &opts())
+        .and_then(|t| {
+            t.rows_wanting(&[true, false])?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .expect_err("mixed encodings");
+    assert!(err.to_string().contains("row 3"), "{err}");
+}

@@ -174,7 +174,18 @@ impl Table {
     /// [`Rows::digest`] gives the file's hash and the row count.
     pub fn rows(&self) -> Result<Rows, LoadError> {
         match self.format {
-            Format::Csv { .. } => csv::rows(self),
+            Format::Csv { .. } => csv::rows(self, None),
+            Format::Xlsx { .. } => xlsx::rows(self),
+        }
+    }
+
+    /// Like [`Table::rows`], for a caller that reads only some columns: cells of columns whose
+    /// `wanted` entry is false may come back empty (a CSV reader then skips making their
+    /// text, which is most of the cost of a wide export). Rows keep their full width, and the
+    /// file is still read, checked and hashed whole.
+    pub fn rows_wanting(&self, wanted: &[bool]) -> Result<Rows, LoadError> {
+        match self.format {
+            Format::Csv { .. } => csv::rows(self, Some(wanted.to_vec())),
             Format::Xlsx { .. } => xlsx::rows(self),
         }
     }
