@@ -29,8 +29,10 @@
 //! ```
 
 mod bag;
+mod deflate;
 mod id;
 mod persist;
+mod zipout;
 
 pub use bag::{BAGIT_TXT, BagFile};
 pub use id::BundleId;
@@ -38,13 +40,14 @@ pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
 
 pub use crate::keys::Encryption;
 use crate::keys::PASSPHRASE_WORK_FACTOR;
+use deflate::ParallelDeflate;
 use persist::HashingWriter;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
-use zip::write::SimpleFileOptions;
+use zipout::ZipOut;
 
 /// Something that stopped a bundle being written. The temporary file is always removed; an
 /// existing file is never touched.
@@ -123,12 +126,13 @@ pub struct Written {
 }
 
 type CipherSink = HashingWriter<NamedTempFile>;
-type ZipOut = zip::ZipWriter<zip::write::StreamWriter<age::stream::StreamWriter<CipherSink>>>;
+type AgeOut = age::stream::StreamWriter<CipherSink>;
 
 /// Writes one bundle. Dropping it without [`BundleWriter::finish`] (or any failure) removes the
 /// temporary file and leaves nothing behind.
 pub struct BundleWriter {
-    zip: ZipOut,
+    zip: ZipOut<AgeOut>,
+    deflate: ParallelDeflate,
     dir: PathBuf,
     target: PathBuf,
     checksum_target: PathBuf,
@@ -136,7 +140,6 @@ pub struct BundleWriter {
     payload: Vec<BagFile>,
     open: Option<OpenEntry>,
     failed: bool,
-    modified: zip::DateTime,
 }
 
 struct OpenEntry {
@@ -176,7 +179,8 @@ impl BundleWriter {
             .wrap_output(HashingWriter::new(tmp))
             .map_err(io_err("write the temporary file"))?;
         Ok(BundleWriter {
-            zip: zip::ZipWriter::new_stream(age_out),
+            zip: ZipOut::new(age_out),
+            deflate: ParallelDeflate::new(),
             dir: out_dir.to_path_buf(),
             target,
             checksum_target,
@@ -184,7 +188,6 @@ impl BundleWriter {
             payload: Vec::new(),
             open: None,
             failed: false,
-            modified: zip::DateTime::default(),
         })
     }
 
@@ -202,7 +205,7 @@ impl BundleWriter {
                 t.second(),
             )
         {
-            self.modified = dt;
+            self.zip.set_modified(dt.timepart(), dt.datepart());
         }
     }
 
@@ -212,7 +215,7 @@ impl BundleWriter {
     pub fn payload(&mut self, path: &str) -> Result<PayloadWriter<'_>, BundleError> {
         self.usable()?;
         bag::check_payload_path(path)?;
-        self.close_open();
+        self.close_open()?;
         if self.payload.iter().any(|f| f.path == path) {
             return Err(BundleError::Duplicate {
                 name: path.to_string(),
@@ -221,10 +224,9 @@ impl BundleWriter {
         // Payloads may exceed 4 GiB, and a streamed entry cannot be switched to ZIP64 once
         // started, so payloads always carry ZIP64 sizes (20 bytes each; every current unzip
         // reads them).
-        let options = self.options().large_file(true);
-        if let Err(e) = self.zip.start_file(path, options) {
+        if let Err(e) = self.zip.start_entry(path, true) {
             self.failed = true;
-            return Err(zip_error(&self.dir)(e));
+            return Err(self.io(e));
         }
         self.open = Some(OpenEntry {
             path: path.to_string(),
@@ -249,7 +251,7 @@ impl BundleWriter {
         tag_files: Vec<(String, Vec<u8>)>,
     ) -> Result<Written, BundleError> {
         self.usable()?;
-        self.close_open();
+        self.close_open()?;
         for (i, (name, _)) in tag_files.iter().enumerate() {
             bag::check_tag_name(name)?;
             if tag_files[..i]
@@ -291,7 +293,7 @@ impl BundleWriter {
             let dir = dir.clone();
             move |source| BundleError::Io { what, dir, source }
         };
-        let age_out = zip.finish().map_err(zip_error(&dir))?.into_inner();
+        let age_out = zip.finish().map_err(io_err("write the bundle"))?;
         let sink = age_out
             .finish()
             .map_err(io_err("finish writing the bundle"))?;
@@ -318,27 +320,19 @@ impl BundleWriter {
         })
     }
 
-    /// Entries are marked owner-only (0600), so stock `unzip` on Unix does not leave the
-    /// partner's copy of the data readable by other users.
-    fn options(&self) -> SimpleFileOptions {
-        SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .system(zip::System::Unix)
-            .unix_permissions(0o600)
-            .last_modified_time(self.modified)
-    }
-
     fn put_tag(&mut self, name: &str, bytes: &[u8]) -> Result<(), BundleError> {
-        let options = self.options();
-        let result = self
-            .zip
-            .start_file(name, options)
-            .map_err(zip_error(&self.dir))
-            .and_then(|()| self.zip.write_all(bytes).map_err(|e| self.io(e)));
-        if result.is_err() {
+        let zip = &mut self.zip;
+        let deflate = &mut self.deflate;
+        let result = zip.start_entry(name, false).and_then(|()| {
+            let mut out = |b: &[u8]| zip.write_data(b);
+            deflate.write(bytes, &mut out)?;
+            let (crc, len) = deflate.finish_entry(&mut out)?;
+            zip.end_entry(crc, len)
+        });
+        result.map_err(|e| {
             self.failed = true;
-        }
-        result
+            self.io(e)
+        })
     }
 
     fn usable(&self) -> Result<(), BundleError> {
@@ -349,15 +343,26 @@ impl BundleWriter {
         }
     }
 
-    /// Records the SHA-256 and size of the payload file being written, if any.
-    fn close_open(&mut self) {
-        if let Some(open) = self.open.take() {
-            self.payload.push(BagFile {
-                path: open.path,
-                sha256: crate::keys::hex(&open.hasher.finalize()),
-                bytes: open.bytes,
-            });
+    /// Ends the payload file being written, if any, and records its SHA-256 and size.
+    fn close_open(&mut self) -> Result<(), BundleError> {
+        let Some(open) = self.open.take() else {
+            return Ok(());
+        };
+        let zip = &mut self.zip;
+        let result = self
+            .deflate
+            .finish_entry(&mut |b| zip.write_data(b))
+            .and_then(|(crc, len)| zip.end_entry(crc, len));
+        if let Err(e) = result {
+            self.failed = true;
+            return Err(self.io(e));
         }
+        self.payload.push(BagFile {
+            path: open.path,
+            sha256: crate::keys::hex(&open.hasher.finalize()),
+            bytes: open.bytes,
+        });
+        Ok(())
     }
 
     fn io(&self, source: io::Error) -> BundleError {
@@ -389,16 +394,18 @@ impl Write for PayloadWriter<'_> {
         if self.bundle.failed {
             return Err(io::Error::other(BundleError::Abandoned.to_string()));
         }
-        match self.bundle.zip.write(buf) {
-            Ok(n) => {
-                if let Some(open) = &mut self.bundle.open {
-                    open.hasher.update(&buf[..n]);
-                    open.bytes += n as u64;
+        let bundle = &mut *self.bundle;
+        let zip = &mut bundle.zip;
+        match bundle.deflate.write(buf, &mut |b| zip.write_data(b)) {
+            Ok(()) => {
+                if let Some(open) = &mut bundle.open {
+                    open.hasher.update(buf);
+                    open.bytes += buf.len() as u64;
                 }
-                Ok(n)
+                Ok(buf.len())
             }
             Err(e) => {
-                self.bundle.failed = true;
+                bundle.failed = true;
                 Err(e)
             }
         }
@@ -425,17 +432,6 @@ fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
             age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
                 .map_err(internal)
         }
-    }
-}
-
-fn zip_error(dir: &Path) -> impl Fn(zip::result::ZipError) -> BundleError + '_ {
-    move |e| match e {
-        zip::result::ZipError::Io(source) => BundleError::Io {
-            what: "write the bundle",
-            dir: dir.to_path_buf(),
-            source,
-        },
-        e => BundleError::Internal(e.to_string()),
     }
 }
 

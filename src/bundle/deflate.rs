@@ -1,0 +1,334 @@
+//! Deflate on every core, the way pigz does: the plaintext is cut into chunks, each chunk is
+//! compressed by a worker thread with the previous chunk's last 32 KiB as its dictionary, and the
+//! results are written in order. Every chunk but the last ends with a sync flush (an empty stored
+//! block, which ends on a byte boundary), so the chunks joined are one ordinary deflate stream
+//! that any unzip reads, and the dictionary keeps the compression as good as one long stream.
+//!
+//! Level-6 deflate is the slowest step of writing a bundle; on one core it takes longer than
+//! reading and filtering the export. Memory stays flat: at most two chunks per worker are in
+//! flight, and the threads only ever hold data in memory.
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+use std::collections::VecDeque;
+use std::io;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Plaintext per chunk. Large enough that the per-chunk costs (a thread hand-off, a 5-byte
+/// flush marker, a dictionary load) vanish; small enough to keep memory low.
+const CHUNK: usize = 1 << 20;
+/// The most deflate can look back: the dictionary handed to the next chunk.
+const WINDOW: usize = 32 * 1024;
+/// zlib's default level, the one `zip -6` and the zip crate use.
+const LEVEL: u32 = 6;
+/// More workers than this gain nothing on the machines analysts have and cost memory.
+const MAX_WORKERS: usize = 4;
+
+struct Job {
+    dictionary: Vec<u8>,
+    input: Vec<u8>,
+    last: bool,
+    reply: SyncSender<io::Result<Done>>,
+}
+
+struct Done {
+    deflated: Vec<u8>,
+    crc: crc32fast::Hasher,
+}
+
+/// Compresses the entries of one zip, one entry at a time.
+pub(super) struct ParallelDeflate {
+    jobs: Option<SyncSender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+    /// Results in the order the chunks were sent.
+    pending: VecDeque<Receiver<io::Result<Done>>>,
+    in_flight: usize,
+    buffer: Vec<u8>,
+    dictionary: Vec<u8>,
+    crc: crc32fast::Hasher,
+    total: u64,
+}
+
+impl ParallelDeflate {
+    pub(super) fn new() -> ParallelDeflate {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let count = cores.clamp(1, MAX_WORKERS);
+        let (jobs, queue) = mpsc::sync_channel::<Job>(count);
+        let queue = Arc::new(Mutex::new(queue));
+        let workers = (0..count)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                std::thread::spawn(move || work(&queue))
+            })
+            .collect();
+        ParallelDeflate {
+            jobs: Some(jobs),
+            workers,
+            pending: VecDeque::new(),
+            in_flight: 2 * count,
+            buffer: Vec::with_capacity(CHUNK),
+            dictionary: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            total: 0,
+        }
+    }
+
+    /// Adds plaintext of the open entry; finished chunks are handed to `out` in order.
+    pub(super) fn write(
+        &mut self,
+        mut bytes: &[u8],
+        out: &mut impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        while !bytes.is_empty() {
+            let room = CHUNK - self.buffer.len();
+            let (now, later) = bytes.split_at(room.min(bytes.len()));
+            self.buffer.extend_from_slice(now);
+            bytes = later;
+            if self.buffer.len() == CHUNK {
+                self.send(false)?;
+                while self.pending.len() >= self.in_flight {
+                    self.receive(out)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the open entry: its last deflated bytes go to `out`. Returns the CRC-32 and length
+    /// of the entry's plaintext, and makes ready for the next entry.
+    pub(super) fn finish_entry(
+        &mut self,
+        out: &mut impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<(u32, u64)> {
+        self.send(true)?;
+        while !self.pending.is_empty() {
+            self.receive(out)?;
+        }
+        let crc = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
+        let total = std::mem::take(&mut self.total);
+        self.dictionary.clear();
+        Ok((crc, total))
+    }
+
+    fn send(&mut self, last: bool) -> io::Result<()> {
+        let input = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
+        let dictionary = std::mem::take(&mut self.dictionary);
+        if !last {
+            self.dictionary = input[input.len().saturating_sub(WINDOW)..].to_vec();
+        }
+        self.total += input.len() as u64;
+        let (reply, result) = mpsc::sync_channel(1);
+        let job = Job {
+            dictionary,
+            input,
+            last,
+            reply,
+        };
+        self.jobs
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(job)
+            .map_err(|_| stopped())?;
+        self.pending.push_back(result);
+        Ok(())
+    }
+
+    fn receive(&mut self, out: &mut impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let Some(result) = self.pending.pop_front() else {
+            return Ok(());
+        };
+        let done = result.recv().map_err(|_| stopped())??;
+        self.crc.combine(&done.crc);
+        out(&done.deflated)
+    }
+}
+
+impl Drop for ParallelDeflate {
+    fn drop(&mut self) {
+        // Closing the queue ends the workers once they finish what they hold.
+        self.jobs = None;
+        self.pending.clear();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("a compression worker stopped unexpectedly")
+}
+
+fn work(queue: &Mutex<Receiver<Job>>) {
+    let mut compress = Compress::new(Compression::new(LEVEL), false);
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        let result =
+            deflate_chunk(&mut compress, &job.dictionary, &job.input, job.last).map(|deflated| {
+                let mut crc = crc32fast::Hasher::new();
+                crc.update(&job.input);
+                Done { deflated, crc }
+            });
+        // The writer may have given up (an error elsewhere); nothing to do then.
+        let _ = job.reply.send(result);
+    }
+}
+
+/// Raw deflate of one chunk: primed with `dictionary`, ended with a sync flush, or with the
+/// final block when `last`.
+fn deflate_chunk(
+    compress: &mut Compress,
+    dictionary: &[u8],
+    input: &[u8],
+    last: bool,
+) -> io::Result<Vec<u8>> {
+    compress.reset();
+    if !dictionary.is_empty() {
+        compress
+            .set_dictionary(dictionary)
+            .map_err(io::Error::other)?;
+    }
+    let flush = if last {
+        FlushCompress::Finish
+    } else {
+        FlushCompress::Sync
+    };
+    let start = compress.total_in();
+    let mut out = Vec::with_capacity(input.len() / 2 + 1024);
+    loop {
+        if out.capacity() - out.len() < 1024 {
+            out.reserve(out.capacity().max(64 * 1024));
+        }
+        let consumed = usize::try_from(compress.total_in() - start).unwrap_or(input.len());
+        let status = compress
+            .compress_vec(input.get(consumed..).unwrap_or(&[]), &mut out, flush)
+            .map_err(io::Error::other)?;
+        let consumed = usize::try_from(compress.total_in() - start).unwrap_or(input.len());
+        // A flush is complete when deflate stops with output space to spare (zlib's rule).
+        let flushed = consumed == input.len() && out.len() < out.capacity();
+        match status {
+            Status::StreamEnd => return Ok(out),
+            _ if !last && flushed => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, u32, u64) {
+        let mut d = ParallelDeflate::new();
+        let mut out = Vec::new();
+        let mut sink = |b: &[u8]| {
+            out.extend_from_slice(b);
+            Ok(())
+        };
+        for p in pieces {
+            d.write(p, &mut sink).unwrap();
+        }
+        let (crc, total) = d.finish_entry(&mut sink).unwrap();
+        (out, crc, total)
+    }
+
+    fn inflate(deflated: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::DeflateDecoder::new(deflated)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    /// Several chunks of text with repeats far apart, as an export has.
+    fn text(len: usize) -> Vec<u8> {
+        let mut t = Vec::with_capacity(len);
+        let mut i = 0u64;
+        while t.len() < len {
+            t.extend_from_slice(
+                format!(
+                    "{i:07}/26,Robbery,Ward {},Beat {}\r\n",
+                    i % 17,
+                    (i * 7919) % 101
+                )
+                .as_bytes(),
+            );
+            i += 1;
+        }
+        t.truncate(len);
+        t
+    }
+
+    #[test]
+    fn chunks_joined_are_one_deflate_stream_with_the_right_crc_and_length() {
+        let data = text(3 * CHUNK + 12_345);
+        let pieces: Vec<&[u8]> = data.chunks(70_001).collect();
+        let (deflated, crc, total) = deflate_all(&pieces);
+        assert_eq!(inflate(&deflated), data);
+        assert_eq!(crc, crc32fast::hash(&data));
+        assert_eq!(total, data.len() as u64);
+    }
+
+    #[test]
+    fn each_chunk_can_refer_back_into_the_previous_one() {
+        // 16 KiB that do not compress, repeated: one stream stores them once and then only
+        // refers back. A chunk compressed without the previous chunk's tail as its dictionary
+        // would have to store them again (16 KiB more per chunk).
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let noise: Vec<u8> = (0..WINDOW / 2)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect();
+        let data = noise.repeat(8 * CHUNK / WINDOW);
+        let (ours, ..) = deflate_all(&[&data]);
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), Compression::new(LEVEL));
+        io::Write::write_all(&mut e, &data).unwrap();
+        let one = e.finish().unwrap();
+        assert!(
+            ours.len() < one.len() + 4096,
+            "{} bytes in chunks vs {} in one stream",
+            ours.len(),
+            one.len()
+        );
+        assert_eq!(inflate(&ours), data);
+    }
+
+    #[test]
+    fn empty_and_exact_chunk_entries_round_trip_and_the_writer_is_reusable() {
+        let mut d = ParallelDeflate::new();
+        for data in [Vec::new(), text(CHUNK), text(2 * CHUNK), b"x".to_vec()] {
+            let mut out = Vec::new();
+            let mut sink = |b: &[u8]| {
+                out.extend_from_slice(b);
+                Ok(())
+            };
+            d.write(&data, &mut sink).unwrap();
+            let (crc, total) = d.finish_entry(&mut sink).unwrap();
+            assert_eq!(inflate(&out), data);
+            assert_eq!((crc, total), (crc32fast::hash(&data), data.len() as u64));
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_entry_with_its_error() {
+        let mut d = ParallelDeflate::new();
+        let mut sink = |_: &[u8]| Err(io::Error::other("disk full"));
+        let data = text(20 * CHUNK);
+        let err = d
+            .write(&data, &mut sink)
+            .and_then(|()| d.finish_entry(&mut sink).map(|_| ()))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "disk full");
+    }
+}
