@@ -651,10 +651,15 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
     }
     for (n, cells) in &actual {
         for c in cells {
+            // A cell that is a shared value, as read or neutralised, is accounted for: its
+            // bare form is not what left (a shared "'\"" must not be taken for a withheld "\"").
+            if shared_values.contains(c) {
+                continue;
+            }
             let bare = c.strip_prefix('\'').unwrap_or(c);
             for v in [c.as_str(), bare] {
                 prop_assert!(
-                    !withheld_values.contains(v) || shared_values.contains(v),
+                    !withheld_values.contains(v),
                     "row {}: a withheld value {:?} is in the output",
                     n,
                     v
