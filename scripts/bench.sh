@@ -3,27 +3,37 @@
 # would otherwise build by hand, on the same synthetic file, alternating runs, and prints
 # medians and ratios. Installs what it compares against (age via apt, xsv via cargo).
 #
-#   bash scripts/bench.sh [MEGABYTES=200] [RUNS=5]
+#   bash scripts/bench.sh [MEGABYTES=200] [RUNS=5]   CSV pack and verify against the chain, then
+#                                                   XLSX (XLSX_ROWS=200000) against calamine
+#   bash scripts/bench.sh scaling [SIZES="100 1000 4000"]
+#                                                   pack MB/s at each size (linear cost check)
 #
 # Speed and memory targets live here, never in `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mb=${1:-200}
-runs=${2:-5}
+mode=compare
+if [ "${1:-}" = scaling ]; then
+    mode=scaling
+    sizes=${2:-100 1000 4000}
+    mb=0 runs=1
+else
+    mb=${1:-200}
+    runs=${2:-5}
+fi
+xlsx_rows=${XLSX_ROWS:-200000}
 
 command -v age >/dev/null || { apt-get update -qq && apt-get install -y -qq age; }
 command -v zip >/dev/null || apt-get install -y -qq zip
 command -v unzip >/dev/null || apt-get install -y -qq unzip
 [ -x /usr/bin/time ] || apt-get install -y -qq time
 command -v xsv >/dev/null || cargo install xsv --locked --quiet
-cargo build --release --quiet --example gen_bench_csv
+cargo build --release --quiet --example gen_bench_csv --example gen_bench_xlsx --example calamine_range
 cargo build --release --quiet
 bin=$PWD/target/release/disclose
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 input=$work/bench.csv
-target/release/examples/gen_bench_csv "$input" "$mb"
 "$bin" keygen -o "$work/key.txt" 2> "$work/keygen.txt"
 public=$(sed -n 's/^Public key: //p' "$work/keygen.txt")
 export DISCLOSE_REGISTER=$work/register.jsonl
@@ -32,8 +42,23 @@ acks=(--acknowledge review-overdue --acknowledge no-electronic-transfer
 
 # One timed run: prints "seconds max_rss_kb" of the whole command.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$1" >/dev/null 2>&1; cat "$work/time"; }
+pack_cmd() { echo "rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $1 --recipient $public --out $work/out --analyst Bench ${acks[*]}"; }
 
-ours_pack="rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $input --recipient $public --out $work/out --analyst Bench ${acks[*]}"
+if [ "$mode" = scaling ]; then
+    printf '\nPack throughput by input size (one run each after a warm-up read; same generator)\n\n'
+    printf '%-10s %10s %10s %12s\n' "size MB" "seconds" "MB/s" "peak MB"
+    for size in $sizes; do
+        target/release/examples/gen_bench_csv "$input" "$size" >/dev/null
+        cat "$input" > /dev/null
+        read -r secs kb < <(timed "$(pack_cmd "$input")")
+        printf '%-10s %10.2f %10.1f %12.1f\n' "$size" "$secs" "$(echo "$size / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+    done
+    exit 0
+fi
+
+target/release/examples/gen_bench_csv "$input" "$mb"
+
+ours_pack=$(pack_cmd "$input")
 # The same rows and columns with stock tools: keep rows whose suspect is 10-17 and whose
 # victim did not opt out (all rows here), select the 8 agreed columns, zip -6, encrypt.
 theirs_pack="xsv search -s 'Victim Opt Out' '^N\$' $input | xsv select 4-11 | zip -q -6 - - | age -r $public > $work/chain.zip.age"
@@ -62,3 +87,25 @@ ov=$(echo "${t[ours_verify]}" | median); tv=$(echo "${t[theirs_verify]}" | media
 printf '\npack time ratio (ours / chain):   %.2f   (goal <= 0.5)\n' "$(echo "$op / $tp" | bc -l)"
 printf 'pack size ratio (ours / chain):   %.3f  (goal <= 1.05)\n' "$(echo "$size_ours / $size_theirs" | bc -l)"
 printf 'verify time ratio (ours / chain): %.2f   (goal <= 1.0)\n' "$(echo "$ov / $tv" | bc -l)"
+
+# XLSX: a workbook of the first rows of the same export, read by `disclose pack` (which
+# streams cells and never builds the grid) against calamine's `worksheet_range`.
+target/release/examples/gen_bench_xlsx "$input" "$work/bench.xlsx" "$xlsx_rows"
+ours_xlsx=$(pack_cmd "$work/bench.xlsx")
+calamine_range="target/release/examples/calamine_range $work/bench.xlsx"
+for i in $(seq "$runs"); do
+    for name in ours_xlsx calamine_range; do
+        read -r secs kb < <(timed "${!name}")
+        t[$name]+="$secs "; m[$name]+="$kb "
+    done
+done
+printf '\nXLSX: %s rows x 25 columns (%s MB), %s runs each, alternating\n\n' "$xlsx_rows" \
+    "$(( $(stat -c %s "$work/bench.xlsx") / 1000000 ))" "$runs"
+printf '%-34s %10s %12s\n' "command" "median s" "peak MB"
+for name in ours_xlsx calamine_range; do
+    s=$(echo "${t[$name]}" | median); k=$(echo "${m[$name]}" | median)
+    printf '%-34s %10.2f %12.1f\n' "$name" "$s" "$(echo "$k / 1024" | bc -l)"
+done
+ox=$(echo "${t[ours_xlsx]}" | median); cx=$(echo "${t[calamine_range]}" | median)
+printf '\nxlsx time ratio (pack / worksheet_range): %.2f   (goal <= 0.8; peak goal < 150 MB)\n' \
+    "$(echo "$ox / $cx" | bc -l)"

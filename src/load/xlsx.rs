@@ -1746,6 +1746,25 @@ mod tests {
     }
 
     #[test]
+    fn token_scan_measures_the_same_whole_or_a_byte_at_a_time() {
+        // State carried across chunk boundaries anywhere gives the same measure.
+        let xml = r#"<?xml version="1.0"?><worksheet a='x"y>z' b="p'q>r"><row r="1"><c r="A1" t="inlineStr"><is><t>a &lt; b</t></is></c></row><!-- >> --><![CDATA[ > ]]><x y=">"/></worksheet>"#;
+        let mut whole = TokenScan::default();
+        whole.feed(xml.as_bytes());
+        for cut in 1..xml.len() {
+            let mut split = TokenScan::default();
+            split.feed(&xml.as_bytes()[..cut]);
+            split.feed(&xml.as_bytes()[cut..]);
+            assert_eq!(split.longest(), whole.longest(), "cut at {cut}");
+        }
+        assert_eq!(longest(xml), whole.longest());
+        assert_eq!(
+            whole.longest(),
+            r#"<worksheet a='x"y>z' b="p'q>r">"#.len() as u64
+        );
+    }
+
+    #[test]
     fn token_scan_keeps_the_first_element_tag() {
         let xml = r#"<?xml version="1.0"?><!-- <sst uniqueCount="1"> --><x:sst a=">" uniqueCount="5"><si/></x:sst>"#;
         let mut s = TokenScan {
