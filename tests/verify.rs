@@ -325,6 +325,90 @@ fn truncation_and_appended_bytes_are_caught() {
     }
 }
 
+/// A bundle small enough to damage at every position: one short payload and the record.
+fn small_bundle(dir: &Path, r: disclose::keys::Recipient) -> Vec<u8> {
+    let mut w =
+        disclose::bundle::BundleWriter::create(dir, "s.zip.age", &Encryption::Recipients(vec![r]))
+            .unwrap();
+    std::io::Write::write_all(
+        &mut w.payload("data/cris.csv").unwrap(),
+        b"\xEF\xBB\xBFURN,Offence\r\n0000001/26,Robbery\r\n",
+    )
+    .unwrap();
+    let written = w.finish(&bag_info(), record()).unwrap();
+    std::fs::read(written.path).unwrap()
+}
+
+#[test]
+fn a_bit_flipped_at_every_position_of_a_small_bundle_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = key_pair();
+    let good = small_bundle(dir.path(), r);
+    assert!(good.len() < 4096, "{} bytes is not small", good.len());
+    let identity = id.to_string();
+    let (_d, p) = lone_copy(&good);
+    let out = p.with_extension("out");
+    for pos in 0..good.len() {
+        let mut bad = good.clone();
+        // Every position, and every bit position across them.
+        bad[pos] ^= 1 << (pos % 8);
+        std::fs::write(&p, &bad).unwrap();
+        let id: age::x25519::Identity = age::secrecy::ExposeSecret::expose_secret(&identity)
+            .parse()
+            .unwrap();
+        let report = verify_bundle(&p, &ids(id), None, Some(&out));
+        assert!(!report.ok(), "flip at {pos} passed\n{}", describe(&report));
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| DAMAGE_WORDS.iter().any(|w| p.contains(w))),
+            "flip at {pos}: problem not named\n{}",
+            describe(&report)
+        );
+        assert!(!out.exists(), "flip at {pos}: something was extracted");
+    }
+}
+
+#[test]
+fn a_cut_at_every_age_chunk_boundary_and_either_side_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = key_pair();
+    let w = write_bundle(dir.path(), "b.zip.age", &Encryption::Recipients(vec![r]));
+    let good = std::fs::read(&w.path).unwrap();
+    // The header ends with "--- " and its 43-character MAC and a newline; a 16-byte nonce
+    // follows, then chunks of 64 KiB of content and a 16-byte tag each.
+    let header_end = good.windows(4).position(|x| x == b"--- ").unwrap() + 4 + 43 + 1;
+    let payload_start = header_end + 16;
+    const CHUNK: usize = 64 * 1024 + 16;
+    let chunks = (good.len() - payload_start).div_ceil(CHUNK);
+    assert!(chunks >= 2, "the test bundle should span several chunks");
+    let mut boundaries = vec![header_end, payload_start];
+    boundaries.extend((1..=chunks).map(|k| (payload_start + k * CHUNK).min(good.len())));
+    let identity = id.to_string();
+    let out = dir.path().join("out");
+    let mut tried = 0;
+    for b in boundaries {
+        for cut in [b - 1, b, b + 1] {
+            if cut >= good.len() {
+                continue;
+            }
+            let (_d, p) = lone_copy(&good[..cut]);
+            let id: age::x25519::Identity = age::secrecy::ExposeSecret::expose_secret(&identity)
+                .parse()
+                .unwrap();
+            let report = verify_bundle(&p, &ids(id), None, Some(&out));
+            assert!(!report.ok(), "cut at {cut} passed");
+            let named =
+                has(&report, "cut short") || has(&report, "damaged") || has(&report, "altered");
+            assert!(named, "cut at {cut}\n{}", describe(&report));
+            assert!(!out.exists(), "cut at {cut}: something was extracted");
+            tried += 1;
+        }
+    }
+    assert!(tried >= 3 * chunks, "only {tried} cuts tried");
+}
+
 #[test]
 fn files_that_are_not_bundles_are_named() {
     let (id, _) = key_pair();
