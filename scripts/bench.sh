@@ -48,7 +48,7 @@ if [ "$mode" = scaling ]; then
     printf '\nPack throughput by input size (one run each after a warm-up read; same generator)\n\n'
     printf '%-10s %10s %10s %12s\n' "size MB" "seconds" "MB/s" "peak MB"
     for size in $sizes; do
-        target/release/examples/gen_bench_csv "$input" "$size" >/dev/null
+        target/release/examples/gen_bench_csv "$input" "$size" >/dev/null 2>&1
         cat "$input" > /dev/null
         read -r secs kb < <(timed "$(pack_cmd "$input")")
         printf '%-10s %10.2f %10.1f %12.1f\n' "$size" "$secs" "$(echo "$size / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
