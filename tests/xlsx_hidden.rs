@@ -1,11 +1,13 @@
 //! Hidden rows and columns in the sheet being read (issue 5): hiding changes only what Excel
 //! shows, so their cells are read and may be shared like any other. The loader lists them on
-//! the table.
+//! the table, and `disclose pack` warns about them in its summary.
 
+mod tui_support;
 mod xlsx_fixtures;
 
 use disclose::load::{Format, HiddenCells, HiddenColumn, LoadOptions, Table};
 use std::path::Path;
+use std::process::Command;
 use xlsx_fixtures as fx;
 
 fn open(path: &Path, sheet: Option<&str>) -> Table {
@@ -115,4 +117,77 @@ fn a_sheet_hiding_nothing_lists_nothing_even_when_another_sheet_hides() {
     // The CRIS-like workbook hides whole sheets, but no row or column of the one being read.
     let cris = fx::cris(dir.path()).unwrap();
     assert!(hidden(&open(&cris, Some("Summary"))).is_empty());
+}
+
+/// `disclose pack --dry-run` (the text summary) under a profile without rules.
+fn dry_run(input: &Path, extra: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args([
+            "--today",
+            "2026-11-22",
+            "pack",
+            "--profile",
+            "merton-asb-panel",
+        ])
+        .arg("--input")
+        .arg(input)
+        .args(["--period", "2026-10", "--dry-run"])
+        .args(extra)
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn the_pack_summary_warns_of_hidden_rows_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fx::hidden(dir.path()).unwrap();
+    let out = dry_run(&path, &[]);
+    assert!(
+        out.lines().any(|l| l
+            == "    ! Sheet 'Data' has 3 hidden rows (12, 15, 40) and 1 hidden column (F 'Notes'). \
+                Hidden cells are still read: check they may be shared."),
+        "{out}"
+    );
+    let out = dry_run(&path, &["--sheet", "R&D"]);
+    assert!(
+        out.lines().any(|l| l
+            == "    ! Sheet 'R&D' has 7 hidden rows (first: 5, 6, 7, 8, 9) and 1 hidden column \
+                (B 'Value'). Hidden cells are still read: check they may be shared."),
+        "{out}"
+    );
+
+    let plain = fx::strings(
+        dir.path(),
+        "plain.xlsx",
+        &[(0, 0, "Name"), (0, 1, "Area"), (1, 0, "x"), (1, 1, "y")],
+    )
+    .unwrap();
+    let out = dry_run(&plain, &[]);
+    assert!(out.contains("XLSX, sheet"), "{out}");
+    assert!(!out.contains("hidden"), "{out}");
+}
+
+#[test]
+fn the_open_screen_warns_of_hidden_rows_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    fx::hidden(dir.path()).unwrap();
+    let catalog = disclose::profile::Catalog::embedded().unwrap();
+    // Wide enough for the warning to stand on one line of the details pane.
+    let mut s = tui_support::Screen::new(&catalog, tui_support::options(dir.path()), 320, 30);
+    s.enter().typ("hidden.xlsx").enter().settle();
+    let text = s.text();
+    assert!(
+        text.contains(
+            "! Sheet 'Data' has 3 hidden rows (12, 15, 40) and 1 hidden column (F 'Notes'). \
+             Hidden cells are still read: check they may be shared."
+        ),
+        "{text}"
+    );
 }
