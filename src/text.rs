@@ -1,5 +1,6 @@
-//! Small text helpers shared by every stage: how headers and aliases are compared, and how
-//! untrusted text (file names, headers) is made safe to print on a terminal.
+//! Small text helpers shared by every stage: how headers and aliases are compared, how
+//! untrusted text (file names, headers) is made safe to print on a terminal, and the warning
+//! about hidden rows and columns that both the CLI and the interactive screens show.
 
 /// The form in which a header and an alias are compared: lower case, letters and digits only.
 /// "Date of Birth", "date_of_birth" and "DATE-OF-BIRTH " all become "dateofbirth".
@@ -32,6 +33,56 @@ pub fn printable(s: &str) -> String {
 
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The warning for rows and columns hidden in the sheet being read, shown by the CLI summary
+/// and the interactive Open screen: "Sheet 'Data' has 3 hidden rows (12, 15, 40) and 1 hidden
+/// column (F 'Notes'). Hidden cells are still read: check they may be shared."
+pub fn hidden_cells_warning(sheet: &str, h: &crate::load::HiddenCells) -> String {
+    /// Hidden columns named before "and N more".
+    const COLUMNS_LISTED: usize = 8;
+    let plural = |n: u64, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if h.rows > 0 {
+        let numbers: Vec<String> = h.first_rows.iter().map(u64::to_string).collect();
+        let first = if h.rows > h.first_rows.len() as u64 {
+            "first: "
+        } else {
+            ""
+        };
+        parts.push(format!(
+            "{} ({first}{})",
+            plural(h.rows, "hidden row"),
+            numbers.join(", ")
+        ));
+    }
+    if !h.columns.is_empty() {
+        let mut names: Vec<String> = h
+            .columns
+            .iter()
+            .take(COLUMNS_LISTED)
+            .map(|c| format!("{} '{}'", c.letters, printable(&c.header)))
+            .collect();
+        if h.columns.len() > COLUMNS_LISTED {
+            names.push(format!("and {} more", h.columns.len() - COLUMNS_LISTED));
+        }
+        parts.push(format!(
+            "{} ({})",
+            plural(h.columns.len() as u64, "hidden column"),
+            names.join(", ")
+        ));
+    }
+    format!(
+        "Sheet '{}' has {}. Hidden cells are still read: check they may be shared.",
+        printable(sheet),
+        parts.join(" and ")
+    )
 }
 
 #[cfg(test)]

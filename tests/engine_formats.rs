@@ -153,7 +153,7 @@ fn open_sheet(sheet: &str) -> Table {
 fn the_workbook_lists_its_sheets_and_finds_the_header_below_the_title_rows() {
     let t = Table::open(&fixture("police-exports.xlsx"), &LoadOptions::default()).unwrap();
     match &t.format {
-        Format::Xlsx { sheet, sheets } => {
+        Format::Xlsx { sheet, sheets, .. } => {
             assert_eq!(
                 sheet, "CRIS victims",
                 "the first visible sheet is the default"

@@ -150,10 +150,17 @@ fn cris_sheets_listed_with_visibility() {
     let dir = tmp();
     let path = fx::cris(dir.path()).unwrap();
     let table = Table::open(&path, &opts()).unwrap();
-    let Format::Xlsx { sheet, sheets } = &table.format else {
+    let Format::Xlsx {
+        sheet,
+        sheets,
+        hidden,
+    } = &table.format
+    else {
         panic!("not XLSX: {:?}", table.format);
     };
     assert_eq!(sheet, "Offences");
+    // Hidden sheets, but no hidden rows or columns in the sheet being read.
+    assert!(hidden.is_empty(), "{hidden:?}");
     let expected = [
         ("Lookups", "hidden"),
         ("Offences", "visible"),
@@ -1236,7 +1243,7 @@ fn suite_merged_range_header_is_refused_and_data_keeps_top_left() {
 fn suite_any_sheets_visibility_and_chart_sheet() {
     let path = suite("any_sheets.xlsx");
     let (table, rows, _) = load(&path, &header_opts(1));
-    let Format::Xlsx { sheet, sheets } = &table.format else {
+    let Format::Xlsx { sheet, sheets, .. } = &table.format else {
         panic!()
     };
     assert_eq!(sheet, "Visible");

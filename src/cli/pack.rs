@@ -124,7 +124,7 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
     if args.json {
         print::json(&summary);
     } else {
-        print::summary(&summary, true);
+        print::summary(&summary, &job.tables, true);
     }
     if summary.blockers.is_empty() {
         Exit::Ok
@@ -211,7 +211,7 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
                 v["register"] = packed.register.display().to_string().into();
                 print::json(&v);
             } else {
-                print::summary(&packed.summary, false);
+                print::summary(&packed.summary, &job.tables, false);
                 print::written(&packed);
             }
             Exit::Ok
@@ -225,7 +225,7 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
             if args.json {
                 print::json(&summary);
             } else {
-                print::summary(&summary, false);
+                print::summary(&summary, &job.tables, false);
             }
             let fixes: Vec<&str> = blockers.iter().map(|b| b.fix.as_str()).collect();
             let _ = super::fail(

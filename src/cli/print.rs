@@ -2,7 +2,8 @@
 //! [`printable`], so nothing from an export can send escape sequences to the terminal.
 
 use crate::job::Summary;
-use crate::text::printable;
+use crate::load::{Format, Table};
+use crate::text::{hidden_cells_warning, printable};
 use std::io::Write;
 
 pub(super) fn json<T: serde::Serialize>(value: &T) {
@@ -11,12 +12,18 @@ pub(super) fn json<T: serde::Serialize>(value: &T) {
     let _ = writeln!(out);
 }
 
-pub(super) fn summary(s: &Summary, dry_run: bool) {
+/// The summary, with what the `tables` it was made from say beyond it (hidden rows and columns).
+pub(super) fn summary(s: &Summary, tables: &[Table], dry_run: bool) {
     let mut o = super::console::stdout();
-    let _ = write_summary(&mut o, s, dry_run);
+    let _ = write_summary(&mut o, s, tables, dry_run);
 }
 
-fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Result<()> {
+fn write_summary(
+    o: &mut impl Write,
+    s: &Summary,
+    tables: &[Table],
+    dry_run: bool,
+) -> std::io::Result<()> {
     writeln!(o, "Profile   {} — {}", s.profile, s.agreement)?;
     writeln!(o, "Period    {}", s.period)?;
     if !s.profile_source.starts_with("(built in)") {
@@ -66,6 +73,14 @@ fn write_summary(o: &mut impl Write, s: &Summary, dry_run: bool) -> std::io::Res
                 "    ! The sheet being read is {}: check it is the one you meant.",
                 s.visibility
             )?;
+        }
+        let table = tables
+            .iter()
+            .find(|t| t.path.display().to_string() == i.path);
+        if let Some(Format::Xlsx { sheet, hidden, .. }) = table.map(|t| &t.format)
+            && !hidden.is_empty()
+        {
+            writeln!(o, "    ! {}", hidden_cells_warning(sheet, hidden))?;
         }
     }
     let several = s.inputs.len() > 1;

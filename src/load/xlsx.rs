@@ -43,6 +43,10 @@
 //!   cached value reads as empty. Formula cells are not counted: calamine's formula-reading
 //!   calls size a table by an index taken from the file, and the plain cells reader is safer.
 //! - **Merged cells**: the value sits in the top-left cell; the other cells are empty.
+//! - **Hidden rows and columns** are read like any other (hiding changes only what Excel
+//!   shows). The table lists those of the sheet being read, in [`Format::Xlsx`]'s `hidden`: the
+//!   hidden rows below the header that hold a value, and the hidden columns among the header's
+//!   (see `hidden`), so the analyst can be told before they are shared.
 //!
 //! # Hostile and broken files
 //!
@@ -81,6 +85,8 @@
 //!
 //! Memory: one row at a time, plus what calamine holds for the whole workbook: the shared
 //! strings table and the styles.
+
+mod hidden;
 
 use super::{
     Digest, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, SheetInfo, Table,
@@ -148,7 +154,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         return Err(ole_error(path, &file));
     }
     let no_cancel = AtomicBool::new(false);
-    preflight(path, &file, &options.limits, &no_cancel)?;
+    let package = preflight(path, &file, &options.limits, &no_cancel, true)?;
     let mut wb = open_workbook(path, &file)?;
 
     let meta = wb.sheets_metadata().to_vec();
@@ -179,9 +185,18 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         Ok(header)
     })?;
 
+    let hidden = hidden::describe(
+        hidden::sheet_marks(&package, &sheet),
+        header.row,
+        &header.names,
+    );
     Ok(Table {
         path: path.to_path_buf(),
-        format: Format::Xlsx { sheet, sheets },
+        format: Format::Xlsx {
+            sheet,
+            sheets,
+            hidden,
+        },
         header_row: header.row,
         headers: header.names,
         size,
@@ -449,7 +464,7 @@ fn stream_job(
     let Some(sha256) = hash_file(path, &job.file, cancel)? else {
         return Ok(None);
     };
-    preflight(path, &job.file, &job.limits, cancel)?;
+    preflight(path, &job.file, &job.limits, cancel, false)?;
     if cancel.load(Ordering::Relaxed) {
         return Ok(None);
     }
@@ -1295,13 +1310,15 @@ fn zip_sentence(e: &zip::result::ZipError) -> String {
 // The package, checked before calamine sees it
 
 /// Check the zip package: a complete archive, of an Excel workbook, with no part that would
-/// make calamine or its XML parser hold an unbounded amount of memory.
+/// make calamine or its XML parser hold an unbounded amount of memory. With `learn`, it also
+/// returns what the parts' tags say about hidden rows and columns (see [`hidden`]).
 fn preflight(
     path: &Path,
     file: &File,
     limits: &Limits,
     cancel: &AtomicBool,
-) -> Result<(), LoadError> {
+    learn: bool,
+) -> Result<hidden::Package, LoadError> {
     let mut f = file;
     f.seek(SeekFrom::Start(0))
         .map_err(|e| LoadError::io(path, e))?;
@@ -1339,9 +1356,10 @@ fn preflight(
     }
 
     let cap = token_cap(limits);
+    let mut package = hidden::Package::new();
     for (i, name) in names.iter().enumerate() {
         if cancel.load(Ordering::Relaxed) {
-            return Ok(());
+            return Ok(package);
         }
         let (size, encrypted, is_dir) = {
             let entry = zip.by_index_data(i).map_err(damaged)?;
@@ -1382,7 +1400,7 @@ fn preflight(
         let binary = BINARY_PARTS.iter().any(|end| name.ends_with(end));
         let shared_strings = name.ends_with("sharedstrings.xml");
         let entry = zip.by_index(i).map_err(damaged)?;
-        let scan = read_part(path, entry, !binary, shared_strings, cancel, cap)?;
+        let mut scan = read_part(path, entry, !binary, shared_strings, learn, cancel, cap)?;
         if scan.longest() > cap {
             return Err(workbook(
                 path,
@@ -1397,8 +1415,11 @@ fn preflight(
         if shared_strings {
             check_string_count(path, name, size, &scan)?;
         }
+        if let Some(facts) = scan.facts.take().and_then(hidden::PartScan::finish) {
+            package.insert(name.clone(), facts);
+        }
     }
-    Ok(())
+    Ok(package)
 }
 
 /// calamine reserves room for the `uniqueCount` that the shared strings table announces; refuse
@@ -1473,17 +1494,20 @@ const BINARY_PARTS: &[&str] = &[
 
 /// Read a part to its end (which makes the zip crate check its CRC-32). With `measure`, its XML
 /// tokens are measured (reading stops once one is longer than the cap); with `first_tag`, its
-/// first element's start tag is kept.
+/// first element's start tag is kept; with `measure` and `learn`, its tags go to a
+/// [`hidden::PartScan`].
 fn read_part(
     path: &Path,
     mut entry: impl Read,
     measure: bool,
     first_tag: bool,
+    learn: bool,
     cancel: &AtomicBool,
     cap: u64,
 ) -> Result<TokenScan, LoadError> {
     let mut scan = TokenScan {
         want_first_tag: first_tag,
+        facts: (measure && learn).then(hidden::PartScan::default),
         ..TokenScan::default()
     };
     let mut buf = vec![0u8; 64 * 1024];
@@ -1531,6 +1555,11 @@ struct TokenScan {
     first_tag: Option<Vec<u8>>,
     /// The first tag was longer than [`FIRST_TAG_BYTES`] and is cut short.
     first_tag_cut: bool,
+    /// Hands each tag, whole, to this, while it is listening.
+    facts: Option<hidden::PartScan>,
+    /// The tag being read for `facts`, up to [`hidden::TAG_BYTES`].
+    tag: Vec<u8>,
+    in_tag: bool,
 }
 
 const FIRST_TAG_BYTES: usize = 64 * 1024;
@@ -1582,6 +1611,9 @@ impl TokenScan {
             self.len += 1;
             if self.want_first_tag {
                 self.capture(b);
+            }
+            if self.facts.is_some() {
+                self.collect(b);
             }
             self.state = match self.state {
                 ScanState::Text => ScanState::Text,
@@ -1697,6 +1729,31 @@ impl TokenScan {
         if self.state == ScanState::Tag && b == b'>' {
             self.capturing = false;
             self.want_first_tag = false;
+        }
+    }
+
+    /// Gather the tags for `facts`, each from its `<` to its `>`. Called before `b` moves the
+    /// state on.
+    fn collect(&mut self, b: u8) {
+        if self.state == ScanState::Open && !matches!(b, b'!' | b'?' | b'>') {
+            self.tag.clear();
+            self.tag.push(b'<');
+            self.in_tag = true;
+        }
+        if !self.in_tag {
+            return;
+        }
+        if self.tag.len() < hidden::TAG_BYTES {
+            self.tag.push(b);
+        }
+        if self.state == ScanState::Tag && b == b'>' {
+            self.in_tag = false;
+            if let Some(facts) = self.facts.as_mut() {
+                facts.tag(&self.tag);
+                if !facts.listening() {
+                    self.facts = None;
+                }
+            }
         }
     }
 

@@ -66,7 +66,8 @@ pub enum Worker {
     Opened {
         id: u64,
         generation: u64,
-        result: Result<Table, Failure>,
+        // Boxed: a table is large beside the other reports.
+        result: Result<Box<Table>, Failure>,
     },
     Rows {
         id: u64,

@@ -107,7 +107,7 @@ fn load(
         Worker::Opened {
             id,
             generation,
-            result: Ok(table),
+            result: Ok(Box::new(table)),
         },
     ) {
         return;

@@ -258,6 +258,55 @@ pub fn merged(dir: &Path) -> BoxResult<PathBuf> {
     Ok(path)
 }
 
+/// A workbook that hides rows and columns, as Excel's Hide writes them. Two sheets:
+///
+/// 1. "Data": the header "Id" | "Name" | "DOB" | "Area" | "Officer" | "Notes" on row 1 and
+///    data on rows 2 to 41. Rows 12, 15 and 40 are hidden (they hold data); row 50 is hidden
+///    and empty. Column F ("Notes") is hidden, and so is column H, beyond the header and empty.
+/// 2. "R&D": a title on row 1 (hidden), the header "Case" | "Value" | "Note" on row 3, data on
+///    rows 4 to 20; rows 5 to 11 are hidden, and column B ("Value").
+pub fn hidden(dir: &Path) -> BoxResult<PathBuf> {
+    let path = dir.join("hidden.xlsx");
+    let mut wb = Workbook::new();
+
+    let data = wb.add_worksheet();
+    data.set_name("Data")?;
+    let headers = ["Id", "Name", "DOB", "Area", "Officer", "Notes"];
+    for (c, h) in headers.iter().enumerate() {
+        data.write_string(0, c as u16, *h)?;
+    }
+    for r in 1..=40u32 {
+        data.write_string(r, 0, format!("{r:04}"))?;
+        data.write_string(r, 1, format!("Person {r}"))?;
+        data.write_string(r, 3, "Bromley")?;
+        data.write_string(r, 5, format!("note {r}"))?;
+    }
+    for excel_row in [12u32, 15, 40, 50] {
+        data.set_row_hidden(excel_row - 1)?;
+    }
+    data.set_column_hidden(5)?;
+    data.set_column_hidden(7)?;
+
+    let rd = wb.add_worksheet();
+    rd.set_name("R&D")?;
+    rd.write_string(0, 0, "Monthly extract - October 2026")?;
+    rd.set_row_hidden(0)?;
+    for (c, h) in ["Case", "Value", "Note"].iter().enumerate() {
+        rd.write_string(2, c as u16, *h)?;
+    }
+    for r in 3..20u32 {
+        rd.write_string(r, 0, format!("case {r}"))?;
+        rd.write_number(r, 1, f64::from(r))?;
+    }
+    for excel_row in 5..=11u32 {
+        rd.set_row_hidden(excel_row - 1)?;
+    }
+    rd.set_column_hidden(1)?;
+
+    wb.save(&path)?;
+    Ok(path)
+}
+
 /// `rows` data rows under the header "Id" | "Name" | "Amount".
 pub fn many_rows(dir: &Path, rows: u32) -> BoxResult<PathBuf> {
     let path = dir.join(format!("rows_{rows}.xlsx"));

@@ -88,6 +88,28 @@ pub fn check_table(
         );
     }
     assert_eq!(table.size, file.len() as u64, "size is not the file's");
+    if let disclose::load::Format::Xlsx { hidden, .. } = &table.format {
+        let listed = hidden.first_rows.len() as u64;
+        assert!(
+            listed <= hidden.rows.min(5),
+            "hidden rows listed beyond their count or five"
+        );
+        assert!(
+            hidden.first_rows.windows(2).all(|w| w[0] < w[1]),
+            "hidden rows not listed in increasing order"
+        );
+        assert!(
+            hidden
+                .first_rows
+                .iter()
+                .all(|&r| r > u64::from(table.header_row)),
+            "a hidden row at or above the header listed"
+        );
+        assert!(
+            hidden.columns.len() <= h.len() && hidden.columns.iter().all(|c| h.contains(&c.header)),
+            "a hidden column that is not one of the header's"
+        );
+    }
 
     let mut rows = table.rows().expect("rows() of a table that just opened");
     let mut out = Vec::new();

@@ -191,7 +191,7 @@ fn inputs_action(m: &mut Model, a: Action) {
             inputs_changed(m);
         }
         Action::ChooseSheet => {
-            let Some(crate::load::Format::Xlsx { sheets, sheet }) = m
+            let Some(crate::load::Format::Xlsx { sheets, sheet, .. }) = m
                 .inputs
                 .get(i)
                 .and_then(|x| x.table.as_ref())
@@ -304,7 +304,7 @@ pub fn worker(m: &mut Model, w: Worker) {
     };
     match w {
         Worker::Opened { result, .. } => match result {
-            Ok(t) => m.inputs[i].table = Some(t),
+            Ok(t) => m.inputs[i].table = Some(*t),
             Err(f) => m.inputs[i].failure = Some(f),
         },
         Worker::Rows { rows, .. } => {

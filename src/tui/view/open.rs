@@ -130,6 +130,18 @@ fn details<'a>(m: &Model, i: &Input, width: usize) -> Vec<Line<'a>> {
             about = format!("Sheet: {} (s to choose another)", safe(s));
         }
         out.push(Line::from(about));
+        if let crate::load::Format::Xlsx { sheet, hidden, .. } = &table.format
+            && !hidden.is_empty()
+        {
+            out.push(Line::from(Span::styled(
+                format!(
+                    "{} {}",
+                    t.warn_mark(),
+                    crate::text::hidden_cells_warning(sheet, hidden)
+                ),
+                t.warn(),
+            )));
+        }
         let rows = match i.state() {
             LoadState::Ready(n) => format!("{n} data rows"),
             LoadState::Reading(n) => format!("counting rows: {n} so far…"),
