@@ -73,13 +73,9 @@ fn load_csv_crash_5f65665a_bom_only_line_before_the_header_loads() {
     assert_eq!(read, 3);
 }
 
-/// Known defect, found while pinning crash-5f65665a: the header `\x05` starts on line 3, but
-/// the loader reports line 2. The loader skips the blank lines before a record itself, then
-/// csv_core strips a UTF-8 byte-order mark at the start of its first input and skips the line
-/// break after it without the loader counting it. `--header-row 3` then fails ("the row is
-/// blank"). The fix belongs in src/load/csv.rs (RecordReader::next); un-ignore this test with it.
+/// Found while pinning crash-5f65665a: the header `\x05` starts on line 3, and was reported on
+/// line 2 (csv_core took off the stray byte-order mark and the break after it, uncounted).
 #[test]
-#[ignore = "src/load/csv.rs reports the header one line early after a line holding only U+FEFF"]
 fn load_csv_crash_5f65665a_header_row_is_the_line_it_starts_on() {
     let table = open(&data("load_csv-crash-5f65665a.csv")).unwrap();
     assert_eq!(table.header_row, 3);

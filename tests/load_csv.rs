@@ -1163,3 +1163,21 @@ fn rows_wanting_still_refuse_bad_text_in_an_unwanted_column() {
         .expect_err("mixed encodings");
     assert!(err.to_string().contains("row 3"), "{err}");
 }
+
+#[test]
+fn a_byte_order_mark_before_the_first_record_is_dropped_later_ones_are_data_and_lines_stay_counted()
+{
+    // The file's own mark is taken off, and so is a second one before the first record.
+    let file = temp_file(b"\xEF\xBB\xBF\xEF\xBB\xBFURN,Age\r\n1,14\r\n");
+    let (table, rows, _) = load(file.path(), &opts());
+    assert_eq!(table.headers, ["URN", "Age"]);
+    assert_eq!(numbers(&rows), [2]);
+    // A stray mark alone on a line after blank lines is skipped like a blank line, and the
+    // lines after it are counted.
+    let file = temp_file(b"\r\n\xEF\xBB\xBF\r\n\r\nURN,Age\r\n1,14\r\n\xEF\xBB\xBF2,15\r\n");
+    let (table, rows, _) = load(file.path(), &opts());
+    assert_eq!(table.header_row, 4);
+    assert_eq!(table.headers, ["URN", "Age"]);
+    assert_eq!(cells(&rows), [["1", "14"], ["\u{feff}2", "15"]]);
+    assert_eq!(numbers(&rows), [5, 6]);
+}

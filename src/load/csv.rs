@@ -941,6 +941,10 @@ struct RecordReader {
     scratch: Vec<usize>,
     /// Decoded bytes consumed so far.
     consumed: u64,
+    /// A first record has been started: a byte-order mark is no longer stray, but data.
+    core_started: bool,
+    /// csv_core has been given text (after which it never strips a byte-order mark itself).
+    core_fed: bool,
 }
 
 impl RecordReader {
@@ -960,6 +964,8 @@ impl RecordReader {
             ends: Vec::new(),
             scratch: vec![0; 1024],
             consumed: 0,
+            core_started: false,
+            core_fed: false,
         })
     }
 
@@ -982,12 +988,27 @@ impl RecordReader {
                 .take_while(|&&b| b == b'\r' || b == b'\n')
                 .count();
             self.lines.feed(input.get(..n).unwrap_or(&[]));
+            let stray_bom = !self.core_started
+                && input
+                    .get(n..)
+                    .is_some_and(|rest| rest.starts_with(b"\xEF\xBB\xBF"));
             self.src.consume(n);
             self.consumed = self.consumed.saturating_add(n as u64);
+            if stray_bom {
+                // A byte-order mark before the first record (a second one, or one after blank
+                // lines) is dropped, as csv_core would, but here, so the lines after it are
+                // counted: csv_core also skipped the break after it, uncounted.
+                self.lines.feed(b"\xEF\xBB\xBF");
+                self.src.consume(3);
+                self.consumed = self.consumed.saturating_add(3);
+                self.core_started = true;
+                continue;
+            }
             if n < len {
                 break;
             }
         }
+        self.core_started = true;
 
         let limits = self.limits;
         let start = self.lines.line;
@@ -1042,6 +1063,13 @@ impl RecordReader {
                     (result, _, nout, nend) => (result, 0, nout, nend),
                 }
             } else {
+                // Give csv_core one byte first if the text starts with a byte-order mark, so it
+                // never takes one off uncounted: from here on, U+FEFF is data.
+                let input = match input {
+                    [0xEF, 0xBB, 0xBF, ..] if !self.core_fed => &input[..1],
+                    _ => input,
+                };
+                self.core_fed = true;
                 self.core.read_record(input, output, &mut self.scratch)
             };
             self.lines.feed(input.get(..nin).unwrap_or(&[]));
