@@ -235,6 +235,12 @@ impl<'p> Job<'p> {
                     crate::load::Format::Csv { .. } => Vec::new(),
                 },
                 header_row: table.header_row,
+                hidden: match &table.format {
+                    crate::load::Format::Xlsx { hidden, .. } if !hidden.is_empty() => {
+                        Some(hidden.clone())
+                    }
+                    _ => None,
+                },
                 rows_read: outcome.rows_read,
                 rows_shared: outcome.rows_shared,
                 rows_excluded: input_excluded,
@@ -320,6 +326,9 @@ pub struct InputSummary {
     /// Every sheet of a workbook, in order (empty for CSV).
     pub sheets: Vec<SheetSummary>,
     pub header_row: u32,
+    /// Rows and columns the sheet hides (XLSX only; `None` when nothing is hidden). Their
+    /// cells are read and shared like any other.
+    pub hidden: Option<crate::load::HiddenCells>,
     pub rows_read: u64,
     pub rows_shared: u64,
     pub rows_excluded: u64,

@@ -79,6 +79,8 @@ pub struct InputRecord {
     pub delimiter: Option<&'static str>,
     pub sheet: Option<String>,
     pub header_row: u32,
+    /// Rows and columns the sheet hid from view, whose cells were read like any other.
+    pub hidden: Option<crate::load::HiddenCells>,
     pub rows_read: u64,
     pub rows_shared: u64,
     pub rows_excluded: u64,
@@ -182,6 +184,7 @@ impl Record {
                     delimiter: i.delimiter,
                     sheet: i.sheet.clone(),
                     header_row: i.header_row,
+                    hidden: i.hidden.clone(),
                     rows_read: i.rows_read,
                     rows_shared: i.rows_shared,
                     rows_excluded: i.rows_excluded,
@@ -289,6 +292,14 @@ impl Record {
                     .unwrap_or_default()
             );
             let _ = writeln!(s, "    SHA-256 {}", i.sha256);
+            if let Some(hidden) = &i.hidden {
+                let sheet = i.sheet.as_deref().unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "    {}",
+                    crate::text::hidden_cells_warning(sheet, hidden)
+                );
+            }
             let _ = writeln!(
                 s,
                 "    {} rows read, {} shared, {} excluded",

@@ -175,6 +175,29 @@ fn the_pack_summary_warns_of_hidden_rows_and_columns() {
 }
 
 #[test]
+fn the_json_summary_lists_hidden_rows_and_columns_and_null_when_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = fx::hidden(dir.path()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&dry_run(&path, &["--json"])).unwrap();
+    assert_eq!(
+        json["inputs"][0]["hidden"],
+        serde_json::json!({
+            "rows": 3,
+            "first_rows": [12, 15, 40],
+            "columns": [{"letters": "F", "header": "Notes"}],
+        })
+    );
+    let plain = fx::strings(
+        dir.path(),
+        "plain.xlsx",
+        &[(0, 0, "Name"), (0, 1, "Area"), (1, 0, "x"), (1, 1, "y")],
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&dry_run(&plain, &["--json"])).unwrap();
+    assert_eq!(json["inputs"][0]["hidden"], serde_json::Value::Null);
+}
+
+#[test]
 fn the_open_screen_warns_of_hidden_rows_and_columns() {
     let dir = tempfile::tempdir().unwrap();
     fx::hidden(dir.path()).unwrap();

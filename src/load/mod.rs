@@ -85,7 +85,7 @@ pub struct SheetInfo {
 /// Rows and columns that the sheet being read hides (Excel's Hide, or a height or width of
 /// zero). Their cells are read like any other: a hidden column mapped to a field is shared, and
 /// a hidden row is shared unless a rule excludes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct HiddenCells {
     /// Hidden rows below the header that hold a value (hidden empty rows carry nothing).
     pub rows: u64,
@@ -102,7 +102,7 @@ impl HiddenCells {
 }
 
 /// A hidden column of the header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HiddenColumn {
     /// Excel's letters for it: `F`.
     pub letters: String,
