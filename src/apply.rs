@@ -525,8 +525,13 @@ pub fn process<E>(
         .rows_wanting(&wanted)
         .map_err(|e| ProcessError::Apply(e.into()))?;
     let mut cells_out: Vec<String> = Vec::with_capacity(plan.shared.len());
-    for row in rows.by_ref() {
-        let row = row.map_err(|e| ProcessError::Apply(e.into()))?;
+    // One row's buffers, reused for every row.
+    let mut row = Row {
+        number: 0,
+        cells: Vec::new(),
+    };
+    while let Some(next) = rows.next_into(&mut row) {
+        next.map_err(|e| ProcessError::Apply(e.into()))?;
         out.rows_read += 1;
         match decide(input_index, &row, plan, filter, decisions, &mut cells_out) {
             Err(why) => *out.excluded.entry(why).or_insert(0) += 1,
@@ -572,20 +577,23 @@ pub fn decide(
         });
     }
     let mut counts = CellCounts::default();
-    cells_out.clear();
-    for (col, field) in &plan.shared {
-        let mut cell = row.cells.get(*col).cloned().unwrap_or_default();
+    // The output cells' buffers are reused from the last row: no allocation per cell.
+    cells_out.resize_with(plan.shared.len(), String::new);
+    for ((col, field), cell) in plan.shared.iter().zip(cells_out.iter_mut()) {
+        cell.clear();
         if !decisions.redactions.is_empty()
             && decisions
                 .redactions
                 .contains_key(&(input_index, row.number, field.clone()))
         {
-            cell = REDACTED.to_string();
+            cell.push_str(REDACTED);
             counts.redacted += 1;
-        } else if neutralise(&mut cell) {
+            continue;
+        }
+        cell.push_str(row.cells.get(*col).map_or("", String::as_str));
+        if neutralise(cell) {
             counts.neutralised += 1;
         }
-        cells_out.push(cell);
     }
     Ok(counts)
 }

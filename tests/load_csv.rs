@@ -1181,3 +1181,43 @@ fn a_byte_order_mark_before_the_first_record_is_dropped_later_ones_are_data_and_
     assert_eq!(cells(&rows), [["1", "14"], ["\u{feff}2", "15"]]);
     assert_eq!(numbers(&rows), [5, 6]);
 }
+
+#[test]
+fn next_into_reuses_one_row_and_gives_what_iterating_gives() {
+    let text = "URN,Name,Notes\r\n1,A much longer name,\"x, y\"\r\n2,,\r\n3,Bo,\"multi\nline\"\r\n";
+    let file = temp_file(text.as_bytes());
+    let (table, all, digest) = load(file.path(), &opts());
+    for wanted in [None, Some(vec![true, false, true])] {
+        let mut rows = match &wanted {
+            None => table.rows(),
+            Some(w) => table.rows_wanting(w),
+        }
+        .expect("rows");
+        let mut row = Row {
+            number: 0,
+            cells: vec!["left over".into(); 5],
+        };
+        let mut seen = Vec::new();
+        while let Some(next) = rows.next_into(&mut row) {
+            next.expect("row");
+            seen.push(row.clone());
+        }
+        let expected: Vec<Row> = all
+            .iter()
+            .map(|r| Row {
+                number: r.number,
+                cells: r
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match &wanted {
+                        Some(w) if !w[i] => String::new(),
+                        _ => c.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(rows.digest(), Some(digest.clone()));
+    }
+}

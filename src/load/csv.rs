@@ -162,14 +162,22 @@ struct CsvRows {
 
 impl RowSource for CsvRows {
     fn next_row(&mut self) -> Option<Result<Row, LoadError>> {
+        let mut row = Row {
+            number: 0,
+            cells: Vec::with_capacity(self.width),
+        };
+        Some(self.next_into(&mut row)?.map(|()| row))
+    }
+
+    fn next_into(&mut self, row: &mut Row) -> Option<Result<(), LoadError>> {
         if self.done {
             return None;
         }
         let result = match self.reader.next(self.width) {
-            Ok(Some(record)) => match self.make_row(&record) {
-                Ok(row) => {
+            Ok(Some(record)) => match self.fill_row(&record, row) {
+                Ok(()) => {
                     self.rows_read = self.rows_read.saturating_add(1);
-                    return Some(Ok(row));
+                    return Some(Ok(()));
                 }
                 Err(e) => Err(e),
             },
@@ -192,7 +200,7 @@ impl RowSource for CsvRows {
 }
 
 impl CsvRows {
-    fn make_row(&self, record: &RecordInfo) -> Result<Row, LoadError> {
+    fn fill_row(&self, record: &RecordInfo, row: &mut Row) -> Result<(), LoadError> {
         let path = self.reader.src.path.as_path();
         let extra_are_empty = record.last_nonempty.is_none_or(|i| i < self.width);
         if record.fields != self.width && !(record.fields > self.width && extra_are_empty) {
@@ -203,23 +211,20 @@ impl CsvRows {
                 found: record.fields,
             });
         }
-        let mut cells = Vec::with_capacity(self.width);
-        for column in 0..self.width {
+        row.number = record.line;
+        row.cells.resize_with(self.width, String::new);
+        for (column, cell) in row.cells.iter_mut().enumerate() {
             let wanted = self
                 .wanted
                 .as_ref()
                 .is_none_or(|w| w.get(column).copied().unwrap_or(true));
+            cell.clear();
             if wanted {
-                cells.push(self.reader.field_text(column, record.line)?.to_owned());
-            } else {
-                // Not allocated. The text was still checked as it was read (`Source`).
-                cells.push(String::new());
+                cell.push_str(self.reader.field_text(column, record.line)?);
             }
+            // An unwanted cell stays empty. Its text was still checked as it was read.
         }
-        Ok(Row {
-            number: record.line,
-            cells,
-        })
+        Ok(())
     }
 
     /// The stream has reached the end of the file: check it is whole and unchanged.

@@ -243,6 +243,13 @@ impl Rows {
     pub fn digest(&self) -> Option<Digest> {
         self.inner.digest()
     }
+
+    /// The next row, written into `row` (its cells' text buffers are reused, so a caller that
+    /// handles one row at a time allocates nothing per row). `None` at the end, as for
+    /// [`Iterator::next`]; after an error, `row` holds nothing meaningful.
+    pub fn next_into(&mut self, row: &mut Row) -> Option<Result<(), LoadError>> {
+        self.inner.next_into(row)
+    }
 }
 
 impl Iterator for Rows {
@@ -256,6 +263,11 @@ impl Iterator for Rows {
 pub(crate) trait RowSource {
     fn next_row(&mut self) -> Option<Result<Row, LoadError>>;
     fn digest(&self) -> Option<Digest>;
+
+    /// [`Rows::next_into`]; a source that can reuse the row's buffers overrides this.
+    fn next_into(&mut self, row: &mut Row) -> Option<Result<(), LoadError>> {
+        Some(self.next_row()?.map(|next| *row = next))
+    }
 }
 
 enum Kind {
