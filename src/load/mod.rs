@@ -179,6 +179,9 @@ pub struct Table {
     /// Size of the file in bytes when opened.
     pub size: u64,
     pub(crate) options: LoadOptions,
+    /// XLSX: the SHA-256 of the bytes whose package passed the safety checks at open. A read
+    /// of the same bytes (same hash) need not check them again.
+    pub(crate) checked_sha256: Option<String>,
 }
 
 /// What a completed pass over the rows learned about the file.

@@ -154,6 +154,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         return Err(ole_error(path, &file));
     }
     let no_cancel = AtomicBool::new(false);
+    let checked_sha256 = hash_file(path, &file, &no_cancel)?;
     let package = preflight(path, &file, &options.limits, &no_cancel, true)?;
     let mut wb = open_workbook(path, &file)?;
 
@@ -201,6 +202,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         headers: header.names,
         size,
         options: options.clone(),
+        checked_sha256,
     })
 }
 
@@ -326,6 +328,7 @@ pub(super) fn rows(table: &Table) -> Result<Rows, LoadError> {
         path: path.clone(),
         file,
         start,
+        checked_sha256: table.checked_sha256.clone(),
         sheet: sheet.clone(),
         header_row: table.header_row,
         headers: table.headers.clone(),
@@ -408,6 +411,7 @@ struct Job {
     path: PathBuf,
     file: File,
     start: Stamp,
+    checked_sha256: Option<String>,
     sheet: String,
     header_row: u32,
     headers: Vec<String>,
@@ -464,7 +468,11 @@ fn stream_job(
     let Some(sha256) = hash_file(path, &job.file, cancel)? else {
         return Ok(None);
     };
-    preflight(path, &job.file, &job.limits, cancel, false)?;
+    // The package checks depend on the bytes alone: bytes hashing the same as those checked
+    // when the table was opened need not be checked again (a changed file always is).
+    if job.checked_sha256.as_deref() != Some(sha256.as_str()) {
+        preflight(path, &job.file, &job.limits, cancel, false)?;
+    }
     if cancel.load(Ordering::Relaxed) {
         return Ok(None);
     }
@@ -1589,6 +1597,32 @@ impl TokenScan {
     fn feed(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
+            // Fast paths (unless the first tag is being kept, byte by byte): inside a tag only
+            // quotes and '>' matter, inside a quoted value only its closing quote; a tag being
+            // gathered for `facts` takes the run whole. A plain loop over the bytes, not
+            // memchr: these runs are a few bytes long.
+            if !self.want_first_tag {
+                let rest = &bytes[i..];
+                let skip = match self.state {
+                    ScanState::Tag => {
+                        Some(rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b'>')))
+                    }
+                    ScanState::TagQuote(q) => Some(rest.iter().position(|&b| b == q)),
+                    _ => None,
+                };
+                if let Some(p) = skip {
+                    let run = p.unwrap_or(rest.len());
+                    if self.in_tag && self.facts.is_some() {
+                        let room = hidden::TAG_BYTES.saturating_sub(self.tag.len());
+                        self.tag.extend_from_slice(&rest[..run.min(room)]);
+                    }
+                    self.len += run as u64;
+                    i += run;
+                    if p.is_none() {
+                        return;
+                    }
+                }
+            }
             if self.state == ScanState::Text {
                 // Fast path: a text run ends at the next '<'.
                 match bytes[i..].iter().position(|&b| b == b'<') {
@@ -1819,6 +1853,31 @@ mod tests {
             whole.longest(),
             r#"<worksheet a='x"y>z' b="p'q>r">"#.len() as u64
         );
+    }
+
+    #[test]
+    fn hidden_rows_and_columns_are_found_wherever_the_chunks_are_cut() {
+        let xml = r#"<?xml version="1.0"?><x:worksheet xmlns:x="s"><x:cols><x:col min="3" max="3" width="0" customWidth="1"/></x:cols><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row><x:row r="2" hidden="1" spans="1:3"><x:c r="A2" t="inlineStr"><x:is><x:t>a "quoted" &gt; value</x:t></x:is></x:c></x:row><x:row r="3" ht="0" customHeight="1"><x:c r="B3"><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>"#;
+        let facts = |cuts: &[usize]| {
+            let mut s = TokenScan {
+                facts: Some(hidden::PartScan::default()),
+                ..TokenScan::default()
+            };
+            let mut at = 0;
+            for &cut in cuts.iter().chain(std::iter::once(&xml.len())) {
+                s.feed(&xml.as_bytes()[at..cut]);
+                at = cut;
+            }
+            format!("{:?}", s.facts.and_then(hidden::PartScan::finish))
+        };
+        let whole = facts(&[]);
+        assert!(whole.contains("rows: [(2, 3)]"), "{whole}");
+        assert!(whole.contains("cols: [(3, 3)]"), "{whole}");
+        for a in 1..xml.len() {
+            assert_eq!(facts(&[a]), whole, "cut at {a}");
+        }
+        let bytewise: Vec<usize> = (1..xml.len()).collect();
+        assert_eq!(facts(&bytewise), whole);
     }
 
     #[test]
