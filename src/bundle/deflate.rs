@@ -51,18 +51,28 @@ pub(super) struct ParallelDeflate {
 }
 
 impl ParallelDeflate {
-    pub(super) fn new() -> ParallelDeflate {
+    /// Starts the workers: one per core, at most [`MAX_WORKERS`]. Fails only if the system
+    /// cannot start a thread at all.
+    pub(super) fn new() -> io::Result<ParallelDeflate> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let count = cores.clamp(1, MAX_WORKERS);
         let (jobs, queue) = mpsc::sync_channel::<Job>(count);
         let queue = Arc::new(Mutex::new(queue));
-        let workers = (0..count)
-            .map(|_| {
-                let queue = Arc::clone(&queue);
-                std::thread::spawn(move || work(&queue))
-            })
-            .collect();
-        ParallelDeflate {
+        let mut workers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let queue = Arc::clone(&queue);
+            match std::thread::Builder::new()
+                .name("deflate".into())
+                .spawn(move || work(&queue))
+            {
+                Ok(worker) => workers.push(worker),
+                // Fewer workers are slower, not wrong.
+                Err(_) if !workers.is_empty() => break,
+                Err(e) => return Err(e),
+            }
+        }
+        let count = workers.len();
+        Ok(ParallelDeflate {
             jobs: Some(jobs),
             workers,
             pending: VecDeque::new(),
@@ -71,7 +81,7 @@ impl ParallelDeflate {
             dictionary: Vec::new(),
             crc: crc32fast::Hasher::new(),
             total: 0,
-        }
+        })
     }
 
     /// Adds plaintext of the open entry; finished chunks are handed to `out` in order.
@@ -226,7 +236,7 @@ mod tests {
     use std::io::Read;
 
     fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, u32, u64) {
-        let mut d = ParallelDeflate::new();
+        let mut d = ParallelDeflate::new().unwrap();
         let mut out = Vec::new();
         let mut sink = |b: &[u8]| {
             out.extend_from_slice(b);
@@ -306,7 +316,7 @@ mod tests {
 
     #[test]
     fn empty_and_exact_chunk_entries_round_trip_and_the_writer_is_reusable() {
-        let mut d = ParallelDeflate::new();
+        let mut d = ParallelDeflate::new().unwrap();
         for data in [Vec::new(), text(CHUNK), text(2 * CHUNK), b"x".to_vec()] {
             let mut out = Vec::new();
             let mut sink = |b: &[u8]| {
@@ -322,7 +332,7 @@ mod tests {
 
     #[test]
     fn a_failing_sink_stops_the_entry_with_its_error() {
-        let mut d = ParallelDeflate::new();
+        let mut d = ParallelDeflate::new().unwrap();
         let mut sink = |_: &[u8]| Err(io::Error::other("disk full"));
         let data = text(20 * CHUNK);
         let err = d

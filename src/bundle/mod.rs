@@ -180,7 +180,7 @@ impl BundleWriter {
             .map_err(io_err("write the temporary file"))?;
         Ok(BundleWriter {
             zip: ZipOut::new(age_out),
-            deflate: ParallelDeflate::new(),
+            deflate: ParallelDeflate::new().map_err(io_err("start the compression threads"))?,
             dir: out_dir.to_path_buf(),
             target,
             checksum_target,
