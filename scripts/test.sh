@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command: installs what the interoperability tests need (the stock `age`
-# CLI, unzip, Python's bagit validator) when missing, then runs every test.
+# CLI, unzip, 7-Zip, bsdtar, Python's bagit validator) when missing, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,9 @@ need_apt=()
 command -v age >/dev/null 2>&1 || need_apt+=(age)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# 7-Zip and libarchive (the engine of Windows' own tar.exe): what partners unzip with.
+command -v 7z >/dev/null 2>&1 || need_apt+=(p7zip-full)
+command -v bsdtar >/dev/null 2>&1 || need_apt+=(libarchive-tools)
 if ((${#need_apt[@]})); then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -238,3 +238,84 @@ fn empty_recipient_list_is_refused() {
     ));
     assert!(listing(dir.path()).is_empty());
 }
+
+/// A payload of several deflate chunks (they are compressed in parallel and joined), read back
+/// by the unzips partners have: 7-Zip, libarchive (Windows' own tar.exe), Python's zipfile.
+#[test]
+fn seven_zip_bsdtar_and_python_read_a_multi_chunk_bundle() {
+    require("age", "apt-get install -y age");
+    require("7z", "apt-get install -y p7zip-full");
+    require("bsdtar", "apt-get install -y libarchive-tools");
+    let payload: Vec<u8> = (0..120_000u32)
+        .flat_map(|i| {
+            format!("{i:07}/26,Robbery,Ward {},Beat {}\r\n", i % 17, i * 7 % 101).into_bytes()
+        })
+        .collect();
+    assert!(payload.len() > 3 << 20, "want several 1 MiB chunks");
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = key_pair();
+    let mut w = BundleWriter::create(
+        dir.path(),
+        "big_2025-01_01234567.zip.age",
+        &Encryption::Recipients(vec![r]),
+    )
+    .unwrap();
+    {
+        let mut p = w.payload("data/big.csv").unwrap();
+        for piece in payload.chunks(8191) {
+            p.write_all(piece).unwrap();
+        }
+    }
+    let written = w.finish(&bag_info(), record()).unwrap();
+    let key = dir.path().join("key.txt");
+    std::fs::write(
+        &key,
+        format!(
+            "{}\n",
+            age::secrecy::ExposeSecret::expose_secret(&id.to_string())
+        ),
+    )
+    .unwrap();
+    let zip = dir.path().join("bundle.zip");
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg("-o")
+        .arg(&zip)
+        .arg(&written.path));
+
+    let seven = dir.path().join("7z");
+    run(Command::new("7z")
+        .arg("x")
+        .arg("-y")
+        .arg(format!("-o{}", seven.display()))
+        .arg(&zip));
+    assert_eq!(std::fs::read(seven.join("data/big.csv")).unwrap(), payload);
+
+    let tar = dir.path().join("tar");
+    std::fs::create_dir(&tar).unwrap();
+    run(Command::new("bsdtar")
+        .arg("-xf")
+        .arg(&zip)
+        .arg("-C")
+        .arg(&tar));
+    assert_eq!(std::fs::read(tar.join("data/big.csv")).unwrap(), payload);
+
+    let listing = run(Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import sys, zipfile\n\
+         z = zipfile.ZipFile(sys.argv[1])\n\
+         assert z.testzip() is None\n\
+         for i in z.infolist(): print(i.filename, i.file_size, oct(i.external_attr >> 16))",
+        )
+        .arg(&zip));
+    assert!(
+        listing.starts_with(&format!(
+            "data/big.csv {} 0o100600\nbagit.txt ",
+            payload.len()
+        )),
+        "{listing}"
+    );
+}
