@@ -192,6 +192,37 @@ fn warning_bags_that_are_sound_pass_with_a_warning() {
     }
 }
 
+/// The other warning bags list a file this copy of the suite lacks (it did not survive being
+/// copied: a second file differing only in case, a second Unicode normalization of a name, a
+/// `.DS_Store`). A payload file listed but missing is an error, whatever the suite meant to
+/// warn about, and the report names it.
+#[test]
+fn warning_bags_missing_a_listed_file_fail_naming_it() {
+    for (bag, missing) in [
+        (
+            "v0.97/warning/duplicate-file-with-different-case",
+            "data/HELLO.txt",
+        ),
+        (
+            "v0.97/warning/same-filename-listed-twice-with-different-normalization",
+            "data/Nu",
+        ),
+        ("v0.97/warning/special-system-files", "data/.DS_Store"),
+    ] {
+        let r = verify_bag_dir(&suite().join(bag));
+        assert!(!r.ok(), "{bag}\n{}", describe(&r));
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| p.contains(missing) && p.contains("missing from the bag")),
+            "{bag}\n{}",
+            describe(&r)
+        );
+    }
+    // Every warning bag has a tested outcome, here or in the test above.
+    assert_eq!(bags("v0.97/warning").len(), 6);
+}
+
 #[test]
 fn a_missing_folder_is_a_problem_not_a_panic() {
     let r = verify_bag_dir(Path::new("/nonexistent/bag"));
