@@ -214,6 +214,7 @@ impl CsvRows {
         }
         row.number = record.line;
         row.cells.resize_with(self.width, String::new);
+        let text = self.reader.record_text();
         for (column, cell) in row.cells.iter_mut().enumerate() {
             let wanted = self
                 .wanted
@@ -221,7 +222,12 @@ impl CsvRows {
                 .is_none_or(|w| w.get(column).copied().unwrap_or(true));
             cell.clear();
             if wanted {
-                cell.push_str(self.reader.field_text(column, record.line)?);
+                // The field checked on its own only when the record is not valid text, to say
+                // which column is at fault.
+                match text.and_then(|t| self.reader.field_in(t, column)) {
+                    Some(field) => cell.push_str(field),
+                    None => cell.push_str(self.reader.field_text(column, record.line)?),
+                }
             }
             // An unwanted cell stays empty. Its text was still checked as it was read.
         }
@@ -1163,6 +1169,22 @@ impl RecordReader {
         };
         let end = *self.ends.get(i)?;
         self.out.get(start..end.min(self.out_len))
+    }
+
+    /// The kept fields of the last record as one text, if it is valid (checked once, not per
+    /// field: the fields are cut at ASCII delimiters, so each is valid text too).
+    fn record_text(&self) -> Option<&str> {
+        let end = self.ends.last().copied().unwrap_or(0).min(self.out_len);
+        std::str::from_utf8(self.out.get(..end)?).ok()
+    }
+
+    /// Field `i` of the last record, from [`RecordReader::record_text`].
+    fn field_in<'t>(&self, text: &'t str, i: usize) -> Option<&'t str> {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(j) => *self.ends.get(j)?,
+        };
+        text.get(start..*self.ends.get(i)?)
     }
 
     /// Field `i` of the last record as text.
