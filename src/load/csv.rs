@@ -683,6 +683,8 @@ struct Source {
     out: Vec<u8>,
     out_pos: usize,
     out_len: usize,
+    /// UTF-8: `out[..unhashed]` is raw file bytes, to be hashed once parsed.
+    unhashed: usize,
     scan: Scan,
     started: bool,
     finished: bool,
@@ -714,6 +716,7 @@ impl Source {
             out: Vec::with_capacity(CHUNK),
             out_pos: 0,
             out_len: 0,
+            unhashed: 0,
             scan: Scan::new(),
             started: false,
             finished: false,
@@ -733,6 +736,15 @@ impl Source {
     }
 
     fn refill(&mut self) -> Result<(), LoadError> {
+        // UTF-8 text is parsed where it was read (see below): now it has all been consumed, it
+        // can go to be hashed, after everything read before it.
+        if self.unhashed > 0
+            && let Some(hasher) = self.hasher.as_mut()
+        {
+            let spare = hasher.spare();
+            hasher.hash(std::mem::replace(&mut self.out, spare), self.unhashed);
+        }
+        self.unhashed = 0;
         self.out_pos = 0;
         self.out_len = 0;
         let path = self.path.as_path();
@@ -746,6 +758,7 @@ impl Source {
         let mut chunk = self.raw.get(..n).unwrap_or(&[]);
         self.raw_total = self.raw_total.saturating_add(n as u64);
         let last = n == 0;
+        let mut skip = 0;
         if !self.started {
             self.started = true;
             let bom: &[u8] = match self.encoding {
@@ -754,6 +767,7 @@ impl Source {
                 Encoding::Utf16Le => b"\xFF\xFE",
                 Encoding::Utf16Be => b"\xFE\xFF",
             };
+            skip = bom.len();
             chunk = match chunk.strip_prefix(bom) {
                 Some(rest) => rest,
                 None => {
@@ -771,9 +785,18 @@ impl Source {
                     self.scan.finish();
                 }
                 check_scan(&self.scan, self.encoding, path)?;
-                self.out.clear();
-                self.out.extend_from_slice(chunk);
-                self.out_len = self.out.len();
+                // No copy: the buffer just read becomes the text to parse, and the one parsed
+                // before becomes the next to read into. It is hashed once consumed (above).
+                std::mem::swap(&mut self.raw, &mut self.out);
+                if self.out.len() < n {
+                    self.out.resize(n, 0);
+                }
+                if self.raw.len() < CHUNK {
+                    self.raw.resize(CHUNK, 0);
+                }
+                self.out_pos = skip;
+                self.out_len = n;
+                self.unhashed = n;
             }
             Some(decoder) => {
                 let utf16 = self.encoding != Encoding::Windows1252;
@@ -825,7 +848,9 @@ impl Source {
         if last {
             self.finished = true;
         }
-        if let Some(hasher) = self.hasher.as_mut() {
+        if self.decoder.is_some()
+            && let Some(hasher) = self.hasher.as_mut()
+        {
             let spare = hasher.spare();
             hasher.hash(std::mem::replace(&mut self.raw, spare), n);
         }
