@@ -21,6 +21,33 @@ fn run(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Writes `id` as a key file in `dir` and decrypts `bundle` with the stock age CLI, as a
+/// partner without disclose would; returns the decrypted zip's path.
+fn decrypt_with_stock_age(
+    dir: &std::path::Path,
+    id: &age::x25519::Identity,
+    bundle: &std::path::Path,
+) -> std::path::PathBuf {
+    let key = dir.join("key.txt");
+    std::fs::write(
+        &key,
+        format!(
+            "{}\n",
+            age::secrecy::ExposeSecret::expose_secret(&id.to_string())
+        ),
+    )
+    .unwrap();
+    let zip = dir.join("bundle.zip");
+    run(Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg("-o")
+        .arg(&zip)
+        .arg(bundle));
+    zip
+}
+
 #[test]
 fn stock_tools_decrypt_unzip_and_validate_the_bundle() {
     require("age", "apt-get install -y age");
@@ -64,23 +91,7 @@ fn stock_tools_decrypt_unzip_and_validate_the_bundle() {
     let head = std::fs::read(&written.path).unwrap();
     assert!(head.starts_with(b"age-encryption.org/v1\n"));
 
-    let key = dir.path().join("key.txt");
-    std::fs::write(
-        &key,
-        format!(
-            "{}\n",
-            age::secrecy::ExposeSecret::expose_secret(&id.to_string())
-        ),
-    )
-    .unwrap();
-    let zip = dir.path().join("bundle.zip");
-    run(Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&key)
-        .arg("-o")
-        .arg(&zip)
-        .arg(&written.path));
+    let zip = decrypt_with_stock_age(dir.path(), &id, &written.path);
     let bag = dir.path().join("bag");
     run(Command::new("unzip")
         .arg("-q")
@@ -267,23 +278,7 @@ fn seven_zip_bsdtar_and_python_read_a_multi_chunk_bundle() {
         }
     }
     let written = w.finish(&bag_info(), record()).unwrap();
-    let key = dir.path().join("key.txt");
-    std::fs::write(
-        &key,
-        format!(
-            "{}\n",
-            age::secrecy::ExposeSecret::expose_secret(&id.to_string())
-        ),
-    )
-    .unwrap();
-    let zip = dir.path().join("bundle.zip");
-    run(Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&key)
-        .arg("-o")
-        .arg(&zip)
-        .arg(&written.path));
+    let zip = decrypt_with_stock_age(dir.path(), &id, &written.path);
 
     let seven = dir.path().join("7z");
     run(Command::new("7z")
