@@ -39,13 +39,13 @@
 //!   error names the line on which that field's opening quote stands.
 
 use super::{
-    Digest, Encoding, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, Table,
+    Digest, Encoding, Format, Limits, LoadError, LoadOptions, Resume, Row, RowSource, Rows, Table,
 };
 use csv_core::ReadRecordResult;
 use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{ErrorKind, Read};
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::JoinHandle;
@@ -102,6 +102,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         size: before.size,
         options: options.clone(),
         checked_sha256: None,
+        modified: before.modified,
     })
 }
 
@@ -140,6 +141,48 @@ pub(super) fn rows(table: &Table, wanted: Option<Vec<bool>>) -> Result<Rows, Loa
         rows_read: 0,
         done: false,
         digest: None,
+        resumed_at: None,
+        last_start: None,
+    })))
+}
+
+/// The rows from `at` on, read from the middle of the file: see [`Table::rows_from`].
+pub(super) fn rows_from(
+    table: &Table,
+    at: Resume,
+    wanted: Option<Vec<bool>>,
+) -> Result<Rows, LoadError> {
+    let path = table.path.as_path();
+    let (encoding, delimiter) = match table.format {
+        Format::Csv {
+            encoding: encoding @ (Encoding::Utf8 | Encoding::Utf8Bom),
+            delimiter,
+        } => (encoding, delimiter),
+        _ => {
+            return Err(LoadError::Unsupported {
+                path: path.to_path_buf(),
+                what: "only a UTF-8 CSV file can be read from the middle".into(),
+            });
+        }
+    };
+    let before = stat(path)?;
+    if before.size != table.size || before.modified != table.modified || at.offset > before.size {
+        return Err(LoadError::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    let reader = RecordReader::resume(path, encoding, delimiter, table.options.limits, at)?;
+    Ok(Rows::new(Box::new(CsvRows {
+        reader,
+        width: table.headers.len(),
+        wanted,
+        size: table.size,
+        before,
+        rows_read: 0,
+        done: false,
+        digest: None,
+        resumed_at: Some(at),
+        last_start: None,
     })))
 }
 
@@ -159,6 +202,11 @@ struct CsvRows {
     rows_read: u64,
     done: bool,
     digest: Option<Digest>,
+    /// `Some`: the stream began at this row, in the middle of the file, and is not hashed.
+    resumed_at: Option<Resume>,
+    /// Where the row last returned starts; `None` if the encoding does not allow reading
+    /// from there again.
+    last_start: Option<Resume>,
 }
 
 impl RowSource for CsvRows {
@@ -178,6 +226,10 @@ impl RowSource for CsvRows {
             Ok(Some(record)) => match self.fill_row(&record, row) {
                 Ok(()) => {
                     self.rows_read = self.rows_read.saturating_add(1);
+                    self.last_start = self.reader.raw_offset(record.offset).map(|offset| Resume {
+                        offset,
+                        number: record.line,
+                    });
                     return Some(Ok(()));
                 }
                 Err(e) => Err(e),
@@ -188,7 +240,7 @@ impl RowSource for CsvRows {
         self.done = true;
         match result {
             Ok(digest) => {
-                self.digest = Some(digest);
+                self.digest = digest;
                 None
             }
             Err(e) => Some(Err(e)),
@@ -197,6 +249,10 @@ impl RowSource for CsvRows {
 
     fn digest(&self) -> Option<Digest> {
         self.digest.clone()
+    }
+
+    fn resume_point(&self) -> Option<Resume> {
+        self.last_start
     }
 }
 
@@ -234,9 +290,21 @@ impl CsvRows {
         Ok(())
     }
 
-    /// The stream has reached the end of the file: check it is whole and unchanged.
-    fn finish(&mut self) -> Result<Digest, LoadError> {
+    /// The stream has reached the end of the file: check it is whole and unchanged. A stream
+    /// read from the middle has no digest.
+    fn finish(&mut self) -> Result<Option<Digest>, LoadError> {
         let path = self.reader.src.path.clone();
+        if let Some(at) = self.resumed_at {
+            let line = self.reader.lines.line;
+            if !self.reader.src.fill()?.is_empty() {
+                return Err(self.reader.stuck(line));
+            }
+            let read = at.offset.saturating_add(self.reader.src.raw_total);
+            if read != self.size || stat(&path)? != self.before {
+                return Err(LoadError::Changed { path });
+            }
+            return Ok(None);
+        }
         if self.rows_read == 0 {
             return Err(LoadError::HeaderOnly { path });
         }
@@ -257,10 +325,19 @@ impl CsvRows {
         if src.raw_total != self.size || stat(&path)? != self.before {
             return Err(LoadError::Changed { path });
         }
-        Ok(Digest {
+        Ok(Some(Digest {
             sha256: hex(&sha256),
             rows_read: self.rows_read,
-        })
+        }))
+    }
+}
+
+/// Bytes of the byte-order mark that starts a file in this encoding.
+fn bom_len(encoding: Encoding) -> u64 {
+    match encoding {
+        Encoding::Utf8Bom => 3,
+        Encoding::Utf16Le | Encoding::Utf16Be => 2,
+        Encoding::Utf8 | Encoding::Windows1252 => 0,
     }
 }
 
@@ -957,6 +1034,8 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
 struct RecordInfo {
     /// Line on which the record starts.
     line: u64,
+    /// Decoded bytes before the record's first byte.
+    offset: u64,
     /// Line on which the record ends.
     last_line: u64,
     /// Fields in the record (all of them, kept or not).
@@ -991,8 +1070,22 @@ impl RecordReader {
         delimiter: u8,
         limits: Limits,
     ) -> Result<RecordReader, LoadError> {
+        RecordReader::build(Source::open(path, encoding, true)?, delimiter, limits)
+    }
+
+    /// A reader whose bytes are not hashed (one that starts in the middle of the file).
+    fn new_unhashed(
+        path: &Path,
+        encoding: Encoding,
+        delimiter: u8,
+        limits: Limits,
+    ) -> Result<RecordReader, LoadError> {
+        RecordReader::build(Source::open(path, encoding, false)?, delimiter, limits)
+    }
+
+    fn build(src: Source, delimiter: u8, limits: Limits) -> Result<RecordReader, LoadError> {
         Ok(RecordReader {
-            src: Source::open(path, encoding, true)?,
+            src,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             lines: Lines::new(),
             limits,
@@ -1004,6 +1097,40 @@ impl RecordReader {
             core_started: false,
             core_fed: false,
         })
+    }
+
+    /// A reader that starts at `at`: the start of a record, found by an earlier reader of the
+    /// same file. Everything the parser carries from one record to the next is known there:
+    /// the line, and that the first record (and any byte-order mark) is behind it.
+    fn resume(
+        path: &Path,
+        encoding: Encoding,
+        delimiter: u8,
+        limits: Limits,
+        at: Resume,
+    ) -> Result<RecordReader, LoadError> {
+        let mut reader = RecordReader::new_unhashed(path, encoding, delimiter, limits)?;
+        reader
+            .src
+            .file
+            .seek(SeekFrom::Start(at.offset))
+            .map_err(|e| LoadError::io(path, e))?;
+        reader.src.started = true;
+        reader.src.scan.lines.line = at.number;
+        reader.lines.line = at.number;
+        reader.consumed = at.offset.saturating_sub(bom_len(encoding));
+        reader.core_started = true;
+        Ok(reader)
+    }
+
+    /// The file offset of a decoded offset, where the two differ only by the byte-order mark.
+    fn raw_offset(&self, decoded: u64) -> Option<u64> {
+        match self.src.encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => {
+                Some(decoded.saturating_add(bom_len(self.src.encoding)))
+            }
+            _ => None,
+        }
     }
 
     fn path(&self) -> PathBuf {
@@ -1049,6 +1176,7 @@ impl RecordReader {
 
         let limits = self.limits;
         let start = self.lines.line;
+        let offset = self.consumed;
         self.ends.clear();
         self.out_len = 0;
         let mut out_len = 0usize;
@@ -1138,6 +1266,7 @@ impl RecordReader {
                     self.out_len = out_len;
                     return Ok(Some(RecordInfo {
                         line: start,
+                        offset,
                         last_line: self.lines.last_line(),
                         fields,
                         last_nonempty,

@@ -182,6 +182,27 @@ pub struct Table {
     /// XLSX: the SHA-256 of the bytes whose package passed the safety checks at open. A read
     /// of the same bytes (same hash) need not check them again.
     pub(crate) checked_sha256: Option<String>,
+    /// The file's modification time when opened, where the system gives one: a read from the
+    /// middle ([`Table::rows_from`]) is refused if it has changed.
+    pub(crate) modified: Option<std::time::SystemTime>,
+}
+
+/// Where a data row starts in the file, taken from a stream ([`Rows::resume_point`]), so the
+/// rows from there on can be read again without reading those before ([`Table::rows_from`]).
+/// Only UTF-8 CSV files can be read from the middle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resume {
+    /// Byte offset of the row's first byte in the file.
+    pub(crate) offset: u64,
+    /// The row's number (the line on which it starts).
+    pub(crate) number: u64,
+}
+
+impl Resume {
+    /// The number of the row that starts here.
+    pub fn number(&self) -> u64 {
+        self.number
+    }
 }
 
 /// What a completed pass over the rows learned about the file.
@@ -223,6 +244,20 @@ impl Table {
         }
     }
 
+    /// The data rows from `at` (taken from an earlier stream of this table) to the end. The
+    /// file must be unchanged since it was opened: otherwise [`LoadError::Changed`]. The rows
+    /// are checked as [`Table::rows`] checks them, but not hashed: the stream gives no
+    /// [`Digest`]. XLSX and CSV in encodings other than UTF-8 cannot be read from the middle.
+    pub fn rows_from(&self, at: Resume, wanted: Option<&[bool]>) -> Result<Rows, LoadError> {
+        match self.format {
+            Format::Csv { .. } => csv::rows_from(self, at, wanted.map(<[bool]>::to_vec)),
+            Format::Xlsx { .. } => Err(LoadError::Unsupported {
+                path: self.path.clone(),
+                what: "an XLSX sheet cannot be read from the middle".into(),
+            }),
+        }
+    }
+
     /// The file name alone, for messages and the record.
     pub fn file_name(&self) -> String {
         self.path
@@ -247,6 +282,13 @@ impl Rows {
         self.inner.digest()
     }
 
+    /// Where the row last returned starts, to read from there again with
+    /// [`Table::rows_from`]. `None` before the first row, and always for a source that cannot
+    /// be read from the middle (XLSX, CSV not in UTF-8).
+    pub fn resume_point(&self) -> Option<Resume> {
+        self.inner.resume_point()
+    }
+
     /// The next row, written into `row` (its cells' text buffers are reused, so a caller that
     /// handles one row at a time allocates nothing per row). `None` at the end, as for
     /// [`Iterator::next`]; after an error, `row` holds nothing meaningful.
@@ -266,6 +308,11 @@ impl Iterator for Rows {
 pub(crate) trait RowSource {
     fn next_row(&mut self) -> Option<Result<Row, LoadError>>;
     fn digest(&self) -> Option<Digest>;
+
+    /// [`Rows::resume_point`]; only a source that can be read from the middle overrides this.
+    fn resume_point(&self) -> Option<Resume> {
+        None
+    }
 
     /// [`Rows::next_into`]; a source that can reuse the row's buffers overrides this.
     fn next_into(&mut self, row: &mut Row) -> Option<Result<(), LoadError>> {

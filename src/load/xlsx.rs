@@ -198,6 +198,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
             sheets,
             hidden,
         },
+        modified: None,
         header_row: header.row,
         headers: header.names,
         size,
