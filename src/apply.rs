@@ -167,6 +167,22 @@ pub struct InputPlan {
 }
 
 impl InputPlan {
+    /// Which of a table's `width` columns the plan reads: the mapped ones (shared fields and
+    /// rule fields). A reader need not make text of the others.
+    pub fn wanted_columns(&self, width: usize) -> Vec<bool> {
+        let mut wanted = vec![false; width];
+        for &col in self
+            .by_field
+            .values()
+            .chain(self.shared.iter().map(|(c, _)| c))
+        {
+            if let Some(w) = wanted.get_mut(col) {
+                *w = true;
+            }
+        }
+        wanted
+    }
+
     /// Shared fields of the profile that no column of this input supplies.
     pub fn missing_fields<'p>(&self, profile: &'p Profile) -> Vec<&'p Field> {
         profile
@@ -511,18 +527,8 @@ pub fn process<E>(
 ) -> Result<Outcome, ProcessError<E>> {
     let mut out = Outcome::default();
     // Only the mapped columns (shared fields and rule fields) are ever looked at.
-    let mut wanted = vec![false; table.headers.len()];
-    for &col in plan
-        .by_field
-        .values()
-        .chain(plan.shared.iter().map(|(c, _)| c))
-    {
-        if let Some(w) = wanted.get_mut(col) {
-            *w = true;
-        }
-    }
     let mut rows = table
-        .rows_wanting(&wanted)
+        .rows_wanting(&plan.wanted_columns(table.headers.len()))
         .map_err(|e| ProcessError::Apply(e.into()))?;
     let mut cells_out: Vec<String> = Vec::with_capacity(plan.shared.len());
     // One row's buffers, reused for every row.

@@ -25,7 +25,7 @@ fn to_rows<'c>(catalog: &'c Catalog, dir: &std::path::Path) -> Screen<'c> {
     }
     s.enter(); // to the columns
     assert!(s.text().contains("Source columns"));
-    s.typ("c"); // to the rows
+    s.typ("c").settle(); // to the rows
     assert!(s.text().contains("As it will leave"), "{}", s.text());
     s
 }
@@ -164,7 +164,7 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
     for _ in 0..bromley {
         s.press(KeyCode::Down);
     }
-    s.enter().typ("c").typ("c"); // columns, rows, package
+    s.enter().typ("c").settle().typ("c"); // columns, rows, package
 
     // A key, the analyst, the folder, and every warning acknowledged.
     let public = age::x25519::Identity::generate().to_public().to_string();

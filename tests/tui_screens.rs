@@ -129,7 +129,7 @@ fn rows_screen_and_excluded_rows_toggled_into_view() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = catalog();
     let mut s = to_profile(&catalog, dir.path());
-    s.enter().typ("c");
+    s.enter().typ("c").settle();
     let shared = s.text();
     assert!(shared.contains("✓ shared  6"));
     insta::assert_snapshot!("rows_shared", shared);
@@ -144,7 +144,7 @@ fn package_screen_lists_what_stops_the_bundle() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = catalog();
     let mut s = to_profile(&catalog, dir.path());
-    s.enter().typ("c").typ("c");
+    s.enter().typ("c").settle().typ("c");
     let text = s.text();
     assert!(text.contains("Before writing"));
     scrubbed(dir.path()).bind(|| insta::assert_snapshot!(text));

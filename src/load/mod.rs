@@ -244,6 +244,18 @@ impl Table {
         }
     }
 
+    /// Whether [`Table::rows_from`] can read this file from the middle (a UTF-8 CSV), so its
+    /// streams give resume points.
+    pub fn can_read_from_middle(&self) -> bool {
+        matches!(
+            self.format,
+            Format::Csv {
+                encoding: Encoding::Utf8 | Encoding::Utf8Bom,
+                ..
+            }
+        )
+    }
+
     /// The data rows from `at` (taken from an earlier stream of this table) to the end. The
     /// file must be unchanged since it was opened: otherwise [`LoadError::Changed`]. The rows
     /// are checked as [`Table::rows`] checks them, but not hashed: the stream gives no

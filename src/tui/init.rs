@@ -59,6 +59,8 @@ impl<'c> Model<'c> {
                 column: 0,
                 show_excluded: false,
                 search: None,
+                page: Vec::new(),
+                page_of: None,
             },
             package: PackageForm {
                 recipients: Vec::new(),

@@ -1,7 +1,9 @@
 //! One export file the analyst opened: where it is, how it is being read (sheet, header row),
-//! what the loader found, and its rows, streamed in by a worker thread and held in memory only.
+//! what the loader found, and its rows, streamed in by a worker thread: held in memory, or
+//! indexed so they can be read from the file when shown (see [`Store`]).
 
 use super::msg::Failure;
+use super::store::Store;
 use crate::load::{LoadOptions, Row, Table};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,10 +19,19 @@ pub struct Input {
     pub generation: u64,
     pub table: Option<Table>,
     pub failure: Option<Failure>,
-    pub rows: Vec<Row>,
+    pub store: Store,
+    /// The first few rows, for checking the header on the Open screen.
+    pub head: Vec<Row>,
+    /// Every row has been read (and indexed, or held) at least once.
     pub rows_done: bool,
+    /// The pass over the rows whose reports count; bumped when a pass is replaced.
+    pub pass: u64,
+    /// Stops the current pass (and, on restart, the whole load).
     pub cancel: Arc<AtomicBool>,
 }
+
+/// Rows kept in [`Input::head`].
+pub const HEAD_ROWS: usize = 3;
 
 /// Where loading an input has got to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,8 +51,10 @@ impl Input {
             generation: 0,
             table: None,
             failure: None,
-            rows: Vec::new(),
+            store: Store::default(),
+            head: Vec::new(),
             rows_done: false,
+            pass: 0,
             cancel: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -53,8 +66,18 @@ impl Input {
         self.generation += 1;
         self.table = None;
         self.failure = None;
-        self.rows.clear();
+        self.store = Store::default();
+        self.head.clear();
         self.rows_done = false;
+        self.pass += 1;
+    }
+
+    /// Stop the current pass over the rows and number the next; returns its cancel flag.
+    pub fn next_pass(&mut self) -> Arc<AtomicBool> {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel = Arc::new(AtomicBool::new(false));
+        self.pass += 1;
+        self.cancel.clone()
     }
 
     pub fn state(&self) -> LoadState {
@@ -63,9 +86,9 @@ impl Input {
         } else if self.table.is_none() {
             LoadState::Opening
         } else if self.rows_done {
-            LoadState::Ready(self.rows.len())
+            LoadState::Ready(self.store.len())
         } else {
-            LoadState::Reading(self.rows.len())
+            LoadState::Reading(self.store.len())
         }
     }
 

@@ -17,6 +17,7 @@ pub mod memory;
 pub mod model;
 pub mod msg;
 mod readiness;
+pub mod store;
 pub mod terminal;
 pub mod text_input;
 pub mod theme;

@@ -81,6 +81,8 @@ pub enum PromptFor {
     Justify(String),
     Exclude {
         input: usize,
+        /// The row's index among the input's rows, and its number.
+        index: usize,
         row: u64,
     },
     Redact {
@@ -187,11 +189,64 @@ pub struct RowCounts {
     pub excluded: std::collections::BTreeMap<Exclusion, u64>,
 }
 
+/// One fate per row, kept in a few bytes a row whatever the file's size: each row holds the
+/// number of its fate in a list of the distinct fates (shared, and each reason for exclusion).
+#[derive(Debug, Clone, Default)]
+pub struct Fates {
+    codes: Vec<u32>,
+    kinds: Vec<Fate>,
+}
+
+impl Fates {
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    pub fn get(&self, r: usize) -> Option<&Fate> {
+        self.codes.get(r).and_then(|&c| self.kinds.get(c as usize))
+    }
+
+    pub fn push(&mut self, f: Fate) {
+        let code = self.code(f);
+        self.codes.push(code);
+    }
+
+    /// Change row `r`'s fate (a row already decided).
+    pub fn set(&mut self, r: usize, f: Fate) {
+        let code = self.code(f);
+        if let Some(c) = self.codes.get_mut(r) {
+            *c = code;
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Fate> {
+        self.codes
+            .iter()
+            .filter_map(|&c| self.kinds.get(c as usize))
+    }
+
+    fn code(&mut self, f: Fate) -> u32 {
+        // Few distinct fates: a reason per rule and kind, and one per row excluded by hand.
+        let at = match self.kinds.iter().position(|k| *k == f) {
+            Some(at) => at,
+            None => {
+                self.kinds.push(f);
+                self.kinds.len() - 1
+            }
+        };
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+}
+
 pub struct RowsState {
     pub input: usize,
     pub counts: Vec<RowCounts>,
-    /// One fate per loaded row, per input.
-    pub fates: Vec<Vec<Fate>>,
+    /// One fate per decided row, per input.
+    pub fates: Vec<Fates>,
     /// Indexes (into the input's rows) of the rows in view.
     pub visible: Vec<usize>,
     /// Position in `visible`.
@@ -202,6 +257,11 @@ pub struct RowsState {
     pub column: usize,
     pub show_excluded: bool,
     pub search: Option<String>,
+    /// The rows drawn (`visible[offset..]`, a screenful), read from memory or the file by
+    /// update, by index; the view draws from here.
+    pub page: Vec<(usize, crate::load::Row)>,
+    /// The input (id, generation) the page was read from.
+    pub page_of: Option<(u64, u64)>,
 }
 
 /// One line of the Package screen.
@@ -348,13 +408,26 @@ impl<'c> Model<'c> {
         }
     }
 
-    /// Whether a worker is still busy (loading rows, writing, verifying).
+    /// Whether a worker is still busy (loading rows, deciding them, writing, verifying).
     pub fn busy(&self) -> bool {
         self.inputs
             .iter()
             .any(|i| i.failure.is_none() && !i.rows_done)
+            || (0..self.inputs.len()).any(|i| self.deciding(i))
             || self.writing.is_some()
             || self.verify.running
+    }
+
+    /// Whether input `i`'s rows are still being decided against the job (a pass over the file
+    /// is under way, or rows are still arriving).
+    pub fn deciding(&self, i: usize) -> bool {
+        let Some(input) = self.inputs.get(i) else {
+            return false;
+        };
+        self.job.is_some()
+            && input.failure.is_none()
+            && (!input.rows_done
+                || self.rows.fates.get(i).map_or(0, Fates::len) < input.store.len())
     }
 
     /// Whether quitting now would lose work the analyst has done.

@@ -1,8 +1,9 @@
 //! Every message `update` handles: what the analyst asked for ([`Action`], typed text, a paste)
 //! and what a background worker reported. `update` is the only place any of them change state.
 
+use super::model::Fate;
 pub use super::text_input::Edit;
-use crate::load::{Row, Table};
+use crate::load::{Resume, Row, Table};
 use crate::pack::{PackError, Packed, Progress};
 use crate::verify::Report;
 
@@ -69,14 +70,19 @@ pub enum Worker {
         // Boxed: a table is large beside the other reports.
         result: Result<Box<Table>, Failure>,
     },
+    /// Rows `first..` of a pass over the input; reports of any pass but the input's current
+    /// one are ignored.
     Rows {
         id: u64,
         generation: u64,
-        rows: Vec<Row>,
+        pass: u64,
+        first: usize,
+        chunk: Chunk,
     },
     RowsDone {
         id: u64,
         generation: u64,
+        pass: u64,
         result: Result<(), Failure>,
     },
     PackProgress(Progress),
@@ -86,6 +92,23 @@ pub enum Worker {
         notes: Vec<String>,
     },
     VerifyFailed(Failure),
+}
+
+/// A run of rows from a pass: the rows themselves, to hold (a source that cannot be read from
+/// the middle), or what the screens keep of rows left in the file.
+pub enum Chunk {
+    Held(Vec<Row>),
+    Indexed {
+        count: usize,
+        /// Where the rows among these whose index is a multiple of [`STRIDE`] start.
+        ///
+        /// [`STRIDE`]: super::store::STRIDE
+        marks: Vec<Resume>,
+        /// The first rows of the file, in the first chunk only.
+        head: Vec<Row>,
+        /// Each row's fate, when the pass was asked to decide them.
+        fates: Option<Vec<Fate>>,
+    },
 }
 
 /// An error as the analyst sees it: what went wrong, and what to do.

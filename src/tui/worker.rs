@@ -2,12 +2,15 @@
 //! the bundle, verifying one. Each reports back through the app's channel as a [`Msg`].
 //! Rows travel only through memory; nothing here writes a cell value anywhere.
 
-use super::msg::{Failure, Msg, Worker};
-use crate::apply::Decisions;
+use super::input::HEAD_ROWS;
+use super::model::Fate;
+use super::msg::{Chunk, Failure, Msg, Worker};
+use super::store::STRIDE;
+use crate::apply::{self, Decisions, Filter, InputPlan};
 use crate::dates::{Date, Period};
 use crate::job::Job;
 use crate::keys::{Decryption, read_identity_file};
-use crate::load::{LoadOptions, Table};
+use crate::load::{LoadOptions, Resume, Row, Table};
 use crate::pack::{self, PackOptions};
 use crate::profile::Profile;
 use age::secrecy::SecretString;
@@ -18,7 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 
 /// Rows sent per message: small enough to show progress, large enough not to flood the loop.
-const CHUNK: usize = 2000;
+/// A multiple of [`STRIDE`], so each message but the last carries the same number of marks.
+const CHUNK: usize = 32 * STRIDE;
 
 /// Everything a bundle needs, owned, so the writing thread does not borrow from the screens.
 pub struct PackJob {
@@ -32,18 +36,44 @@ pub struct PackJob {
     pub cancel: Arc<AtomicBool>,
 }
 
+/// What a pass over the rows of an input left in its file decides about each, as a pack would.
+pub struct Deciding {
+    /// The input's position: decisions by hand are keyed by it.
+    pub index: usize,
+    pub profile: Profile,
+    pub plan: InputPlan,
+    pub decisions: Decisions,
+    pub period: Period,
+}
+
 pub enum VerifyKey {
     IdentityFile(PathBuf),
     Passphrase(SecretString),
 }
 
+/// Which input and pass a pass reports to.
+#[derive(Debug, Clone, Copy)]
+pub struct PassId {
+    pub id: u64,
+    pub generation: u64,
+    pub pass: u64,
+}
+
 /// A command from `update` for the app to carry out.
 pub enum Cmd {
+    /// Open the file, then make the first pass over its rows.
     Load {
-        id: u64,
-        generation: u64,
+        to: PassId,
         path: PathBuf,
         options: LoadOptions,
+        cancel: Arc<AtomicBool>,
+    },
+    /// Another pass over the rows of an open file that can be read from the middle: indexing
+    /// them again, and deciding each if asked.
+    Pass {
+        to: PassId,
+        table: Box<Table>,
+        deciding: Option<Box<Deciding>>,
         cancel: Arc<AtomicBool>,
     },
     Pack(Box<PackJob>),
@@ -57,13 +87,20 @@ pub enum Cmd {
 pub fn spawn(cmd: Cmd, tx: Sender<Msg>) {
     match cmd {
         Cmd::Load {
-            id,
-            generation,
+            to,
             path,
             options,
             cancel,
         } => {
-            std::thread::spawn(move || load(id, generation, path, options, cancel, tx));
+            std::thread::spawn(move || load(to, path, options, cancel, tx));
+        }
+        Cmd::Pass {
+            to,
+            table,
+            deciding,
+            cancel,
+        } => {
+            std::thread::spawn(move || pass(to, &table, deciding.as_deref(), &cancel, &tx));
         }
         Cmd::Pack(job) => {
             std::thread::spawn(move || write(*job, tx));
@@ -78,114 +115,155 @@ fn send(tx: &Sender<Msg>, w: Worker) -> bool {
     tx.send(Msg::Worker(w)).is_ok()
 }
 
-fn load(
-    id: u64,
-    generation: u64,
-    path: PathBuf,
-    options: LoadOptions,
-    cancel: Arc<AtomicBool>,
-    tx: Sender<Msg>,
-) {
-    let table = match Table::open(&path, &options) {
-        Ok(t) => t,
-        Err(e) => {
-            let result = Err(Failure::new(e.to_string(), e.hint()));
-            send(
-                &tx,
-                Worker::Opened {
-                    id,
-                    generation,
-                    result,
-                },
-            );
-            return;
-        }
-    };
-    let rows = table.rows();
+fn load(to: PassId, path: PathBuf, options: LoadOptions, cancel: Arc<AtomicBool>, tx: Sender<Msg>) {
+    let opened = Table::open(&path, &options);
+    let table = opened.as_ref().ok().cloned();
+    let result = opened
+        .map(Box::new)
+        .map_err(|e| Failure::new(e.to_string(), e.hint()));
     if !send(
         &tx,
         Worker::Opened {
-            id,
-            generation,
-            result: Ok(Box::new(table)),
+            id: to.id,
+            generation: to.generation,
+            result,
         },
     ) {
         return;
     }
+    if let Some(table) = table {
+        pass(to, &table, None, &cancel, &tx);
+    }
+}
+
+/// One pass over the rows: held rows are sent whole; rows that can be read again from the
+/// file are sent as marks (and fates, if `deciding`). Ends with `RowsDone` unless cancelled.
+fn pass(
+    to: PassId,
+    table: &Table,
+    deciding: Option<&Deciding>,
+    cancel: &AtomicBool,
+    tx: &Sender<Msg>,
+) {
+    let done = |result: Result<(), Failure>| {
+        send(
+            tx,
+            Worker::RowsDone {
+                id: to.id,
+                generation: to.generation,
+                pass: to.pass,
+                result,
+            },
+        );
+    };
+    let rows = match deciding {
+        Some(d) => table.rows_wanting(&d.plan.wanted_columns(table.headers.len())),
+        None => table.rows(),
+    };
     let mut rows = match rows {
         Ok(r) => r,
-        Err(e) => {
-            let result = Err(Failure::new(e.to_string(), e.hint()));
-            send(
-                &tx,
-                Worker::RowsDone {
-                    id,
-                    generation,
-                    result,
-                },
-            );
-            return;
-        }
+        Err(e) => return done(Err(Failure::new(e.to_string(), e.hint()))),
     };
-    let mut chunk = Vec::with_capacity(CHUNK);
-    for row in rows.by_ref() {
+    let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period));
+    let mut scratch = Vec::new();
+    let mut row = Row {
+        number: 0,
+        cells: Vec::new(),
+    };
+    let mut first = 0usize;
+    let mut chunk = Pending::default();
+    loop {
         if cancel.load(Ordering::Relaxed) {
             return;
         }
-        match row {
-            Ok(r) => chunk.push(r),
-            Err(e) => {
-                let rows = std::mem::take(&mut chunk);
-                send(
-                    &tx,
-                    Worker::Rows {
-                        id,
-                        generation,
-                        rows,
-                    },
-                );
-                let result = Err(Failure::new(e.to_string(), e.hint()));
-                send(
-                    &tx,
-                    Worker::RowsDone {
-                        id,
-                        generation,
-                        result,
-                    },
-                );
-                return;
+        let ended = match rows.next_into(&mut row) {
+            None => true,
+            Some(Err(e)) => {
+                chunk.send(tx, to, &mut first);
+                return done(Err(Failure::new(e.to_string(), e.hint())));
             }
+            Some(Ok(())) => {
+                let index = first + chunk.len();
+                match rows.resume_point() {
+                    Some(at) => {
+                        if index.is_multiple_of(STRIDE) {
+                            chunk.marks.push(at);
+                        }
+                        if index < HEAD_ROWS {
+                            chunk.head.push(row.clone());
+                        }
+                        chunk.count += 1;
+                        if let (Some(d), Some(filter)) = (deciding, &filter) {
+                            let fate = match apply::decide(
+                                d.index,
+                                &row,
+                                &d.plan,
+                                filter,
+                                &d.decisions,
+                                &mut scratch,
+                            ) {
+                                Ok(_) => Fate::Shared,
+                                Err(why) => Fate::Excluded(why),
+                            };
+                            chunk.fates.get_or_insert_with(Vec::new).push(fate);
+                        }
+                    }
+                    None => chunk.held.push(row.clone()),
+                }
+                false
+            }
+        };
+        if (ended || chunk.len() == CHUNK) && !chunk.send(tx, to, &mut first) {
+            return;
         }
-        if chunk.len() == CHUNK {
-            let rows = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-            if !send(
-                &tx,
-                Worker::Rows {
-                    id,
-                    generation,
-                    rows,
-                },
-            ) {
-                return;
-            }
+        if ended {
+            return done(Ok(()));
         }
     }
-    send(
-        &tx,
-        Worker::Rows {
-            id,
-            generation,
-            rows: chunk,
-        },
-    );
-    send(
-        &tx,
-        Worker::RowsDone {
-            id,
-            generation,
-            result: Ok(()),
-        },
-    );
+}
+
+/// Rows gathered for the next message.
+#[derive(Default)]
+struct Pending {
+    held: Vec<Row>,
+    count: usize,
+    marks: Vec<Resume>,
+    head: Vec<Row>,
+    fates: Option<Vec<Fate>>,
+}
+
+impl Pending {
+    fn len(&self) -> usize {
+        self.held.len() + self.count
+    }
+
+    /// Send what is gathered as rows `first..`, and move `first` on. False if nobody listens.
+    fn send(&mut self, tx: &Sender<Msg>, to: PassId, first: &mut usize) -> bool {
+        let taken = std::mem::take(self);
+        let n = taken.len();
+        let chunk = if taken.count > 0 {
+            Chunk::Indexed {
+                count: taken.count,
+                marks: taken.marks,
+                head: taken.head,
+                fates: taken.fates,
+            }
+        } else {
+            Chunk::Held(taken.held)
+        };
+        let sent = send(
+            tx,
+            Worker::Rows {
+                id: to.id,
+                generation: to.generation,
+                pass: to.pass,
+                first: *first,
+                chunk,
+            },
+        );
+        *first += n;
+        sent
+    }
 }
 
 fn write(job: PackJob, tx: Sender<Msg>) {

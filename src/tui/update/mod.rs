@@ -26,6 +26,7 @@ pub fn update(m: &mut Model, msg: Msg) {
         Msg::Edit(e) => edit(m, &e),
         Msg::Action(a) => action(m, a),
     }
+    rows::sync_page(m);
 }
 
 fn worker(m: &mut Model, w: Worker) {
@@ -223,7 +224,11 @@ fn picked(m: &mut Model, purpose: PickFor, index: usize) {
 fn prompted(m: &mut Model, purpose: PromptFor, input: super::text_input::TextInput) {
     match purpose {
         PromptFor::Justify(field) => columns::justify(m, field, input.value()),
-        PromptFor::Exclude { input: i, row } => rows::exclude(m, i, row, input.value()),
+        PromptFor::Exclude {
+            input: i,
+            index,
+            row,
+        } => rows::exclude(m, i, index, row, input.value()),
         PromptFor::Redact {
             input: i,
             row,

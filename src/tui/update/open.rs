@@ -3,10 +3,12 @@
 
 use super::nav;
 use crate::tui::browse;
+use crate::tui::input::HEAD_ROWS;
 use crate::tui::input::Input;
 use crate::tui::model::{Model, OpenFocus, PickFor, Popup, Screen};
-use crate::tui::msg::{Action, Failure, Worker};
-use crate::tui::worker::Cmd;
+use crate::tui::msg::{Action, Chunk, Failure, Worker};
+use crate::tui::store::Store;
+use crate::tui::worker::{Cmd, PassId};
 use std::path::{Path, PathBuf};
 
 /// Arrive on the Open screen, listing the current folder.
@@ -56,8 +58,11 @@ fn load(m: &mut Model, i: usize) {
     let input = &mut m.inputs[i];
     input.restart();
     m.cmds.push(Cmd::Load {
-        id: input.id,
-        generation: input.generation,
+        to: PassId {
+            id: input.id,
+            generation: input.generation,
+            pass: input.pass,
+        },
         path: input.path.clone(),
         options: input.options.clone(),
         cancel: input.cancel.clone(),
@@ -289,29 +294,59 @@ fn continue_to_profile(m: &mut Model) {
 }
 
 pub fn worker(m: &mut Model, w: Worker) {
-    let (id, generation) = match &w {
-        Worker::Opened { id, generation, .. }
-        | Worker::Rows { id, generation, .. }
-        | Worker::RowsDone { id, generation, .. } => (*id, *generation),
+    let (id, generation, pass) = match &w {
+        Worker::Opened { id, generation, .. } => (*id, *generation, None),
+        Worker::Rows {
+            id,
+            generation,
+            pass,
+            ..
+        }
+        | Worker::RowsDone {
+            id,
+            generation,
+            pass,
+            ..
+        } => (*id, *generation, Some(*pass)),
         _ => return,
     };
     let Some(i) = m
         .inputs
         .iter()
-        .position(|x| x.id == id && x.generation == generation)
+        .position(|x| x.id == id && x.generation == generation && pass.is_none_or(|p| p == x.pass))
     else {
-        return; // from a load that was superseded or removed
+        return; // from a load or pass that was superseded, or an input removed
     };
     match w {
         Worker::Opened { result, .. } => match result {
             Ok(t) => m.inputs[i].table = Some(*t),
             Err(f) => m.inputs[i].failure = Some(f),
         },
-        Worker::Rows { rows, .. } => {
-            let start = m.inputs[i].rows.len();
-            m.inputs[i].rows.extend(rows);
-            super::rows::extend_fates(m, i, start);
-        }
+        Worker::Rows { first, chunk, .. } => match chunk {
+            Chunk::Held(rows) => {
+                let input = &mut m.inputs[i];
+                let room = HEAD_ROWS.saturating_sub(input.head.len());
+                input.head.extend(rows.iter().take(room).cloned());
+                let start = input.store.len();
+                if let Store::Held(held) = &mut input.store {
+                    held.extend(rows);
+                }
+                super::rows::extend_fates(m, i, start);
+            }
+            Chunk::Indexed {
+                count,
+                marks,
+                head,
+                fates,
+            } => {
+                let input = &mut m.inputs[i];
+                input.head.extend(head);
+                input.store.index(first, count, marks);
+                if let Some(fates) = fates {
+                    super::rows::add_fates(m, i, first, fates);
+                }
+            }
+        },
         Worker::RowsDone { result, .. } => match result {
             Ok(()) => m.inputs[i].rows_done = true,
             Err(f) => m.inputs[i].failure = Some(f),

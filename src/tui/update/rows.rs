@@ -3,10 +3,13 @@
 //! `Decisions` and the row is decided again.
 
 use super::nav;
+use crate::load::Row;
 use crate::text::printable;
-use crate::tui::model::{Fate, Model, Popup, PromptFor, RowCounts, Screen};
+use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
 use crate::tui::msg::{Action, Failure};
+use crate::tui::store::Store;
 use crate::tui::text_input::TextInput;
+use crate::tui::worker::{Cmd, Deciding, PassId};
 
 pub fn enter(m: &mut Model) {
     m.screen = Screen::Rows;
@@ -16,8 +19,8 @@ pub fn enter(m: &mut Model) {
     refresh_visible(m);
 }
 
-fn fate(m: &Model, i: usize, r: usize) -> Fate {
-    match m.job.as_ref().map(|j| j.decide(i, &m.inputs[i].rows[r])) {
+fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
+    match m.job.as_ref().map(|j| j.decide(i, row)) {
         Some(Err(why)) => Fate::Excluded(why),
         _ => Fate::Shared,
     }
@@ -37,44 +40,135 @@ fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
     }
 }
 
-/// Decide every loaded row again (the mapping or the period changed).
+/// Decide every row again (the mapping or the period changed). Rows held in memory are decided
+/// here and now; rows left in their file by a new pass over it (see [`start_pass`]).
 pub fn refate_all(m: &mut Model) {
-    m.rows.fates = vec![Vec::new(); m.inputs.len()];
+    m.rows.fates = vec![Fates::default(); m.inputs.len()];
     m.rows.counts = vec![RowCounts::default(); m.inputs.len()];
     for i in 0..m.inputs.len() {
-        extend_fates(m, i, 0);
+        let from_file = m.inputs[i]
+            .table
+            .as_ref()
+            .is_some_and(|t| t.can_read_from_middle());
+        if from_file {
+            start_pass(m, i);
+        } else {
+            extend_fates(m, i, 0);
+        }
     }
     refresh_visible(m);
 }
 
-/// Decide rows `start..` of input `i` (just arrived from the reader).
+/// Replace the pass over input `i`'s file with one that decides every row against the job
+/// (or, with no job, one that only finishes indexing the rows).
+fn start_pass(m: &mut Model, i: usize) {
+    let deciding = m.job.as_ref().and_then(|j| {
+        Some(Box::new(Deciding {
+            index: i,
+            profile: j.profile.clone(),
+            plan: j.plans.get(i)?.clone(),
+            decisions: j.decisions.clone(),
+            period: j.period,
+        }))
+    });
+    let input = &mut m.inputs[i];
+    let Some(table) = input.table.clone() else {
+        return; // still opening: the load's own pass goes on
+    };
+    if input.failure.is_some() || (deciding.is_none() && input.rows_done) {
+        input.next_pass(); // nothing to decide, and every row is indexed
+        return;
+    }
+    let cancel = input.next_pass();
+    m.cmds.push(Cmd::Pass {
+        to: PassId {
+            id: input.id,
+            generation: input.generation,
+            pass: input.pass,
+        },
+        table: Box::new(table),
+        deciding,
+        cancel,
+    });
+}
+
+/// Decide held rows `start..` of input `i` (just arrived from the reader).
 pub fn extend_fates(m: &mut Model, i: usize, start: usize) {
     if m.job.is_none() {
         return;
     }
+    let Store::Held(rows) = &m.inputs[i].store else {
+        return;
+    };
+    let new: Vec<Fate> = rows
+        .get(start..)
+        .unwrap_or(&[])
+        .iter()
+        .map(|row| fate_of(m, i, row))
+        .collect();
+    add_fates(m, i, start, new);
+}
+
+/// The fates of rows `first..` of input `i`, decided here or by a pass over the file.
+pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
     if m.rows.fates.len() != m.inputs.len() {
-        m.rows.fates.resize(m.inputs.len(), Vec::new());
+        m.rows.fates.resize(m.inputs.len(), Fates::default());
         m.rows.counts.resize(m.inputs.len(), RowCounts::default());
     }
-    let new: Vec<Fate> = (start..m.inputs[i].rows.len())
-        .map(|r| fate(m, i, r))
-        .collect();
+    if m.rows.fates[i].len() != first {
+        return; // not the next rows: from a pass this one replaced
+    }
     for (k, f) in new.into_iter().enumerate() {
         count(&mut m.rows.counts[i], &f, 1);
         if i == m.rows.input && (m.rows.show_excluded || f == Fate::Shared) {
-            m.rows.visible.push(start + k);
+            m.rows.visible.push(first + k);
         }
         m.rows.fates[i].push(f);
     }
 }
 
+/// Row `r` of input `i`: from the page if it is drawn, else from memory or the file.
+fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
+    if i == m.rows.input
+        && let Ok(k) = m.rows.page.binary_search_by_key(&r, |(k, _)| *k)
+    {
+        return Ok(m.rows.page[k].1.clone());
+    }
+    let input = &m.inputs[i];
+    let table = input
+        .table
+        .as_ref()
+        .ok_or_else(|| Failure::new("the file is not open", "Open it again."))?;
+    match input.store.read(table, &[r]) {
+        Ok(mut rows) if !rows.is_empty() => Ok(rows.remove(0).1),
+        Ok(_) => Err(Failure::new(
+            format!("row {} of the file cannot be found", r + 1),
+            "Open the file again.",
+        )),
+        Err(e) => Err(Failure::new(e.to_string(), e.hint())),
+    }
+}
+
+/// The number (line) of row `r` of the input in view, if it is drawn.
+fn number_at(m: &Model, r: usize) -> Option<u64> {
+    m.rows
+        .page
+        .binary_search_by_key(&r, |(k, _)| *k)
+        .ok()
+        .map(|k| m.rows.page[k].1.number)
+}
+
 /// Decide one row again after a change to it.
 fn refate(m: &mut Model, i: usize, r: usize) {
-    let new = fate(m, i, r);
+    let row = match row_at(m, i, r) {
+        Ok(row) => row,
+        Err(f) => return m.problem(f),
+    };
+    let new = fate_of(m, i, &row);
     if let Some(old) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() {
         count(&mut m.rows.counts[i], &old, -1);
         count(&mut m.rows.counts[i], &new, 1);
-        m.rows.fates[i][r] = new;
+        m.rows.fates[i].set(r, new);
     }
 }
 
@@ -101,6 +195,56 @@ pub fn refresh_visible(m: &mut Model) {
     }
     .min(m.rows.visible.len().saturating_sub(1));
     scroll(m);
+}
+
+/// Make the page hold the rows drawn, reading those it lacks. Called after every message, so
+/// the view always finds them; a row already on the page is not read again.
+pub fn sync_page(m: &mut Model) {
+    if m.screen != Screen::Rows {
+        return;
+    }
+    let i = m.rows.input;
+    let Some(input) = m.inputs.get(i) else {
+        return;
+    };
+    let key = (input.id, input.generation);
+    if m.rows.page_of != Some(key) {
+        m.rows.page.clear();
+        m.rows.page_of = Some(key);
+    }
+    let h = crate::tui::view::rows::table_rows(m.size);
+    let wanted: Vec<usize> = m
+        .rows
+        .visible
+        .iter()
+        .skip(m.rows.offset)
+        .take(h)
+        .copied()
+        .collect();
+    let mut page = std::mem::take(&mut m.rows.page);
+    page.retain(|(r, _)| wanted.binary_search(r).is_ok());
+    let missing: Vec<usize> = wanted
+        .iter()
+        .copied()
+        .filter(|r| page.binary_search_by_key(r, |(k, _)| *k).is_err())
+        .collect();
+    if !missing.is_empty()
+        && input.failure.is_none()
+        && let Some(table) = &input.table
+    {
+        match input.store.read(table, &missing) {
+            Ok(rows) => {
+                page.extend(rows);
+                page.sort_by_key(|(r, _)| *r);
+            }
+            Err(e) => {
+                let f = Failure::new(e.to_string(), e.hint());
+                m.inputs[i].failure = Some(f.clone());
+                m.problem(f);
+            }
+        }
+    }
+    m.rows.page = page;
 }
 
 /// Keep the cursor inside the drawn rows.
@@ -154,11 +298,13 @@ pub fn action(m: &mut Model, a: Action) {
         }
         Action::ExcludeRow => {
             let Some(r) = row else { return };
-            let number = m.inputs[i].rows[r].number;
+            let Some(number) = number_at(m, r) else {
+                return;
+            };
             if m.decisions.manual_exclusions.contains_key(&(i, number)) {
-                set_exclusion(m, i, r, None);
+                set_exclusion(m, i, r, number, None);
                 m.info(format!("Row {number} is included again."));
-            } else if let Fate::Excluded(why) = &m.rows.fates[i][r] {
+            } else if let Some(Fate::Excluded(why)) = m.rows.fates[i].get(r) {
                 let p = m.selected_profile().expect("a job has a profile");
                 m.info(format!(
                     "Row {number} is already excluded: {}",
@@ -171,14 +317,16 @@ pub fn action(m: &mut Model, a: Action) {
                         "Why must this row not be shared? The reason goes into the disclosure record.".into(),
                     ],
                     input: TextInput::default(),
-                    purpose: PromptFor::Exclude { input: i, row: number },
+                    purpose: PromptFor::Exclude { input: i, index: r, row: number },
                 });
             }
         }
         Action::RedactCell => {
             let Some(r) = row else { return };
-            let number = m.inputs[i].rows[r].number;
-            if m.rows.fates[i][r] != Fate::Shared {
+            let Some(number) = number_at(m, r) else {
+                return;
+            };
+            if m.rows.fates[i].get(r) != Some(&Fate::Shared) {
                 m.info("This row is excluded: none of its cells leave.");
                 return;
             }
@@ -230,6 +378,8 @@ pub fn action(m: &mut Model, a: Action) {
                 m.problem(f);
             } else if m.inputs.iter().any(|x| !x.rows_done) {
                 m.info("Still reading the rows: wait for the count to finish.");
+            } else if (0..m.inputs.len()).any(|k| m.deciding(k)) {
+                m.info("Still checking the rows against the rules: wait for the count to finish.");
             } else {
                 super::package::enter(m);
             }
@@ -239,8 +389,8 @@ pub fn action(m: &mut Model, a: Action) {
     }
 }
 
-fn set_exclusion(m: &mut Model, i: usize, r: usize, reason: Option<String>) {
-    let key = (i, m.inputs[i].rows[r].number);
+fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<String>) {
+    let key = (i, number);
     match reason {
         Some(why) => {
             m.decisions.manual_exclusions.insert(key, why.clone());
@@ -259,11 +409,7 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, reason: Option<String>) {
     refresh_visible(m);
 }
 
-fn row_index(m: &Model, i: usize, number: u64) -> Option<usize> {
-    m.inputs[i].rows.iter().position(|r| r.number == number)
-}
-
-pub fn exclude(m: &mut Model, i: usize, number: u64, reason: &str) {
+pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str) {
     if reason.trim().is_empty() {
         m.problem(Failure::new(
             "the row was not excluded: a reason is needed",
@@ -271,10 +417,8 @@ pub fn exclude(m: &mut Model, i: usize, number: u64, reason: &str) {
         ));
         return;
     }
-    if let Some(r) = row_index(m, i, number) {
-        set_exclusion(m, i, r, Some(reason.trim().to_string()));
-        m.info(format!("Row {number} is excluded by hand."));
-    }
+    set_exclusion(m, i, index, number, Some(reason.trim().to_string()));
+    m.info(format!("Row {number} is excluded by hand."));
 }
 
 pub fn redact(m: &mut Model, i: usize, number: u64, field: String, reason: &str) {
@@ -315,27 +459,76 @@ fn find(m: &mut Model, forward: bool, here: bool) {
         m.info("Nothing to find yet: press / to search.");
         return;
     };
-    let Some(job) = &m.job else { return };
-    let i = m.rows.input;
     let n = m.rows.visible.len();
-    for step in 0..n {
-        let k = if here { step } else { step + 1 };
-        let pos = if forward {
-            (m.rows.cursor + k) % n
-        } else {
-            (m.rows.cursor + n * 2 - k % n) % n
-        };
-        let row = &m.inputs[i].rows[m.rows.visible[pos]];
-        let cells = job.decide(i, row).unwrap_or_default();
-        if let Some(c) = cells.iter().position(|c| c.to_lowercase().contains(&q)) {
-            m.rows.cursor = pos;
-            m.rows.column = c;
-            scroll(m);
-            return;
+    let cursor = m.rows.cursor.min(n);
+    // The positions in `visible` to look at, as runs in file order: forward, from the row
+    // after the cursor (or the cursor's, for a new search) to the end, then from the top;
+    // backward, the rows above the cursor (nearest last), then those below it.
+    let split = if forward {
+        (cursor + usize::from(!here)).min(n)
+    } else {
+        cursor
+    };
+    let runs = if forward {
+        [split..n, 0..split]
+    } else {
+        [0..split, split..n]
+    };
+    for run in runs {
+        match find_in(m, &q, run, forward) {
+            Ok(Some((pos, column))) => {
+                m.rows.cursor = pos;
+                m.rows.column = column;
+                scroll(m);
+                return;
+            }
+            Ok(None) => {}
+            Err(f) => return m.problem(f),
         }
     }
     m.info(format!(
         "Not found: “{}”",
         printable(m.rows.search.as_deref().unwrap_or(""))
     ));
+}
+
+/// The first (or, not `first`, the last) position in `run` of `visible` whose shared cells
+/// contain `q`, and the column it is in. The rows are read in one stream, in file order.
+fn find_in(
+    m: &Model,
+    q: &str,
+    run: std::ops::Range<usize>,
+    first: bool,
+) -> Result<Option<(usize, usize)>, Failure> {
+    let (Some(job), Some(input)) = (&m.job, m.inputs.get(m.rows.input)) else {
+        return Ok(None);
+    };
+    let (Some(&from), Some(table)) = (m.rows.visible.get(run.start), &input.table) else {
+        return Ok(None);
+    };
+    let i = m.rows.input;
+    let wanted = job
+        .plans
+        .get(i)
+        .map(|p| p.wanted_columns(table.headers.len()));
+    let mut pos = run.start;
+    let mut found = None;
+    for item in input.store.scan(table, from, wanted.as_deref()) {
+        if pos >= run.end {
+            break;
+        }
+        let (r, row) = item.map_err(|e| Failure::new(e.to_string(), e.hint()))?;
+        if r != m.rows.visible[pos] {
+            continue; // a row not in view
+        }
+        let cells = job.decide(i, &row).unwrap_or_default();
+        if let Some(c) = cells.iter().position(|c| c.to_lowercase().contains(q)) {
+            found = Some((pos, c));
+            if first {
+                break;
+            }
+        }
+        pos += 1;
+    }
+    Ok(found)
 }

@@ -157,12 +157,12 @@ fn details<'a>(m: &Model, i: &Input, width: usize) -> Vec<Line<'a>> {
             Span::styled("Header: ", t.title()),
             Span::raw(cut(&headers.join(" | "), width.saturating_sub(8) * 2)),
         ]));
-        if !i.rows.is_empty() {
+        if !i.head.is_empty() {
             out.push(Line::from(Span::styled(
                 "First rows under it (check the header is right):",
                 t.dim(),
             )));
-            for r in i.rows.iter().take(3) {
+            for r in &i.head {
                 let cells: Vec<String> = r.cells.iter().map(|c| safe(c)).collect();
                 out.push(Line::from(cut(
                     &format!("{:>4}: {}", r.number, cells.join(" | ")),

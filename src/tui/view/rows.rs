@@ -68,18 +68,20 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let fates = m.rows.fates.get(i);
 
     // Each row in view: its cells as they will leave, or why it does not.
+    // The rows come from the page that update keeps (read from memory or the file).
     let decided: Vec<(u64, Result<Vec<String>, String>)> = shown
         .iter()
-        .map(|&r| {
-            let row = &input.rows[r];
+        .filter_map(|&r| {
+            let k = m.rows.page.binary_search_by_key(&r, |(k, _)| *k).ok()?;
+            let row = &m.rows.page[k].1;
             let d = match fates.and_then(|f| f.get(r)) {
                 Some(Fate::Excluded(why)) => Err(why.label(job.profile)),
                 _ => job.decide(i, row).map_err(|why| why.label(job.profile)),
             };
-            (
+            Some((
                 row.number,
                 d.map(|cells| cells.iter().map(|c| safe(c)).collect()),
-            )
+            ))
         })
         .collect();
 
@@ -183,10 +185,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         }
     }
     if m.rows.visible.is_empty() {
-        let msg = if input.rows_done {
-            "No rows to show."
-        } else {
+        let msg = if !input.rows_done {
             "Reading rows…"
+        } else if m.deciding(i) {
+            "Checking rows against the rules…"
+        } else {
+            "No rows to show."
         };
         put(
             buf,
@@ -217,9 +221,16 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
     let excluded: u64 = counts.excluded.values().sum();
     let mut lines = vec![Line::from(format!(
         "Read      {}{}",
-        input.rows.len(),
+        input.store.len(),
         if input.rows_done { "" } else { " …" }
     ))];
+    if m.deciding(i) {
+        let checked = m.rows.fates.get(i).map_or(0, |f| f.len());
+        lines.push(Line::from(Span::styled(
+            format!("Checking  {checked} …"),
+            t.dim(),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         format!("{} shared  {}", t.ok_mark(), counts.shared),
         t.shared(),
