@@ -340,7 +340,9 @@ pub fn worker(m: &mut Model, w: Worker) {
                 fates,
             } => {
                 let input = &mut m.inputs[i];
-                input.head.extend(head);
+                if input.head.is_empty() {
+                    input.head = head; // a later pass sends them again
+                }
                 input.store.index(first, count, marks);
                 if let Some(fates) = fates {
                     super::rows::add_fates(m, i, first, fates);

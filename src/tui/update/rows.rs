@@ -3,7 +3,7 @@
 //! `Decisions` and the row is decided again.
 
 use super::nav;
-use crate::load::Row;
+use crate::load::{LoadError, Row};
 use crate::text::printable;
 use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
 use crate::tui::msg::{Action, Failure};
@@ -145,7 +145,21 @@ fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
             format!("row {} of the file cannot be found", r + 1),
             "Open the file again.",
         )),
-        Err(e) => Err(Failure::new(e.to_string(), e.hint())),
+        Err(e) => Err(read_failure(&e, &input.file_name())),
+    }
+}
+
+/// A row that could not be read again from its file, in the screens' words.
+fn read_failure(e: &LoadError, file: &str) -> Failure {
+    match e {
+        LoadError::Changed { .. } => Failure::new(
+            format!(
+                "{} has changed since it was opened: its rows cannot be shown",
+                printable(file)
+            ),
+            "Go back to Files (Esc), remove it (d) and open it again; then check the rows again.",
+        ),
+        other => Failure::new(other.to_string(), other.hint()),
     }
 }
 
@@ -238,7 +252,7 @@ pub fn sync_page(m: &mut Model) {
                 page.sort_by_key(|(r, _)| *r);
             }
             Err(e) => {
-                let f = Failure::new(e.to_string(), e.hint());
+                let f = read_failure(&e, &input.file_name());
                 m.inputs[i].failure = Some(f.clone());
                 m.problem(f);
             }
@@ -517,7 +531,7 @@ fn find_in(
         if pos >= run.end {
             break;
         }
-        let (r, row) = item.map_err(|e| Failure::new(e.to_string(), e.hint()))?;
+        let (r, row) = item.map_err(|e| read_failure(&e, &input.file_name()))?;
         if r != m.rows.visible[pos] {
             continue; // a row not in view
         }

@@ -12,6 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const SIDE: u16 = 26;
+/// The row-number column's least width, with the space after it.
 const ROW_NO: usize = 7;
 const MAX_COL: usize = 24;
 
@@ -97,10 +98,18 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         }
     }
 
+    // Wide enough for the largest row number in view (a big export runs to millions).
+    let row_no = decided
+        .iter()
+        .map(|(n, _)| n.to_string().len() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(ROW_NO);
+
     // Columns drawn: the key column, then from `start` so the selected column is in view.
     let width = inner.width as usize;
     let key_w = widths.first().copied().unwrap_or(0) + 1;
-    let room = width.saturating_sub(ROW_NO + key_w + 1);
+    let room = width.saturating_sub(row_no + key_w + 1);
     let sel = m.rows.column.min(widths.len().saturating_sub(1));
     let mut start = sel.max(1);
     while start > 1 && widths[start - 1..=sel].iter().map(|w| w + 1).sum::<usize>() <= room {
@@ -118,8 +127,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
     let buf = f.buffer_mut();
     let y0 = inner.y;
-    put(buf, inner.x, y0, "Row", ROW_NO, t.title());
-    let mut x = inner.x + ROW_NO as u16;
+    put(buf, inner.x, y0, "Row", row_no, t.title());
+    let mut x = inner.x + row_no as u16;
     for (k, &c) in cols.iter().enumerate() {
         let style = if c == sel { t.cursor() } else { t.title() };
         put(buf, x, y0, &cut(&labels[c], widths[c]), widths[c], style);
@@ -141,8 +150,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         } else {
             Style::default()
         };
-        put(buf, inner.x, y, &format!("{number:>6}"), ROW_NO, row_style);
-        let mut x = inner.x + ROW_NO as u16;
+        let shown = format!("{number:>w$}", w = row_no - 1);
+        put(buf, inner.x, y, &shown, row_no, row_style);
+        let mut x = inner.x + row_no as u16;
         match d {
             Ok(cells) => {
                 for (j, &c) in cols.iter().enumerate() {
