@@ -15,7 +15,7 @@ const ROWS: usize = 5000;
 
 /// Row `k` is excluded by the agreement's age rule when `k % 7 == 0` (the suspect is 30).
 fn shared(k: usize) -> bool {
-    k % 7 != 0
+    !k.is_multiple_of(7)
 }
 
 /// Writes an export in the CRIS layout of `fixtures/cris-victims.csv`, with a two-line note
@@ -29,7 +29,7 @@ fn write_export(path: &std::path::Path) -> Vec<u64> {
     for k in 0..ROWS {
         numbers.push(line);
         let age = if shared(k) { 15 } else { 30 };
-        let note = if k % 100 == 0 {
+        let note = if k.is_multiple_of(100) {
             line += 1;
             format!("\"Seen twice,\nsee log {k}\"")
         } else {
