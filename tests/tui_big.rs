@@ -64,7 +64,7 @@ fn rows_screen<'c>(catalog: &'c Catalog, dir: &std::path::Path, name: &str) -> S
 /// The number of the row under the cursor.
 fn cursor_number(s: &Screen) -> u64 {
     let m = &s.app.model;
-    let r = m.rows.visible[m.rows.cursor];
+    let r = m.rows.visible.get(m.rows.cursor).unwrap();
     let k = m.rows.page.binary_search_by_key(&r, |(k, _)| *k).unwrap();
     m.rows.page[k].1.number
 }

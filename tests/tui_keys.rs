@@ -208,7 +208,7 @@ fn rows_search_jumps_to_the_match_and_n_goes_on() {
     s.typ("c").settle().typ("/").typ("bromley").enter();
     let number = |s: &Screen| {
         let m = &s.app.model;
-        let r = m.rows.visible[m.rows.cursor];
+        let r = m.rows.visible.get(m.rows.cursor).unwrap();
         let k = m.rows.page.binary_search_by_key(&r, |(k, _)| *k).unwrap();
         m.rows.page[k].1.number
     };

@@ -53,7 +53,7 @@ impl<'c> Model<'c> {
                 input: 0,
                 counts: Vec::new(),
                 fates: Vec::new(),
-                visible: Vec::new(),
+                visible: Default::default(),
                 cursor: 0,
                 offset: 0,
                 column: 0,

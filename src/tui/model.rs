@@ -242,13 +242,98 @@ impl Fates {
     }
 }
 
+/// The rows in view of one input, by index: every decided row, or only those shared. The
+/// shared ones are kept as a list as rows are decided, so switching between the two, or
+/// moving anywhere, costs nothing whatever the number of rows.
+#[derive(Debug, Clone, Default)]
+pub struct Visible {
+    /// Indexes of the shared rows, in order. (A file of four billion rows is not a concern.)
+    shared: Vec<u32>,
+    /// Rows decided.
+    decided: usize,
+    /// Excluded rows are in view too.
+    all: bool,
+}
+
+impl Visible {
+    pub fn len(&self) -> usize {
+        if self.all {
+            self.decided
+        } else {
+            self.shared.len()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The row at position `pos` in view.
+    pub fn get(&self, pos: usize) -> Option<usize> {
+        if self.all {
+            (pos < self.decided).then_some(pos)
+        } else {
+            self.shared.get(pos).map(|&r| r as usize)
+        }
+    }
+
+    /// The position in view of row `r`, or of the first row in view after it.
+    pub fn position(&self, r: usize) -> usize {
+        if self.all {
+            r.min(self.decided)
+        } else {
+            self.shared.partition_point(|&v| (v as usize) < r)
+        }
+    }
+
+    /// Up to `n` rows in view from position `pos`.
+    pub fn page(&self, pos: usize, n: usize) -> Vec<usize> {
+        (pos..self.len().min(pos.saturating_add(n)))
+            .filter_map(|p| self.get(p))
+            .collect()
+    }
+
+    pub fn show_all(&mut self, all: bool) {
+        self.all = all;
+    }
+
+    /// The next row (index `r`) has been decided.
+    pub fn push(&mut self, r: usize, shared: bool) {
+        self.decided = self.decided.max(r.saturating_add(1));
+        if shared {
+            self.shared.push(u32::try_from(r).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// Row `r`, already decided, is now shared or not.
+    pub fn set(&mut self, r: usize, shared: bool) {
+        let v = u32::try_from(r).unwrap_or(u32::MAX);
+        match (self.shared.binary_search(&v), shared) {
+            (Err(k), true) => self.shared.insert(k, v),
+            (Ok(k), false) => {
+                self.shared.remove(k);
+            }
+            _ => {}
+        }
+    }
+
+    /// Rebuild from an input's fates.
+    pub fn rebuild(&mut self, fates: &Fates) {
+        self.shared.clear();
+        self.decided = 0;
+        for (r, f) in fates.iter().enumerate() {
+            self.push(r, *f == Fate::Shared);
+        }
+    }
+}
+
 pub struct RowsState {
     pub input: usize,
     pub counts: Vec<RowCounts>,
     /// One fate per decided row, per input.
     pub fates: Vec<Fates>,
-    /// Indexes (into the input's rows) of the rows in view.
-    pub visible: Vec<usize>,
+    /// The rows in view of the input shown.
+    pub visible: Visible,
     /// Position in `visible`.
     pub cursor: usize,
     /// First row drawn (kept by update so the cursor stays in view).

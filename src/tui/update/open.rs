@@ -77,7 +77,7 @@ fn inputs_changed(m: &mut Model) {
     m.job = None;
     m.plans.clear();
     m.rows.fates.clear();
-    m.rows.visible.clear();
+    m.rows.visible = Default::default();
     m.rows.cursor = 0;
 }
 

@@ -120,8 +120,8 @@ pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
     }
     for (k, f) in new.into_iter().enumerate() {
         count(&mut m.rows.counts[i], &f, 1);
-        if i == m.rows.input && (m.rows.show_excluded || f == Fate::Shared) {
-            m.rows.visible.push(first + k);
+        if i == m.rows.input {
+            m.rows.visible.push(first + k, f == Fate::Shared);
         }
         m.rows.fates[i].push(f);
     }
@@ -182,32 +182,33 @@ fn refate(m: &mut Model, i: usize, r: usize) {
     if let Some(old) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() {
         count(&mut m.rows.counts[i], &old, -1);
         count(&mut m.rows.counts[i], &new, 1);
+        if i == m.rows.input {
+            m.rows.visible.set(r, new == Fate::Shared);
+        }
         m.rows.fates[i].set(r, new);
     }
 }
 
-/// Rebuild the list of rows in view, keeping the cursor on the same row where it can.
+/// Rebuild the list of rows in view from the fates (another input is shown, or every row is
+/// being decided again), keeping the cursor on the same row where it can.
 pub fn refresh_visible(m: &mut Model) {
     let i = m.rows.input;
-    let current = m.rows.visible.get(m.rows.cursor).copied();
-    let show = m.rows.show_excluded;
-    m.rows.visible = m
-        .rows
-        .fates
-        .get(i)
-        .map(|f| {
-            f.iter()
-                .enumerate()
-                .filter(|(_, f)| show || **f == Fate::Shared)
-                .map(|(r, _)| r)
-                .collect()
-        })
-        .unwrap_or_default();
-    m.rows.cursor = match current {
-        Some(r) => m.rows.visible.partition_point(|&v| v < r),
-        None => 0,
+    let current = m.rows.visible.get(m.rows.cursor);
+    match m.rows.fates.get(i) {
+        Some(f) => m.rows.visible.rebuild(f),
+        None => m.rows.visible = Default::default(),
     }
-    .min(m.rows.visible.len().saturating_sub(1));
+    show_excluded(m, m.rows.show_excluded, current);
+}
+
+/// Show excluded rows too, or not, keeping the cursor on row `current` (or the nearest after
+/// it) where it can.
+fn show_excluded(m: &mut Model, all: bool, current: Option<usize>) {
+    m.rows.show_excluded = all;
+    m.rows.visible.show_all(all);
+    m.rows.cursor = current
+        .map_or(0, |r| m.rows.visible.position(r))
+        .min(m.rows.visible.len().saturating_sub(1));
     scroll(m);
 }
 
@@ -227,14 +228,7 @@ pub fn sync_page(m: &mut Model) {
         m.rows.page_of = Some(key);
     }
     let h = crate::tui::view::rows::table_rows(m.size);
-    let wanted: Vec<usize> = m
-        .rows
-        .visible
-        .iter()
-        .skip(m.rows.offset)
-        .take(h)
-        .copied()
-        .collect();
+    let wanted = m.rows.visible.page(m.rows.offset, h);
     let mut page = std::mem::take(&mut m.rows.page);
     page.retain(|(r, _)| wanted.binary_search(r).is_ok());
     let missing: Vec<usize> = wanted
@@ -287,15 +281,15 @@ pub fn action(m: &mut Model, a: Action) {
         return;
     }
     let i = m.rows.input;
-    let row = m.rows.visible.get(m.rows.cursor).copied();
+    let row = m.rows.visible.get(m.rows.cursor);
     match a {
         Action::Left => m.rows.column = m.rows.column.saturating_sub(1),
         Action::Right => {
             m.rows.column = (m.rows.column + 1).min(shared_columns(m).saturating_sub(1))
         }
         Action::ToggleExcluded => {
-            m.rows.show_excluded = !m.rows.show_excluded;
-            refresh_visible(m);
+            let current = m.rows.visible.get(m.rows.cursor);
+            show_excluded(m, !m.rows.show_excluded, current);
         }
         Action::PrevInput | Action::NextInput => {
             let n = m.inputs.len();
@@ -307,7 +301,6 @@ pub fn action(m: &mut Model, a: Action) {
             m.rows.cursor = 0;
             m.rows.offset = 0;
             m.rows.column = 0;
-            m.rows.visible.clear();
             refresh_visible(m);
         }
         Action::ExcludeRow => {
@@ -517,7 +510,7 @@ fn find_in(
     let (Some(job), Some(input)) = (&m.job, m.inputs.get(m.rows.input)) else {
         return Ok(None);
     };
-    let (Some(&from), Some(table)) = (m.rows.visible.get(run.start), &input.table) else {
+    let (Some(from), Some(table)) = (m.rows.visible.get(run.start), &input.table) else {
         return Ok(None);
     };
     let i = m.rows.input;
@@ -532,7 +525,7 @@ fn find_in(
             break;
         }
         let (r, row) = item.map_err(|e| read_failure(&e, &input.file_name()))?;
-        if r != m.rows.visible[pos] {
+        if Some(r) != m.rows.visible.get(pos) {
             continue; // a row not in view
         }
         let cells = job.decide(i, &row).unwrap_or_default();

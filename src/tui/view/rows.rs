@@ -58,14 +58,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let plan = &job.plans[i];
     let labels: Vec<String> = job.output_header(i).iter().map(|h| safe(h)).collect();
     let h = (inner.height as usize).saturating_sub(1);
-    let shown: Vec<usize> = m
-        .rows
-        .visible
-        .iter()
-        .skip(m.rows.offset)
-        .take(h)
-        .copied()
-        .collect();
+    let shown = m.rows.visible.page(m.rows.offset, h);
     let fates = m.rows.fates.get(i);
 
     // Each row in view: its cells as they will leave, or why it does not.
@@ -292,7 +285,7 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         .rows
         .visible
         .get(m.rows.cursor)
-        .and_then(|&r| m.rows.fates.get(i).and_then(|f| f.get(r)))
+        .and_then(|r| m.rows.fates.get(i).and_then(|f| f.get(r)))
     {
         lines.push(Line::from(Span::styled(safe(&why.label(profile)), t.dim())));
     }
