@@ -108,15 +108,15 @@ fn a_big_csv_is_indexed_and_every_row_is_reachable() {
     assert_eq!(cursor_number(&s), numbers[ROWS - 1]);
 
     // A row in the middle, found by a search that wraps round from the end.
-    s.typ("/").typ("victim 2501").enter();
+    s.typ("/").typ("victim 2501").enter().settle();
     assert_eq!(cursor_number(&s), numbers[2501], "{}", s.text());
     assert!(s.text().contains("Victim 2501"));
     // Back (N) to the nearest match above: Victim 2501 is the only one, so it stays.
-    s.typ("N");
+    s.typ("N").settle();
     assert_eq!(cursor_number(&s), numbers[2501]);
 
     // Excluded rows, toggled into view, show their reason; row 2499 (2499 % 7 == 0) is one.
-    s.typ("v").typ("/").typ("victim 2499").enter();
+    s.typ("v").typ("/").typ("victim 2499").enter().settle();
     assert!(
         s.text().contains("Not found"),
         "an excluded row's cells do not leave, so they are not searched"
@@ -138,6 +138,31 @@ fn a_big_csv_is_indexed_and_every_row_is_reachable() {
             .contains(&format!("✓ shared  {}", expected_shared - 1))
     );
     assert!(!s.text().contains("Victim 4999"));
+}
+
+#[test]
+fn esc_stops_a_search_of_the_file_and_stays_on_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    write_export(&dir.path().join("big.csv"));
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = rows_screen(&catalog, dir.path(), "big.csv");
+    let before = cursor_number(&s);
+    // The search runs on a worker; its report is not handled until the test settles, so the
+    // search is certainly still under way when Esc arrives.
+    s.typ("/").typ("victim 4000").enter();
+    assert!(s.app.model.rows.searching.is_some());
+    assert!(s.text().contains("searching… Esc stops"), "{}", s.text());
+    s.press(KeyCode::Esc);
+    assert!(s.text().contains("Search stopped."), "{}", s.text());
+    s.settle();
+    assert_eq!(cursor_number(&s), before, "a stopped search moves nothing");
+    assert!(
+        s.text().contains("As it will leave"),
+        "still on the Rows screen"
+    );
+    // Esc again goes back, as on any screen.
+    s.press(KeyCode::Esc);
+    assert!(s.text().contains("Source columns"));
 }
 
 #[test]

@@ -212,12 +212,13 @@ fn rows_search_jumps_to_the_match_and_n_goes_on() {
         let k = m.rows.page.binary_search_by_key(&r, |(k, _)| *k).unwrap();
         m.rows.page[k].1.number
     };
+    s.settle();
     assert_eq!(number(&s), 2, "12 Elm Close, Bromley");
-    s.typ("n");
+    s.typ("n").settle();
     assert_eq!(number(&s), 4, "row 3 is in Orpington");
-    s.typ("N");
+    s.typ("N").settle();
     assert_eq!(number(&s), 2);
-    s.typ("/").ctrl('u').typ("nowhere-at-all").enter();
+    s.typ("/").ctrl('u').typ("nowhere-at-all").enter().settle();
     assert!(s.text().contains("Not found"));
 }
 

@@ -61,6 +61,8 @@ impl<'c> Model<'c> {
                 search: None,
                 page: Vec::new(),
                 page_of: None,
+                searching: None,
+                searches: 0,
             },
             package: PackageForm {
                 recipients: Vec::new(),

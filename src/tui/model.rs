@@ -347,6 +347,10 @@ pub struct RowsState {
     pub page: Vec<(usize, crate::load::Row)>,
     /// The input (id, generation) the page was read from.
     pub page_of: Option<(u64, u64)>,
+    /// A search of a file under way: its number, and what stops it.
+    pub searching: Option<(u64, Arc<AtomicBool>)>,
+    /// The number of the last search started.
+    pub searches: u64,
 }
 
 /// One line of the Package screen.
@@ -499,6 +503,7 @@ impl<'c> Model<'c> {
             .iter()
             .any(|i| i.failure.is_none() && !i.rows_done)
             || (0..self.inputs.len()).any(|i| self.deciding(i))
+            || self.rows.searching.is_some()
             || self.writing.is_some()
             || self.verify.running
     }

@@ -85,6 +85,13 @@ pub enum Worker {
         pass: u64,
         result: Result<(), Failure>,
     },
+    /// What a search of input `id`'s file found: the row's index and the column.
+    Found {
+        id: u64,
+        generation: u64,
+        search: u64,
+        result: Result<Option<(usize, usize)>, Failure>,
+    },
     PackProgress(Progress),
     Packed(Box<Result<Packed, PackError>>),
     Verified {

@@ -12,6 +12,7 @@ use crate::load::{LoadError, Resume, Row, Table};
 /// it does not need.
 pub const STRIDE: usize = 64;
 
+#[derive(Clone)]
 pub enum Store {
     /// Every row, in memory.
     Held(Vec<Row>),

@@ -5,7 +5,7 @@
 use super::input::HEAD_ROWS;
 use super::model::Fate;
 use super::msg::{Chunk, Failure, Msg, Worker};
-use super::store::STRIDE;
+use super::store::{STRIDE, Store};
 use crate::apply::{self, Decisions, Filter, InputPlan};
 use crate::dates::{Date, Period};
 use crate::job::Job;
@@ -51,6 +51,23 @@ pub enum VerifyKey {
     Passphrase(SecretString),
 }
 
+/// A search of an input's rows as they will leave, in the file, off the screen's thread.
+pub struct SearchJob {
+    pub id: u64,
+    pub generation: u64,
+    pub search: u64,
+    pub table: Table,
+    pub store: Store,
+    /// Ranges of row indexes to look in, in turn; each is read in file order.
+    pub runs: Vec<std::ops::Range<usize>>,
+    /// Report the first match in a range (else the last: a search upwards).
+    pub first: bool,
+    /// Lower-case text to find.
+    pub query: String,
+    pub deciding: Deciding,
+    pub cancel: Arc<AtomicBool>,
+}
+
 /// Which input and pass a pass reports to.
 #[derive(Debug, Clone, Copy)]
 pub struct PassId {
@@ -76,6 +93,8 @@ pub enum Cmd {
         deciding: Option<Box<Deciding>>,
         cancel: Arc<AtomicBool>,
     },
+    /// Search rows of a file that can be read from the middle.
+    Search(Box<SearchJob>),
     Pack(Box<PackJob>),
     Verify {
         bundle: PathBuf,
@@ -101,6 +120,9 @@ pub fn spawn(cmd: Cmd, tx: Sender<Msg>) {
             cancel,
         } => {
             std::thread::spawn(move || pass(to, &table, deciding.as_deref(), &cancel, &tx));
+        }
+        Cmd::Search(job) => {
+            std::thread::spawn(move || search(*job, tx));
         }
         Cmd::Pack(job) => {
             std::thread::spawn(move || write(*job, tx));
@@ -264,6 +286,56 @@ impl Pending {
         *first += n;
         sent
     }
+}
+
+fn search(job: SearchJob, tx: Sender<Msg>) {
+    let result = search_runs(&job).map_err(|e| Failure::new(e.to_string(), e.hint()));
+    if job.cancel.load(Ordering::Relaxed) {
+        return;
+    }
+    send(
+        &tx,
+        Worker::Found {
+            id: job.id,
+            generation: job.generation,
+            search: job.search,
+            result,
+        },
+    );
+}
+
+/// Only shared rows have cells that leave, so only they can match: the excluded rows in a
+/// range are read but never found.
+fn search_runs(job: &SearchJob) -> Result<Option<(usize, usize)>, crate::load::LoadError> {
+    let d = &job.deciding;
+    let filter = Filter::new(&d.profile, &d.plan, d.period);
+    let wanted = d.plan.wanted_columns(job.table.headers.len());
+    let mut cells = Vec::new();
+    for run in &job.runs {
+        let mut found = None;
+        for item in job.store.scan(&job.table, run.start, Some(&wanted)) {
+            let (r, row) = item?;
+            if r >= run.end || job.cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            if apply::decide(d.index, &row, &d.plan, &filter, &d.decisions, &mut cells).is_err() {
+                continue;
+            }
+            if let Some(c) = cells
+                .iter()
+                .position(|c| c.to_lowercase().contains(&job.query))
+            {
+                found = Some((r, c));
+                if job.first {
+                    break;
+                }
+            }
+        }
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 fn write(job: PackJob, tx: Sender<Msg>) {

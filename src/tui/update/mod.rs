@@ -32,6 +32,7 @@ pub fn update(m: &mut Model, msg: Msg) {
 fn worker(m: &mut Model, w: Worker) {
     match w {
         Worker::Opened { .. } | Worker::Rows { .. } | Worker::RowsDone { .. } => open::worker(m, w),
+        Worker::Found { .. } => rows::found(m, w),
         Worker::PackProgress(_) | Worker::Packed(_) => package::worker(m, w),
         Worker::Verified { .. } | Worker::VerifyFailed(_) => verify::worker(m, w),
     }

@@ -6,10 +6,12 @@ use super::nav;
 use crate::load::{LoadError, Row};
 use crate::text::printable;
 use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
-use crate::tui::msg::{Action, Failure};
+use crate::tui::msg::{Action, Failure, Worker};
 use crate::tui::store::Store;
 use crate::tui::text_input::TextInput;
-use crate::tui::worker::{Cmd, Deciding, PassId};
+use crate::tui::worker::{Cmd, Deciding, PassId, SearchJob};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn enter(m: &mut Model) {
     m.screen = Screen::Rows;
@@ -62,15 +64,7 @@ pub fn refate_all(m: &mut Model) {
 /// Replace the pass over input `i`'s file with one that decides every row against the job
 /// (or, with no job, one that only finishes indexing the rows).
 fn start_pass(m: &mut Model, i: usize) {
-    let deciding = m.job.as_ref().and_then(|j| {
-        Some(Box::new(Deciding {
-            index: i,
-            profile: j.profile.clone(),
-            plan: j.plans.get(i)?.clone(),
-            decisions: j.decisions.clone(),
-            period: j.period,
-        }))
-    });
+    let deciding = deciding(m, i).map(Box::new);
     let input = &mut m.inputs[i];
     let Some(table) = input.table.clone() else {
         return; // still opening: the load's own pass goes on
@@ -90,6 +84,18 @@ fn start_pass(m: &mut Model, i: usize) {
         deciding,
         cancel,
     });
+}
+
+/// What a worker needs to decide input `i`'s rows as the job does; `None` without a job.
+fn deciding(m: &Model, i: usize) -> Option<Deciding> {
+    let j = m.job.as_ref()?;
+    Some(Deciding {
+        index: i,
+        profile: j.profile.clone(),
+        plan: j.plans.get(i)?.clone(),
+        decisions: j.decisions.clone(),
+        period: j.period,
+    })
 }
 
 /// Decide held rows `start..` of input `i` (just arrived from the reader).
@@ -391,6 +397,7 @@ pub fn action(m: &mut Model, a: Action) {
                 super::package::enter(m);
             }
         }
+        Action::Back if stop_search(m) => m.info("Search stopped."),
         Action::Back => m.screen = Screen::Columns,
         _ => {}
     }
@@ -481,6 +488,9 @@ fn find(m: &mut Model, forward: bool, here: bool) {
     } else {
         [0..split, split..n]
     };
+    if m.inputs[m.rows.input].store.is_indexed() {
+        return start_search(m, q, runs, forward);
+    }
     for run in runs {
         match find_in(m, &q, run, forward) {
             Ok(Some((pos, column))) => {
@@ -497,6 +507,101 @@ fn find(m: &mut Model, forward: bool, here: bool) {
         "Not found: “{}”",
         printable(m.rows.search.as_deref().unwrap_or(""))
     ));
+}
+
+/// Search a file's rows on a worker, so the screen stays live however big the file: the runs
+/// of positions in view become runs of rows in the file (rows between those in view are
+/// excluded, and an excluded row's cells do not leave, so it never matches).
+fn start_search(m: &mut Model, query: String, runs: [std::ops::Range<usize>; 2], first: bool) {
+    stop_search(m);
+    let i = m.rows.input;
+    let Some(deciding) = deciding(m, i) else {
+        return;
+    };
+    let input = &m.inputs[i];
+    let Some(table) = input.table.clone() else {
+        return;
+    };
+    let (n, rows) = (m.rows.visible.len(), input.store.len());
+    let row_at = |pos: usize| {
+        if pos >= n {
+            rows
+        } else {
+            m.rows.visible.get(pos).unwrap_or(rows)
+        }
+    };
+    let runs = runs
+        .into_iter()
+        .filter(|run| run.start < run.end)
+        .map(|run| row_at(run.start)..row_at(run.end))
+        .collect();
+    m.rows.searches += 1;
+    let cancel = Arc::new(AtomicBool::new(false));
+    m.rows.searching = Some((m.rows.searches, cancel.clone()));
+    m.cmds.push(Cmd::Search(Box::new(SearchJob {
+        id: input.id,
+        generation: input.generation,
+        search: m.rows.searches,
+        table,
+        store: input.store.clone(),
+        runs,
+        first,
+        query,
+        deciding,
+        cancel,
+    })));
+    m.info("Searching the rows… (Esc stops)");
+}
+
+/// Stop a search under way, if any. Returns whether there was one.
+fn stop_search(m: &mut Model) -> bool {
+    match m.rows.searching.take() {
+        Some((_, cancel)) => {
+            cancel.store(true, Ordering::Relaxed);
+            true
+        }
+        None => false,
+    }
+}
+
+/// A search's report: move to the row it found.
+pub fn found(m: &mut Model, w: Worker) {
+    let Worker::Found {
+        id,
+        generation,
+        search,
+        result,
+    } = w
+    else {
+        return;
+    };
+    if m.rows.searching.as_ref().map(|(n, _)| *n) != Some(search) {
+        return; // stopped, or replaced by a newer search
+    }
+    m.rows.searching = None;
+    let current = m
+        .inputs
+        .get(m.rows.input)
+        .is_some_and(|x| x.id == id && x.generation == generation);
+    if !current {
+        return;
+    }
+    match result {
+        Ok(Some((r, column))) => {
+            let pos = m.rows.visible.position(r);
+            if m.rows.visible.get(pos) == Some(r) {
+                m.rows.cursor = pos;
+                m.rows.column = column;
+                m.status = None;
+                scroll(m);
+            }
+        }
+        Ok(None) => m.info(format!(
+            "Not found: “{}”",
+            printable(m.rows.search.as_deref().unwrap_or(""))
+        )),
+        Err(f) => m.problem(f),
+    }
 }
 
 /// The first (or, not `first`, the last) position in `run` of `visible` whose shared cells

@@ -278,6 +278,9 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
     lines.push(Line::from(format!("Redacted  {redacted}")));
     if let Some(q) = &m.rows.search {
         lines.push(Line::from(format!("Search “{}”", cut(&safe(q), 12))));
+        if m.rows.searching.is_some() {
+            lines.push(Line::from(Span::styled(" searching… Esc stops", t.dim())));
+        }
     }
     lines.push(Line::default());
     // The highlighted row's reason, in full, if it is excluded.
