@@ -7,11 +7,22 @@
 #                                                   XLSX (XLSX_ROWS=200000) against calamine
 #   bash scripts/bench.sh scaling [SIZES="100 1000 4000"]
 #                                                   pack MB/s at each size (linear cost check)
+#   bash scripts/bench.sh tui [MEGABYTES=1000]      the interactive screens on one export:
+#                                                   waits, every keypress's cost, peak memory
 #
 # Speed and memory targets live here, never in `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=compare
+if [ "${1:-}" = tui ]; then
+    cargo build --release --quiet --example gen_bench_csv --example bench_tui
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    target/release/examples/gen_bench_csv "$work/export.csv" "${2:-1000}" >/dev/null
+    cat "$work/export.csv" >/dev/null
+    target/release/examples/bench_tui "$work/export.csv"
+    exit 0
+fi
 if [ "${1:-}" = scaling ]; then
     mode=scaling
     sizes=${2:-100 1000 4000}
