@@ -99,6 +99,12 @@ pub enum BundleError {
         /// Why.
         source: io::Error,
     },
+    /// The system would not start the threads that compress the bundle (nothing was written).
+    #[error(
+        "Could not start the threads that compress the bundle: {0}. The computer may be short \
+         of memory or of threads: close other programs and try again."
+    )]
+    Threads(io::Error),
     /// An earlier write failed, so the bundle was abandoned.
     #[error(
         "An earlier write to this bundle failed, so it was abandoned and its temporary file will \
@@ -174,13 +180,15 @@ impl BundleWriter {
                 source,
             }
         };
+        // Threads first, so a failure to start them leaves nothing in the folder.
+        let deflate = ParallelDeflate::new().map_err(BundleError::Threads)?;
         let tmp = persist::temp_in(out_dir).map_err(io_err("create the temporary file"))?;
         let age_out = encryptor
             .wrap_output(HashingWriter::new(tmp))
             .map_err(io_err("write the temporary file"))?;
         Ok(BundleWriter {
             zip: ZipOut::new(age_out),
-            deflate: ParallelDeflate::new().map_err(io_err("start the compression threads"))?,
+            deflate,
             dir: out_dir.to_path_buf(),
             target,
             checksum_target,
