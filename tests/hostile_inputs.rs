@@ -7,6 +7,7 @@
 //! values; this file checks what the analyst sees, and covers what they do not: the default
 //! limits at full size, files renamed across formats, an entity-expansion bomb, hostile names.
 
+mod common;
 mod xlsx_fixtures;
 
 use serde_json::Value;
@@ -23,23 +24,11 @@ fn suite(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// `disclose pack --dry-run --json` under the Merton ASB panel profile, which has no rules, so
-/// any header is accepted and every column not an agreed field is withheld.
+/// `disclose pack --dry-run --json` under the Merton ASB panel profile (no rules).
 fn dry_run(input: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_disclose"))
-        .args([
-            "--today",
-            "2026-11-22",
-            "pack",
-            "--profile",
-            "merton-asb-panel",
-        ])
-        .arg("--input")
-        .arg(input)
-        .args(["--period", "2026-10", "--dry-run", "--json"])
-        .args(extra)
-        .output()
-        .expect("the binary runs")
+    let mut args = vec!["--json"];
+    args.extend_from_slice(extra);
+    common::merton_dry_run(input, &args)
 }
 
 fn text(b: &[u8]) -> String {

@@ -2,12 +2,12 @@
 //! shows, so their cells are read and may be shared like any other. The loader lists them on
 //! the table, and `disclose pack` warns about them in its summary.
 
+mod common;
 mod tui_support;
 mod xlsx_fixtures;
 
 use disclose::load::{Format, HiddenCells, HiddenColumn, LoadOptions, Table};
 use std::path::Path;
-use std::process::Command;
 use xlsx_fixtures as fx;
 
 fn open(path: &Path, sheet: Option<&str>) -> Table {
@@ -121,20 +121,7 @@ fn a_sheet_hiding_nothing_lists_nothing_even_when_another_sheet_hides() {
 
 /// `disclose pack --dry-run` (the text summary) under a profile without rules.
 fn dry_run(input: &Path, extra: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_disclose"))
-        .args([
-            "--today",
-            "2026-11-22",
-            "pack",
-            "--profile",
-            "merton-asb-panel",
-        ])
-        .arg("--input")
-        .arg(input)
-        .args(["--period", "2026-10", "--dry-run"])
-        .args(extra)
-        .output()
-        .expect("the binary runs");
+    let out = common::merton_dry_run(input, extra);
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -132,18 +132,7 @@ pub(super) fn rows(table: &Table, wanted: Option<Vec<bool>>) -> Result<Rows, Loa
     if headers != table.headers {
         return Err(changed());
     }
-    Ok(Rows::new(Box::new(CsvRows {
-        reader,
-        width: headers.len(),
-        wanted,
-        size: table.size,
-        before,
-        rows_read: 0,
-        done: false,
-        digest: None,
-        resumed_at: None,
-        last_start: None,
-    })))
+    Ok(CsvRows::stream(reader, table, wanted, before, None))
 }
 
 /// The rows from `at` on, read from the middle of the file: see [`Table::rows_from`].
@@ -172,18 +161,7 @@ pub(super) fn rows_from(
         });
     }
     let reader = RecordReader::resume(path, encoding, delimiter, table.options.limits, at)?;
-    Ok(Rows::new(Box::new(CsvRows {
-        reader,
-        width: table.headers.len(),
-        wanted,
-        size: table.size,
-        before,
-        rows_read: 0,
-        done: false,
-        digest: None,
-        resumed_at: Some(at),
-        last_start: None,
-    })))
+    Ok(CsvRows::stream(reader, table, wanted, before, Some(at)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,6 +235,29 @@ impl RowSource for CsvRows {
 }
 
 impl CsvRows {
+    /// The stream of `table`'s rows that `reader` (at the first data row, or at `resumed_at`)
+    /// reads; `before` is the file's size and time when it began.
+    fn stream(
+        reader: RecordReader,
+        table: &Table,
+        wanted: Option<Vec<bool>>,
+        before: Stat,
+        resumed_at: Option<Resume>,
+    ) -> Rows {
+        Rows::new(Box::new(CsvRows {
+            reader,
+            width: table.headers.len(),
+            wanted,
+            size: table.size,
+            before,
+            rows_read: 0,
+            done: false,
+            digest: None,
+            resumed_at,
+            last_start: None,
+        }))
+    }
+
     fn fill_row(&self, record: &RecordInfo, row: &mut Row) -> Result<(), LoadError> {
         let path = self.reader.src.path.as_path();
         let extra_are_empty = record.last_nonempty.is_none_or(|i| i < self.width);
@@ -294,18 +295,7 @@ impl CsvRows {
     /// read from the middle has no digest.
     fn finish(&mut self) -> Result<Option<Digest>, LoadError> {
         let path = self.reader.src.path.clone();
-        if let Some(at) = self.resumed_at {
-            let line = self.reader.lines.line;
-            if !self.reader.src.fill()?.is_empty() {
-                return Err(self.reader.stuck(line));
-            }
-            let read = at.offset.saturating_add(self.reader.src.raw_total);
-            if read != self.size || stat(&path)? != self.before {
-                return Err(LoadError::Changed { path });
-            }
-            return Ok(None);
-        }
-        if self.rows_read == 0 {
+        if self.rows_read == 0 && self.resumed_at.is_none() {
             return Err(LoadError::HeaderOnly { path });
         }
         // The parser reports the end only once the source is exhausted, so every byte has been
@@ -314,6 +304,13 @@ impl CsvRows {
         let line = self.reader.lines.line;
         if !self.reader.src.fill()?.is_empty() {
             return Err(self.reader.stuck(line));
+        }
+        if let Some(at) = self.resumed_at {
+            let read = at.offset.saturating_add(self.reader.src.raw_total);
+            if read != self.size || stat(&path)? != self.before {
+                return Err(LoadError::Changed { path });
+            }
+            return Ok(None);
         }
         let src = &mut self.reader.src;
         let Some(sha256) = src.hasher.take().and_then(HashBehind::finish) else {

@@ -128,3 +128,23 @@ pub fn exclusions(s: &Summary) -> Vec<(String, String, u64)> {
     v.sort();
     v
 }
+
+/// `disclose pack --dry-run` of `input` for period 2026-10 under the Merton ASB panel profile,
+/// which has no rules, so any header is accepted and every column not an agreed field is
+/// withheld. `extra` goes after the other arguments.
+pub fn merton_dry_run(input: &Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args([
+            "--today",
+            "2026-11-22",
+            "pack",
+            "--profile",
+            "merton-asb-panel",
+        ])
+        .arg("--input")
+        .arg(input)
+        .args(["--period", "2026-10", "--dry-run"])
+        .args(extra)
+        .output()
+        .expect("the binary runs")
+}
