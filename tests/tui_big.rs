@@ -86,6 +86,11 @@ fn a_big_csv_is_indexed_and_every_row_is_reachable() {
         );
         assert_eq!(input.store.len(), ROWS);
         assert_eq!(input.head.len(), 3, "the Open screen's first rows");
+        assert_eq!(
+            input.head[2].cells[3], "Victim 2",
+            "read whole, not just placed"
+        );
+        assert_eq!(input.head[2].cells[15], "Note 2");
         assert_eq!(m.rows.fates[0].len(), ROWS, "every row decided");
         assert_eq!(m.rows.counts[0].shared, expected_shared as u64);
         let held = m.rows.page.len();

@@ -82,7 +82,7 @@ impl Store {
                         .as_ref()
                         .is_some_and(|c| c.next <= r && r - c.next < STRIDE);
                     if !near {
-                        cursor = self.cursor_at(table, r)?;
+                        cursor = self.cursor_at(table, r, None)?;
                     }
                     let Some(c) = cursor.as_mut() else { break };
                     match c.seek(r)? {
@@ -112,7 +112,7 @@ impl Store {
             ),
             Store::Indexed { len, .. } => {
                 let len = *len;
-                let mut cursor = match self.cursor_from(table, from, wanted) {
+                let mut cursor = match self.cursor_at(table, from, wanted) {
                     Ok(c) => c,
                     Err(e) => return Box::new(std::iter::once(Err(e))),
                 };
@@ -134,12 +134,9 @@ impl Store {
         }
     }
 
-    /// A stream of rows from the mark at or before row `r`.
-    fn cursor_at(&self, table: &Table, r: usize) -> Result<Option<Cursor>, LoadError> {
-        self.cursor_from(table, r, None)
-    }
-
-    fn cursor_from(
+    /// A stream of rows from the mark at or before row `r`; cells of columns not `wanted` may
+    /// come back empty.
+    fn cursor_at(
         &self,
         table: &Table,
         r: usize,

@@ -178,8 +178,12 @@ fn pass(
             },
         );
     };
+    // Rows left in the file need no text beyond what a decision reads: only their places are
+    // kept (the first few, for the Open screen, are read whole on their own).
+    let width = table.headers.len();
     let rows = match deciding {
-        Some(d) => table.rows_wanting(&d.plan.wanted_columns(table.headers.len())),
+        Some(d) => table.rows_wanting(&d.plan.wanted_columns(width)),
+        None if table.can_read_from_middle() => table.rows_wanting(&vec![false; width]),
         None => table.rows(),
     };
     let mut rows = match rows {
@@ -211,8 +215,8 @@ fn pass(
                         if index.is_multiple_of(STRIDE) {
                             chunk.marks.push(at);
                         }
-                        if index < HEAD_ROWS {
-                            chunk.head.push(row.clone());
+                        if index == 0 {
+                            chunk.head = head_rows(table, at);
                         }
                         chunk.count += 1;
                         if let (Some(d), Some(filter)) = (deciding, &filter) {
@@ -242,6 +246,15 @@ fn pass(
             return done(Ok(()));
         }
     }
+}
+
+/// The first rows, whole, from where the first row starts. A row that cannot be read is left
+/// out: the pass itself reports it.
+fn head_rows(table: &Table, at: Resume) -> Vec<Row> {
+    table.rows_from(at, None).map_or_else(
+        |_| Vec::new(),
+        |rows| rows.take(HEAD_ROWS).filter_map(Result::ok).collect(),
+    )
 }
 
 /// Rows gathered for the next message.
