@@ -101,7 +101,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         headers,
         size: before.size,
         options: options.clone(),
-        checked_sha256: None,
+        checked: None,
         modified: before.modified,
     })
 }

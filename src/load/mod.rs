@@ -179,9 +179,10 @@ pub struct Table {
     /// Size of the file in bytes when opened.
     pub size: u64,
     pub(crate) options: LoadOptions,
-    /// XLSX: the SHA-256 of the bytes whose package passed the safety checks at open. A read
-    /// of the same bytes (same hash) need not check them again.
-    pub(crate) checked_sha256: Option<String>,
+    /// XLSX: the SHA-256 of the bytes whose package passed the safety checks at open, and
+    /// where the sheet is in them. A read of the same bytes (same hash) need not check or
+    /// find them again.
+    pub(crate) checked: Option<xlsx::Checked>,
     /// The file's modification time when opened, where the system gives one: a read from the
     /// middle ([`Table::rows_from`]) is refused if it has changed.
     pub(crate) modified: Option<std::time::SystemTime>,

@@ -86,15 +86,20 @@
 //! Memory: one row at a time, plus what calamine holds for the whole workbook: the shared
 //! strings table and the styles.
 
+mod cells;
 mod hidden;
+#[cfg(test)]
+mod same_as_calamine;
+mod xml;
 
 use super::{
     Digest, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, SheetInfo, Table,
 };
 use calamine::{
-    CellErrorType, DataRef, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx, XlsxCellReader,
+    CellErrorType, ExcelDateTime, ExcelDateTimeType, Reader, SheetType, SheetVisible, Xlsx,
     XlsxError,
 };
+use cells::{Cells, CellsError, Kind, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
@@ -129,7 +134,27 @@ const END_SERIAL_1900: f64 = 2_958_466.0;
 const END_SERIAL_1904: f64 = 2_958_466.0 - 1_462.0;
 
 type Workbook = Xlsx<BufReader<File>>;
-type CellReader<'a> = XlsxCellReader<'a, BufReader<File>>;
+type Archive = zip::ZipArchive<BufReader<File>>;
+type Part<'a> = zip::read::ZipFile<'a, BufReader<File>>;
+
+/// Where the sheet being read lives in the package, learnt when the table is opened: its
+/// part, the shared strings and styles parts (names as [`hidden::Package`] keys them), and
+/// the workbook's date system. A later read of the same bytes (same SHA-256) uses it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Plan {
+    sheet_part: String,
+    strings_part: String,
+    styles_part: String,
+    is_1904: bool,
+}
+
+/// The package's bytes that passed the safety checks at open, by their SHA-256, and the plan
+/// learnt from them: a read of the same bytes need not check or learn them again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Checked {
+    pub(crate) sha256: String,
+    plan: Plan,
+}
 
 /// The longest XML token (a text run or one piece of markup) any part may hold: eight times the
 /// cell limit (room for XML escapes), and never less than 16 MiB.
@@ -154,9 +179,9 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         return Err(ole_error(path, &file));
     }
     let no_cancel = AtomicBool::new(false);
-    let checked_sha256 = hash_file(path, &file, &no_cancel)?;
+    let sha256 = hash_file(path, &file, &no_cancel)?;
     let package = preflight(path, &file, &options.limits, &no_cancel, true)?;
-    let mut wb = open_workbook(path, &file)?;
+    let wb = open_workbook(path, &file)?;
 
     let meta = wb.sheets_metadata().to_vec();
     let sheets: Vec<SheetInfo> = meta
@@ -168,9 +193,13 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         .collect();
     let index = choose_sheet(path, &meta, options.sheet.as_deref())?;
     let sheet = meta[index].name.clone();
+    let plan = plan(path, &package, &sheet, wb.has_1904_epoch())?;
+    drop(wb);
 
     let header = guarded(path, || {
-        let mut reader = SheetReader::new(path, &mut wb, &sheet, &options.limits)?;
+        let mut zip = archive(path, &file)?;
+        let book = Book::read(path, &mut zip, &plan, &options.limits)?;
+        let mut reader = SheetReader::new(path, &book, &mut zip, &plan, &sheet, &options.limits)?;
         let header = find_header(&mut reader, options.header_row, &sheet)?;
         if !header.more_rows
             && reader
@@ -203,7 +232,7 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         headers: header.names,
         size,
         options: options.clone(),
-        checked_sha256,
+        checked: sha256.map(|sha256| Checked { sha256, plan }),
     })
 }
 
@@ -329,7 +358,7 @@ pub(super) fn rows(table: &Table) -> Result<Rows, LoadError> {
         path: path.clone(),
         file,
         start,
-        checked_sha256: table.checked_sha256.clone(),
+        checked: table.checked.clone(),
         sheet: sheet.clone(),
         header_row: table.header_row,
         headers: table.headers.clone(),
@@ -412,7 +441,7 @@ struct Job {
     path: PathBuf,
     file: File,
     start: Stamp,
-    checked_sha256: Option<String>,
+    checked: Option<Checked>,
     sheet: String,
     header_row: u32,
     headers: Vec<String>,
@@ -469,27 +498,37 @@ fn stream_job(
     let Some(sha256) = hash_file(path, &job.file, cancel)? else {
         return Ok(None);
     };
-    // The package checks depend on the bytes alone: bytes hashing the same as those checked
-    // when the table was opened need not be checked again (a changed file always is).
-    if job.checked_sha256.as_deref() != Some(sha256.as_str()) {
-        preflight(path, &job.file, &job.limits, cancel, false)?;
-    }
-    if cancel.load(Ordering::Relaxed) {
-        return Ok(None);
-    }
-    let mut wb = open_workbook(path, &job.file)?;
-    let meta = wb.sheets_metadata().to_vec();
     let changed = || LoadError::Changed {
         path: path.to_path_buf(),
     };
-    let index = meta
-        .iter()
-        .position(|s| s.name == job.sheet)
-        .ok_or_else(changed)?;
-    // The same checks as when the table was opened (a worksheet, and the only one of its name).
-    choose_sheet(path, &meta, Some(&meta[index].name))?;
-
-    let mut reader = SheetReader::new(path, &mut wb, &job.sheet, &job.limits)?;
+    // The package checks and the plan depend on the bytes alone: bytes hashing the same as
+    // those checked when the table was opened need not be checked again (a changed file
+    // always is).
+    let plan = match &job.checked {
+        Some(checked) if checked.sha256 == sha256 => checked.plan.clone(),
+        _ => {
+            let package = preflight(path, &job.file, &job.limits, cancel, true)?;
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let wb = open_workbook(path, &job.file)?;
+            let meta = wb.sheets_metadata().to_vec();
+            let index = meta
+                .iter()
+                .position(|s| s.name == job.sheet)
+                .ok_or_else(changed)?;
+            // The same checks as when the table was opened (a worksheet, and the only one of
+            // its name).
+            choose_sheet(path, &meta, Some(&meta[index].name))?;
+            plan(path, &package, &job.sheet, wb.has_1904_epoch())?
+        }
+    };
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let mut zip = archive(path, &job.file)?;
+    let book = Book::read(path, &mut zip, &plan, &job.limits)?;
+    let mut reader = SheetReader::new(path, &book, &mut zip, &plan, &job.sheet, &job.limits)?;
     // Find the header row again; it must be the same as when the table was opened.
     loop {
         match reader.next_row(Phase::Header)? {
@@ -800,9 +839,9 @@ struct DateStyle {
 
 struct SheetReader<'a> {
     path: PathBuf,
-    cells: CellReader<'a>,
+    cells: Cells<'a, Part<'a>>,
     /// By style id, what its number format shows of a date-time.
-    styles: Vec<DateStyle>,
+    styles: &'a [DateStyle],
     is_1904: bool,
     limits: Limits,
     /// Position of the last cell read, empty or not.
@@ -811,48 +850,122 @@ struct SheetReader<'a> {
     ahead: Option<(u32, RawCell)>,
     /// A row handed back, to be returned again by `next_row`.
     unread: Option<RawRow>,
-    /// The end of the sheet's cells has been reached (calamine must not be asked again: it
-    /// would read past the end of the sheet data).
+    /// The end of the sheet's cells has been reached.
     done: bool,
+}
+
+/// What the cells of any sheet refer to: the shared strings and the cell formats.
+struct Book {
+    strings: cells::Strings,
+    styles: Vec<cells::Style>,
+    dates: Vec<DateStyle>,
+}
+
+impl Book {
+    fn read(
+        path: &Path,
+        zip: &mut Archive,
+        plan: &Plan,
+        limits: &Limits,
+    ) -> Result<Book, LoadError> {
+        let cap = token_cap(limits) as usize;
+        let failed = |e: CellsError| workbook(path, cells_sentence(&e));
+        let strings = match find_part(zip, &plan.strings_part) {
+            Some(i) => cells::read_strings(zip_part(path, zip, i)?, cap).map_err(failed)?,
+            None => cells::Strings::default(),
+        };
+        let styles = match find_part(zip, &plan.styles_part) {
+            Some(i) => cells::read_styles(zip_part(path, zip, i)?, cap).map_err(failed)?,
+            None => Vec::new(),
+        };
+        let dates = styles
+            .iter()
+            .map(|s| s.code.as_deref().map(classify_format).unwrap_or_default())
+            .collect();
+        Ok(Book {
+            strings,
+            styles,
+            dates,
+        })
+    }
+}
+
+/// The plan for reading `sheet`, from the links the package pre-scan learnt.
+fn plan(
+    path: &Path,
+    package: &hidden::Package,
+    sheet: &str,
+    is_1904: bool,
+) -> Result<Plan, LoadError> {
+    let Some((sheet_part, dir)) = hidden::sheet_part(package, sheet) else {
+        return Err(workbook(
+            path,
+            format!("the sheet {sheet:?} is listed but the link to its cells cannot be followed"),
+        ));
+    };
+    Ok(Plan {
+        sheet_part,
+        strings_part: format!("{dir}sharedstrings.xml"),
+        styles_part: format!("{dir}styles.xml"),
+        is_1904,
+    })
+}
+
+fn archive(path: &Path, file: &File) -> Result<Archive, LoadError> {
+    let mut handle = file.try_clone().map_err(|e| LoadError::io(path, e))?;
+    handle
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| LoadError::io(path, e))?;
+    zip::ZipArchive::new(BufReader::new(handle)).map_err(|e| workbook(path, zip_sentence(&e)))
+}
+
+/// The index of the part named `lower` (as [`hidden::Package`] keys names), if any.
+fn find_part(zip: &Archive, lower: &str) -> Option<usize> {
+    (0..zip.len()).find(|&i| {
+        zip.name_for_index(i)
+            .and_then(Result::ok)
+            .is_some_and(|n| n.replace('\\', "/").eq_ignore_ascii_case(lower))
+    })
+}
+
+fn zip_part<'a>(path: &Path, zip: &'a mut Archive, i: usize) -> Result<Part<'a>, LoadError> {
+    zip.by_index(i)
+        .map_err(|e| workbook(path, zip_sentence(&e)))
+}
+
+fn cells_sentence(e: &CellsError) -> String {
+    match e {
+        CellsError::Xlsx(e) => xlsx_sentence(e),
+        CellsError::Xml(clause) => clause.clone(),
+    }
 }
 
 impl<'a> SheetReader<'a> {
     fn new(
         path: &Path,
-        wb: &'a mut Workbook,
+        book: &'a Book,
+        zip: &'a mut Archive,
+        plan: &Plan,
         sheet: &str,
         limits: &Limits,
     ) -> Result<SheetReader<'a>, LoadError> {
-        let is_1904 = wb.has_1904_epoch();
-        let cells = wb.worksheet_cells_reader(sheet).map_err(|e| {
-            workbook(
+        let Some(i) = find_part(zip, &plan.sheet_part) else {
+            return Err(workbook(
                 path,
-                match e {
-                    XlsxError::WorksheetNotFound(_) => format!(
-                        "the sheet {sheet:?} is listed but its cells are missing from the file"
-                    ),
-                    XlsxError::NotAWorksheet(_) => {
-                        format!("the sheet {sheet:?} is not a worksheet with cells")
-                    }
-                    e => format!("the sheet {sheet:?} cannot be read: {}", xlsx_sentence(&e)),
-                },
-            )
-        })?;
-        let styles = cells
-            .styles()
-            .iter()
-            .map(|s| {
-                s.number_format
-                    .as_ref()
-                    .map(|f| classify_format(&f.format_code))
-                    .unwrap_or_default()
-            })
-            .collect();
+                format!("the sheet {sheet:?} is listed but its cells are missing from the file"),
+            ));
+        };
+        let part = zip_part(path, zip, i)?;
         Ok(SheetReader {
             path: path.to_path_buf(),
-            cells,
-            styles,
-            is_1904,
+            cells: Cells::new(
+                part,
+                &book.strings,
+                &book.styles,
+                token_cap(limits) as usize,
+            ),
+            styles: &book.dates,
+            is_1904: plan.is_1904,
             limits: *limits,
             last: None,
             ahead: None,
@@ -923,7 +1036,7 @@ impl<'a> SheetReader<'a> {
             if self.done {
                 return Ok(None);
             }
-            let next = match self.cells.next_cell_with_style_id() {
+            let next = match self.cells.next_cell() {
                 Ok(next) => next,
                 Err(e) => {
                     let place = match self.last {
@@ -932,15 +1045,19 @@ impl<'a> SheetReader<'a> {
                     };
                     return Err(workbook(
                         &self.path,
-                        format!("{} ({place})", xlsx_sentence(&e)),
+                        format!("{} ({place})", cells_sentence(&e)),
                     ));
                 }
             };
-            let Some((cell, style)) = next else {
+            let Some(cells::Cell {
+                pos: (row, col),
+                value,
+                style,
+            }) = next
+            else {
                 self.done = true;
                 return Ok(None);
             };
-            let (row, col) = cell.get_position();
             if let Some((r, c)) = self.last
                 && (row, col) <= (r, c)
             {
@@ -954,7 +1071,7 @@ impl<'a> SheetReader<'a> {
                 ));
             }
             self.last = Some((row, col));
-            if let Some((text, is_text)) = self.text_of(cell.get_value(), style, row, col)? {
+            if let Some((text, is_text)) = self.text_of(value, style, row, col)? {
                 return Ok(Some((row, RawCell { col, text, is_text })));
             }
         }
@@ -963,16 +1080,15 @@ impl<'a> SheetReader<'a> {
     /// A cell's text and whether it is a text cell; `None` for an empty cell.
     fn text_of(
         &self,
-        value: &DataRef<'_>,
+        value: Value<'_>,
         style: usize,
         row: u32,
         col: u32,
     ) -> Result<Option<(String, bool)>, LoadError> {
         let (text, is_text): (Cow<'_, str>, bool) = match value {
-            DataRef::Empty => return Ok(None),
-            DataRef::String(s) => (Cow::Borrowed(s.as_str()), true),
-            DataRef::SharedString(s) => (Cow::Borrowed(*s), true),
-            DataRef::Float(f) => match number_text(*f) {
+            Value::Empty => return Ok(None),
+            Value::Text(s) => (s, true),
+            Value::Number(f, Kind::Number) => match number_text(f) {
                 Some(t) => (Cow::Owned(t), false),
                 None => {
                     return Err(workbook(
@@ -984,14 +1100,18 @@ impl<'a> SheetReader<'a> {
                     ));
                 }
             },
-            DataRef::Int(i) => (Cow::Owned(i.to_string()), false),
-            DataRef::Bool(b) => (Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }), false),
-            DataRef::DateTime(dt) => {
+            Value::Bool(b) => (Cow::Borrowed(if b { "TRUE" } else { "FALSE" }), false),
+            Value::Number(f, kind) => {
+                let kind = match kind {
+                    Kind::Duration => ExcelDateTimeType::TimeDelta,
+                    _ => ExcelDateTimeType::DateTime,
+                };
+                let dt = ExcelDateTime::new(f, kind, self.is_1904);
                 let style = self.styles.get(style).copied().unwrap_or_default();
-                (Cow::Owned(datetime_text(dt, style, self.is_1904)), false)
+                (Cow::Owned(datetime_text(&dt, style, self.is_1904)), false)
             }
-            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => (Cow::Borrowed(s.as_str()), false),
-            DataRef::Error(e) => (Cow::Borrowed(error_token(e)), false),
+            Value::Iso(s) => (Cow::Owned(s), false),
+            Value::Error(e) => (Cow::Borrowed(error_token(&e)), false),
         };
         if text.is_empty() {
             return Ok(None);

@@ -232,6 +232,18 @@ impl PartScan {
 /// What the sheet named `sheet` hides, found by following the links as calamine does. `None`
 /// when it hides nothing (or the links cannot be followed).
 pub(super) fn sheet_marks<'a>(package: &'a Package, sheet: &str) -> Option<&'a SheetMarks> {
+    let (part, _) = sheet_part(package, sheet)?;
+    match package.get(&part) {
+        Some(PartFacts::Sheet(marks)) => Some(marks),
+        _ => None,
+    }
+}
+
+/// The part holding the cells of the sheet named `sheet`, and the workbook's folder (where
+/// calamine looks for the shared strings and styles), found by following the links as
+/// calamine does: package relationships → workbook → its relationships → the sheet's part.
+/// Names as [`Package`] keys them (ASCII lower case). `None` if the links cannot be followed.
+pub(super) fn sheet_part(package: &Package, sheet: &str) -> Option<(String, String)> {
     let links = |part: &str| match package.get(&part.to_ascii_lowercase()) {
         Some(PartFacts::Links(links)) => Some(links),
         _ => None,
@@ -262,10 +274,7 @@ pub(super) fn sheet_marks<'a>(package: &'a Package, sheet: &str) -> Option<&'a S
         Some(absolute) => absolute.to_string(),
         None => format!("{dir}{target}"),
     };
-    match package.get(&part.to_ascii_lowercase()) {
-        Some(PartFacts::Sheet(marks)) => Some(marks),
-        _ => None,
-    }
+    Some((part.to_ascii_lowercase(), dir.to_ascii_lowercase()))
 }
 
 /// The hidden rows below the header row (1-based) and the hidden columns among the headers.

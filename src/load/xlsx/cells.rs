@@ -1,0 +1,792 @@
+//! The cells of one worksheet, streamed from its XML part, with the workbook's shared strings
+//! and number formats.
+//!
+//! This reads a sheet exactly as calamine's cells reader (`next_cell_with_style_id`) does,
+//! value for value and error for error, and is checked against it on every workbook in the
+//! test suites (`tests/xlsx_cells.rs`). It exists for speed: calamine builds an event per tag
+//! and a string per attribute, and parsing the sheet was most of the time of packing a
+//! workbook. Which part is the sheet, and which date system the workbook uses, are still
+//! learnt from calamine when the file is opened.
+//!
+//! Where calamine's rules are odd they are kept, so that a workbook reads the same whichever
+//! reader is used: an unreadable style or string index counts as 0, a `<v>` of a number cell
+//! is read up to its first entity, text in `<t>` without `xml:space="preserve"` is trimmed of
+//! ASCII white space.
+
+use super::xml::{self, Token};
+use calamine::{CellErrorType, XlsxError};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// A failure: one of calamine's own errors where calamine would fail the same way (so the
+/// sentences the analyst reads are the same), or a clause about the XML.
+#[derive(Debug)]
+pub(super) enum CellsError {
+    Xlsx(XlsxError),
+    Xml(String),
+}
+
+impl From<XlsxError> for CellsError {
+    fn from(e: XlsxError) -> CellsError {
+        CellsError::Xlsx(e)
+    }
+}
+
+impl From<String> for CellsError {
+    fn from(e: String) -> CellsError {
+        CellsError::Xml(e)
+    }
+}
+
+type Result<T> = std::result::Result<T, CellsError>;
+
+/// Whether a number format shows a number, a date-time, or a duration (`[h]:mm`), as
+/// calamine decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Number,
+    DateTime,
+    Duration,
+}
+
+/// A cell format (`<xf>` of `cellXfs`): what its number format makes of a number, and the
+/// format's code (`None` when the format has no numeric id).
+#[derive(Debug, Clone)]
+pub(super) struct Style {
+    pub(super) kind: Kind,
+    pub(super) code: Option<String>,
+}
+
+/// The shared strings, in one buffer.
+#[derive(Debug, Default)]
+pub(super) struct Strings {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.text[start..end])
+    }
+
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Value<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Number(f64, Kind),
+    Bool(bool),
+    Error(CellErrorType),
+    /// An ISO 8601 date-time stored as text (`t="d"`).
+    Iso(String),
+}
+
+/// Read the shared strings table (`sst`), as calamine does.
+pub(super) fn read_strings(part: impl Read, cap: usize) -> Result<Strings> {
+    let mut xml = xml::Reader::new(part, cap);
+    let mut strings = Strings::default();
+    loop {
+        match xml.next()? {
+            Token::Start { name, empty, .. } if xml::local(name) == b"sst" => {
+                if empty {
+                    return Ok(strings);
+                }
+                break;
+            }
+            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
+            _ => {}
+        }
+    }
+    let mut one = String::new();
+    loop {
+        match xml.next()? {
+            Token::Start { name, empty, .. } if xml::local(name) == b"si" => {
+                let name = name.to_vec();
+                one.clear();
+                read_string(&mut xml, &name, empty, &mut one)?;
+                strings.push(&one);
+            }
+            Token::End { name } if xml::local(name) == b"sst" => return Ok(strings),
+            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
+            _ => {}
+        }
+    }
+}
+
+/// Read the cell formats (`cellXfs`) of the styles part, as calamine does.
+pub(super) fn read_styles(part: impl Read, cap: usize) -> Result<Vec<Style>> {
+    let mut xml = xml::Reader::new(part, cap);
+    let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
+    let mut styles = Vec::new();
+    let (mut in_formats, mut in_xfs) = (false, false);
+    loop {
+        match xml.next()? {
+            Token::Start { name, attrs, empty } => match xml::local(name) {
+                b"numFmts" => in_formats = !empty,
+                b"cellXfs" => in_xfs = !empty,
+                b"numFmt" if in_formats => {
+                    if let (Some(id), Some(code)) = (
+                        xml::attr(attrs, b"numFmtId")?,
+                        xml::attr(attrs, b"formatCode")?,
+                    ) {
+                        custom.insert(id.to_vec(), xml::decode_attr(code)?);
+                    }
+                }
+                b"xf" if in_xfs => {
+                    let id = xml::attr(attrs, b"numFmtId")?;
+                    let kind = match id {
+                        None => Kind::Number,
+                        Some(id) => match custom.get(id) {
+                            Some(code) => custom_kind(code),
+                            None => builtin_kind(id),
+                        },
+                    };
+                    let code = id.and_then(|raw| {
+                        let n = std::str::from_utf8(raw).ok()?.parse::<u32>().ok()?;
+                        Some(match custom.get(raw) {
+                            Some(code) => code.clone(),
+                            None => builtin_code(n).unwrap_or("General").to_string(),
+                        })
+                    });
+                    styles.push(Style { kind, code });
+                }
+                _ => {}
+            },
+            Token::End { name } => match xml::local(name) {
+                b"numFmts" => in_formats = false,
+                b"cellXfs" => in_xfs = false,
+                _ => {}
+            },
+            Token::Eof => return Ok(styles),
+            _ => {}
+        }
+    }
+}
+
+/// One cell as the sheet stores it: 0-based (row, column), value, style id.
+pub(super) struct Cell<'a> {
+    pub(super) pos: (u32, u32),
+    pub(super) value: Value<'a>,
+    pub(super) style: usize,
+}
+
+/// The cells of a worksheet, in file order.
+pub(super) struct Cells<'w, R> {
+    xml: xml::Reader<R>,
+    strings: &'w Strings,
+    styles: &'w [Style],
+    row: u32,
+    col: u32,
+    started: bool,
+    done: bool,
+    text: String,
+}
+
+/// What a `<c>` tag says: its style id and type, copied out of the reader's buffer.
+struct CellTag {
+    style: Option<usize>,
+    kind: Option<Vec<u8>>,
+}
+
+impl<'w, R: Read> Cells<'w, R> {
+    pub(super) fn new(
+        part: R,
+        strings: &'w Strings,
+        styles: &'w [Style],
+        cap: usize,
+    ) -> Cells<'w, R> {
+        Cells {
+            xml: xml::Reader::new(part, cap),
+            strings,
+            styles,
+            row: 0,
+            col: 0,
+            started: false,
+            done: false,
+            text: String::new(),
+        }
+    }
+
+    /// Read up to the sheet's data, as calamine's reader does when it is made.
+    fn start(&mut self) -> Result<()> {
+        let mut first: Option<String> = None;
+        loop {
+            match self.xml.next()? {
+                Token::Start { name, attrs, empty } => match xml::local(name) {
+                    b"dimension" => {
+                        let Some(r) = xml::attr(attrs, b"ref")? else {
+                            return Err(XlsxError::UnexpectedNode("dimension").into());
+                        };
+                        let r = std::str::from_utf8(r).map_err(|_| XlsxError::Alphanumeric(0))?;
+                        let parts = r
+                            .split(':')
+                            .map(|p| row_column(p.as_bytes()))
+                            .collect::<std::result::Result<Vec<_>, _>>()?;
+                        if parts.len() > 2 {
+                            return Err(XlsxError::DimensionCount(parts.len()).into());
+                        }
+                    }
+                    b"sheetData" => {
+                        self.done = empty;
+                        return Ok(());
+                    }
+                    other => {
+                        if first.is_none() {
+                            first = Some(String::from_utf8_lossy(other).into_owned());
+                        }
+                    }
+                },
+                Token::Eof => {
+                    return Err(match first {
+                        Some(kind) => XlsxError::NotAWorksheet(kind),
+                        None => XlsxError::XmlEof("worksheet"),
+                    }
+                    .into());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next cell, empty or not, with its 0-based position and style id.
+    pub(super) fn next_cell(&mut self) -> Result<Option<Cell<'w>>> {
+        if !self.started {
+            self.started = true;
+            self.start()?;
+        }
+        if self.done {
+            return Ok(None);
+        }
+        loop {
+            let (tag, pos, empty) = match self.xml.next()? {
+                Token::Start { name, attrs, empty } => match xml::local(name) {
+                    b"row" => {
+                        if let Some(r) = xml::attr(attrs, b"r")? {
+                            self.row = row_column_optional(r)?.0;
+                        }
+                        if empty {
+                            self.end_row();
+                        }
+                        continue;
+                    }
+                    b"c" => {
+                        let pos = match xml::attr(attrs, b"r")? {
+                            Some(r) => {
+                                let (row, col) = row_column(r)?;
+                                self.col = col;
+                                (row, col)
+                            }
+                            None => (self.row, self.col),
+                        };
+                        let tag = CellTag {
+                            style: xml::attr(attrs, b"s")?.map(|s| number(s).unwrap_or(0)),
+                            kind: xml::attr(attrs, b"t")?.map(<[u8]>::to_vec),
+                        };
+                        (tag, pos, empty)
+                    }
+                    _ => continue,
+                },
+                Token::End { name } => {
+                    match xml::local(name) {
+                        b"row" => self.end_row(),
+                        b"sheetData" => {
+                            self.done = true;
+                            return Ok(None);
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                Token::Eof => return Err(XlsxError::XmlEof("sheetData").into()),
+                _ => continue,
+            };
+            let mut value = Value::Empty;
+            if !empty {
+                loop {
+                    match self.xml.next()? {
+                        Token::Start { name, empty, .. } => {
+                            let name = name.to_vec();
+                            value = self.read_value(&name, empty, &tag)?;
+                        }
+                        Token::End { name } if xml::local(name) == b"c" => break,
+                        Token::Eof => return Err(XlsxError::XmlEof("c").into()),
+                        _ => {}
+                    }
+                }
+            }
+            self.col += 1;
+            return Ok(Some(Cell {
+                pos,
+                value,
+                style: tag.style.unwrap_or(0),
+            }));
+        }
+    }
+
+    fn end_row(&mut self) {
+        self.row = self.row.wrapping_add(1);
+        self.col = 0;
+    }
+
+    /// The value of one child of `<c>` (calamine's `read_value`).
+    fn read_value(&mut self, name: &[u8], empty: bool, tag: &CellTag) -> Result<Value<'w>> {
+        let kind = tag.kind.as_deref();
+        match xml::local(name) {
+            b"is" => {
+                let mut s = String::new();
+                read_string(&mut self.xml, name, empty, &mut s)?;
+                Ok(Value::Text(Cow::Owned(s)))
+            }
+            b"v" if matches!(kind, Some(b"inlineStr" | b"is")) => {
+                self.skip(name, empty)?;
+                Ok(Value::Empty)
+            }
+            b"v" if matches!(kind, None | Some(b"n" | b"s" | b"b" | b"e")) => {
+                if empty {
+                    return Ok(Value::Empty);
+                }
+                // Only a first run of plain text counts, up to any entity.
+                let value = match self.xml.next()? {
+                    Token::Text(raw) => {
+                        let plain = match memchr::memchr(b'&', raw) {
+                            Some(i) => &raw[..i],
+                            None => raw,
+                        };
+                        if plain.is_empty() {
+                            None
+                        } else {
+                            let v = std::str::from_utf8(plain)
+                                .map_err(|_| xml::MALFORMED.to_string())?
+                                .to_string();
+                            Some(v)
+                        }
+                    }
+                    Token::End { name: end } if end == name => return Ok(Value::Empty),
+                    Token::Eof => return Err(XlsxError::XmlEof("v").into()),
+                    _ => None,
+                };
+                let value = match value {
+                    Some(v) => self.read_v(&v, tag)?,
+                    None => Value::Empty,
+                };
+                self.skip(name, false)?;
+                Ok(value)
+            }
+            b"v" => {
+                self.text.clear();
+                if !empty {
+                    loop {
+                        match self.xml.next()? {
+                            Token::Text(raw) => xml::decode_text(raw, &mut self.text)?,
+                            Token::End { name: end } if end == name => break,
+                            Token::Eof => return Err(XlsxError::XmlEof("v").into()),
+                            _ => {}
+                        }
+                    }
+                }
+                let text = std::mem::take(&mut self.text);
+                let value = self.read_v(&text, tag);
+                self.text = text;
+                value
+            }
+            b"f" => {
+                self.skip(name, empty)?;
+                Ok(Value::Empty)
+            }
+            _ => Err(XlsxError::UnexpectedNode("v, f, or is").into()),
+        }
+    }
+
+    /// A `<v>` value by the cell's type (calamine's `read_v`).
+    fn read_v(&self, v: &str, tag: &CellTag) -> Result<Value<'w>> {
+        Ok(match tag.kind.as_deref() {
+            Some(b"s") => {
+                if v.is_empty() {
+                    return Ok(Value::Empty);
+                }
+                let i = number(v.as_bytes()).unwrap_or(0);
+                match self.strings.get(i) {
+                    Some(s) => Value::Text(Cow::Borrowed(s)),
+                    None => {
+                        return Err(XlsxError::Unexpected(
+                            "Cell string index not found in shared strings table",
+                        )
+                        .into());
+                    }
+                }
+            }
+            Some(b"b") => {
+                let t = v.trim();
+                if t.is_empty() {
+                    Value::Empty
+                } else if t == "0" || t.eq_ignore_ascii_case("false") {
+                    Value::Bool(false)
+                } else if t == "1" || t.eq_ignore_ascii_case("true") {
+                    Value::Bool(true)
+                } else {
+                    return Err(XlsxError::Unrecognized {
+                        typ: "boolean cell value",
+                        val: v.to_string(),
+                    }
+                    .into());
+                }
+            }
+            Some(b"d") => Value::Iso(v.to_string()),
+            Some(b"e") => Value::Error(v.parse::<CellErrorType>()?),
+            Some(b"str") => Value::Text(Cow::Owned(xml::unescape_excel(v).into_owned())),
+            None | Some(b"n") => {
+                if v.is_empty() {
+                    return Ok(Value::Empty);
+                }
+                let kind = match tag.style {
+                    Some(id) => self.styles.get(id).map(|s| s.kind),
+                    None => Some(Kind::Number),
+                };
+                match v.parse::<f64>() {
+                    Ok(n) => Value::Number(n, kind.unwrap_or(Kind::Number)),
+                    Err(_) if tag.kind.is_none() => Value::Text(Cow::Owned(v.to_string())),
+                    Err(e) => return Err(XlsxError::ParseFloat(e).into()),
+                }
+            }
+            Some(other) => {
+                return Err(
+                    XlsxError::CellTAttribute(String::from_utf8_lossy(other).into()).into(),
+                );
+            }
+        })
+    }
+
+    /// Pass over the rest of the element `name` (whose start tag was just read), and any
+    /// element of the same name inside it.
+    fn skip(&mut self, name: &[u8], empty: bool) -> Result<()> {
+        if empty {
+            return Ok(());
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.xml.next()? {
+                Token::Start { name: n, empty, .. } if n == name && !empty => depth += 1,
+                Token::End { name: n } if n == name => {
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    depth -= 1;
+                }
+                Token::Eof => return Err("a part of it ends too soon".to_string().into()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A plain or rich text string (`<si>` or `<is>`, whose start tag was just read) into `out`:
+/// the text of its `<t>` elements, phonetic runs (`<rPh>`) left out (calamine's
+/// `read_string_with_bufs`).
+fn read_string<R: Read>(
+    xml: &mut xml::Reader<R>,
+    closing: &[u8],
+    empty: bool,
+    out: &mut String,
+) -> Result<()> {
+    if empty {
+        return Ok(());
+    }
+    let mut phonetic = false;
+    let mut one = String::new();
+    loop {
+        match xml.next()? {
+            Token::Start { name, empty, .. } if xml::local(name) == b"rPh" => phonetic = !empty,
+            Token::End { name } if name == closing => return Ok(()),
+            Token::End { name } if xml::local(name) == b"rPh" => phonetic = false,
+            Token::Start { name, attrs, empty } if xml::local(name) == b"t" && !phonetic => {
+                let preserve = xml::attr(attrs, b"xml:space")? == Some(b"preserve");
+                let name = name.to_vec();
+                one.clear();
+                if !empty {
+                    loop {
+                        match xml.next()? {
+                            Token::Text(raw) => xml::decode_text(raw, &mut one)?,
+                            Token::CData(raw) => xml::decode_cdata(raw, &mut one)?,
+                            Token::End { name: end } if end == name.as_slice() => break,
+                            Token::Eof => return Err(XlsxError::XmlEof("t").into()),
+                            _ => {}
+                        }
+                    }
+                }
+                let text = if preserve {
+                    one.as_str()
+                } else {
+                    one.trim_matches([' ', '\t', '\r', '\n'])
+                };
+                out.push_str(&xml::unescape_excel(text));
+            }
+            Token::Eof => return Err(XlsxError::XmlEof("").into()),
+            _ => {}
+        }
+    }
+}
+
+/// A decimal number of digits only (leading zeros allowed), as calamine reads ids.
+fn number(b: &[u8]) -> Option<usize> {
+    if b.is_empty() {
+        return None;
+    }
+    b.iter().try_fold(0usize, |n, &d| {
+        if d.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(usize::from(d - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+/// A cell reference (`B12`) as a 0-based (row, column).
+fn row_column(r: &[u8]) -> std::result::Result<(u32, u32), XlsxError> {
+    let (row, col) = row_column_optional(r)?;
+    Ok((row, col.ok_or(XlsxError::RangeWithoutColumnComponent)?))
+}
+
+/// A reference with an optional column (`12` or `B12`), as calamine reads it.
+fn row_column_optional(r: &[u8]) -> std::result::Result<(u32, Option<u32>), XlsxError> {
+    let mut i = 0;
+    let (mut col, mut row) = (0u32, 0u32);
+    while i < r.len() {
+        let c = r[i];
+        let letter = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a',
+            b'0'..=b'9' => {
+                row = u32::from(c - b'0');
+                i += 1;
+                break;
+            }
+            _ => return Err(XlsxError::Alphanumeric(c)),
+        };
+        col = col
+            .checked_mul(26)
+            .and_then(|n| n.checked_add(u32::from(letter) + 1))
+            .ok_or(XlsxError::ColumnNumberOverflow)?;
+        i += 1;
+    }
+    while i < r.len() {
+        let c = r[i];
+        if !c.is_ascii_digit() {
+            return Err(XlsxError::Alphanumeric(c));
+        }
+        row = row
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u32::from(c - b'0')))
+            .ok_or(XlsxError::RowNumberOverflow)?;
+        i += 1;
+    }
+    let row = row
+        .checked_sub(1)
+        .ok_or(XlsxError::RangeWithoutRowComponent)?;
+    Ok((row, col.checked_sub(1)))
+}
+
+/// What a custom number format makes of a number (calamine's `detect_custom_number_format`,
+/// MIT licence): only the first section counts; quoted text, escaped characters and
+/// `[...]` are skipped; `[h]`, `[m]`, `[s]` make a duration.
+fn custom_kind(format: &str) -> Kind {
+    let (mut escaped, mut quoted, mut brackets) = (false, false, 0u8);
+    let (mut prev, mut hms, mut ap) = (' ', false, false);
+    for s in format.chars() {
+        match (s, escaped, quoted, ap, brackets) {
+            (_, true, ..) => escaped = false,
+            ('_' | '\\' | '*', ..) => escaped = true,
+            ('"', _, true, _, _) => quoted = false,
+            (_, _, true, _, _) => (),
+            ('"', _, _, _, _) => quoted = true,
+            (';', ..) => return Kind::Number,
+            ('[', ..) => brackets += 1,
+            (']', .., 1) if hms => return Kind::Duration,
+            (']', ..) => brackets = brackets.saturating_sub(1),
+            ('a' | 'A', _, _, false, 0) => ap = true,
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return Kind::DateTime,
+            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
+                return Kind::DateTime;
+            }
+            _ => {
+                if !(hms && s.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
+            }
+        }
+        prev = s;
+    }
+    Kind::Number
+}
+
+/// What a built-in number format (by its id as written) makes of a number.
+fn builtin_kind(id: &[u8]) -> Kind {
+    match id {
+        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
+            Kind::DateTime
+        }
+        b"27" | b"28" | b"29" | b"30" | b"31" | b"32" | b"33" | b"34" | b"35" | b"36" | b"50"
+        | b"51" | b"52" | b"53" | b"54" | b"55" | b"56" | b"57" | b"58" => Kind::DateTime,
+        b"46" => Kind::Duration,
+        _ => Kind::Number,
+    }
+}
+
+/// The code of a built-in number format (ECMA-376 Part 1, 18.8.30).
+fn builtin_code(id: u32) -> Option<&'static str> {
+    Some(match id {
+        0 => "General",
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        12 => "# ?/?",
+        13 => "# ??/??",
+        14 => "mm-dd-yy",
+        15 => "d-mmm-yy",
+        16 => "d-mmm",
+        17 => "mmm-yy",
+        18 => "h:mm AM/PM",
+        19 => "h:mm:ss AM/PM",
+        20 => "h:mm",
+        21 => "h:mm:ss",
+        22 => "m/d/yy h:mm",
+        37 => "#,##0 ;(#,##0)",
+        38 => "#,##0 ;[Red](#,##0)",
+        39 => "#,##0.00;(#,##0.00)",
+        40 => "#,##0.00;[Red](#,##0.00)",
+        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
+        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
+        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
+        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
+        45 => "mm:ss",
+        46 => "[h]:mm:ss",
+        47 => "mmss.0",
+        48 => "##0.0E+0",
+        49 => "@",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(
+        sheet: &str,
+        strings: &Strings,
+        styles: &[Style],
+    ) -> Vec<((u32, u32), Value<'static>)> {
+        let mut c = Cells::new(sheet.as_bytes(), strings, styles, 1 << 20);
+        let mut out = Vec::new();
+        while let Some(Cell { pos, value, .. }) = c.next_cell().unwrap() {
+            let v = match value {
+                Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+                Value::Empty => Value::Empty,
+                Value::Number(n, k) => Value::Number(n, k),
+                Value::Bool(b) => Value::Bool(b),
+                Value::Error(e) => Value::Error(e),
+                Value::Iso(s) => Value::Iso(s),
+            };
+            out.push((pos, v));
+        }
+        out
+    }
+
+    #[test]
+    fn positions_follow_references_or_count_on() {
+        let strings = read_strings(
+            &b"<sst><si><t>a</t></si><si><r><t>b</t></r><r><t xml:space=\"preserve\"> c </t></r><rPh><t>x</t></rPh></si></sst>"[..],
+            1 << 20,
+        )
+        .unwrap();
+        let sheet = "<worksheet><dimension ref=\"A1:C3\"/><sheetData>\
+            <row r=\"2\"><c t=\"s\"><v>1</v></c><c><v>2.5</v></c></row>\
+            <row><c r=\"C3\" t=\"inlineStr\"><is><t> d_x000D_ </t></is></c><c t=\"b\"><v>1</v></c><c/></row>\
+            </sheetData></worksheet>";
+        let t = |s: &str| Value::Text(Cow::Owned(s.to_string()));
+        assert_eq!(
+            cells(sheet, &strings, &[]),
+            vec![
+                ((1, 0), t("b c ")),
+                ((1, 1), Value::Number(2.5, Kind::Number)),
+                ((2, 2), t("d\r")),
+                ((2, 3), Value::Bool(true)),
+                ((2, 4), Value::Empty),
+            ]
+        );
+    }
+
+    #[test]
+    fn formats_are_classified_as_calamine_does() {
+        assert_eq!(custom_kind("dd/mm/yyyy"), Kind::DateTime);
+        assert_eq!(custom_kind("[h]:mm:ss"), Kind::Duration);
+        assert_eq!(custom_kind("0.00;[Red]-0.00"), Kind::Number);
+        assert_eq!(custom_kind("\"day\" 0"), Kind::Number);
+        assert_eq!(builtin_kind(b"14"), Kind::DateTime);
+        assert_eq!(builtin_kind(b"2"), Kind::Number);
+        let styles = read_styles(
+            &b"<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"dd&quot;/&quot;mm\"/></numFmts>\
+               <cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>\
+               <cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf/></cellXfs></styleSheet>"[..],
+            1 << 20,
+        )
+        .unwrap();
+        let kinds: Vec<_> = styles.iter().map(|s| (s.kind, s.code.clone())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (Kind::Number, Some("General".into())),
+                (Kind::DateTime, Some("dd\"/\"mm".into())),
+                (Kind::Number, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_cells_fail_as_calamine_fails() {
+        let strings = Strings::default();
+        let run = |sheet: &str| {
+            let mut c = Cells::new(sheet.as_bytes(), &strings, &[], 1 << 20);
+            loop {
+                match c.next_cell() {
+                    Ok(Some(_)) => {}
+                    Ok(None) => return None,
+                    Err(e) => return Some(format!("{e:?}")),
+                }
+            }
+        };
+        assert!(
+            run("<worksheet><sheetData><c t=\"s\"><v>0</v></c></sheetData></worksheet>")
+                .unwrap()
+                .contains("string index")
+        );
+        assert!(
+            run("<worksheet><sheetData><c t=\"e\"><v>#SPILL!</v></c></sheetData></worksheet>")
+                .unwrap()
+                .contains("CellError")
+        );
+        assert!(
+            run("<worksheet><sheetData><c r=\"A0\"/></sheetData></worksheet>")
+                .unwrap()
+                .contains("RangeWithoutRowComponent")
+        );
+        assert!(
+            run("<worksheet><sheetData><c><v>1</v>")
+                .unwrap()
+                .contains("XmlEof")
+        );
+        assert!(run("<chartsheet/>").unwrap().contains("NotAWorksheet"));
+        assert_eq!(run("<worksheet><sheetData/></worksheet>"), None);
+    }
+}
