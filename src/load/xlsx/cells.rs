@@ -23,13 +23,14 @@ use std::io::Read;
 /// sentences the analyst reads are the same), or a clause about the XML.
 #[derive(Debug)]
 pub(super) enum CellsError {
-    Xlsx(XlsxError),
+    /// Boxed: calamine's error is large, and results pass through every cell.
+    Xlsx(Box<XlsxError>),
     Xml(String),
 }
 
 impl From<XlsxError> for CellsError {
     fn from(e: XlsxError) -> CellsError {
-        CellsError::Xlsx(e)
+        CellsError::Xlsx(Box::new(e))
     }
 }
 
@@ -187,13 +188,84 @@ pub(super) struct Cells<'w, R> {
     col: u32,
     started: bool,
     done: bool,
+    /// Scratch: the text of a `<v>` with references, the name of the element being read.
     text: String,
+    name: Vec<u8>,
 }
 
 /// What a `<c>` tag says: its style id and type, copied out of the reader's buffer.
 struct CellTag {
     style: Option<usize>,
-    kind: Option<Vec<u8>>,
+    kind: CellType,
+}
+
+/// A cell's `t` attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CellType {
+    /// No `t`: a number, or text if it does not read as one.
+    Unset,
+    Number,
+    Shared,
+    Bool,
+    Error,
+    /// `str`: a formula's text result.
+    Str,
+    /// `d`: an ISO 8601 date-time.
+    Date,
+    /// `inlineStr` or `is`: the text is in `<is>`.
+    Inline,
+    Unknown(Box<[u8]>),
+}
+
+impl CellType {
+    fn of(t: Option<&[u8]>) -> CellType {
+        match t {
+            None => CellType::Unset,
+            Some(b"n") => CellType::Number,
+            Some(b"s") => CellType::Shared,
+            Some(b"b") => CellType::Bool,
+            Some(b"e") => CellType::Error,
+            Some(b"str") => CellType::Str,
+            Some(b"d") => CellType::Date,
+            Some(b"inlineStr" | b"is") => CellType::Inline,
+            Some(other) => CellType::Unknown(other.into()),
+        }
+    }
+}
+
+/// The `r`, `s` and `t` attributes of a `<c>` tag, read in one pass.
+fn cell_attrs(attrs: &[u8]) -> std::result::Result<[Option<&[u8]>; 3], String> {
+    let mut found = [None, None, None];
+    let mut s = attrs;
+    loop {
+        s = s.trim_ascii_start();
+        if s.is_empty() {
+            return Ok(found);
+        }
+        let eq = s.iter().position(|&b| b == b'=').ok_or_else(malformed)?;
+        let name = s[..eq].trim_ascii_end();
+        let rest = s[eq + 1..].trim_ascii_start();
+        let quote = *rest.first().ok_or_else(malformed)?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(malformed());
+        }
+        let close = rest[1..]
+            .iter()
+            .position(|&b| b == quote)
+            .ok_or_else(malformed)?;
+        let value = &rest[1..1 + close];
+        match name {
+            b"r" => found[0] = found[0].or(Some(value)),
+            b"s" => found[1] = found[1].or(Some(value)),
+            b"t" => found[2] = found[2].or(Some(value)),
+            _ => {}
+        }
+        s = &rest[close + 2..];
+    }
+}
+
+fn malformed() -> String {
+    xml::MALFORMED.to_string()
 }
 
 impl<'w, R: Read> Cells<'w, R> {
@@ -212,6 +284,7 @@ impl<'w, R: Read> Cells<'w, R> {
             started: false,
             done: false,
             text: String::new(),
+            name: Vec::new(),
         }
     }
 
@@ -229,7 +302,7 @@ impl<'w, R: Read> Cells<'w, R> {
                         let parts = r
                             .split(':')
                             .map(|p| row_column(p.as_bytes()))
-                            .collect::<std::result::Result<Vec<_>, _>>()?;
+                            .collect::<Result<Vec<_>>>()?;
                         if parts.len() > 2 {
                             return Err(XlsxError::DimensionCount(parts.len()).into());
                         }
@@ -268,17 +341,9 @@ impl<'w, R: Read> Cells<'w, R> {
         loop {
             let (tag, pos, empty) = match self.xml.next()? {
                 Token::Start { name, attrs, empty } => match xml::local(name) {
-                    b"row" => {
-                        if let Some(r) = xml::attr(attrs, b"r")? {
-                            self.row = row_column_optional(r)?.0;
-                        }
-                        if empty {
-                            self.end_row();
-                        }
-                        continue;
-                    }
                     b"c" => {
-                        let pos = match xml::attr(attrs, b"r")? {
+                        let [r, s, t] = cell_attrs(attrs)?;
+                        let pos = match r {
                             Some(r) => {
                                 let (row, col) = row_column(r)?;
                                 self.col = col;
@@ -287,10 +352,19 @@ impl<'w, R: Read> Cells<'w, R> {
                             None => (self.row, self.col),
                         };
                         let tag = CellTag {
-                            style: xml::attr(attrs, b"s")?.map(|s| number(s).unwrap_or(0)),
-                            kind: xml::attr(attrs, b"t")?.map(<[u8]>::to_vec),
+                            style: s.map(|s| number(s).unwrap_or(0)),
+                            kind: CellType::of(t),
                         };
                         (tag, pos, empty)
+                    }
+                    b"row" => {
+                        if let Some(r) = xml::attr(attrs, b"r")? {
+                            self.row = row_column_optional(r)?.0;
+                        }
+                        if empty {
+                            self.end_row();
+                        }
+                        continue;
                     }
                     _ => continue,
                 },
@@ -313,8 +387,9 @@ impl<'w, R: Read> Cells<'w, R> {
                 loop {
                     match self.xml.next()? {
                         Token::Start { name, empty, .. } => {
-                            let name = name.to_vec();
-                            value = self.read_value(&name, empty, &tag)?;
+                            self.name.clear();
+                            self.name.extend_from_slice(name);
+                            value = self.read_value(empty, &tag)?;
                         }
                         Token::End { name } if xml::local(name) == b"c" => break,
                         Token::Eof => return Err(XlsxError::XmlEof("c").into()),
@@ -336,20 +411,28 @@ impl<'w, R: Read> Cells<'w, R> {
         self.col = 0;
     }
 
-    /// The value of one child of `<c>` (calamine's `read_value`).
-    fn read_value(&mut self, name: &[u8], empty: bool, tag: &CellTag) -> Result<Value<'w>> {
-        let kind = tag.kind.as_deref();
-        match xml::local(name) {
-            b"is" => {
+    /// The value of one child of `<c>`, whose start tag (named `self.name`) was just read
+    /// (calamine's `read_value`).
+    fn read_value(&mut self, empty: bool, tag: &CellTag) -> Result<Value<'w>> {
+        let name = self.name.as_slice();
+        match (xml::local(name), &tag.kind) {
+            (b"is", _) => {
                 let mut s = String::new();
                 read_string(&mut self.xml, name, empty, &mut s)?;
                 Ok(Value::Text(Cow::Owned(s)))
             }
-            b"v" if matches!(kind, Some(b"inlineStr" | b"is")) => {
-                self.skip(name, empty)?;
+            (b"v", CellType::Inline) => {
+                skip(&mut self.xml, name, empty)?;
                 Ok(Value::Empty)
             }
-            b"v" if matches!(kind, None | Some(b"n" | b"s" | b"b" | b"e")) => {
+            (
+                b"v",
+                CellType::Unset
+                | CellType::Number
+                | CellType::Shared
+                | CellType::Bool
+                | CellType::Error,
+            ) => {
                 if empty {
                     return Ok(Value::Empty);
                 }
@@ -361,26 +444,20 @@ impl<'w, R: Read> Cells<'w, R> {
                             None => raw,
                         };
                         if plain.is_empty() {
-                            None
+                            Value::Empty
                         } else {
-                            let v = std::str::from_utf8(plain)
-                                .map_err(|_| xml::MALFORMED.to_string())?
-                                .to_string();
-                            Some(v)
+                            let v = std::str::from_utf8(plain).map_err(|_| malformed())?;
+                            read_v(self.strings, self.styles, v, tag)?
                         }
                     }
                     Token::End { name: end } if end == name => return Ok(Value::Empty),
                     Token::Eof => return Err(XlsxError::XmlEof("v").into()),
-                    _ => None,
+                    _ => Value::Empty,
                 };
-                let value = match value {
-                    Some(v) => self.read_v(&v, tag)?,
-                    None => Value::Empty,
-                };
-                self.skip(name, false)?;
+                skip(&mut self.xml, name, false)?;
                 Ok(value)
             }
-            b"v" => {
+            (b"v", _) => {
                 self.text.clear();
                 if !empty {
                     loop {
@@ -392,97 +469,95 @@ impl<'w, R: Read> Cells<'w, R> {
                         }
                     }
                 }
-                let text = std::mem::take(&mut self.text);
-                let value = self.read_v(&text, tag);
-                self.text = text;
-                value
+                read_v(self.strings, self.styles, &self.text, tag)
             }
-            b"f" => {
-                self.skip(name, empty)?;
+            (b"f", _) => {
+                skip(&mut self.xml, name, empty)?;
                 Ok(Value::Empty)
             }
             _ => Err(XlsxError::UnexpectedNode("v, f, or is").into()),
         }
     }
+}
 
-    /// A `<v>` value by the cell's type (calamine's `read_v`).
-    fn read_v(&self, v: &str, tag: &CellTag) -> Result<Value<'w>> {
-        Ok(match tag.kind.as_deref() {
-            Some(b"s") => {
-                if v.is_empty() {
-                    return Ok(Value::Empty);
-                }
-                let i = number(v.as_bytes()).unwrap_or(0);
-                match self.strings.get(i) {
-                    Some(s) => Value::Text(Cow::Borrowed(s)),
-                    None => {
-                        return Err(XlsxError::Unexpected(
-                            "Cell string index not found in shared strings table",
-                        )
-                        .into());
-                    }
-                }
+/// A `<v>` value by the cell's type (calamine's `read_v`).
+fn read_v<'w>(strings: &'w Strings, styles: &[Style], v: &str, tag: &CellTag) -> Result<Value<'w>> {
+    Ok(match &tag.kind {
+        CellType::Shared => {
+            if v.is_empty() {
+                return Ok(Value::Empty);
             }
-            Some(b"b") => {
-                let t = v.trim();
-                if t.is_empty() {
-                    Value::Empty
-                } else if t == "0" || t.eq_ignore_ascii_case("false") {
-                    Value::Bool(false)
-                } else if t == "1" || t.eq_ignore_ascii_case("true") {
-                    Value::Bool(true)
-                } else {
-                    return Err(XlsxError::Unrecognized {
-                        typ: "boolean cell value",
-                        val: v.to_string(),
-                    }
+            let i = number(v.as_bytes()).unwrap_or(0);
+            match strings.get(i) {
+                Some(s) => Value::Text(Cow::Borrowed(s)),
+                None => {
+                    return Err(XlsxError::Unexpected(
+                        "Cell string index not found in shared strings table",
+                    )
                     .into());
                 }
             }
-            Some(b"d") => Value::Iso(v.to_string()),
-            Some(b"e") => Value::Error(v.parse::<CellErrorType>()?),
-            Some(b"str") => Value::Text(Cow::Owned(xml::unescape_excel(v).into_owned())),
-            None | Some(b"n") => {
-                if v.is_empty() {
-                    return Ok(Value::Empty);
-                }
-                let kind = match tag.style {
-                    Some(id) => self.styles.get(id).map(|s| s.kind),
-                    None => Some(Kind::Number),
-                };
-                match v.parse::<f64>() {
-                    Ok(n) => Value::Number(n, kind.unwrap_or(Kind::Number)),
-                    Err(_) if tag.kind.is_none() => Value::Text(Cow::Owned(v.to_string())),
-                    Err(e) => return Err(XlsxError::ParseFloat(e).into()),
-                }
-            }
-            Some(other) => {
-                return Err(
-                    XlsxError::CellTAttribute(String::from_utf8_lossy(other).into()).into(),
-                );
-            }
-        })
-    }
-
-    /// Pass over the rest of the element `name` (whose start tag was just read), and any
-    /// element of the same name inside it.
-    fn skip(&mut self, name: &[u8], empty: bool) -> Result<()> {
-        if empty {
-            return Ok(());
         }
-        let mut depth = 0usize;
-        loop {
-            match self.xml.next()? {
-                Token::Start { name: n, empty, .. } if n == name && !empty => depth += 1,
-                Token::End { name: n } if n == name => {
-                    if depth == 0 {
-                        return Ok(());
-                    }
-                    depth -= 1;
+        CellType::Bool => {
+            let t = v.trim();
+            if t.is_empty() {
+                Value::Empty
+            } else if t == "0" || t.eq_ignore_ascii_case("false") {
+                Value::Bool(false)
+            } else if t == "1" || t.eq_ignore_ascii_case("true") {
+                Value::Bool(true)
+            } else {
+                return Err(XlsxError::Unrecognized {
+                    typ: "boolean cell value",
+                    val: v.to_string(),
                 }
-                Token::Eof => return Err("a part of it ends too soon".to_string().into()),
-                _ => {}
+                .into());
             }
+        }
+        CellType::Date => Value::Iso(v.to_string()),
+        CellType::Error => Value::Error(v.parse::<CellErrorType>()?),
+        CellType::Str => Value::Text(Cow::Owned(xml::unescape_excel(v).into_owned())),
+        CellType::Unset | CellType::Number => {
+            if v.is_empty() {
+                return Ok(Value::Empty);
+            }
+            let kind = match tag.style {
+                Some(id) => styles.get(id).map(|s| s.kind),
+                None => Some(Kind::Number),
+            };
+            match v.parse::<f64>() {
+                Ok(n) => Value::Number(n, kind.unwrap_or(Kind::Number)),
+                Err(_) if tag.kind == CellType::Unset => Value::Text(Cow::Owned(v.to_string())),
+                Err(e) => return Err(XlsxError::ParseFloat(e).into()),
+            }
+        }
+        // `<v>` of an inline string is passed over before it gets here.
+        CellType::Inline => Value::Empty,
+        CellType::Unknown(t) => {
+            return Err(XlsxError::CellTAttribute(String::from_utf8_lossy(t).into()).into());
+        }
+    })
+}
+
+/// Pass over the rest of the element `name` (whose start tag was just read), and any element
+/// of the same name inside it.
+fn skip<R: Read>(xml: &mut xml::Reader<R>, name: &[u8], empty: bool) -> Result<()> {
+    if empty {
+        return Ok(());
+    }
+    let mut depth = 0usize;
+    loop {
+        match xml.next()? {
+            Token::Start { name: n, empty, .. } if n == name && !empty => depth += 1,
+            Token::End { name: n } if n == name => {
+                if depth == 0 {
+                    return Ok(());
+                }
+                depth -= 1;
+            }
+            // quick-xml's read_to_end fails here as ill-formed XML.
+            Token::Eof => return Err(malformed().into()),
+            _ => {}
         }
     }
 }
@@ -549,13 +624,16 @@ fn number(b: &[u8]) -> Option<usize> {
 }
 
 /// A cell reference (`B12`) as a 0-based (row, column).
-fn row_column(r: &[u8]) -> std::result::Result<(u32, u32), XlsxError> {
-    let (row, col) = row_column_optional(r)?;
-    Ok((row, col.ok_or(XlsxError::RangeWithoutColumnComponent)?))
+fn row_column(r: &[u8]) -> Result<(u32, u32)> {
+    match row_column_optional(r)? {
+        (row, Some(col)) => Ok((row, col)),
+        (_, None) => Err(XlsxError::RangeWithoutColumnComponent.into()),
+    }
 }
 
-/// A reference with an optional column (`12` or `B12`), as calamine reads it.
-fn row_column_optional(r: &[u8]) -> std::result::Result<(u32, Option<u32>), XlsxError> {
+/// A reference with an optional column (`12` or `B12`), as calamine reads it. Errors are made
+/// only on the error path: an `XlsxError` made and not used costs a call to drop it, per cell.
+fn row_column_optional(r: &[u8]) -> Result<(u32, Option<u32>)> {
     let mut i = 0;
     let (mut col, mut row) = (0u32, 0u32);
     while i < r.len() {
@@ -568,28 +646,34 @@ fn row_column_optional(r: &[u8]) -> std::result::Result<(u32, Option<u32>), Xlsx
                 i += 1;
                 break;
             }
-            _ => return Err(XlsxError::Alphanumeric(c)),
+            _ => return Err(XlsxError::Alphanumeric(c).into()),
         };
-        col = col
+        let Some(next) = col
             .checked_mul(26)
             .and_then(|n| n.checked_add(u32::from(letter) + 1))
-            .ok_or(XlsxError::ColumnNumberOverflow)?;
+        else {
+            return Err(XlsxError::ColumnNumberOverflow.into());
+        };
+        col = next;
         i += 1;
     }
     while i < r.len() {
         let c = r[i];
         if !c.is_ascii_digit() {
-            return Err(XlsxError::Alphanumeric(c));
+            return Err(XlsxError::Alphanumeric(c).into());
         }
-        row = row
+        let Some(next) = row
             .checked_mul(10)
             .and_then(|n| n.checked_add(u32::from(c - b'0')))
-            .ok_or(XlsxError::RowNumberOverflow)?;
+        else {
+            return Err(XlsxError::RowNumberOverflow.into());
+        };
+        row = next;
         i += 1;
     }
-    let row = row
-        .checked_sub(1)
-        .ok_or(XlsxError::RangeWithoutRowComponent)?;
+    let Some(row) = row.checked_sub(1) else {
+        return Err(XlsxError::RangeWithoutRowComponent.into());
+    };
     Ok((row, col.checked_sub(1)))
 }
 

@@ -276,8 +276,9 @@ fn sheet() -> impl Strategy<Value = String> {
         prop::collection::vec(row(), 0..6),
         any::<bool>(),
         any::<bool>(),
+        prop::option::weighted(0.2, any::<prop::sample::Index>()),
     )
-        .prop_map(|(rows, prefixed, dimension)| {
+        .prop_map(|(rows, prefixed, dimension, cut)| {
             let rows = rows.concat();
             let dim = if dimension {
                 "<dimension ref=\"A1:D5\"/>"
@@ -288,7 +289,7 @@ fn sheet() -> impl Strategy<Value = String> {
                 "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
                  {dim}<sheetData>{rows}</sheetData></worksheet>"
             );
-            if prefixed {
+            let xml = if prefixed {
                 // The same sheet with every element in a prefixed namespace.
                 xml.replace("<", "<x:")
                     .replace("<x:/", "</x:")
@@ -296,6 +297,11 @@ fn sheet() -> impl Strategy<Value = String> {
                     .replace("<x:worksheet xmlns=", "<x:worksheet xmlns:x=")
             } else {
                 xml
+            };
+            // Now and then the part ends early, anywhere.
+            match cut {
+                Some(at) => xml[..at.index(xml.len())].to_string(),
+                None => xml,
             }
         })
 }

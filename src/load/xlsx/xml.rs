@@ -130,7 +130,7 @@ impl<R: Read> Reader<R> {
                 continue;
             }
             if self.buf[self.pos] != b'<' {
-                let len = match self.seek(0, |b| memchr::memchr(b'<', b))? {
+                let len = match self.seek(0, text_end)? {
                     Some(i) => i,
                     None => self.end - self.pos,
                 };
@@ -138,7 +138,16 @@ impl<R: Read> Reader<R> {
                 self.pos += len;
                 return Ok(Token::Text(&self.buf[start..start + len]));
             }
-            // Markup: make sure its first bytes are there to tell which kind.
+            if self.end - self.pos < 2 {
+                self.fill()?;
+            }
+            match self.buf.get(self.pos + 1) {
+                Some(b'!' | b'?') => {}
+                Some(_) => return self.tag(),
+                None => return Err(malformed()),
+            }
+            // A comment, CDATA, processing instruction or declaration: make sure the first
+            // bytes are there to tell which.
             while self.end - self.pos < 9 && self.fill()? {}
             let head = &self.buf[self.pos..self.end];
             if head.starts_with(b"<!--") {
@@ -146,78 +155,90 @@ impl<R: Read> Reader<R> {
                     return Err(malformed());
                 };
                 self.pos += i + 3;
-                continue;
-            }
-            if head.starts_with(b"<![CDATA[") {
+            } else if head.starts_with(b"<![CDATA[") {
                 let Some(i) = self.seek(9, |b| memchr::memmem::find(b, b"]]>"))? else {
                     return Err(malformed());
                 };
                 let start = self.pos;
                 self.pos += i + 3;
                 return Ok(Token::CData(&self.buf[start + 9..start + i]));
-            }
-            if head.starts_with(b"<?") {
+            } else if head.starts_with(b"<?") {
                 let Some(i) = self.seek(2, |b| memchr::memmem::find(b, b"?>"))? else {
                     return Err(malformed());
                 };
                 self.pos += i + 2;
-                continue;
-            }
-            if head.starts_with(b"<!") {
+            } else {
                 let Some(i) = self.seek(2, doctype_end)? else {
                     return Err(malformed());
                 };
                 self.pos += i + 1;
+            }
+        }
+    }
+
+    /// A start or end tag, at `pos`. One pass finds both the end of its name and its `>`
+    /// (outside quoted attribute values): this is the hottest loop of reading a sheet.
+    fn tag(&mut self) -> Result<Token<'_>, String> {
+        loop {
+            let bytes = &self.buf[self.pos..self.end];
+            let mut name_end = 0;
+            let mut quote = 0u8;
+            let mut close = None;
+            for (i, &c) in bytes.iter().enumerate().skip(1) {
+                if quote != 0 {
+                    if c == quote {
+                        quote = 0;
+                    }
+                } else if c == b'>' {
+                    close = Some(i);
+                    break;
+                } else if c == b'"' || c == b'\'' {
+                    quote = c;
+                } else if name_end == 0 && c.is_ascii_whitespace() {
+                    name_end = i;
+                }
+            }
+            let Some(close) = close else {
+                if !self.fill()? {
+                    return Err(malformed());
+                }
                 continue;
-            }
-            let Some(i) = self.seek(1, tag_end)? else {
+            };
+            if close == 1 {
                 return Err(malformed());
-            };
-            let start = self.pos;
-            self.pos += i + 1;
-            let tag = &self.buf[start + 1..start + i];
-            if let Some(rest) = tag.strip_prefix(b"/") {
-                let name = rest
-                    .split(|b| b.is_ascii_whitespace())
-                    .next()
-                    .unwrap_or(rest);
-                return Ok(Token::End { name });
             }
-            let (tag, empty) = match tag.strip_suffix(b"/") {
-                Some(t) => (t, true),
-                None => (tag, false),
-            };
-            let name_len = tag
-                .iter()
-                .position(|b| b.is_ascii_whitespace())
-                .unwrap_or(tag.len());
-            if name_len == 0 {
-                return Err(MALFORMED.into());
+            let start = self.pos;
+            self.pos += close + 1;
+            let tag = &self.buf[start..start + close];
+            if name_end == 0 {
+                name_end = close;
+            }
+            if tag[1] == b'/' {
+                return Ok(Token::End {
+                    name: &tag[2..name_end],
+                });
+            }
+            let empty = tag[close - 1] == b'/';
+            let attrs_end = if empty { close - 1 } else { close };
+            if name_end == 1 {
+                return Err(malformed());
             }
             return Ok(Token::Start {
-                name: &tag[..name_len],
-                attrs: &tag[name_len..],
+                name: &tag[1..name_end.min(attrs_end)],
+                attrs: &tag[name_end.min(attrs_end)..attrs_end],
                 empty,
             });
         }
     }
 }
 
-/// The clause for any XML that cannot be read. It never quotes the file: what is near a fault
-/// may be a cell value.
-pub(super) const MALFORMED: &str =
-    "its XML is malformed: the file is damaged, or was not written by a spreadsheet program";
-
-/// The `>` that ends a tag, outside quoted attribute values.
-fn tag_end(b: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    loop {
-        let j = i + memchr::memchr3(b'>', b'"', b'\'', &b[i..])?;
-        if b[j] == b'>' {
-            return Some(j);
-        }
-        let close = memchr::memchr(b[j], &b[j + 1..])?;
-        i = j + 1 + close + 1;
+/// The `<` that ends a run of text. Most runs in a sheet are a few bytes (a number, a string
+/// index): a plain loop finds those sooner than a vector search, which takes the long ones.
+fn text_end(b: &[u8]) -> Option<usize> {
+    let head = b.len().min(32);
+    match b[..head].iter().position(|&c| c == b'<') {
+        Some(i) => Some(i),
+        None => memchr::memchr(b'<', &b[head..]).map(|i| head + i),
     }
 }
 
@@ -265,6 +286,11 @@ pub(super) fn attr<'a>(attrs: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, 
         s = &rest[close + 2..];
     }
 }
+
+/// The clause for any XML that cannot be read. It never quotes the file: what is near a fault
+/// may be a cell value.
+pub(super) const MALFORMED: &str =
+    "its XML is malformed: the file is damaged, or was not written by a spreadsheet program";
 
 fn malformed() -> String {
     MALFORMED.into()
