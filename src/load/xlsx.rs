@@ -1718,6 +1718,12 @@ impl TokenScan {
     fn feed(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
+            if self.state == ScanState::Text && !self.want_first_tag {
+                i = self.whole_tags(bytes, i);
+                if i == bytes.len() {
+                    return;
+                }
+            }
             // Fast paths (unless the first tag is being kept, byte by byte): inside a tag only
             // quotes and '>' matter, inside a quoted value only its closing quote; a tag being
             // gathered for `facts` takes the run whole. A plain loop over the bytes, not
@@ -1860,6 +1866,54 @@ impl TokenScan {
                     }
                 }
             };
+        }
+    }
+
+    /// The fastest path, from text: runs of text and whole start and end tags that lie
+    /// within `bytes`, measured (and handed to `facts`) without the byte-by-byte state
+    /// machine, which sees the same tokens. Returns where it stopped: the end of `bytes`
+    /// (inside a run of text), or a `<` the state machine must take (a comment, CDATA,
+    /// processing instruction or DOCTYPE, or a tag that runs past `bytes`).
+    fn whole_tags(&mut self, bytes: &[u8], mut i: usize) -> usize {
+        loop {
+            let Some(p) = memchr::memchr(b'<', &bytes[i..]) else {
+                self.len += (bytes.len() - i) as u64;
+                return bytes.len();
+            };
+            let lt = i + p;
+            self.len += p as u64;
+            self.end();
+            if matches!(bytes.get(lt + 1), None | Some(b'!' | b'?' | b'>')) {
+                return lt;
+            }
+            let mut quote = 0u8;
+            let mut close = None;
+            for (k, &c) in bytes.iter().enumerate().skip(lt + 1) {
+                if quote != 0 {
+                    if c == quote {
+                        quote = 0;
+                    }
+                } else if c == b'>' {
+                    close = Some(k);
+                    break;
+                } else if c == b'"' || c == b'\'' {
+                    quote = c;
+                }
+            }
+            let Some(gt) = close else {
+                return lt;
+            };
+            self.max = self.max.max((gt + 1 - lt) as u64);
+            if let Some(facts) = self.facts.as_mut() {
+                let tag = &bytes[lt..(gt + 1).min(lt + hidden::TAG_BYTES)];
+                if facts.wants(tag) {
+                    facts.tag(tag);
+                    if !facts.listening() {
+                        self.facts = None;
+                    }
+                }
+            }
+            i = gt + 1;
         }
     }
 

@@ -118,6 +118,28 @@ impl PartScan {
         self.root != Root::Other
     }
 
+    /// Whether the tag `raw` could tell anything, by a cheap look at its name: a sheet's many
+    /// cell tags are then not parsed. In a worksheet only `row` and `col` tags count, and
+    /// `v` or `is` while a hidden row is open.
+    pub(super) fn wants(&self, raw: &[u8]) -> bool {
+        if self.root != Root::Worksheet {
+            return true;
+        }
+        let name = raw.strip_prefix(b"<").unwrap_or(raw);
+        let name = name.strip_prefix(b"/").unwrap_or(name);
+        let len = name
+            .iter()
+            .position(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
+            .unwrap_or(name.len());
+        let name = &name[..len];
+        let local = name.rsplit(|&b| b == b':').next().unwrap_or(name);
+        match local {
+            b"row" | b"col" => true,
+            b"v" | b"is" => self.hidden_row.is_some(),
+            _ => false,
+        }
+    }
+
     pub(super) fn tag(&mut self, raw: &[u8]) {
         let Some(tag) = Tag::parse(raw) else {
             return;
