@@ -86,6 +86,7 @@
 //! Memory: one row at a time, plus what calamine holds for the whole workbook: the shared
 //! strings table and the styles.
 
+mod at;
 mod cells;
 mod hidden;
 #[cfg(test)]
@@ -95,6 +96,7 @@ mod xml;
 use super::{
     Digest, Format, Limits, LoadError, LoadOptions, Row, RowSource, Rows, SheetInfo, Table,
 };
+use at::At;
 use calamine::{
     CellErrorType, ExcelDateTime, ExcelDateTimeType, Reader, SheetType, SheetVisible, Xlsx,
     XlsxError,
@@ -133,9 +135,9 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const END_SERIAL_1900: f64 = 2_958_466.0;
 const END_SERIAL_1904: f64 = 2_958_466.0 - 1_462.0;
 
-type Workbook = Xlsx<BufReader<File>>;
-type Archive = zip::ZipArchive<BufReader<File>>;
-type Part<'a> = zip::read::ZipFile<'a, BufReader<File>>;
+type Workbook = Xlsx<BufReader<At>>;
+type Archive = zip::ZipArchive<BufReader<At>>;
+type Part<'a> = zip::read::ZipFile<'a, BufReader<At>>;
 
 /// Where the sheet being read lives in the package, learnt when the table is opened: its
 /// part, the shared strings and styles parts (names as [`hidden::Package`] keys them), and
@@ -148,12 +150,14 @@ pub(crate) struct Plan {
     is_1904: bool,
 }
 
-/// The package's bytes that passed the safety checks at open, by their SHA-256, and the plan
-/// learnt from them: a read of the same bytes need not check or learn them again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The package's bytes that passed the safety checks at open, by their SHA-256, with the plan
+/// and the shared strings and formats learnt from them: a read of the same bytes need not
+/// check or learn them again.
+#[derive(Debug, Clone)]
 pub(crate) struct Checked {
     pub(crate) sha256: String,
     plan: Plan,
+    book: Arc<Book>,
 }
 
 /// The longest XML token (a text run or one piece of markup) any part may hold: eight times the
@@ -180,41 +184,53 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
     }
     let no_cancel = AtomicBool::new(false);
     let sha256 = hash_file(path, &file, &no_cancel)?;
-    let package = preflight(path, &file, &options.limits, &no_cancel, true)?;
-    let wb = open_workbook(path, &file)?;
-
-    let meta = wb.sheets_metadata().to_vec();
-    let sheets: Vec<SheetInfo> = meta
-        .iter()
-        .map(|s| SheetInfo {
-            name: s.name.clone(),
-            visibility: visibility(s.visible),
-        })
-        .collect();
-    let index = choose_sheet(path, &meta, options.sheet.as_deref())?;
-    let sheet = meta[index].name.clone();
-    let plan = plan(path, &package, &sheet, wb.has_1904_epoch())?;
-    drop(wb);
-
-    let header = guarded(path, || {
-        let mut zip = archive(path, &file)?;
-        let book = Book::read(path, &mut zip, &plan, &options.limits)?;
-        let mut reader = SheetReader::new(path, &book, &mut zip, &plan, &sheet, &options.limits)?;
-        let header = find_header(&mut reader, options.header_row, &sheet)?;
-        if !header.more_rows
-            && reader
-                .next_row(Phase::Data {
-                    width: header.names.len(),
-                })?
-                .is_none()
-        {
-            return Err(LoadError::HeaderOnly {
-                path: path.to_path_buf(),
-            });
-        }
-        Ok(header)
-    })?;
-
+    // The worksheets' parts are the bulk of a workbook, and nothing read at open but the
+    // chosen sheet's first rows (by the sheet reader, which bounds its own memory) touches
+    // them: their check runs on a thread beside calamine, the shared strings and the header.
+    // Only where the package's links show calamine would read none of them.
+    let limits = &options.limits;
+    let (mut package, later) = preflight_but(path, &file, limits, &no_cancel, true, is_sheet)?;
+    let beside = hidden::workbook_parts(&package)
+        .is_some_and(|parts| !later.iter().any(|(_, name)| parts.contains(name)));
+    if !beside {
+        package.extend(check_parts(path, &file, limits, &no_cancel, true, &later)?);
+    }
+    let (opened, checked) = std::thread::scope(|scope| {
+        let checker = beside
+            .then(|| {
+                std::thread::Builder::new()
+                    .name("disclose-check".into())
+                    .spawn_scoped(scope, || {
+                        check_parts(path, &file, limits, &no_cancel, true, &later)
+                    })
+                    .ok()
+            })
+            .flatten();
+        let serial = (beside && checker.is_none())
+            .then(|| check_parts(path, &file, limits, &no_cancel, true, &later));
+        let opened = match &serial {
+            Some(Err(_)) => None,
+            _ => Some(open_sheet(path, &file, options, &package)),
+        };
+        let checked = match (checker, serial) {
+            (Some(thread), _) => thread.join().unwrap_or_else(|_| Err(internal_error(path))),
+            (None, Some(result)) => result,
+            (None, None) => Ok(hidden::Package::new()),
+        };
+        (opened, checked)
+    });
+    // A damaged or hostile part is the first thing to report, as when the checks ran first.
+    package.extend(checked?);
+    let Some(opened) = opened else {
+        return Err(internal_error(path));
+    };
+    let Opened {
+        sheets,
+        sheet,
+        plan,
+        header,
+        book,
+    } = opened?;
     let hidden = hidden::describe(
         hidden::sheet_marks(&package, &sheet),
         header.row,
@@ -232,7 +248,70 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         headers: header.names,
         size,
         options: options.clone(),
-        checked: sha256.map(|sha256| Checked { sha256, plan }),
+        checked: sha256.map(|sha256| Checked { sha256, plan, book }),
+    })
+}
+
+/// What opening learns of the sheet to read.
+struct Opened {
+    sheets: Vec<SheetInfo>,
+    sheet: String,
+    plan: Plan,
+    header: Header,
+    book: Arc<Book>,
+}
+
+/// Open the workbook in calamine (its sheets, the date system), choose the sheet, read the
+/// shared strings and formats, and find the header. `package` holds what the pre-scan has
+/// learnt of the links between parts.
+fn open_sheet(
+    path: &Path,
+    file: &File,
+    options: &LoadOptions,
+    package: &hidden::Package,
+) -> Result<Opened, LoadError> {
+    let wb = open_workbook(path, file)?;
+    let meta = wb.sheets_metadata().to_vec();
+    let sheets: Vec<SheetInfo> = meta
+        .iter()
+        .map(|s| SheetInfo {
+            name: s.name.clone(),
+            visibility: visibility(s.visible),
+        })
+        .collect();
+    let index = choose_sheet(path, &meta, options.sheet.as_deref())?;
+    let sheet = meta[index].name.clone();
+    let plan = plan(path, package, &sheet, wb.has_1904_epoch())?;
+    drop(wb);
+
+    let (header, book) = guarded(path, || {
+        let mut zip = archive(path, file)?;
+        let book = Arc::new(Book::read(path, &mut zip, &plan, &options.limits)?);
+        // Only the first rows are read here: the part is unpacked as it is parsed.
+        let index = sheet_index(path, &zip, &plan, &sheet)?;
+        let part = Box::new(zip_part(path, &mut zip, index)?);
+        let mut reader = SheetReader::new(path, &book, part, &plan, &options.limits);
+        let header = find_header(&mut reader, options.header_row, &sheet)?;
+        if !header.more_rows
+            && reader
+                .next_row(Phase::Data {
+                    width: header.names.len(),
+                })?
+                .is_none()
+        {
+            return Err(LoadError::HeaderOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        drop(reader);
+        Ok((header, book))
+    })?;
+    Ok(Opened {
+        sheets,
+        sheet,
+        plan,
+        header,
+        book,
     })
 }
 
@@ -504,8 +583,9 @@ fn stream_job(
     // The package checks and the plan depend on the bytes alone: bytes hashing the same as
     // those checked when the table was opened need not be checked again (a changed file
     // always is).
-    let plan = match &job.checked {
-        Some(checked) if checked.sha256 == sha256 => checked.plan.clone(),
+    let mut zip = archive(path, &job.file)?;
+    let (plan, book) = match &job.checked {
+        Some(checked) if checked.sha256 == sha256 => (checked.plan.clone(), checked.book.clone()),
         _ => {
             let package = preflight(path, &job.file, &job.limits, cancel, true)?;
             if cancel.load(Ordering::Relaxed) {
@@ -520,15 +600,18 @@ fn stream_job(
             // The same checks as when the table was opened (a worksheet, and the only one of
             // its name).
             choose_sheet(path, &meta, Some(&meta[index].name))?;
-            plan(path, &package, &job.sheet, wb.has_1904_epoch())?
+            let plan = plan(path, &package, &job.sheet, wb.has_1904_epoch())?;
+            let book = Arc::new(Book::read(path, &mut zip, &plan, &job.limits)?);
+            (plan, book)
         }
     };
     if cancel.load(Ordering::Relaxed) {
         return Ok(None);
     }
-    let mut zip = archive(path, &job.file)?;
-    let book = Book::read(path, &mut zip, &plan, &job.limits)?;
-    let mut reader = SheetReader::new(path, &book, &mut zip, &plan, &job.sheet, &job.limits)?;
+    let index = sheet_index(path, &zip, &plan, &job.sheet)?;
+    drop(zip);
+    let part = Box::new(Unpacked::start(path, &job.file, index)?);
+    let mut reader = SheetReader::new(path, &book, part, &plan, &job.limits);
     // Find the header row again; it must be the same as when the table was opened.
     loop {
         match reader.next_row(Phase::Header)? {
@@ -839,7 +922,7 @@ struct DateStyle {
 
 struct SheetReader<'a> {
     path: PathBuf,
-    cells: Cells<'a, Part<'a>>,
+    cells: Cells<'a, Box<dyn Read + 'a>>,
     /// By style id, what its number format shows of a date-time.
     styles: &'a [DateStyle],
     is_1904: bool,
@@ -854,11 +937,25 @@ struct SheetReader<'a> {
     done: bool,
 }
 
-/// What the cells of any sheet refer to: the shared strings and the cell formats.
+/// What the cells of any sheet refer to: the shared strings and the cell formats. Kept with
+/// the table from open, so that reading the rows does not parse the shared strings again; it
+/// holds cell values, in memory only, as the rows read do.
 struct Book {
     strings: cells::Strings,
     styles: Vec<cells::Style>,
     dates: Vec<DateStyle>,
+}
+
+impl std::fmt::Debug for Book {
+    // Counts only: the strings are cell values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Book {{ {} shared strings, {} cell formats }}",
+            self.strings.len(),
+            self.styles.len()
+        )
+    }
 }
 
 impl Book {
@@ -912,11 +1009,8 @@ fn plan(
 }
 
 fn archive(path: &Path, file: &File) -> Result<Archive, LoadError> {
-    let mut handle = file.try_clone().map_err(|e| LoadError::io(path, e))?;
-    handle
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| LoadError::io(path, e))?;
-    zip::ZipArchive::new(BufReader::new(handle)).map_err(|e| workbook(path, zip_sentence(&e)))
+    let at = At::new(file).map_err(|e| LoadError::io(path, e))?;
+    zip::ZipArchive::new(BufReader::new(at)).map_err(|e| workbook(path, zip_sentence(&e)))
 }
 
 /// The index of the part named `lower` (as [`hidden::Package`] keys names), if any.
@@ -940,23 +1034,106 @@ fn cells_sentence(e: &CellsError) -> String {
     }
 }
 
+/// The index of the sheet's part in the package.
+fn sheet_index(path: &Path, zip: &Archive, plan: &Plan, sheet: &str) -> Result<usize, LoadError> {
+    find_part(zip, &plan.sheet_part).ok_or_else(|| {
+        workbook(
+            path,
+            format!("the sheet {sheet:?} is listed but its cells are missing from the file"),
+        )
+    })
+}
+
+/// A part unpacked on a thread of its own, handed over in blocks through a bounded channel:
+/// unpacking then runs beside parsing. Reading it ends (`Ok(0)`) when the part does; dropping
+/// it stops the thread at its next block. The thread reads the one opened file at its own
+/// place ([`At`]).
+struct Unpacked {
+    rx: Receiver<std::io::Result<Vec<u8>>>,
+    block: Vec<u8>,
+    at: usize,
+}
+
+/// Blocks of unpacked XML in flight, and their size: 1 MiB at most.
+const UNPACKED_BLOCKS: usize = 4;
+const UNPACKED_BLOCK: usize = 256 * 1024;
+
+impl Unpacked {
+    fn start(path: &Path, file: &File, index: usize) -> Result<Unpacked, LoadError> {
+        let handle = At::new(file).map_err(|e| LoadError::io(path, e))?;
+        let (tx, rx) = sync_channel(UNPACKED_BLOCKS);
+        std::thread::Builder::new()
+            .name("disclose-unzip".into())
+            .spawn(move || {
+                let fail = |tx: &SyncSender<std::io::Result<Vec<u8>>>, e| {
+                    let _ = tx.send(Err(e));
+                };
+                let mut zip = match zip::ZipArchive::new(BufReader::new(handle)) {
+                    Ok(zip) => zip,
+                    Err(e) => return fail(&tx, std::io::Error::other(e)),
+                };
+                let mut part = match zip.by_index(index) {
+                    Ok(part) => part,
+                    Err(e) => return fail(&tx, std::io::Error::other(e)),
+                };
+                loop {
+                    let mut block = vec![0u8; UNPACKED_BLOCK];
+                    let mut n = 0;
+                    while n < block.len() {
+                        match part.read(&mut block[n..]) {
+                            Ok(0) => break,
+                            Ok(k) => n += k,
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => return fail(&tx, e),
+                        }
+                    }
+                    if n == 0 {
+                        return;
+                    }
+                    block.truncate(n);
+                    if tx.send(Ok(block)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| LoadError::io(path, e))?;
+        Ok(Unpacked {
+            rx,
+            block: Vec::new(),
+            at: 0,
+        })
+    }
+}
+
+impl Read for Unpacked {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.block.len() {
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    self.block = block;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                // The thread is done: the part has ended.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.block.len() - self.at);
+        out[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 impl<'a> SheetReader<'a> {
     fn new(
         path: &Path,
         book: &'a Book,
-        zip: &'a mut Archive,
+        part: Box<dyn Read + 'a>,
         plan: &Plan,
-        sheet: &str,
         limits: &Limits,
-    ) -> Result<SheetReader<'a>, LoadError> {
-        let Some(i) = find_part(zip, &plan.sheet_part) else {
-            return Err(workbook(
-                path,
-                format!("the sheet {sheet:?} is listed but its cells are missing from the file"),
-            ));
-        };
-        let part = zip_part(path, zip, i)?;
-        Ok(SheetReader {
+    ) -> SheetReader<'a> {
+        SheetReader {
             path: path.to_path_buf(),
             cells: Cells::new(
                 part,
@@ -971,7 +1148,7 @@ impl<'a> SheetReader<'a> {
             ahead: None,
             unread: None,
             done: false,
-        })
+        }
     }
 
     /// The next row with at least one non-empty cell, checked against the phase's columns.
@@ -1279,10 +1456,7 @@ fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T, LoadError>) -> Result<T
 }
 
 fn open_workbook(path: &Path, file: &File) -> Result<Workbook, LoadError> {
-    let mut handle = file.try_clone().map_err(|e| LoadError::io(path, e))?;
-    handle
-        .seek(SeekFrom::Start(0))
-        .map_err(|e| LoadError::io(path, e))?;
+    let handle = At::new(file).map_err(|e| LoadError::io(path, e))?;
     guarded(path, || {
         Xlsx::new(BufReader::new(handle)).map_err(|e| match e {
             XlsxError::Password => workbook(path, PASSWORD),
@@ -1448,11 +1622,22 @@ fn preflight(
     cancel: &AtomicBool,
     learn: bool,
 ) -> Result<hidden::Package, LoadError> {
-    let mut f = file;
-    f.seek(SeekFrom::Start(0))
-        .map_err(|e| LoadError::io(path, e))?;
+    let (package, _) = preflight_but(path, file, limits, cancel, learn, |_| false)?;
+    Ok(package)
+}
+
+/// [`preflight`], but the parts that `later` picks are left unread; they are returned, by
+/// index and name, for [`check_parts`].
+fn preflight_but(
+    path: &Path,
+    file: &File,
+    limits: &Limits,
+    cancel: &AtomicBool,
+    learn: bool,
+    later: impl Fn(&str) -> bool,
+) -> Result<(hidden::Package, Vec<(usize, String)>), LoadError> {
     let damaged = |e: zip::result::ZipError| workbook(path, zip_sentence(&e));
-    let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(damaged)?;
+    let mut zip = archive(path, file)?;
 
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
@@ -1484,71 +1669,145 @@ fn preflight(
         });
     }
 
-    let cap = token_cap(limits);
     let mut package = hidden::Package::new();
-    for (i, name) in names.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            return Ok(package);
-        }
-        let (size, encrypted, is_dir) = {
-            let entry = zip.by_index_data(i).map_err(damaged)?;
-            (entry.size(), entry.encrypted(), entry.is_dir())
-        };
-        if is_dir {
+    let mut left = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        if later(&name) {
+            left.push((i, name));
             continue;
         }
-        if encrypted {
-            return Err(workbook(
-                path,
-                "its parts are encrypted with a zip password",
-            ));
+        if cancel.load(Ordering::Relaxed) {
+            break;
         }
-        let held = [
-            ".rels",
-            "sharedstrings.xml",
-            "styles.xml",
-            "workbook.xml",
-            "theme1.xml",
-        ]
-        .iter()
-        .any(|end| name.ends_with(end));
-        if held && size > MAX_HELD_PART_BYTES {
-            return Err(workbook(
-                path,
-                format!(
-                    "its part {name:?} would unpack to {} MiB, more than the limit of {} MiB: \
-                     the file is damaged or built to exhaust memory",
-                    size / (1024 * 1024),
-                    MAX_HELD_PART_BYTES / (1024 * 1024)
-                ),
-            ));
+        check_part(
+            path,
+            &mut zip,
+            i,
+            &name,
+            limits,
+            cancel,
+            learn,
+            &mut package,
+        )?;
+    }
+    Ok((package, left))
+}
+
+/// Check the parts left by [`preflight_but`], through a reader of their own.
+fn check_parts(
+    path: &Path,
+    file: &File,
+    limits: &Limits,
+    cancel: &AtomicBool,
+    learn: bool,
+    parts: &[(usize, String)],
+) -> Result<hidden::Package, LoadError> {
+    let mut zip = archive(path, file)?;
+    let mut package = hidden::Package::new();
+    for (i, name) in parts {
+        if cancel.load(Ordering::Relaxed) {
+            break;
         }
-        // Read every part to its end, so that the zip checksums are verified (calamine stops
-        // reading a sheet at its last cell and would never notice a damaged part), measuring
-        // the longest XML token on the way.
-        let binary = BINARY_PARTS.iter().any(|end| name.ends_with(end));
-        let shared_strings = name.ends_with("sharedstrings.xml");
-        let entry = zip.by_index(i).map_err(damaged)?;
-        let mut scan = read_part(path, entry, !binary, shared_strings, learn, cancel, cap)?;
-        if scan.longest() > cap {
-            return Err(workbook(
-                path,
-                format!(
-                    "its part {name:?} holds a single run of text or markup longer than {} MiB: \
-                     the file is damaged, built to exhaust memory, or holds a cell far larger \
-                     than any export should",
-                    cap / (1024 * 1024)
-                ),
-            ));
-        }
-        if shared_strings {
-            check_string_count(path, name, size, &scan)?;
-        }
-        if let Some(facts) = scan.facts.take().and_then(hidden::PartScan::finish) {
-            package.insert(name.clone(), facts);
-        }
+        check_part(
+            path,
+            &mut zip,
+            *i,
+            name,
+            limits,
+            cancel,
+            learn,
+            &mut package,
+        )?;
     }
     Ok(package)
+}
+
+/// Check one part (`name` as the pre-scan lists it), adding what it learns to `package`.
+#[allow(clippy::too_many_arguments)]
+fn check_part(
+    path: &Path,
+    zip: &mut Archive,
+    i: usize,
+    name: &str,
+    limits: &Limits,
+    cancel: &AtomicBool,
+    learn: bool,
+    package: &mut hidden::Package,
+) -> Result<(), LoadError> {
+    let damaged = |e: zip::result::ZipError| workbook(path, zip_sentence(&e));
+    let cap = token_cap(limits);
+    let (size, encrypted, is_dir) = {
+        let entry = zip.by_index_data(i).map_err(damaged)?;
+        (entry.size(), entry.encrypted(), entry.is_dir())
+    };
+    if is_dir {
+        return Ok(());
+    }
+    if encrypted {
+        return Err(workbook(
+            path,
+            "its parts are encrypted with a zip password",
+        ));
+    }
+    if is_held(name) && size > MAX_HELD_PART_BYTES {
+        return Err(workbook(
+            path,
+            format!(
+                "its part {name:?} would unpack to {} MiB, more than the limit of {} MiB: \
+                 the file is damaged or built to exhaust memory",
+                size / (1024 * 1024),
+                MAX_HELD_PART_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    // Read every part to its end, so that the zip checksums are verified (calamine stops
+    // reading a sheet at its last cell and would never notice a damaged part), measuring
+    // the longest XML token on the way.
+    let binary = is_binary(name);
+    let shared_strings = name.ends_with("sharedstrings.xml");
+    let entry = zip.by_index(i).map_err(damaged)?;
+    let mut scan = read_part(path, entry, !binary, shared_strings, learn, cancel, cap)?;
+    if scan.longest() > cap {
+        return Err(workbook(
+            path,
+            format!(
+                "its part {name:?} holds a single run of text or markup longer than {} MiB: \
+                 the file is damaged, built to exhaust memory, or holds a cell far larger \
+                 than any export should",
+                cap / (1024 * 1024)
+            ),
+        ));
+    }
+    if shared_strings {
+        check_string_count(path, name, size, &scan)?;
+    }
+    if let Some(facts) = scan.facts.take().and_then(hidden::PartScan::finish) {
+        package.insert(name.to_string(), facts);
+    }
+    Ok(())
+}
+
+/// Parts calamine reads whole when it opens a workbook, by their usual names.
+fn is_held(name: &str) -> bool {
+    [
+        ".rels",
+        "sharedstrings.xml",
+        "styles.xml",
+        "workbook.xml",
+        "theme1.xml",
+    ]
+    .iter()
+    .any(|end| name.ends_with(end))
+}
+
+fn is_binary(name: &str) -> bool {
+    BINARY_PARTS.iter().any(|end| name.ends_with(end))
+}
+
+/// A worksheet's part, which neither calamine nor the shared strings and formats read when
+/// the workbook is opened: its check may run beside them.
+fn is_sheet(name: &str) -> bool {
+    name.contains("worksheets/") && name.ends_with(".xml") && !is_held(name) && !is_binary(name)
 }
 
 /// calamine reserves room for the `uniqueCount` that the shared strings table announces; refuse

@@ -60,13 +60,17 @@ pub(super) struct Style {
 }
 
 /// The shared strings, in one buffer.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Strings {
     text: String,
     ends: Vec<usize>,
 }
 
 impl Strings {
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     fn get(&self, i: usize) -> Option<&str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };

@@ -270,18 +270,8 @@ pub(super) fn sheet_part(package: &Package, sheet: &str) -> Option<(String, Stri
         Some(PartFacts::Links(links)) => Some(links),
         _ => None,
     };
-    // The package's link to the workbook part gives the workbook's folder and name.
-    let target = &links("_rels/.rels")?.iter().find(|l| l.to_workbook)?.target;
-    let (dir, name) = match target.rfind('/') {
-        Some(i) => target.split_at(i + 1),
-        None => ("", target.as_str()),
-    };
-    let dir = dir.strip_prefix('/').unwrap_or(dir);
-    let name = if name.is_empty() {
-        "workbook.xml"
-    } else {
-        name
-    };
+    let (dir, name) = workbook_link(package)?;
+    let (dir, name) = (dir.as_str(), name.as_str());
     let Some(PartFacts::Workbook(sheets)) =
         package.get(&format!("{dir}{name}").to_ascii_lowercase())
     else {
@@ -297,6 +287,45 @@ pub(super) fn sheet_part(package: &Package, sheet: &str) -> Option<(String, Stri
         None => format!("{dir}{target}"),
     };
     Some((part.to_ascii_lowercase(), dir.to_ascii_lowercase()))
+}
+
+/// The workbook part's folder and name, from the package's link to it (`_rels/.rels`).
+fn workbook_link(package: &Package) -> Option<(String, String)> {
+    let Some(PartFacts::Links(links)) = package.get("_rels/.rels") else {
+        return None;
+    };
+    let target = &links.iter().find(|l| l.to_workbook)?.target;
+    let (dir, name) = match target.rfind('/') {
+        Some(i) => target.split_at(i + 1),
+        None => ("", target.as_str()),
+    };
+    let dir = dir.strip_prefix('/').unwrap_or(dir);
+    let name = if name.is_empty() {
+        "workbook.xml"
+    } else {
+        name
+    };
+    Some((dir.to_string(), name.to_string()))
+}
+
+/// The parts calamine reads when it opens the workbook (the package and workbook links, the
+/// workbook, shared strings, styles and theme), where it finds them; names as [`Package`]
+/// keys them. `None` if the package's link to the workbook cannot be read.
+pub(super) fn workbook_parts(package: &Package) -> Option<Vec<String>> {
+    let (dir, name) = workbook_link(package)?;
+    Some(
+        [
+            "_rels/.rels".to_string(),
+            format!("{dir}{name}"),
+            format!("{dir}_rels/{name}.rels"),
+            format!("{dir}sharedstrings.xml"),
+            format!("{dir}styles.xml"),
+            format!("{dir}theme/theme1.xml"),
+        ]
+        .into_iter()
+        .map(|p| p.to_ascii_lowercase())
+        .collect(),
+    )
 }
 
 /// The hidden rows below the header row (1-based) and the hidden columns among the headers.
