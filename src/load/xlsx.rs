@@ -1167,7 +1167,10 @@ impl<'a> SheetReader<'a> {
             },
         };
         let mut bytes = 0usize;
-        let mut cells = Vec::new();
+        let mut cells = match phase {
+            Phase::Data { width } => Vec::with_capacity(width),
+            Phase::Header => Vec::new(),
+        };
         let mut next = Some(first);
         while let Some(cell) = next.take() {
             self.check_column(phase, row, cell.col)?;

@@ -387,7 +387,18 @@ impl<'w, R: Read> Cells<'w, R> {
                 _ => continue,
             };
             let mut value = Value::Empty;
-            if !empty {
+            if !empty && let Some(raw) = self.xml.simple_value() {
+                // `<v>TEXT</v></c>`: as read_value would read it, without the tokens.
+                let text = std::str::from_utf8(raw).map_err(|_| malformed())?;
+                value = match tag.kind {
+                    CellType::Inline => Value::Empty,
+                    CellType::Str | CellType::Date | CellType::Unknown(_) => {
+                        read_v(self.strings, self.styles, text, &tag)?
+                    }
+                    _ if text.is_empty() => Value::Empty,
+                    _ => read_v(self.strings, self.styles, text, &tag)?,
+                };
+            } else if !empty {
                 loop {
                     match self.xml.next()? {
                         Token::Start { name, empty, .. } => {

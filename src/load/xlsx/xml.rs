@@ -176,6 +176,23 @@ impl<R: Read> Reader<R> {
         }
     }
 
+    /// The commonest cell's value, read at once: if what comes next in the buffer is exactly
+    /// `<v>TEXT</v></c>`, with no reference or carriage return in TEXT, the reader moves past
+    /// `</c>` and TEXT is returned raw. Otherwise nothing is read. The tokens read one by one
+    /// would give the same.
+    pub(super) fn simple_value(&mut self) -> Option<&[u8]> {
+        let rest = self.buf[self.pos..self.end].strip_prefix(b"<v>")?;
+        let stop = rest
+            .iter()
+            .position(|&c| c == b'<' || c == b'&' || c == b'\r')?;
+        if !rest[stop..].starts_with(b"</v></c>") {
+            return None;
+        }
+        let start = self.pos + 3;
+        self.pos = start + stop + b"</v></c>".len();
+        Some(&self.buf[start..start + stop])
+    }
+
     /// A start or end tag, at `pos`. One pass finds both the end of its name and its `>`
     /// (outside quoted attribute values): this is the hottest loop of reading a sheet.
     fn tag(&mut self) -> Result<Token<'_>, String> {
