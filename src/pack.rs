@@ -1,7 +1,7 @@
 //! Writing a bundle from a prepared [`Job`]: every input streamed through the rules into its
 //! own CSV inside the bag, the disclosure record added, the bag encrypted and renamed into
 //! place, and the disclosure appended to the register. The CLI and the TUI both call
-//! [`write`]; neither decides anything about rows itself.
+//! [`write()`]; neither decides anything about rows itself.
 
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, clean_stale_temp_files};

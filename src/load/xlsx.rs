@@ -2,11 +2,16 @@
 //!
 //! # How a sheet is read
 //!
-//! Cells are streamed with calamine's cells reader (`worksheet_cells_reader`), one row at a
-//! time; the sheet is never held whole, and nothing is ever sized by the dimension a sheet
-//! declares (a 1.5 KB file can claim `A1:XFD1048576`). Cells must arrive in row and column
-//! order, as every spreadsheet program writes them; if they do not, the load stops with an error
-//! rather than put a value in the wrong place.
+//! calamine opens the workbook: its sheets, their visibility, the date system. The cells are
+//! streamed, one row at a time, by the sheet reader in `cells` (over the small XML reader in
+//! `xml`), which reads a sheet exactly as calamine's cells reader (`next_cell_with_style_id`)
+//! does, value for value and error for error, and is checked against it cell by cell
+//! (`same_as_calamine`); it is several times faster, and parsing the sheet is most of the time
+//! of reading a workbook. Where the sheet's part is comes from the links the package pre-scan
+//! follows, as calamine follows them. The sheet is never held whole, and nothing is ever sized
+//! by the dimension a sheet declares (a 1.5 KB file can claim `A1:XFD1048576`). Cells must
+//! arrive in row and column order, as every spreadsheet program writes them; if they do not, the
+//! load stops with an error rather than put a value in the wrong place.
 //!
 //! # Decisions
 //!
@@ -41,7 +46,7 @@
 //!   number.
 //! - **Formulas**: the value Excel cached when it last saved the file. A formula with no
 //!   cached value reads as empty. Formula cells are not counted: calamine's formula-reading
-//!   calls size a table by an index taken from the file, and the plain cells reader is safer.
+//!   calls size a table by an index taken from the file, and the plain cells are enough.
 //! - **Merged cells**: the value sits in the top-left cell; the other cells are empty.
 //! - **Hidden rows and columns** are read like any other (hiding changes only what Excel
 //!   shows). The table lists those of the sheet being read, in [`Format::Xlsx`]'s `hidden`: the
@@ -50,8 +55,8 @@
 //!
 //! # Hostile and broken files
 //!
-//! Before calamine sees the file (at [`open`] and again for each pass of [`rows`]), the zip
-//! package is checked:
+//! Before calamine sees the file (at [`open`], and for a pass of [`rows`] over bytes that are
+//! not those checked at open), the zip package is checked:
 //!
 //! - it must be a complete zip archive of an Excel workbook (an `.ods`, `.xlsb` or any other
 //!   zip gets a plain "not an .xlsx workbook"; an OLE file is a password-protected workbook or an
@@ -62,9 +67,14 @@
 //!   relationships) may unpack to at most [`MAX_HELD_PART_BYTES`] (the zip crate will not
 //!   unpack a part past its declared size);
 //! - no XML part may hold a single token (a run of text, or one tag, comment...) longer than
-//!   [`token_cap`], so a "decompression bomb" cannot make the XML parser buffer gigabytes;
+//!   [`token_cap`], so a "decompression bomb" cannot make the XML parser buffer gigabytes (the
+//!   sheet reader also stops at a longer token by itself);
 //! - the shared strings table may not announce more strings than it could hold, since calamine
 //!   reserves memory for that count.
+//!
+//! The worksheets' parts, which calamine does not read when it opens a workbook, are checked on
+//! a thread while calamine opens it and the header is found; only where the package's links
+//! show that calamine reads none of them, and a fault found there is still the error reported.
 //!
 //! Known limit: the parts are recognised by their usual names. A workbook whose relationships
 //! were crafted to make calamine read a part under an unusual name (a picture's, say) as its
@@ -73,18 +83,21 @@
 //!
 //! Every call into calamine is guarded: a panic inside it becomes [`LoadError::Workbook`] (and
 //! release builds keep calamine's overflow checks, see `Cargo.toml`, so that crafted cell
-//! references panic rather than wrap). Error messages never quote a cell value.
+//! references panic rather than wrap). The sheet reader counts with checked arithmetic and
+//! fails with calamine's own errors. Error messages never quote a cell value.
 //!
 //! # The digest
 //!
 //! [`Table::rows`] opens the file once; that one handle is hashed (SHA-256), checked and parsed
 //! in a reading thread that sends rows in small batches through a bounded channel (memory stays
-//! flat; dropping the stream stops the thread). The size and modification time of the handle
+//! flat; dropping the stream stops the thread). The sheet's part is unpacked on a thread of its
+//! own beside the parsing; every reader reads the one opened file at its own place (`at`). The size and modification time of the handle
 //! are compared at the start and at the end of the pass, and the header is read again and
 //! compared with the one found by [`open`]: any difference is [`LoadError::Changed`].
 //!
-//! Memory: one row at a time, plus what calamine holds for the whole workbook: the shared
-//! strings table and the styles.
+//! Memory: one row at a time, plus the shared strings and cell formats, which are read at
+//! [`open`] and kept with the table so that reading the rows does not parse them again (while
+//! opening, calamine holds its own copy for a moment).
 
 mod at;
 mod cells;
