@@ -38,7 +38,8 @@ command -v zip >/dev/null || apt-get install -y -qq zip
 command -v unzip >/dev/null || apt-get install -y -qq unzip
 [ -x /usr/bin/time ] || apt-get install -y -qq time
 command -v xsv >/dev/null || cargo install xsv --locked --quiet
-cargo build --release --quiet --example gen_bench_csv --example gen_bench_xlsx --example calamine_range
+cargo build --release --quiet --example gen_bench_csv --example gen_bench_xlsx --example calamine_range \
+    --example load_rows
 cargo build --release --quiet
 bin=$PWD/target/release/disclose
 
@@ -102,13 +103,15 @@ printf '\npack time ratio (ours / chain):   %.2f   (goal <= 0.5)\n' "$(echo "$op
 printf 'pack size ratio (ours / chain):   %.3f  (goal <= 1.05)\n' "$(echo "$size_ours / $size_theirs" | bc -l)"
 printf 'verify time ratio (ours / chain): %.2f   (goal <= 1.0)\n' "$(echo "$ov / $tv" | bc -l)"
 
-# XLSX: a workbook of the first rows of the same export, read by `disclose pack` (which
-# streams cells and never builds the grid) against calamine's `worksheet_range`.
+# XLSX: a workbook of the first rows of the same export, packed by `disclose pack` (which
+# streams cells and never builds the grid), and read alone by disclose's loader (load_rows:
+# open, then every row), against calamine's `worksheet_range`.
 target/release/examples/gen_bench_xlsx "$input" "$work/bench.xlsx" "$xlsx_rows"
 ours_xlsx=$(pack_cmd "$work/bench.xlsx")
+ours_read="target/release/examples/load_rows $work/bench.xlsx"
 calamine_range="target/release/examples/calamine_range $work/bench.xlsx"
 for i in $(seq "$runs"); do
-    for name in ours_xlsx calamine_range; do
+    for name in ours_xlsx ours_read calamine_range; do
         read -r secs kb < <(timed "${!name}")
         t[$name]+="$secs "; m[$name]+="$kb "
     done
@@ -116,10 +119,12 @@ done
 printf '\nXLSX: %s rows x 25 columns (%s MB), %s runs each, alternating\n\n' "$xlsx_rows" \
     "$(( $(stat -c %s "$work/bench.xlsx") / 1000000 ))" "$runs"
 printf '%-34s %10s %12s\n' "command" "median s" "peak MB"
-for name in ours_xlsx calamine_range; do
+for name in ours_xlsx ours_read calamine_range; do
     s=$(echo "${t[$name]}" | median); k=$(echo "${m[$name]}" | median)
     printf '%-34s %10.2f %12.1f\n' "$name" "$s" "$(echo "$k / 1024" | bc -l)"
 done
 ox=$(echo "${t[ours_xlsx]}" | median); cx=$(echo "${t[calamine_range]}" | median)
+orx=$(echo "${t[ours_read]}" | median)
 printf '\nxlsx time ratio (pack / worksheet_range): %.2f   (goal <= 0.8; peak goal < 150 MB)\n' \
     "$(echo "$ox / $cx" | bc -l)"
+printf 'xlsx time ratio (read alone / worksheet_range): %.2f\n' "$(echo "$orx / $cx" | bc -l)"
