@@ -2,11 +2,12 @@
 //! and number formats.
 //!
 //! This reads a sheet exactly as calamine's cells reader (`next_cell_with_style_id`) does,
-//! value for value and error for error, and is checked against it on every workbook in the
-//! test suites (`tests/xlsx_cells.rs`). It exists for speed: calamine builds an event per tag
-//! and a string per attribute, and parsing the sheet was most of the time of packing a
-//! workbook. Which part is the sheet, and which date system the workbook uses, are still
-//! learnt from calamine when the file is opened.
+//! value for value and error for error, and is checked against it cell by cell on every
+//! workbook of the calamine suite and on random sheets (`same_as_calamine`). It exists for
+//! speed: calamine builds an event per tag and a string per attribute, and parsing the sheet
+//! was most of the time of packing a workbook. Which part is the sheet comes from the package's
+//! links; which date system the workbook uses is still learnt from calamine when the file is
+//! opened.
 //!
 //! Where calamine's rules are odd they are kept, so that a workbook reads the same whichever
 //! reader is used: an unreadable style or string index counts as 0, a `<v>` of a number cell
