@@ -203,47 +203,33 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
     // Only where the package's links show calamine would read none of them.
     let limits = &options.limits;
     let (mut package, later) = preflight_but(path, &file, limits, &no_cancel, true, is_sheet)?;
+    let check = || check_parts(path, &file, limits, &no_cancel, true, &later);
     let beside = hidden::workbook_parts(&package)
         .is_some_and(|parts| !later.iter().any(|(_, name)| parts.contains(name)));
-    if !beside {
-        package.extend(check_parts(path, &file, limits, &no_cancel, true, &later)?);
-    }
-    let (opened, checked) = std::thread::scope(|scope| {
-        let checker = beside
-            .then(|| {
-                std::thread::Builder::new()
-                    .name("disclose-check".into())
-                    .spawn_scoped(scope, || {
-                        check_parts(path, &file, limits, &no_cancel, true, &later)
-                    })
-                    .ok()
-            })
-            .flatten();
-        let serial = (beside && checker.is_none())
-            .then(|| check_parts(path, &file, limits, &no_cancel, true, &later));
-        let opened = match &serial {
-            Some(Err(_)) => None,
-            _ => Some(open_sheet(path, &file, options, &package)),
-        };
-        let checked = match (checker, serial) {
-            (Some(thread), _) => thread.join().unwrap_or_else(|_| Err(internal_error(path))),
-            (None, Some(result)) => result,
-            (None, None) => Ok(hidden::Package::new()),
-        };
-        (opened, checked)
-    });
-    // A damaged or hostile part is the first thing to report, as when the checks ran first.
-    package.extend(checked?);
-    let Some(opened) = opened else {
-        return Err(internal_error(path));
-    };
+    let thread = std::thread::Builder::new().name("disclose-check".into());
     let Opened {
         sheets,
         sheet,
         plan,
         header,
         book,
-    } = opened?;
+    } = std::thread::scope(|scope| {
+        let checker = match beside {
+            true => thread.spawn_scoped(scope, check).ok(),
+            false => None,
+        };
+        let Some(checker) = checker else {
+            package.extend(check()?);
+            return open_sheet(path, &file, options, &package);
+        };
+        let opened = open_sheet(path, &file, options, &package);
+        // A damaged or hostile part is the first thing to report, as when the checks ran first.
+        let checked = checker
+            .join()
+            .unwrap_or_else(|_| Err(internal_error(path)))?;
+        package.extend(checked);
+        opened
+    })?;
     let hidden = hidden::describe(
         hidden::sheet_marks(&package, &sheet),
         header.row,
