@@ -1077,15 +1077,10 @@ impl Unpacked {
                 };
                 loop {
                     let mut block = vec![0u8; UNPACKED_BLOCK];
-                    let mut n = 0;
-                    while n < block.len() {
-                        match part.read(&mut block[n..]) {
-                            Ok(0) => break,
-                            Ok(k) => n += k,
-                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                            Err(e) => return fail(&tx, e),
-                        }
-                    }
+                    let n = match read_up_to(&mut part, &mut block) {
+                        Ok(n) => n,
+                        Err(e) => return fail(&tx, e),
+                    };
                     if n == 0 {
                         return;
                     }
@@ -1478,16 +1473,22 @@ fn starts_with_ole(path: &Path, file: &File) -> Result<bool, LoadError> {
     f.seek(SeekFrom::Start(0))
         .map_err(|e| LoadError::io(path, e))?;
     let mut magic = [0u8; 8];
+    let n = read_up_to(&mut f, &mut magic).map_err(|e| LoadError::io(path, e))?;
+    Ok(n == magic.len() && magic == OLE_MAGIC)
+}
+
+/// Read until `buf` is full or the input ends; how many bytes were read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
-    while n < magic.len() {
-        match f.read(&mut magic[n..]) {
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(LoadError::io(path, e)),
+            Err(e) => return Err(e),
         }
     }
-    Ok(n == magic.len() && magic == OLE_MAGIC)
+    Ok(n)
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook or an old binary Office file.
@@ -2147,21 +2148,7 @@ impl TokenScan {
             if matches!(bytes.get(lt + 1), None | Some(b'!' | b'?' | b'>')) {
                 return lt;
             }
-            let mut quote = 0u8;
-            let mut close = None;
-            for (k, &c) in bytes.iter().enumerate().skip(lt + 1) {
-                if quote != 0 {
-                    if c == quote {
-                        quote = 0;
-                    }
-                } else if c == b'>' {
-                    close = Some(k);
-                    break;
-                } else if c == b'"' || c == b'\'' {
-                    quote = c;
-                }
-            }
-            let Some(gt) = close else {
+            let Some(gt) = xml::tag_end(&bytes[lt + 1..]).map(|k| lt + 1 + k) else {
                 return lt;
             };
             self.max = self.max.max((gt + 1 - lt) as u64);

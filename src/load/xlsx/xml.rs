@@ -77,23 +77,12 @@ impl<R: Read> Reader<R> {
         }
         // Fill the buffer (a token that did not fit is looked for again from its start, so
         // each refill must at least double what is there, or a long token costs quadratic time).
-        let before = self.end;
-        while self.end < self.buf.len() {
-            match self.src.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(format!(
-                        "it is damaged: a part of it does not unpack as it should ({e})"
-                    ));
-                }
-            }
-        }
-        Ok(self.end > before)
+        let space = self.buf.len() - self.end;
+        let n = super::read_up_to(&mut self.src, &mut self.buf[self.end..])
+            .map_err(|e| super::damaged_part(&e))?;
+        self.end += n;
+        self.eof = n < space;
+        Ok(n > 0)
     }
 
     /// The offset (from `pos`) of the first match of `find` at or after `from` in the unread
@@ -193,60 +182,57 @@ impl<R: Read> Reader<R> {
         Some(&self.buf[start..start + stop])
     }
 
-    /// A start or end tag, at `pos`. One pass finds both the end of its name and its `>`
-    /// (outside quoted attribute values): this is the hottest loop of reading a sheet.
+    /// A start or end tag, at `pos`.
     fn tag(&mut self) -> Result<Token<'_>, String> {
-        loop {
-            let bytes = &self.buf[self.pos..self.end];
-            let mut name_end = 0;
-            let mut quote = 0u8;
-            let mut close = None;
-            for (i, &c) in bytes.iter().enumerate().skip(1) {
-                if quote != 0 {
-                    if c == quote {
-                        quote = 0;
-                    }
-                } else if c == b'>' {
-                    close = Some(i);
-                    break;
-                } else if c == b'"' || c == b'\'' {
-                    quote = c;
-                } else if name_end == 0 && c.is_ascii_whitespace() {
-                    name_end = i;
-                }
-            }
-            let Some(close) = close else {
-                if !self.fill()? {
-                    return Err(malformed());
-                }
-                continue;
-            };
-            if close == 1 {
-                return Err(malformed());
-            }
-            let start = self.pos;
-            self.pos += close + 1;
-            let tag = &self.buf[start..start + close];
-            if name_end == 0 {
-                name_end = close;
-            }
-            if tag[1] == b'/' {
-                return Ok(Token::End {
-                    name: &tag[2..name_end],
-                });
-            }
-            let empty = tag[close - 1] == b'/';
-            let attrs_end = if empty { close - 1 } else { close };
-            if name_end == 1 {
-                return Err(malformed());
-            }
-            return Ok(Token::Start {
-                name: &tag[1..name_end.min(attrs_end)],
-                attrs: &tag[name_end.min(attrs_end)..attrs_end],
-                empty,
+        let Some(close) = self.seek(1, tag_end)? else {
+            return Err(malformed());
+        };
+        if close == 1 {
+            return Err(malformed());
+        }
+        let start = self.pos;
+        self.pos += close + 1;
+        let tag = &self.buf[start..start + close];
+        let name_end = tag
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(close);
+        if tag[1] == b'/' {
+            return Ok(Token::End {
+                name: &tag[2..name_end],
             });
         }
+        if name_end == 1 {
+            return Err(malformed());
+        }
+        let empty = tag[close - 1] == b'/';
+        let attrs_end = if empty { close - 1 } else { close };
+        let name_end = name_end.min(attrs_end);
+        Ok(Token::Start {
+            name: &tag[1..name_end],
+            attrs: &tag[name_end..attrs_end],
+            empty,
+        })
     }
+}
+
+/// The `>` that ends a tag, outside quoted attribute values, in `b` (which starts inside the
+/// tag). Tags are short: a plain loop finds the end sooner than a vector search per quote. The
+/// package pre-scan measures tags with it too.
+pub(super) fn tag_end(b: &[u8]) -> Option<usize> {
+    let mut quote = 0u8;
+    for (i, &c) in b.iter().enumerate() {
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if c == b'>' {
+            return Some(i);
+        } else if c == b'"' || c == b'\'' {
+            quote = c;
+        }
+    }
+    None
 }
 
 /// The `<` that ends a run of text. Most runs in a sheet are a few bytes (a number, a string
