@@ -91,9 +91,10 @@
 //! [`Table::rows`] opens the file once; that one handle is hashed (SHA-256), checked and parsed
 //! in a reading thread that sends rows in small batches through a bounded channel (memory stays
 //! flat; dropping the stream stops the thread). The sheet's part is unpacked on a thread of its
-//! own beside the parsing; every reader reads the one opened file at its own place (`at`). The size and modification time of the handle
-//! are compared at the start and at the end of the pass, and the header is read again and
-//! compared with the one found by [`open`]: any difference is [`LoadError::Changed`].
+//! own beside the parsing; every reader reads the one opened file at its own place (`at`). The
+//! size and modification time of the handle are compared at the start and at the end of the
+//! pass, and the header is read again and compared with the one found by [`open`]: any
+//! difference is [`LoadError::Changed`].
 //!
 //! Memory: one row at a time, plus the shared strings and cell formats, which are read at
 //! [`open`] and kept with the table so that reading the rows does not parse them again (while
@@ -155,7 +156,7 @@ type Part<'a> = zip::read::ZipFile<'a, BufReader<At>>;
 /// Where the sheet being read lives in the package, learnt when the table is opened: its
 /// part, the shared strings and styles parts (names as [`hidden::Package`] keys them), and
 /// the workbook's date system. A later read of the same bytes (same SHA-256) uses it as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Plan {
     sheet_part: String,
     strings_part: String,
@@ -214,9 +215,10 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         header,
         book,
     } = std::thread::scope(|scope| {
-        let checker = match beside {
-            true => thread.spawn_scoped(scope, check).ok(),
-            false => None,
+        let checker = if beside {
+            thread.spawn_scoped(scope, check).ok()
+        } else {
+            None
         };
         let Some(checker) = checker else {
             package.extend(check()?);
