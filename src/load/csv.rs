@@ -1046,11 +1046,18 @@ struct RecordReader {
     core: csv_core::Reader,
     lines: Lines,
     limits: Limits,
-    /// The current record's cell bytes, `out[..out_len]`, and the ends of the kept fields.
+    /// The current record's cell bytes as csv_core wrote them, `out[..out_len]`.
     out: Vec<u8>,
     out_len: usize,
-    ends: Vec<usize>,
-    /// Where csv_core writes field ends; copied into `ends` as far as they are kept.
+    /// Where the kept fields of the current record are: in `out`, or (a record read by
+    /// [`RecordReader::next_plain`]) in the source's buffer, `src.out`.
+    spans: Vec<(usize, usize)>,
+    in_source: bool,
+    delimiter: u8,
+    /// Whether [`RecordReader::next_plain`] may read a record; off only in tests, which
+    /// compare it with csv_core.
+    plain: bool,
+    /// Where csv_core writes field ends; copied into `spans` as far as they are kept.
     scratch: Vec<usize>,
     /// Decoded bytes consumed so far.
     consumed: u64,
@@ -1088,7 +1095,10 @@ impl RecordReader {
             limits,
             out: Vec::new(),
             out_len: 0,
-            ends: Vec::new(),
+            spans: Vec::new(),
+            in_source: false,
+            delimiter,
+            plain: true,
             scratch: vec![0; 1024],
             consumed: 0,
             core_started: false,
@@ -1174,8 +1184,15 @@ impl RecordReader {
         let limits = self.limits;
         let start = self.lines.line;
         let offset = self.consumed;
-        self.ends.clear();
+        self.spans.clear();
         self.out_len = 0;
+        if self.plain
+            && self.core_fed
+            && let Some(record) = self.next_plain(keep, start, offset)
+        {
+            return Ok(Some(record));
+        }
+        self.in_source = false;
         let mut out_len = 0usize;
         let mut fields = 0usize;
         let mut prev_end = 0usize;
@@ -1247,7 +1264,7 @@ impl RecordReader {
                     last_nonempty = Some(fields);
                 }
                 if fields < keep {
-                    self.ends.push(end);
+                    self.spans.push((prev_end, end));
                 }
                 fields = fields.saturating_add(1);
                 prev_end = end;
@@ -1312,30 +1329,115 @@ impl RecordReader {
         }
     }
 
+    /// A record read without csv_core, where that gives the same fields: a record held whole
+    /// in the source's buffer, on one line, whose quoted fields hold
+    /// no quote, CR or LF and are followed straight by a delimiter or the line's end, and
+    /// whose cells are within the limits. Anything else (`None`) is left to csv_core, which
+    /// then reads the record from the same place. Its fields are not copied: they stay in the
+    /// source's buffer until the next read.
+    ///
+    /// csv_core is a byte-at-a-time state machine; here the bytes between delimiters and
+    /// quotes are skipped with `memchr`, which is most of the cost of reading a wide export.
+    fn next_plain(&mut self, keep: usize, start: u64, offset: u64) -> Option<RecordInfo> {
+        let base = self.src.out_pos;
+        let buf = self.src.out.get(base..self.src.out_len)?;
+        let delimiter = self.delimiter;
+        let limits = self.limits;
+        let mut pos = 0usize;
+        let mut fields = 0usize;
+        let mut cell_bytes = 0usize;
+        let mut last_nonempty = None;
+        let plain = loop {
+            let (first, last, after) = if buf.get(pos) == Some(&b'"') {
+                let body = pos + 1;
+                let Some(close) =
+                    memchr::memchr3(b'"', b'\n', b'\r', buf.get(body..).unwrap_or(&[]))
+                else {
+                    break None; // the buffer ends inside quotes
+                };
+                let close = body + close;
+                if buf.get(close) != Some(&b'"') {
+                    break None; // a line break inside quotes
+                }
+                (body, close, close + 1)
+            } else {
+                let Some(end) =
+                    memchr::memchr3(delimiter, b'\n', b'\r', buf.get(pos..).unwrap_or(&[]))
+                else {
+                    break None; // the buffer ends inside the field
+                };
+                (pos, pos + end, pos + end)
+            };
+            let len = last - first;
+            cell_bytes += len;
+            if len > limits.max_cell_bytes || cell_bytes > limits.max_record_bytes {
+                break None;
+            }
+            if len > 0 {
+                last_nonempty = Some(fields);
+            }
+            if fields < keep {
+                self.spans.push((base + first, base + last));
+            }
+            fields += 1;
+            match buf.get(after) {
+                Some(&d) if d == delimiter => pos = after + 1,
+                // As csv_core does, the record ends at its first line break, CR or LF; the LF
+                // of a CR LF is skipped as a blank line by the next read.
+                Some(b'\n' | b'\r') => break Some(after + 1),
+                // An escaped quote, text after a closing quote, or the buffer's end.
+                _ => break None,
+            }
+        };
+        let Some(end) = plain else {
+            self.spans.clear();
+            return None;
+        };
+        // The record's only line break is the one that ends it.
+        self.lines.line = self.lines.line.saturating_add(1);
+        self.lines.prev_cr = buf.get(end - 1) == Some(&b'\r');
+        self.lines.after_break = true;
+        self.src.consume(end);
+        self.consumed = self.consumed.saturating_add(end as u64);
+        self.in_source = true;
+        Some(RecordInfo {
+            line: start,
+            offset,
+            last_line: start,
+            fields,
+            last_nonempty,
+        })
+    }
+
+    /// The buffer the last record's kept fields are in.
+    fn record_buffer(&self) -> &[u8] {
+        if self.in_source {
+            self.src.out.get(..self.src.out_len).unwrap_or(&[])
+        } else {
+            self.out.get(..self.out_len).unwrap_or(&[])
+        }
+    }
+
     /// The bytes of kept field `i` of the last record.
     fn field(&self, i: usize) -> Option<&[u8]> {
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(j) => *self.ends.get(j)?,
-        };
-        let end = *self.ends.get(i)?;
-        self.out.get(start..end.min(self.out_len))
+        let &(start, end) = self.spans.get(i)?;
+        self.record_buffer().get(start..end)
     }
 
     /// The kept fields of the last record as one text, if it is valid (checked once, not per
-    /// field: the fields are cut at ASCII delimiters, so each is valid text too).
+    /// field: the fields are cut at ASCII delimiters and quotes, so each is valid text too).
     fn record_text(&self) -> Option<&str> {
-        let end = self.ends.last().copied().unwrap_or(0).min(self.out_len);
-        std::str::from_utf8(self.out.get(..end)?).ok()
+        let (Some(first), Some(last)) = (self.spans.first(), self.spans.last()) else {
+            return Some("");
+        };
+        std::str::from_utf8(self.record_buffer().get(first.0..last.1)?).ok()
     }
 
     /// Field `i` of the last record, from [`RecordReader::record_text`].
     fn field_in<'t>(&self, text: &'t str, i: usize) -> Option<&'t str> {
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(j) => *self.ends.get(j)?,
-        };
-        text.get(start..*self.ends.get(i)?)
+        let base = self.spans.first()?.0;
+        let &(start, end) = self.spans.get(i)?;
+        text.get(start.checked_sub(base)?..end.checked_sub(base)?)
     }
 
     /// Field `i` of the last record as text.
@@ -1635,6 +1737,103 @@ mod tests {
             }
             chunks.push(text[at..].to_vec());
             prop_assert_eq!(scan_fast(&chunks), scan_bytewise(&chunks));
+        }
+    }
+
+    /// What a reader makes of a file: each record's facts and kept fields, the lines counted
+    /// after it, or the error that ended it.
+    fn read_all(
+        path: &Path,
+        delimiter: u8,
+        limits: Limits,
+        keep: usize,
+        plain: bool,
+    ) -> Vec<String> {
+        let mut reader = match RecordReader::new(path, Encoding::Utf8, delimiter, limits) {
+            Ok(r) => r,
+            Err(e) => return vec![e.to_string()],
+        };
+        reader.plain = plain;
+        let mut out = Vec::new();
+        loop {
+            match reader.next(keep) {
+                Ok(Some(record)) => {
+                    let fields: Vec<Option<&[u8]>> = (0..record.fields.min(keep))
+                        .map(|i| reader.field(i))
+                        .collect();
+                    out.push(format!(
+                        "{record:?} {fields:?} {:?} {:?} {:?}",
+                        reader.record_text().is_some(),
+                        reader.lines,
+                        reader.consumed
+                    ));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    out.push(e.to_string());
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// One field in each of the shapes the plain reader must tell apart: plain text, quoted
+    /// text (holding delimiters), escaped quotes, line breaks inside quotes, text after a
+    /// closing quote, a quote in the middle, a quote never closed, accented text and a byte
+    /// that is not UTF-8.
+    fn csv_field() -> impl Strategy<Value = Vec<u8>> {
+        let text = || "[a-c ,;]{0,5}";
+        prop_oneof![
+            6 => "[a-c ]{0,6}".prop_map(String::into_bytes),
+            3 => text().prop_map(|t| format!("\"{t}\"").into_bytes()),
+            1 => (text(), text()).prop_map(|(a, b)| format!("\"{a}\"\"{b}\"").into_bytes()),
+            1 => (text(), prop::sample::select(vec!["\n", "\r", "\r\n"]), text())
+                .prop_map(|(a, br, b)| format!("\"{a}{br}{b}\"").into_bytes()),
+            1 => (text(), "[a-c ]{1,3}").prop_map(|(a, b)| format!("\"{a}\"{b}").into_bytes()),
+            1 => ("[a-c]{1,3}", text()).prop_map(|(a, b)| format!("{a}\"{b}").into_bytes()),
+            1 => text().prop_map(|t| format!("\"{t}").into_bytes()),
+            1 => prop::sample::select(vec!["é".as_bytes().to_vec(), vec![0xE9], "\u{feff}".as_bytes().to_vec()]),
+            1 => (1usize..200).prop_map(|n| vec![b'x'; n]),
+        ]
+    }
+
+    /// Records of those fields, joined by either delimiter and ended by any line break or
+    /// none, with blank lines, and runs of plain records long enough to cross the source's
+    /// 64 KiB buffers.
+    fn csv_piece() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            8 => (
+                prop::collection::vec(csv_field(), 1..6),
+                prop::sample::select(vec![&b","[..], b";"]),
+                prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\r", b"", b"\n\n", b"\r\r\n"]),
+            )
+                .prop_map(|(fields, delimiter, end)| [fields.join(delimiter), end.to_vec()].concat()),
+            1 => (1usize..3000).prop_map(|n| b"ab,\"c,d\",,e\r\n".repeat(n)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn plain_records_are_read_as_csv_core_reads_them(
+            pieces in prop::collection::vec(csv_piece(), 0..30),
+            semicolon in any::<bool>(),
+            keep in prop_oneof![0usize..5, Just(usize::MAX)],
+            small in prop::option::of((1usize..40, 1usize..120)),
+        ) {
+            let text: Vec<u8> = pieces.concat();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("export.csv");
+            std::fs::write(&path, &text).unwrap();
+            let delimiter = if semicolon { b';' } else { b',' };
+            let limits = match small {
+                Some((cell, record)) => Limits { max_cell_bytes: cell, max_record_bytes: record, ..Limits::default() },
+                None => Limits::default(),
+            };
+            let plain = read_all(&path, delimiter, limits, keep, true);
+            let core = read_all(&path, delimiter, limits, keep, false);
+            prop_assert_eq!(plain, core);
         }
     }
 
