@@ -6,7 +6,7 @@
 //! under a reason that says so. Everything here is pure: no I/O but reading rows.
 
 use crate::dates::{Date, Period};
-use crate::load::{LoadError, Row, Table};
+use crate::load::{LoadError, Row, RowRef, Table};
 use crate::profile::{Field, Marking, Profile, Rule, RuleTest};
 use crate::text::{match_key, printable};
 use std::collections::BTreeMap;
@@ -414,9 +414,9 @@ impl<'p> Filter<'p> {
     }
 
     /// `Ok(())` when every rule passes; otherwise the first rule's reason.
-    pub fn judge(&self, cells: &[String]) -> Result<(), Exclusion> {
+    pub fn judge(&self, row: &RowRef<'_>) -> Result<(), Exclusion> {
         for (rule, col) in &self.rules {
-            let value = cells.get(*col).map(|s| s.trim()).unwrap_or("");
+            let value = row.cell(*col).trim();
             let rid = || rule.id.clone();
             if value.is_empty() {
                 return Err(Exclusion::Missing { rule: rid() });
@@ -470,10 +470,14 @@ fn parse_whole_number(s: &str) -> Option<i64> {
 
 /// Yes: Y, Yes, True, 1. No: N, No, False, 0. Any case. Anything else is unreadable.
 pub fn parse_yes_no(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" | "1" => Some(true),
-        "n" | "no" | "false" | "0" => Some(false),
-        _ => None,
+    let s = s.trim();
+    let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if is(["y", "yes", "true", "1"]) {
+        Some(true)
+    } else if is(["n", "no", "false", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -482,14 +486,19 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
 /// `-5` or `+44` are left alone: they are data, and a quote would corrupt them. Returns whether
 /// the cell was changed.
 pub fn neutralise(cell: &mut String) -> bool {
-    let Some(first) = cell.chars().next() else {
-        return false;
-    };
-    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') || is_plain_number(cell) {
+    if !needs_neutralising(cell) {
         return false;
     }
     cell.insert(0, '\'');
     true
+}
+
+/// Whether a spreadsheet would run `cell` as a formula (see [`neutralise`]).
+pub fn needs_neutralising(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && !is_plain_number(cell)
 }
 
 fn is_plain_number(s: &str) -> bool {
@@ -515,31 +524,27 @@ pub struct Outcome {
     pub sha256: String,
 }
 
-/// Stream one input through its plan and filter, handing each shared row's output cells
-/// (in [`InputPlan::shared`] order) to `emit`. The only place rows are decided.
+/// Stream one input through its plan and filter, handing each shared row and its output
+/// cells (in [`InputPlan::shared`] order) to `emit`. The rows are read in place: nothing is
+/// copied on the way from the file to `emit`.
 pub fn process<E>(
     input_index: usize,
     table: &Table,
     plan: &InputPlan,
     filter: &Filter<'_>,
     decisions: &Decisions,
-    mut emit: impl FnMut(&Row, &[String]) -> Result<(), E>,
+    mut emit: impl FnMut(&RowRef<'_>, &[SharedCell]) -> Result<(), E>,
 ) -> Result<Outcome, ProcessError<E>> {
     let mut out = Outcome::default();
     // Only the mapped columns (shared fields and rule fields) are ever looked at.
     let mut rows = table
         .rows_wanting(&plan.wanted_columns(table.headers.len()))
         .map_err(|e| ProcessError::Apply(e.into()))?;
-    let mut cells_out: Vec<String> = Vec::with_capacity(plan.shared.len());
-    // One row's buffers, reused for every row.
-    let mut row = Row {
-        number: 0,
-        cells: Vec::new(),
-    };
-    while let Some(next) = rows.next_into(&mut row) {
-        next.map_err(|e| ProcessError::Apply(e.into()))?;
+    let mut cells_out = Vec::with_capacity(plan.shared.len());
+    while let Some(next) = rows.next_ref() {
+        let row = next.map_err(|e| ProcessError::Apply(e.into()))?;
         out.rows_read += 1;
-        match decide(input_index, &row, plan, filter, decisions, &mut cells_out) {
+        match fate(input_index, &row, plan, filter, decisions, &mut cells_out) {
             Err(why) => *out.excluded.entry(why).or_insert(0) += 1,
             Ok(counts) => {
                 out.cells_neutralised += counts.neutralised;
@@ -565,9 +570,77 @@ pub struct CellCounts {
     pub redacted: u64,
 }
 
-/// Decide one row: excluded (with the first reason that applies), or shared, with its output
-/// cells written into `cells_out` in [`InputPlan::shared`] order. The one place a row's fate
-/// is decided; [`process`] and the TUI's row view both call it.
+/// What one output cell of a shared row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedCell {
+    /// The text of this source column, as it is.
+    Source(usize),
+    /// The text of this source column after a `'`, so no spreadsheet runs it as a formula.
+    Neutralised(usize),
+    /// [`REDACTED`]: the analyst redacted the cell by hand.
+    Redacted,
+}
+
+impl SharedCell {
+    /// The cell's text in two parts, written one after the other: a prefix (`'` or nothing)
+    /// and the rest.
+    pub fn parts<'r>(&self, row: &RowRef<'r>) -> (&'static str, &'r str) {
+        match *self {
+            SharedCell::Source(col) => ("", row.cell(col)),
+            SharedCell::Neutralised(col) => ("'", row.cell(col)),
+            SharedCell::Redacted => ("", REDACTED),
+        }
+    }
+
+    /// The cell's text.
+    pub fn text(&self, row: &RowRef<'_>) -> String {
+        let (prefix, rest) = self.parts(row);
+        [prefix, rest].concat()
+    }
+}
+
+/// Decide one row: excluded (with the first reason that applies), or shared, with what its
+/// output cells hold written into `cells_out` in [`InputPlan::shared`] order. The one place a
+/// row's fate is decided: [`process`], [`decide`] and the screens all call it.
+pub fn fate(
+    input_index: usize,
+    row: &RowRef<'_>,
+    plan: &InputPlan,
+    filter: &Filter<'_>,
+    decisions: &Decisions,
+    cells_out: &mut Vec<SharedCell>,
+) -> Result<CellCounts, Exclusion> {
+    filter.judge(row)?;
+    if !decisions.manual_exclusions.is_empty()
+        && let Some(reason) = decisions.manual_exclusions.get(&(input_index, row.number))
+    {
+        return Err(Exclusion::Manual {
+            reason: reason.clone(),
+        });
+    }
+    let mut counts = CellCounts::default();
+    cells_out.clear();
+    for (col, field) in &plan.shared {
+        let cell = if !decisions.redactions.is_empty()
+            && decisions
+                .redactions
+                .contains_key(&(input_index, row.number, field.clone()))
+        {
+            counts.redacted += 1;
+            SharedCell::Redacted
+        } else if needs_neutralising(row.cell(*col)) {
+            counts.neutralised += 1;
+            SharedCell::Neutralised(*col)
+        } else {
+            SharedCell::Source(*col)
+        };
+        cells_out.push(cell);
+    }
+    Ok(counts)
+}
+
+/// [`fate`] for a row held whole, with the output cells' text written into `cells_out` (its
+/// buffers reused from the last row).
 pub fn decide(
     input_index: usize,
     row: &Row,
@@ -576,30 +649,15 @@ pub fn decide(
     decisions: &Decisions,
     cells_out: &mut Vec<String>,
 ) -> Result<CellCounts, Exclusion> {
-    filter.judge(&row.cells)?;
-    if let Some(reason) = decisions.manual_exclusions.get(&(input_index, row.number)) {
-        return Err(Exclusion::Manual {
-            reason: reason.clone(),
-        });
-    }
-    let mut counts = CellCounts::default();
-    // The output cells' buffers are reused from the last row: no allocation per cell.
-    cells_out.resize_with(plan.shared.len(), String::new);
-    for ((col, field), cell) in plan.shared.iter().zip(cells_out.iter_mut()) {
-        cell.clear();
-        if !decisions.redactions.is_empty()
-            && decisions
-                .redactions
-                .contains_key(&(input_index, row.number, field.clone()))
-        {
-            cell.push_str(REDACTED);
-            counts.redacted += 1;
-            continue;
-        }
-        cell.push_str(row.cells.get(*col).map_or("", String::as_str));
-        if neutralise(cell) {
-            counts.neutralised += 1;
-        }
+    let view = row.view();
+    let mut shared = Vec::with_capacity(plan.shared.len());
+    let counts = fate(input_index, &view, plan, filter, decisions, &mut shared)?;
+    cells_out.resize_with(shared.len(), String::new);
+    for (cell, out) in shared.iter().zip(cells_out.iter_mut()) {
+        let (prefix, rest) = cell.parts(&view);
+        out.clear();
+        out.push_str(prefix);
+        out.push_str(rest);
     }
     Ok(counts)
 }

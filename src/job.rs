@@ -6,9 +6,10 @@
 
 use crate::apply::{
     self, ApplyError, ColumnUse, Decisions, Exclusion, Filter, InputPlan, Outcome, ProcessError,
+    SharedCell,
 };
 use crate::dates::{Date, Period};
-use crate::load::{Row, Table};
+use crate::load::{Row, RowRef, Table};
 use crate::profile::{Profile, Warning};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -113,11 +114,12 @@ impl<'p> Job<'p> {
             .collect()
     }
 
-    /// Stream input `i`, handing each shared row's cells to `emit`.
+    /// Stream input `i`, handing each shared row and what its output cells hold to `emit`
+    /// ([`SharedCell::parts`] gives their text).
     pub fn run_input<E>(
         &self,
         i: usize,
-        emit: impl FnMut(&Row, &[String]) -> Result<(), E>,
+        emit: impl FnMut(&RowRef<'_>, &[SharedCell]) -> Result<(), E>,
     ) -> Result<Outcome, ProcessError<E>> {
         let filter = Filter::new(self.profile, &self.plans[i], self.period);
         apply::process(

@@ -4,7 +4,7 @@
 //! [`write()`]; neither decides anything about rows itself.
 
 use crate::apply::ProcessError;
-use crate::bundle::{BundleError, BundleId, BundleWriter, clean_stale_temp_files};
+use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
 use crate::job::{Blocker, Job, Summary};
 use crate::keys::Encryption;
 use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
@@ -170,18 +170,18 @@ pub fn write(
         entry
             .write_all("\u{feff}".as_bytes())
             .map_err(PackError::Write)?;
-        let mut csv = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(entry);
+        let mut csv = CsvOut::new(entry);
         let header = job.output_header(i);
-        csv.write_record(&header).map_err(csv_error)?;
+        csv.record(header.iter().map(|h| ("", h.as_str())))
+            .map_err(PackError::Write)?;
         let mut done = 0u64;
         let outcome = job
-            .run_input(i, |_, cells| {
+            .run_input(i, |row, cells| {
                 if cancel.load(Ordering::Relaxed) {
                     return Err(PackError::Cancelled);
                 }
-                csv.write_record(cells).map_err(csv_error)?;
+                csv.record(cells.iter().map(|c| c.parts(row)))
+                    .map_err(PackError::Write)?;
                 done += 1;
                 if done.is_multiple_of(4096) {
                     progress(Progress {
@@ -195,8 +195,7 @@ pub fn write(
                 ProcessError::Apply(a) => PackError::Apply(a),
                 ProcessError::Sink(s) => s,
             })?;
-        csv.flush().map_err(PackError::Write)?;
-        drop(csv);
+        csv.finish().map_err(PackError::Write)?;
         progress(Progress {
             input: i,
             rows_done: done,
@@ -306,13 +305,6 @@ pub fn write(
         summary,
         record,
     })
-}
-
-fn csv_error(e: csv::Error) -> PackError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => PackError::Write(io),
-        other => PackError::Write(std::io::Error::other(format!("{other:?}"))),
-    }
 }
 
 fn rfc3339(t: time::OffsetDateTime) -> String {

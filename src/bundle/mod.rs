@@ -29,12 +29,14 @@
 //! ```
 
 mod bag;
+mod csv_out;
 mod deflate;
 mod id;
 mod persist;
 mod zipout;
 
 pub use bag::{BAGIT_TXT, BagFile};
+pub use csv_out::CsvOut;
 pub use id::BundleId;
 pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
 

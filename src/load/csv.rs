@@ -39,7 +39,8 @@
 //!   error names the line on which that field's opening quote stands.
 
 use super::{
-    Digest, Encoding, Format, Limits, LoadError, LoadOptions, Resume, Row, RowSource, Rows, Table,
+    Digest, Encoding, Format, Limits, LoadError, LoadOptions, Resume, Row, RowRef, RowSource, Rows,
+    Table,
 };
 use csv_core::ReadRecordResult;
 use sha2::{Digest as _, Sha256};
@@ -197,31 +198,41 @@ impl RowSource for CsvRows {
     }
 
     fn next_into(&mut self, row: &mut Row) -> Option<Result<(), LoadError>> {
-        if self.done {
-            return None;
-        }
-        let result = match self.reader.next(self.width) {
-            Ok(Some(record)) => match self.fill_row(&record, row) {
-                Ok(()) => {
-                    self.rows_read = self.rows_read.saturating_add(1);
-                    self.last_start = self.reader.raw_offset(record.offset).map(|offset| Resume {
-                        offset,
-                        number: record.line,
-                    });
-                    return Some(Ok(()));
-                }
-                Err(e) => Err(e),
-            },
-            Ok(None) => self.finish(),
-            Err(e) => Err(e),
+        let record = match self.next_record()? {
+            Ok(record) => record,
+            Err(e) => return Some(Err(e)),
         };
-        self.done = true;
-        match result {
-            Ok(digest) => {
-                self.digest = digest;
-                None
+        match self.fill_row(&record, row) {
+            Ok(()) => Some(Ok(())),
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
             }
-            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn next_ref<'a>(&'a mut self, spare: &'a mut Row) -> Option<Result<RowRef<'a>, LoadError>> {
+        let record = match self.next_record()? {
+            Ok(record) => record,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(text) = self.reader.record_text() {
+            let base = self.reader.spans.first().map_or(0, |s| s.0);
+            return Some(Ok(RowRef::in_place(
+                record.line,
+                text,
+                base,
+                &self.reader.spans,
+            )));
+        }
+        // Not valid text (which the source's checks should make impossible): cell by cell,
+        // to name the column at fault.
+        match self.fill_row(&record, spare) {
+            Ok(()) => Some(Ok(spare.view())),
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
         }
     }
 
@@ -258,17 +269,51 @@ impl CsvRows {
         }))
     }
 
-    fn fill_row(&self, record: &RecordInfo, row: &mut Row) -> Result<(), LoadError> {
-        let path = self.reader.src.path.as_path();
+    /// The next record of the header's width, counted; `None` at the end, when the stream is
+    /// checked whole and unchanged and its digest kept.
+    fn next_record(&mut self) -> Option<Result<RecordInfo, LoadError>> {
+        if self.done {
+            return None;
+        }
+        let result = match self.reader.next(self.width) {
+            Ok(Some(record)) => match self.check_width(&record) {
+                Ok(()) => {
+                    self.rows_read = self.rows_read.saturating_add(1);
+                    self.last_start = self.reader.raw_offset(record.offset).map(|offset| Resume {
+                        offset,
+                        number: record.line,
+                    });
+                    return Some(Ok(record));
+                }
+                Err(e) => Err(e),
+            },
+            Ok(None) => self.finish(),
+            Err(e) => Err(e),
+        };
+        self.done = true;
+        match result {
+            Ok(digest) => {
+                self.digest = digest;
+                None
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    fn check_width(&self, record: &RecordInfo) -> Result<(), LoadError> {
         let extra_are_empty = record.last_nonempty.is_none_or(|i| i < self.width);
         if record.fields != self.width && !(record.fields > self.width && extra_are_empty) {
             return Err(LoadError::Ragged {
-                path: path.to_path_buf(),
+                path: self.reader.src.path.clone(),
                 row: record.line,
                 expected: self.width,
                 found: record.fields,
             });
         }
+        Ok(())
+    }
+
+    fn fill_row(&self, record: &RecordInfo, row: &mut Row) -> Result<(), LoadError> {
         row.number = record.line;
         row.cells.resize_with(self.width, String::new);
         let text = self.reader.record_text();

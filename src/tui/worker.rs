@@ -220,9 +220,9 @@ fn pass(
                         }
                         chunk.count += 1;
                         if let (Some(d), Some(filter)) = (deciding, &filter) {
-                            let fate = match apply::decide(
+                            let fate = match apply::fate(
                                 d.index,
-                                &row,
+                                &row.view(),
                                 &d.plan,
                                 filter,
                                 &d.decisions,

@@ -90,7 +90,7 @@ pub fn try_run_tables(
         let mut numbers = Vec::new();
         let outcome = job
             .run_input(i, |row, cells| {
-                these.push(cells.to_vec());
+                these.push(cells.iter().map(|c| c.text(row)).collect());
                 numbers.push(row.number);
                 Ok::<(), ()>(())
             })
