@@ -473,16 +473,27 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
     }
 
     // An alias that names two fields would make mapping depend on file order: refuse it.
+    // Each name's key is made once (every embedded profile is checked at start-up).
     let all: Vec<&Field> = fields.iter().chain(rule_fields.iter()).collect();
+    let names = |f: &'_ Field| {
+        std::iter::once(f.id.clone())
+            .chain(std::iter::once(f.label.clone()))
+            .chain(f.aliases.iter().cloned())
+            .collect::<Vec<String>>()
+    };
+    let keys: Vec<Vec<String>> = all
+        .iter()
+        .map(|f| names(f).iter().map(|n| match_key(n)).collect())
+        .collect();
     for (i, f) in all.iter().enumerate() {
-        for name in std::iter::once(&f.id)
-            .chain(std::iter::once(&f.label))
-            .chain(f.aliases.iter())
-        {
-            if let Some(other) = all[i + 1..].iter().find(|g| g.answers_to(name)) {
+        for (name, key) in names(f).iter().zip(&keys[i]) {
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(j) = (i + 1..all.len()).find(|&j| keys[j].contains(key)) {
                 return cx.err(
                     None,
-                    format!("the name {name:?} matches both field {:?} and field {:?}; give it to one only", f.id, other.id),
+                    format!("the name {name:?} matches both field {:?} and field {:?}; give it to one only", f.id, all[j].id),
                 );
             }
         }
@@ -716,6 +727,20 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_two_fields_answer_to_is_refused_naming_both() {
+        let text = include_str!("../profiles/bromley-yot-victims.toml");
+        assert!(parse("bromley-yot-victims.toml", text).is_ok());
+        // Spelt differently, but the same name once case and punctuation are set aside.
+        let clash = text.replacen("\"Victim Addr\",", "\"VICTIMS NAME\",", 1);
+        assert_ne!(clash, text);
+        let err = parse("clash.toml", &clash).unwrap_err().to_string();
+        assert!(
+            err.contains("matches both field \"victim_name\" and field \"victim_address\""),
+            "{err}"
+        );
+    }
 
     #[test]
     fn markings_share_rungs_as_gsc_says() {

@@ -66,12 +66,19 @@ impl<W: Write> CsvOut<W> {
     }
 }
 
+/// Whether `text` holds a comma, quote, CR or LF. Every byte is looked at, without stopping at
+/// the first, so the compiler compares many at once.
 fn needs_quotes(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    text.bytes().fold(false, |found, b| {
+        found | (b == b',') | (b == b'"') | (b == b'\r') | (b == b'\n')
+    })
 }
 
 fn push_escaped(buf: &mut Vec<u8>, text: &str) {
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
+        buf.extend_from_slice(text.as_bytes());
+        return;
+    }
     for piece in text.as_bytes().split_inclusive(|&b| b == b'"') {
         buf.extend_from_slice(piece);
         if piece.last() == Some(&b'"') {
