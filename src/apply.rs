@@ -525,8 +525,8 @@ pub struct Outcome {
 }
 
 /// Stream one input through its plan and filter, handing each shared row and its output
-/// cells (in [`InputPlan::shared`] order) to `emit`. The rows are read in place: nothing is
-/// copied on the way from the file to `emit`.
+/// cells (in [`InputPlan::shared`] order) to `emit`. A CSV's rows are read in place: nothing
+/// is copied on the way from the file to `emit`.
 pub fn process<E>(
     input_index: usize,
     table: &Table,
