@@ -481,19 +481,9 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// Make a cell safe to open in a spreadsheet: a value Excel or LibreOffice would run as a
-/// formula (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`. Plain numbers such as
-/// `-5` or `+44` are left alone: they are data, and a quote would corrupt them. Returns whether
-/// the cell was changed.
-pub fn neutralise(cell: &mut String) -> bool {
-    if !needs_neutralising(cell) {
-        return false;
-    }
-    cell.insert(0, '\'');
-    true
-}
-
-/// Whether a spreadsheet would run `cell` as a formula (see [`neutralise`]).
+/// Whether a spreadsheet would run `cell` as a formula: a leading `=`, `+`, `-`, `@`, tab or
+/// CR. Such a cell is written after a `'` ([`SharedCell::Neutralised`]). Plain numbers such as
+/// `-5` or `+44` are left alone: they are data, and a quote would corrupt them.
 pub fn needs_neutralising(cell: &str) -> bool {
     matches!(
         cell.as_bytes().first(),
@@ -688,9 +678,33 @@ mod tests {
             ("Smith", "Smith", false),
             ("", "", false),
         ] {
-            let mut s = input.to_string();
-            assert_eq!(neutralise(&mut s), changed, "{input:?}");
-            assert_eq!(s, expected);
+            // Through `fate`, as a pack decides the cell, with no rules and nothing by hand.
+            let row = Row {
+                number: 2,
+                cells: vec![input.to_string()],
+            };
+            let plan = InputPlan {
+                columns: vec![ColumnUse::Shared { field: "f".into() }],
+                shared: vec![(0, "f".into())],
+                by_field: BTreeMap::from([("f".to_string(), 0)]),
+                explicit: BTreeMap::new(),
+            };
+            let filter = Filter {
+                rules: Vec::new(),
+                period_end: Date::parse_export("31/10/2026").unwrap(),
+            };
+            let mut cells = Vec::new();
+            let counts = fate(
+                0,
+                &row.view(),
+                &plan,
+                &filter,
+                &Decisions::default(),
+                &mut cells,
+            )
+            .unwrap();
+            assert_eq!(counts.neutralised, u64::from(changed), "{input:?}");
+            assert_eq!(cells[0].text(&row.view()), expected);
         }
     }
 

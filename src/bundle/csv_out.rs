@@ -66,12 +66,10 @@ impl<W: Write> CsvOut<W> {
     }
 }
 
-/// Whether `text` holds a comma, quote, CR or LF. Every byte is looked at, without stopping at
-/// the first, so the compiler compares many at once.
+/// Whether `text` holds a comma, quote, CR or LF.
 fn needs_quotes(text: &str) -> bool {
-    text.bytes().fold(false, |found, b| {
-        found | (b == b',') | (b == b'"') | (b == b'\r') | (b == b'\n')
-    })
+    text.bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 fn push_escaped(buf: &mut Vec<u8>, text: &str) {
