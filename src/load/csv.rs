@@ -623,25 +623,19 @@ impl Lines {
         }
     }
 
-    /// Counts whole blocks without a branch per byte: every CR is a break, and every LF that
-    /// does not follow a CR. Counting 64 bytes at a time into a byte-sized total lets the
-    /// compiler compare 16 or 32 bytes per instruction.
+    /// Counts a whole block: every CR is a break, and every LF that does not follow a CR.
     fn feed(&mut self, bytes: &[u8]) {
+        self.add(bytes, &Tally::of(bytes));
+    }
+
+    /// Counts a block whose [`Tally`] has been taken.
+    fn add(&mut self, bytes: &[u8], tally: &Tally) {
         let Some(&last) = bytes.last() else {
             return;
         };
-        let mut breaks = 0u64;
-        let mut before = if self.prev_cr { b'\r' } else { 0 };
-        for block in bytes.chunks(64) {
-            let mut count = 0u8;
-            let mut prev = before;
-            for &b in block {
-                count += u8::from(b == b'\r') + u8::from(b == b'\n' && prev != b'\r');
-                prev = b;
-            }
-            breaks += u64::from(count);
-            before = prev;
-        }
+        // An LF that ends a CR LF split across blocks.
+        let joined = u64::from(self.prev_cr && bytes.first() == Some(&b'\n'));
+        let breaks = (tally.cr + tally.lf).saturating_sub(tally.crlf + joined);
         self.line = self.line.saturating_add(breaks);
         self.prev_cr = last == b'\r';
         self.after_break = matches!(last, b'\r' | b'\n');
@@ -654,6 +648,62 @@ impl Lines {
         } else {
             self.line
         }
+    }
+}
+
+/// What one pass over a block finds of the bytes that matter to [`Scan`] and [`Lines`].
+#[derive(Debug, Default)]
+struct Tally {
+    /// A byte of 0x80 or above (so not ASCII).
+    high: bool,
+    nul: bool,
+    cr: u64,
+    lf: u64,
+    /// CR LF pairs within the block.
+    crlf: u64,
+}
+
+impl Tally {
+    /// One pass, 64 bytes at a time into byte-sized totals, with no branch per byte: the
+    /// compiler then compares 16 or 32 bytes per instruction. A block of ASCII text without
+    /// NUL (nearly every block of an export) is then counted at memory speed.
+    fn of(bytes: &[u8]) -> Tally {
+        let mut tally = Tally::default();
+        let (mut any, mut zero) = (0u8, 0u8);
+        let mut blocks = bytes.chunks_exact(64);
+        let mut before = 0u8;
+        for block in &mut blocks {
+            let (mut cr, mut lf, mut crlf) = (0u8, 0u8, 0u8);
+            for &b in block {
+                cr += u8::from(b == b'\r');
+                lf += u8::from(b == b'\n');
+                any |= b;
+                zero |= u8::from(b == 0);
+            }
+            if cr > 0 {
+                for (&a, &b) in block.iter().zip(block.iter().skip(1)) {
+                    crlf += u8::from(a == b'\r') & u8::from(b == b'\n');
+                }
+            }
+            if before == b'\r' && block.first() == Some(&b'\n') {
+                crlf += 1;
+            }
+            before = block.last().copied().unwrap_or(0);
+            tally.cr += u64::from(cr);
+            tally.lf += u64::from(lf);
+            tally.crlf += u64::from(crlf);
+        }
+        for &b in blocks.remainder() {
+            tally.cr += u64::from(b == b'\r');
+            tally.lf += u64::from(b == b'\n');
+            tally.crlf += u64::from(before == b'\r' && b == b'\n');
+            any |= b;
+            zero |= u8::from(b == 0);
+            before = b;
+        }
+        tally.high = any >= 0x80;
+        tally.nul = zero != 0;
+        tally
     }
 }
 
@@ -704,11 +754,17 @@ impl Scan {
 
     /// Blocks that cannot change what the scan has noted (ASCII, or valid UTF-8 once a
     /// multibyte character has been seen; no NUL; no byte Windows-1252 leaves undefined) only
-    /// count lines, at memory speed. Anything else goes byte by byte.
+    /// count lines, at memory speed. Anything else goes byte by byte. An ASCII block without
+    /// NUL, which is nearly every block of an export, is known and counted in one pass.
     fn feed(&mut self, bytes: &[u8]) {
         for block in bytes.chunks(SCAN_BLOCK) {
             let mut rest = block;
             if self.need == 0 {
+                let tally = Tally::of(block);
+                if !tally.high && !tally.nul {
+                    self.lines.add(block, &tally);
+                    continue;
+                }
                 let plain = match std::str::from_utf8(rest) {
                     Ok(_) => rest.len(),
                     Err(e) => e.valid_up_to(),
