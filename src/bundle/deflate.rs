@@ -5,9 +5,12 @@
 //! that any unzip reads, and the dictionary keeps the compression as good as one long stream.
 //!
 //! Level-6 deflate is the slowest step of writing a bundle; on one core it takes longer than
-//! reading and filtering the export. Memory stays flat: at most two chunks per worker are in
-//! flight, and the threads only ever hold data in memory.
+//! reading and filtering the export. The chunks are also hashed (SHA-256, for the bag's
+//! manifest) in order on a thread of their own, so the thread writing the CSV only cuts them.
+//! Memory stays flat: at most two chunks per worker are in flight, and the threads only ever
+//! hold data in memory.
 
+use crate::hash_behind::HashBehind;
 use flate2::{Compress, Compression, FlushCompress, Status};
 use std::collections::VecDeque;
 use std::io;
@@ -30,7 +33,7 @@ const MAX_WORKERS: usize = 4;
 
 struct Job {
     dictionary: Vec<u8>,
-    input: Vec<u8>,
+    input: Arc<Vec<u8>>,
     last: bool,
     reply: SyncSender<io::Result<Done>>,
 }
@@ -50,7 +53,17 @@ pub(super) struct ParallelDeflate {
     buffer: Vec<u8>,
     dictionary: Vec<u8>,
     crc: crc32fast::Hasher,
+    /// The open entry's SHA-256, started with its first chunk.
+    sha256: Option<HashBehind<Arc<Vec<u8>>>>,
     total: u64,
+}
+
+/// What is known of an entry once all of it is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct EntryEnd {
+    pub(super) crc: u32,
+    pub(super) len: u64,
+    pub(super) sha256: [u8; 32],
 }
 
 impl ParallelDeflate {
@@ -83,6 +96,7 @@ impl ParallelDeflate {
             buffer: Vec::with_capacity(CHUNK),
             dictionary: Vec::new(),
             crc: crc32fast::Hasher::new(),
+            sha256: None,
             total: 0,
         })
     }
@@ -108,20 +122,25 @@ impl ParallelDeflate {
         Ok(())
     }
 
-    /// Ends the open entry: its last deflated bytes go to `out`. Returns the CRC-32 and length
-    /// of the entry's plaintext, and makes ready for the next entry.
+    /// Ends the open entry: its last deflated bytes go to `out`. Returns the CRC-32, length and
+    /// SHA-256 of the entry's plaintext, and makes ready for the next entry.
     pub(super) fn finish_entry(
         &mut self,
         out: &mut impl FnMut(&[u8]) -> io::Result<()>,
-    ) -> io::Result<(u32, u64)> {
+    ) -> io::Result<EntryEnd> {
         self.send(true)?;
         while !self.pending.is_empty() {
             self.receive(out)?;
         }
         let crc = std::mem::replace(&mut self.crc, crc32fast::Hasher::new()).finalize();
-        let total = std::mem::take(&mut self.total);
+        let len = std::mem::take(&mut self.total);
         self.dictionary.clear();
-        Ok((crc, total))
+        let sha256 = self
+            .sha256
+            .take()
+            .and_then(HashBehind::finish)
+            .ok_or_else(stopped)?;
+        Ok(EntryEnd { crc, len, sha256 })
     }
 
     fn send(&mut self, last: bool) -> io::Result<()> {
@@ -131,6 +150,17 @@ impl ParallelDeflate {
             self.dictionary = input[input.len().saturating_sub(WINDOW)..].to_vec();
         }
         self.total += input.len() as u64;
+        let input = Arc::new(input);
+        let sha256 = match &mut self.sha256 {
+            Some(hasher) => hasher,
+            None => self.sha256.insert(HashBehind::start(
+                "hash payload",
+                self.in_flight,
+                Vec::new(),
+                false,
+            )?),
+        };
+        sha256.hash(Arc::clone(&input), input.len());
         let (reply, result) = mpsc::sync_channel(1);
         let job = Job {
             dictionary,
@@ -169,7 +199,7 @@ impl Drop for ParallelDeflate {
 }
 
 fn stopped() -> io::Error {
-    io::Error::other("a compression worker stopped unexpectedly")
+    io::Error::other("a compression or hashing worker stopped unexpectedly")
 }
 
 fn work(queue: &Mutex<Receiver<Job>>) {
@@ -236,9 +266,10 @@ fn deflate_chunk(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha2::Digest;
     use std::io::Read;
 
-    fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, u32, u64) {
+    fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, EntryEnd) {
         let mut d = ParallelDeflate::new().unwrap();
         let mut out = Vec::new();
         let mut sink = |b: &[u8]| {
@@ -248,8 +279,16 @@ mod tests {
         for p in pieces {
             d.write(p, &mut sink).unwrap();
         }
-        let (crc, total) = d.finish_entry(&mut sink).unwrap();
-        (out, crc, total)
+        let end = d.finish_entry(&mut sink).unwrap();
+        (out, end)
+    }
+
+    fn end_of(data: &[u8]) -> EntryEnd {
+        EntryEnd {
+            crc: crc32fast::hash(data),
+            len: data.len() as u64,
+            sha256: sha2::Sha256::digest(data).into(),
+        }
     }
 
     fn inflate(deflated: &[u8]) -> Vec<u8> {
@@ -280,13 +319,12 @@ mod tests {
     }
 
     #[test]
-    fn chunks_joined_are_one_deflate_stream_with_the_right_crc_and_length() {
+    fn chunks_joined_are_one_deflate_stream_with_the_right_crc_length_and_hash() {
         let data = text(3 * CHUNK + 12_345);
         let pieces: Vec<&[u8]> = data.chunks(70_001).collect();
-        let (deflated, crc, total) = deflate_all(&pieces);
+        let (deflated, end) = deflate_all(&pieces);
         assert_eq!(inflate(&deflated), data);
-        assert_eq!(crc, crc32fast::hash(&data));
-        assert_eq!(total, data.len() as u64);
+        assert_eq!(end, end_of(&data));
     }
 
     #[test]
@@ -327,9 +365,9 @@ mod tests {
                 Ok(())
             };
             d.write(&data, &mut sink).unwrap();
-            let (crc, total) = d.finish_entry(&mut sink).unwrap();
+            let end = d.finish_entry(&mut sink).unwrap();
             assert_eq!(inflate(&out), data);
-            assert_eq!((crc, total), (crc32fast::hash(&data), data.len() as u64));
+            assert_eq!(end, end_of(&data));
         }
     }
 

@@ -152,8 +152,6 @@ pub struct BundleWriter {
 
 struct OpenEntry {
     path: String,
-    hasher: Sha256,
-    bytes: u64,
 }
 
 impl BundleWriter {
@@ -240,8 +238,6 @@ impl BundleWriter {
         }
         self.open = Some(OpenEntry {
             path: path.to_string(),
-            hasher: Sha256::new(),
-            bytes: 0,
         });
         Ok(PayloadWriter { bundle: self })
     }
@@ -336,8 +332,8 @@ impl BundleWriter {
         let result = zip.start_entry(name, false).and_then(|()| {
             let mut out = |b: &[u8]| zip.write_data(b);
             deflate.write(bytes, &mut out)?;
-            let (crc, len) = deflate.finish_entry(&mut out)?;
-            zip.end_entry(crc, len)
+            let end = deflate.finish_entry(&mut out)?;
+            zip.end_entry(end.crc, end.len)
         });
         result.map_err(|e| {
             self.failed = true;
@@ -362,15 +358,18 @@ impl BundleWriter {
         let result = self
             .deflate
             .finish_entry(&mut |b| zip.write_data(b))
-            .and_then(|(crc, len)| zip.end_entry(crc, len));
-        if let Err(e) = result {
-            self.failed = true;
-            return Err(self.io(e));
-        }
+            .and_then(|end| zip.end_entry(end.crc, end.len).map(|()| end));
+        let end = match result {
+            Ok(end) => end,
+            Err(e) => {
+                self.failed = true;
+                return Err(self.io(e));
+            }
+        };
         self.payload.push(BagFile {
             path: open.path,
-            sha256: crate::keys::hex(&open.hasher.finalize()),
-            bytes: open.bytes,
+            sha256: crate::keys::hex(&end.sha256),
+            bytes: end.len,
         });
         Ok(())
     }
@@ -394,7 +393,7 @@ impl fmt::Debug for BundleWriter {
     }
 }
 
-/// The bytes of one payload file. Hashes and counts exactly what the zip accepted.
+/// The bytes of one payload file. The compressor hashes and counts exactly what it accepts.
 pub struct PayloadWriter<'a> {
     bundle: &'a mut BundleWriter,
 }
@@ -407,13 +406,7 @@ impl Write for PayloadWriter<'_> {
         let bundle = &mut *self.bundle;
         let zip = &mut bundle.zip;
         match bundle.deflate.write(buf, &mut |b| zip.write_data(b)) {
-            Ok(()) => {
-                if let Some(open) = &mut bundle.open {
-                    open.hasher.update(buf);
-                    open.bytes += buf.len() as u64;
-                }
-                Ok(buf.len())
-            }
+            Ok(()) => Ok(buf.len()),
             Err(e) => {
                 bundle.failed = true;
                 Err(e)

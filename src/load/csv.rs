@@ -42,14 +42,12 @@ use super::{
     Digest, Encoding, Format, Limits, LoadError, LoadOptions, Resume, Row, RowRef, RowSource, Rows,
     Table,
 };
+use crate::hash_behind::HashBehind;
 use csv_core::ReadRecordResult;
-use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::thread::JoinHandle;
 use std::time::SystemTime;
 
 /// Bytes read from the file at a time.
@@ -849,7 +847,7 @@ struct Source {
     file: File,
     encoding: Encoding,
     /// `None` when the bytes need not be hashed (validation passes).
-    hasher: Option<HashBehind>,
+    hasher: Option<HashBehind<Vec<u8>>>,
     /// Raw bytes read from the file (and hashed), byte-order mark included.
     raw_total: u64,
     decoder: Option<encoding_rs::Decoder>,
@@ -881,7 +879,11 @@ impl Source {
             file,
             encoding,
             hasher: if hash {
-                Some(HashBehind::start().map_err(|e| LoadError::io(path, e))?)
+                let spares = (1..HASH_BUFFERS).map(|_| vec![0u8; CHUNK]).collect();
+                Some(
+                    HashBehind::start("hash input", HASH_BUFFERS, spares, true)
+                        .map_err(|e| LoadError::io(path, e))?,
+                )
             } else {
                 None
             },
@@ -916,7 +918,7 @@ impl Source {
         if self.unhashed > 0
             && let Some(hasher) = self.hasher.as_mut()
         {
-            let spare = hasher.spare();
+            let spare = hasher.spare().unwrap_or_else(|| vec![0u8; CHUNK]);
             hasher.hash(std::mem::replace(&mut self.out, spare), self.unhashed);
         }
         self.unhashed = 0;
@@ -1026,79 +1028,16 @@ impl Source {
         if self.decoder.is_some()
             && let Some(hasher) = self.hasher.as_mut()
         {
-            let spare = hasher.spare();
+            let spare = hasher.spare().unwrap_or_else(|| vec![0u8; CHUNK]);
             hasher.hash(std::mem::replace(&mut self.raw, spare), n);
         }
         Ok(())
     }
 }
 
-/// SHA-256 of the raw bytes on a thread of its own, so the file is hashed as it is read at no
-/// cost to parsing. Buffers go round: read into, handed over, hashed, handed back.
-struct HashBehind {
-    full: Option<SyncSender<(Vec<u8>, usize)>>,
-    empty: Receiver<Vec<u8>>,
-    worker: Option<JoinHandle<Sha256>>,
-}
-
-impl HashBehind {
-    /// Buffers in circulation: enough that neither side waits for the other.
-    const BUFFERS: usize = 4;
-
-    fn start() -> std::io::Result<HashBehind> {
-        let (full, to_hash) = mpsc::sync_channel::<(Vec<u8>, usize)>(Self::BUFFERS);
-        let (give_back, empty) = mpsc::channel();
-        for _ in 1..Self::BUFFERS {
-            let _ = give_back.send(vec![0u8; CHUNK]);
-        }
-        let worker = std::thread::Builder::new()
-            .name("hash input".into())
-            .spawn(move || {
-                let mut hasher = Sha256::new();
-                for (buffer, n) in to_hash {
-                    hasher.update(buffer.get(..n).unwrap_or(&[]));
-                    let _ = give_back.send(buffer);
-                }
-                hasher
-            })?;
-        Ok(HashBehind {
-            full: Some(full),
-            empty,
-            worker: Some(worker),
-        })
-    }
-
-    /// An empty buffer to read the next bytes into.
-    fn spare(&mut self) -> Vec<u8> {
-        self.empty.recv().unwrap_or_else(|_| vec![0u8; CHUNK])
-    }
-
-    /// Hashes the first `n` bytes of `buffer`, after everything handed over before.
-    fn hash(&mut self, buffer: Vec<u8>, n: usize) {
-        if let Some(full) = &self.full
-            && full.send((buffer, n)).is_err()
-        {
-            // The thread has gone (it cannot fail short of a panic): `finish` says so.
-            self.full = None;
-        }
-    }
-
-    /// The hash of everything handed over; `None` if the hashing thread failed.
-    fn finish(mut self) -> Option<[u8; 32]> {
-        let complete = self.full.take().is_some();
-        let hasher = self.worker.take()?.join().ok()?;
-        complete.then(|| hasher.finalize().into())
-    }
-}
-
-impl Drop for HashBehind {
-    fn drop(&mut self) {
-        self.full = None;
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
-    }
-}
+/// Buffers circulating between the reader and the thread that hashes them: enough that
+/// neither side waits for the other.
+const HASH_BUFFERS: usize = 4;
 
 fn read_some(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
