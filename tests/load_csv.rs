@@ -297,6 +297,109 @@ fn utf8_after_64_kib_of_ascii_is_utf8() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reading once (LoadOptions::stream_once): no whole-file pass at open; every byte still checked
+
+fn streaming() -> LoadOptions {
+    LoadOptions {
+        stream_once: true,
+        ..LoadOptions::default()
+    }
+}
+
+/// A header, then plain ASCII rows past `ascii_bytes`, then `tail`.
+fn ascii_then(ascii_bytes: usize, tail: &[u8]) -> (Vec<u8>, u64) {
+    let mut bytes = b"Ref,Name\n".to_vec();
+    let mut line = 1;
+    while bytes.len() < ascii_bytes {
+        bytes.extend_from_slice(format!("P{line},plain\n").as_bytes());
+        line += 1;
+    }
+    bytes.extend_from_slice(tail);
+    (bytes, line + 1)
+}
+
+#[test]
+fn read_once_a_utf8_file_is_read_and_hashed_as_after_a_whole_pass() {
+    let (bytes, _) = ascii_then(300 * 1024, "Q1,Café\n".as_bytes());
+    let f = temp_file(&bytes);
+    let (table, rows, digest) = load(f.path(), &streaming());
+    assert_eq!(csv_format(&table).0, Encoding::Utf8);
+    assert_eq!(rows.last().unwrap().cells, ["Q1", "Café"]);
+    assert_eq!(digest, load(f.path(), &opts()).2);
+    assert_eq!(digest.sha256, sha256_hex(&bytes));
+}
+
+#[test]
+fn read_once_a_windows_1252_byte_past_the_start_stops_the_rows_to_be_read_again() {
+    let (bytes, bad_line) = ascii_then(200 * 1024, b"Q1,Caf\xe9 \xa3\n");
+    let f = temp_file(&bytes);
+    let table = Table::open(f.path(), &streaming()).unwrap();
+    assert_eq!(csv_format(&table).0, Encoding::Utf8, "taken from the start");
+    match load_err(f.path(), &streaming()) {
+        LoadError::EncodingUnsettled { row, .. } => assert_eq!(row, bad_line),
+        e => panic!("{e:?}"),
+    }
+    // Opened again without the option, it is read whole first, as the error says to.
+    let (table, rows, _) = load(f.path(), &opts());
+    assert_eq!(csv_format(&table).0, Encoding::Windows1252);
+    assert_eq!(rows.last().unwrap().cells, ["Q1", "Café £"]);
+}
+
+#[test]
+fn read_once_a_windows_1252_byte_in_the_start_is_found_at_open() {
+    let (mut bytes, _) = ascii_then(10 * 1024, b"Q1,Caf\xe9\n");
+    while bytes.len() < 200 * 1024 {
+        bytes.extend_from_slice(b"R,plain\n");
+    }
+    let f = temp_file(&bytes);
+    let (table, rows, _) = load(f.path(), &streaming());
+    assert_eq!(csv_format(&table).0, Encoding::Windows1252);
+    assert!(rows.iter().any(|r| r.cells == ["Q1", "Café"]));
+}
+
+#[test]
+fn read_once_a_windows_1252_byte_met_while_choosing_the_delimiter_is_read_whole() {
+    // 50 rows of 2 KiB: choosing the delimiter reads past the first 64 KiB, where the
+    // Windows-1252 byte is, before open has finished.
+    let mut bytes = b"Ref,Name\n".to_vec();
+    for n in 0..50 {
+        bytes.extend_from_slice(format!("P{n},{}\n", "x".repeat(2048)).as_bytes());
+    }
+    let at = 64 * 1024 + 100;
+    assert!(bytes.len() > at);
+    bytes[at] = 0xE9;
+    let f = temp_file(&bytes);
+    let (table, rows, _) = load(f.path(), &streaming());
+    assert_eq!(csv_format(&table).0, Encoding::Windows1252);
+    assert_eq!(rows.len(), 50);
+}
+
+#[test]
+fn read_once_errors_that_no_encoding_would_cure_stay_errors() {
+    // A byte-order mark settles the encoding: a bad byte is malformed, not a reason to retry.
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend(ascii_then(100 * 1024, b"R2,Caf\xe9\n").0);
+    let f = temp_file(&bytes);
+    assert!(
+        matches!(
+            load_err(f.path(), &streaming()),
+            LoadError::Malformed { .. }
+        ),
+        "a BOM file with a bad byte"
+    );
+    // A NUL byte is refused at once, wherever it is.
+    let (bytes, nul_line) = ascii_then(100 * 1024, b"R2,a\0b\n");
+    let f = temp_file(&bytes);
+    match load_err(f.path(), &streaming()) {
+        LoadError::Malformed { row, what, .. } => {
+            assert_eq!(row, nul_line);
+            assert!(what.contains("NUL"), "{what}");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Encoding errors
 
 #[test]

@@ -69,6 +69,10 @@ const BROMLEY_ACKS: &[&str] = &[
 ];
 
 fn pack_bromley(extra: &[&str]) -> Packed {
+    pack_bromley_from(&fixture("cris-victims.csv"), extra)
+}
+
+fn pack_bromley_from(input: &Path, extra: &[&str]) -> Packed {
     let dir = tempfile::tempdir().unwrap();
     let identity = dir.path().join("yot-key.txt");
     let register = dir.path().join("register.jsonl");
@@ -79,7 +83,6 @@ fn pack_bromley(extra: &[&str]) -> Packed {
         .find_map(|l| l.strip_prefix("Public key: ").map(str::to_string))
         .unwrap();
     std::fs::create_dir(dir.path().join("out")).unwrap();
-    let input = fixture("cris-victims.csv");
     let out_dir = dir.path().join("out");
     let mut args = vec![
         "pack",
@@ -538,4 +541,86 @@ fn a_register_that_cannot_be_appended_to_stops_the_pack_before_anything_is_writt
         0,
         "no bundle may leave unrecorded"
     );
+}
+
+/// The Bromley fixture in Windows-1252, with hundreds of plain rows before the first accented
+/// one: its start is UTF-8 too, so a pack reads it as UTF-8 until that row.
+fn bromley_windows_1252_late(dir: &Path, tail: &[u8]) -> PathBuf {
+    let fixture = std::fs::read_to_string(fixture("cris-victims.csv")).unwrap();
+    let (header, rows) = fixture.split_once('\n').unwrap();
+    let mut bytes = format!("{header}\n").into_bytes();
+    let mut n = 0;
+    while bytes.len() < 200 * 1024 {
+        n += 1;
+        bytes.extend_from_slice(
+            format!(
+                "{n:07}/26,Robbery,05/10/2026,Victim {n},\"{n} Elm Close, Bromley BR1 1AA\",07700 900000,15,F,Stranger,N,,Suspect {n},15,N,PC 1 Hart,None\n"
+            )
+            .as_bytes(),
+        );
+    }
+    bytes.extend_from_slice(tail);
+    bytes.extend_from_slice(rows.as_bytes());
+    let path = dir.join("cris-victims-1252.csv");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_windows_1252_export_with_accents_far_down_is_packed_as_windows_1252() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = bromley_windows_1252_late(
+        dir.path(),
+        b"9999999/26,Robbery,05/10/2026,Ren\xe9e Caf\xe9,\"1 Elm Close, Bromley BR1 1AA\",07700 900001,15,F,Stranger,N,,Suspect,15,N,PC 1 Hart,None\n",
+    );
+    let p = pack_bromley_from(&input, &[]);
+    assert_eq!(p.out.status.code(), Some(0), "{}", text(&p.out.stderr));
+    let stderr = text(&p.out.stderr);
+    assert!(
+        stderr.contains("not UTF-8") && stderr.contains("whole first"),
+        "the analyst is told why it reads the file again: {stderr}"
+    );
+    let v = p.json();
+    assert_eq!(v["inputs"][0]["encoding"], "Windows-1252");
+
+    let extract = p.dir.path().join("received");
+    let out = disclose(
+        &[
+            "verify",
+            p.bundle().to_str().unwrap(),
+            "--identity",
+            p.identity.to_str().unwrap(),
+            "--extract",
+            extract.to_str().unwrap(),
+        ],
+        &p.register,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = std::fs::read_to_string(extract.join("data/cris-victims-1252.csv")).unwrap();
+    assert!(csv.contains("\r\nRenée Café,"), "decoded as Windows-1252");
+    assert_eq!(
+        p.files().len(),
+        2,
+        "one bundle and its checksum: the first attempt left nothing"
+    );
+    let reg = std::fs::read_to_string(&p.register).unwrap();
+    assert_eq!(reg.lines().count(), 1, "one disclosure recorded");
+}
+
+#[test]
+fn an_export_that_mixes_encodings_far_down_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    // Valid UTF-8 ("é") in the rows that follow, after a Windows-1252 byte: no encoding fits.
+    let mut tail = b"9999999/26,Robbery,05/10/2026,Ren\xe9e,\"1 Elm Close\",07700 900001,15,F,Stranger,N,,S,15,N,PC 1 Hart,None\n".to_vec();
+    tail.extend_from_slice("9999998/26,Robbery,05/10/2026,Renée,\"1 Elm Close\",07700 900001,15,F,Stranger,N,,S,15,N,PC 1 Hart,None\n".as_bytes());
+    let input = bromley_windows_1252_late(dir.path(), &tail);
+    let p = pack_bromley_from(&input, &[]);
+    assert_eq!(p.out.status.code(), Some(2), "{}", text(&p.out.stderr));
+    assert!(
+        text(&p.out.stderr).contains("mixes"),
+        "the whole-file check's own error: {}",
+        text(&p.out.stderr)
+    );
+    assert!(p.files().is_empty(), "no bundle and no temporary file");
+    assert!(!p.register.exists() || std::fs::read_to_string(&p.register).unwrap().is_empty());
 }

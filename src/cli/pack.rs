@@ -1,14 +1,15 @@
 //! `disclose pack`: load the inputs, apply the profile, and (for now) report what would leave.
 
 use super::{Exit, PackArgs, fail, print};
-use crate::apply::{self, Decisions};
+use crate::apply::{self, ApplyError, Decisions};
 use crate::dates::{Date, Period};
 use crate::job::Job;
 use crate::keys::{self, Encryption, Recipient};
-use crate::load::{LoadOptions, Table};
+use crate::load::{LoadError, LoadOptions, Table};
 use crate::pack::{self, PackError, PackOptions};
 use crate::profile::Catalog;
 use std::collections::BTreeSet;
+use std::io::Write as _;
 use std::sync::atomic::AtomicBool;
 
 pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: bool) -> Exit {
@@ -87,22 +88,84 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
         }
     }
 
+    let first = attempt(
+        profile,
+        args,
+        &decisions,
+        period,
+        &acknowledged,
+        today,
+        true,
+    );
+    match first {
+        Attempt::Done(exit) => exit,
+        Attempt::Again(e) => {
+            let mut err = super::console::stderr();
+            let _ = writeln!(
+                err,
+                "note: {}\n  Reading each input whole first to find its encoding, then starting again.",
+                crate::text::printable(&e.to_string())
+            );
+            match attempt(
+                profile,
+                args,
+                &decisions,
+                period,
+                &acknowledged,
+                today,
+                false,
+            ) {
+                Attempt::Done(exit) => exit,
+                Attempt::Again(e) => fail(&e.to_string(), Some(e.hint())),
+            }
+        }
+    }
+}
+
+/// How one attempt went: to its end, or stopped before anything was written because a CSV
+/// file taken to be UTF-8 from its start turned out not to be (see
+/// [`LoadOptions::stream_once`]), to be made again reading each file whole first.
+enum Attempt {
+    Done(Exit),
+    Again(LoadError),
+}
+
+/// Opens the inputs, prepares the job, and writes the bundle or (`--dry-run`) reports on it.
+/// `stream_once`: each CSV file is read only once, as the rows go into the bundle, rather than
+/// once first to find its encoding; it is what makes a large export quick to pack.
+fn attempt(
+    profile: &crate::profile::Profile,
+    args: &PackArgs,
+    decisions: &Decisions,
+    period: Period,
+    acknowledged: &BTreeSet<String>,
+    today: Date,
+    stream_once: bool,
+) -> Attempt {
     let options = LoadOptions {
         sheet: args.sheet.clone(),
         header_row: args.header_row,
+        stream_once,
         ..LoadOptions::default()
     };
     let mut tables = Vec::new();
     for path in &args.inputs {
         match Table::open(path, &options) {
             Ok(t) => tables.push(t),
-            Err(e) => return fail(&e.to_string(), Some(e.hint())),
+            Err(e) => return Attempt::Done(fail(&e.to_string(), Some(e.hint()))),
         }
     }
 
-    let job = match Job::prepare(profile, tables, decisions, period, acknowledged, today) {
+    let job = match Job::prepare(
+        profile,
+        tables,
+        decisions.clone(),
+        period,
+        acknowledged.clone(),
+        today,
+    ) {
         Ok(j) => j,
-        Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
     };
 
     if !args.dry_run {
@@ -111,7 +174,10 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
 
     let outcomes = match job.run_dry() {
         Ok(o) => o,
-        Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+        Err(ApplyError::Load(e @ LoadError::EncodingUnsettled { .. })) => {
+            return Attempt::Again(e);
+        }
+        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
     };
     let mut summary = job.summary(&outcomes);
     // The dry run rehearses the real run: it is ready only when a pack with the same flags
@@ -126,11 +192,11 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
     } else {
         print::summary(&summary, &job.tables, true);
     }
-    if summary.blockers.is_empty() {
+    Attempt::Done(if summary.blockers.is_empty() {
         Exit::Ok
     } else {
         Exit::Refused
-    }
+    })
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
@@ -180,10 +246,10 @@ fn encryption(job: &Job, args: &PackArgs) -> Result<Encryption, Exit> {
     })
 }
 
-fn write(job: &Job, args: &PackArgs) -> Exit {
+fn write(job: &Job, args: &PackArgs) -> Attempt {
     let encryption = match encryption(job, args) {
         Ok(e) => e,
-        Err(exit) => return exit,
+        Err(exit) => return Attempt::Done(exit),
     };
     let opts = PackOptions {
         out_dir: args.out.clone().unwrap_or_else(|| ".".into()),
@@ -194,13 +260,13 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
         checklist_answers: Vec::new(),
     };
     if !opts.out_dir.is_dir() {
-        return fail(
+        return Attempt::Done(fail(
             &format!("--out {}: no such folder", opts.out_dir.display()),
             Some("Create the folder first, or name an existing one."),
-        );
+        ));
     }
     let cancel = AtomicBool::new(false);
-    match pack::write(job, &opts, &mut |_| {}, &cancel) {
+    Attempt::Done(match pack::write(job, &opts, &mut |_| {}, &cancel) {
         Ok(packed) => {
             if args.json {
                 let mut v = serde_json::to_value(&packed.summary).unwrap_or_default();
@@ -216,10 +282,16 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
             }
             Exit::Ok
         }
+        Err(PackError::Apply(ApplyError::Load(e @ LoadError::EncodingUnsettled { .. }))) => {
+            return Attempt::Again(e);
+        }
         Err(PackError::Blocked(blockers)) => {
             let mut summary = match job.run_dry() {
                 Ok(o) => job.summary(&o),
-                Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+                Err(ApplyError::Load(e @ LoadError::EncodingUnsettled { .. })) => {
+                    return Attempt::Again(e);
+                }
+                Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
             };
             summary.blockers = blockers.clone();
             if args.json {
@@ -235,5 +307,5 @@ fn write(job: &Job, args: &PackArgs) -> Exit {
             Exit::Refused
         }
         Err(e) => fail(&e.to_string(), Some(&e.hint())),
-    }
+    })
 }

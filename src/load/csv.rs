@@ -21,7 +21,10 @@
 //!   UTF-8, it is Windows-1252, unless it holds one of the five bytes Windows-1252 leaves
 //!   undefined. A file with both valid multi-byte UTF-8 and invalid bytes mixes encodings and
 //!   is refused, as is any NUL byte. UTF-16 without a byte-order mark (NUL bytes in alternate
-//!   positions) is refused with a message saying so, rather than guessed at.
+//!   positions) is refused with a message saying so, rather than guessed at. A caller that reads
+//!   the rows once and can start again (`LoadOptions::stream_once`) skips the whole-file pass:
+//!   the file is taken to be UTF-8 until a byte says otherwise, which stops its rows with
+//!   `LoadError::EncodingUnsettled`.
 //! - **Lines.** A row's number is the line on which its record starts, counting CR LF, LF and a
 //!   lone CR each as one line break (as text editors do), so the analyst finds the row where
 //!   the message says.
@@ -60,6 +63,22 @@ const SNIFF_RECORDS: usize = 50;
 const SNIFF_BYTES: u64 = 1024 * 1024;
 
 pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
+    if options.stream_once {
+        match open_as(path, options) {
+            // The start was UTF-8 but the part read to find the delimiter and header is not:
+            // read it whole after all, and say so in the table's options.
+            Err(LoadError::EncodingUnsettled { .. }) => {}
+            other => return other,
+        }
+    }
+    let options = LoadOptions {
+        stream_once: false,
+        ..options.clone()
+    };
+    open_as(path, &options)
+}
+
+fn open_as(path: &Path, options: &LoadOptions) -> Result<Table, LoadError> {
     let limits = options.limits;
     let before = stat(path)?;
     if before.size == 0 {
@@ -68,10 +87,12 @@ pub(super) fn open(path: &Path, options: &LoadOptions) -> Result<Table, LoadErro
         });
     }
 
-    let encoding = detect_encoding(path)?;
-    let delimiter = choose_delimiter(path, encoding, options.header_row, limits)?;
+    let encoding = detect_encoding(path, !options.stream_once)?;
+    let provisional = options.stream_once;
+    let delimiter = choose_delimiter(path, encoding, provisional, options.header_row, limits)?;
 
-    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let mut reader =
+        RecordReader::new_unhashed(path, encoding, delimiter, limits)?.provisional(provisional);
     let header = locate_header(&mut reader, options.header_row, limits.max_columns)?;
     let header_row = u32::try_from(header.line).map_err(|_| LoadError::BadHeader {
         path: path.to_path_buf(),
@@ -125,7 +146,8 @@ pub(super) fn rows(table: &Table, wanted: Option<Vec<bool>>) -> Result<Rows, Loa
     if before.size != table.size {
         return Err(changed());
     }
-    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?
+        .provisional(table.options.stream_once);
     let header = locate_header(&mut reader, Some(table.header_row), limits.max_columns)?;
     let headers = make_headers(&reader, &header, table.header_row, limits)?;
     if headers != table.headers {
@@ -411,7 +433,9 @@ fn stat(path: &Path) -> Result<Stat, LoadError> {
 // ---------------------------------------------------------------------------------------------
 // Encoding detection.
 
-fn detect_encoding(path: &Path) -> Result<Encoding, LoadError> {
+/// The file's encoding. `whole`: by reading all of it; otherwise a file without a byte-order
+/// mark is taken to be UTF-8 (see [`LoadOptions::stream_once`]).
+fn detect_encoding(path: &Path, whole: bool) -> Result<Encoding, LoadError> {
     let mut file = File::open(path).map_err(|e| LoadError::io(path, e))?;
     let mut head = vec![0u8; 4096];
     let n = read_full(&mut file, &mut head).map_err(|e| LoadError::io(path, e))?;
@@ -436,6 +460,10 @@ fn detect_encoding(path: &Path) -> Result<Encoding, LoadError> {
         None
     };
     if let Some(encoding) = bom {
+        if !whole {
+            // The rows' own reading checks every byte, as the pass below would.
+            return Ok(encoding);
+        }
         // One streaming pass: every byte must decode, and there must be no NUL character.
         let mut src = Source::open(path, encoding, false)?;
         loop {
@@ -455,6 +483,12 @@ fn detect_encoding(path: &Path) -> Result<Encoding, LoadError> {
                  encoding cannot be known for sure"
             ),
         });
+    }
+
+    if !whole {
+        // Until a byte says otherwise; `open` reads the file whole if one does before the header
+        // has been found, and the rows' stream stops if one does after.
+        return Ok(Encoding::Utf8);
     }
 
     // One streaming pass over the whole file: a file whose start is plain ASCII but which has
@@ -512,8 +546,14 @@ fn classify(scan: &Scan, path: &Path) -> Result<Encoding, LoadError> {
     }
 }
 
-/// Whether what a [`Scan`] has seen so far fits the encoding the file was found to have.
-fn check_scan(scan: &Scan, encoding: Encoding, path: &Path) -> Result<(), LoadError> {
+/// Whether what a [`Scan`] has seen so far fits the encoding the file was found to have, or,
+/// `provisional`, was taken to have from its start.
+fn check_scan(
+    scan: &Scan,
+    encoding: Encoding,
+    provisional: bool,
+    path: &Path,
+) -> Result<(), LoadError> {
     let utf16 = matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be);
     if let Some(line) = scan.first_nul {
         return Err(nul_error(path, line, utf16));
@@ -521,6 +561,12 @@ fn check_scan(scan: &Scan, encoding: Encoding, path: &Path) -> Result<(), LoadEr
     match encoding {
         Encoding::Utf8 | Encoding::Utf8Bom => {
             if let Some(line) = scan.first_invalid {
+                if provisional && encoding == Encoding::Utf8 {
+                    return Err(LoadError::EncodingUnsettled {
+                        path: path.to_path_buf(),
+                        row: line,
+                    });
+                }
                 return Err(LoadError::Malformed {
                     path: path.to_path_buf(),
                     row: line,
@@ -859,6 +905,8 @@ struct Source {
     /// UTF-8: `out[..unhashed]` is raw file bytes, to be hashed once parsed.
     unhashed: usize,
     scan: Scan,
+    /// The encoding was taken from the file's start alone (see [`LoadOptions::stream_once`]).
+    provisional: bool,
     started: bool,
     finished: bool,
 }
@@ -895,6 +943,7 @@ impl Source {
             out_len: 0,
             unhashed: 0,
             scan: Scan::new(),
+            provisional: false,
             started: false,
             finished: false,
         })
@@ -961,7 +1010,7 @@ impl Source {
                 if last {
                     self.scan.finish();
                 }
-                check_scan(&self.scan, self.encoding, path)?;
+                check_scan(&self.scan, self.encoding, self.provisional, path)?;
                 // No copy: the buffer just read becomes the text to parse, and the one parsed
                 // before becomes the next to read into. It is hashed once consumed (above).
                 std::mem::swap(&mut self.raw, &mut self.out);
@@ -979,7 +1028,7 @@ impl Source {
                 let utf16 = self.encoding != Encoding::Windows1252;
                 if !utf16 {
                     self.scan.feed(chunk);
-                    check_scan(&self.scan, self.encoding, path)?;
+                    check_scan(&self.scan, self.encoding, self.provisional, path)?;
                 }
                 let needed = decoder
                     .max_utf8_buffer_length_without_replacement(chunk.len())
@@ -1018,7 +1067,7 @@ impl Source {
                 self.out_len = written;
                 if utf16 {
                     self.scan.feed(self.out.get(..written).unwrap_or(&[]));
-                    check_scan(&self.scan, self.encoding, path)?;
+                    check_scan(&self.scan, self.encoding, self.provisional, path)?;
                 }
             }
         }
@@ -1144,6 +1193,13 @@ impl RecordReader {
             core_started: false,
             core_fed: false,
         })
+    }
+
+    /// With `provisional`, a UTF-8 file was taken to be UTF-8 from its start alone, and a byte
+    /// that is not stops the reader with [`LoadError::EncodingUnsettled`].
+    fn provisional(mut self, provisional: bool) -> RecordReader {
+        self.src.provisional = provisional;
+        self
     }
 
     /// A reader that starts at `at`: the start of a record, found by an earlier reader of the
@@ -1619,12 +1675,20 @@ struct Sample {
 fn choose_delimiter(
     path: &Path,
     encoding: Encoding,
+    provisional: bool,
     header_row: Option<u32>,
     limits: Limits,
 ) -> Result<u8, LoadError> {
     let mut samples = Vec::with_capacity(DELIMITERS.len());
     for delimiter in DELIMITERS {
-        samples.push(sample(path, encoding, delimiter, header_row, limits)?);
+        samples.push(sample(
+            path,
+            encoding,
+            provisional,
+            delimiter,
+            header_row,
+            limits,
+        )?);
     }
     let mut candidates: Vec<&Sample> = samples
         .iter()
@@ -1673,6 +1737,7 @@ fn delimiter_name(d: u8) -> &'static str {
 fn sample(
     path: &Path,
     encoding: Encoding,
+    provisional: bool,
     delimiter: u8,
     header_row: Option<u32>,
     limits: Limits,
@@ -1683,7 +1748,8 @@ fn sample(
         matching: 0,
         examined: 0,
     };
-    let mut reader = RecordReader::new(path, encoding, delimiter, limits)?;
+    let mut reader =
+        RecordReader::new_unhashed(path, encoding, delimiter, limits)?.provisional(provisional);
     let wanted = header_row.map(u64::from);
     // A parse error only ends the sample: the chosen delimiter's own reading reports it.
     let header = loop {
@@ -1691,7 +1757,7 @@ fn sample(
             Ok(Some(r)) if wanted.is_none_or(|w| r.line >= w) => break r,
             Ok(Some(_)) => {}
             Ok(None) => return Ok(out),
-            Err(e @ LoadError::Io { .. }) => return Err(e),
+            Err(e @ (LoadError::Io { .. } | LoadError::EncodingUnsettled { .. })) => return Err(e),
             Err(_) => return Ok(out),
         }
     };
@@ -1707,7 +1773,7 @@ fn sample(
                 }
             }
             Ok(None) => break,
-            Err(e @ LoadError::Io { .. }) => return Err(e),
+            Err(e @ (LoadError::Io { .. } | LoadError::EncodingUnsettled { .. })) => return Err(e),
             Err(_) => break,
         }
     }

@@ -30,6 +30,10 @@ pub enum LoadError {
         what: String,
     },
 
+    /// Only with [`super::LoadOptions::stream_once`]: open again without it.
+    #[error("{}, row {row}: this row is not UTF-8 though the rows above it are, so the file must be read whole to find its encoding", path.display())]
+    EncodingUnsettled { path: PathBuf, row: u64 },
+
     #[error("{}, row {row}: expected {expected} fields like the header, found {found}", path.display())]
     Ragged {
         path: PathBuf,
@@ -113,6 +117,9 @@ impl LoadError {
             }
             LoadError::Malformed { .. } => {
                 "Open the file in a text editor at that row; re-export it, or fix the quoting, and try again."
+            }
+            LoadError::EncodingUnsettled { .. } => {
+                "Run again: the file is then read whole first to find its encoding."
             }
             LoadError::Ragged { .. } => {
                 "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file. If the file has title lines above the header, give the header's line with --header-row N."

@@ -43,6 +43,14 @@ pub struct LoadOptions {
     /// (XLSX: the first row that looks like a header below any title rows; CSV: row 1).
     pub header_row: Option<u32>,
     pub limits: Limits,
+    /// For a caller that reads the rows once, start to end, and can start again (a pack from
+    /// the command line). A CSV file without a byte-order mark is then taken to be UTF-8
+    /// without first reading all of it (a whole pass over a large export). Every byte is still
+    /// checked as it is read. One that is not UTF-8, met while `open` finds the header, makes
+    /// `open` read the file whole after all; met in the rows, it stops the stream with
+    /// [`LoadError::EncodingUnsettled`], and the caller opens the file again without this
+    /// option, which reads it whole first and finds its encoding.
+    pub stream_once: bool,
 }
 
 /// A text encoding the CSV loader recognises.
