@@ -41,6 +41,7 @@
 //!   quoted field it is copied into the field, which shows the file ends inside quotes. The
 //!   error names the line on which that field's opening quote stands.
 
+use super::structure::Structure;
 use super::{
     Digest, Encoding, Format, Limits, LoadError, LoadOptions, Resume, Row, RowRef, RowSource, Rows,
     Table,
@@ -907,6 +908,8 @@ struct Source {
     scan: Scan,
     /// The encoding was taken from the file's start alone (see [`LoadOptions::stream_once`]).
     provisional: bool,
+    /// Reads into `out` so far: which text is in `out` now.
+    refills: u64,
     started: bool,
     finished: bool,
 }
@@ -944,6 +947,7 @@ impl Source {
             unhashed: 0,
             scan: Scan::new(),
             provisional: false,
+            refills: 0,
             started: false,
             finished: false,
         })
@@ -973,6 +977,7 @@ impl Source {
         self.unhashed = 0;
         self.out_pos = 0;
         self.out_len = 0;
+        self.refills = self.refills.wrapping_add(1);
         let path = self.path.as_path();
         // The first read fills the buffer, so that a byte-order mark is seen whole.
         let n = if self.started {
@@ -1146,6 +1151,9 @@ struct RecordReader {
     /// Whether [`RecordReader::next_plain`] may read a record; off only in tests, which
     /// compare it with csv_core.
     plain: bool,
+    /// The structural bytes of the source's text, and which of its reads they describe.
+    structure: Structure,
+    indexed: Option<u64>,
     /// Where csv_core writes field ends; copied into `spans` as far as they are kept.
     scratch: Vec<usize>,
     /// Decoded bytes consumed so far.
@@ -1188,6 +1196,8 @@ impl RecordReader {
             in_source: false,
             delimiter,
             plain: true,
+            structure: Structure::new(delimiter),
+            indexed: None,
             scratch: vec![0; 1024],
             consumed: 0,
             core_started: false,
@@ -1433,10 +1443,17 @@ impl RecordReader {
     /// source's buffer until the next read.
     ///
     /// csv_core is a byte-at-a-time state machine; here the bytes between delimiters and
-    /// quotes are skipped with `memchr`, which is most of the cost of reading a wide export.
+    /// quotes are skipped by walking the buffer's [`Structure`] bits, which is most of the cost
+    /// of reading a wide export.
     fn next_plain(&mut self, keep: usize, start: u64, offset: u64) -> Option<RecordInfo> {
+        let text = self.src.out.get(..self.src.out_len)?;
+        if self.indexed != Some(self.src.refills) {
+            self.structure.index(text);
+            self.indexed = Some(self.src.refills);
+        }
+        let structure = &self.structure;
         let base = self.src.out_pos;
-        let buf = self.src.out.get(base..self.src.out_len)?;
+        let buf = text.get(base..)?;
         let delimiter = self.delimiter;
         let limits = self.limits;
         let mut pos = 0usize;
@@ -1446,23 +1463,22 @@ impl RecordReader {
         let plain = loop {
             let (first, last, after) = if buf.get(pos) == Some(&b'"') {
                 let body = pos + 1;
-                let Some(close) =
-                    memchr::memchr3(b'"', b'\n', b'\r', buf.get(body..).unwrap_or(&[]))
-                else {
+                // Inside quotes a delimiter is data.
+                let Some(close) = structure.next(text, base + body, delimiter) else {
                     break None; // the buffer ends inside quotes
                 };
-                let close = body + close;
+                let close = close - base;
                 if buf.get(close) != Some(&b'"') {
                     break None; // a line break inside quotes
                 }
                 (body, close, close + 1)
             } else {
-                let Some(end) =
-                    memchr::memchr3(delimiter, b'\n', b'\r', buf.get(pos..).unwrap_or(&[]))
-                else {
+                // Outside quotes, so is a quote after the field's start (as csv_core reads it).
+                let Some(end) = structure.next(text, base + pos, b'"') else {
                     break None; // the buffer ends inside the field
                 };
-                (pos, pos + end, pos + end)
+                let end = end - base;
+                (pos, end, end)
             };
             let len = last - first;
             cell_bytes += len;

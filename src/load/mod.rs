@@ -6,6 +6,7 @@
 
 mod csv;
 mod error;
+mod structure;
 mod xlsx;
 
 pub use error::LoadError;
