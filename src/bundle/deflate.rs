@@ -23,11 +23,13 @@ use std::thread::JoinHandle;
 const CHUNK: usize = 1 << 20;
 /// The most deflate can look back: the dictionary handed to the next chunk.
 const WINDOW: usize = 32 * 1024;
-/// One below zlib's default (6, `zip -6`). Measured with zlib-rs on the selection of the
-/// benchmark export (`scripts/bench.sh`): level 5 deflates in 0.77 of level 6's time, and the
-/// bundle is 1.02 times the size `zip -6` makes; level 4 saves little more time at 1.04 times
-/// the size. Deflate is the largest share of a pack's work.
-const LEVEL: u32 = 5;
+/// Two below zlib's default (6, `zip -6`). Deflate is the largest share of a pack's work, and
+/// on two cores a pack is bound by the total. Measured with zlib-rs on the selection of the
+/// benchmark export (`scripts/bench.sh`, 56 MB): level 6 takes 0.71 s, level 5 0.56 s, level 4
+/// 0.50 s, level 3 0.35 s; the bundle is 1.00, 1.02, 1.04 and 1.11 times the size `zip -6`
+/// makes. Level 4 is the fastest within 5% of `zip -6`'s size (a whole pack: 0.69 s against
+/// 0.74 s at level 5).
+const LEVEL: u32 = 4;
 /// More workers than this gain nothing on the machines analysts have and cost memory.
 const MAX_WORKERS: usize = 4;
 
