@@ -624,3 +624,21 @@ fn an_export_that_mixes_encodings_far_down_is_refused_and_nothing_is_written() {
     assert!(p.files().is_empty(), "no bundle and no temporary file");
     assert!(!p.register.exists() || std::fs::read_to_string(&p.register).unwrap().is_empty());
 }
+
+#[test]
+fn a_dry_run_of_a_windows_1252_export_with_accents_far_down_reports_windows_1252() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = bromley_windows_1252_late(
+        dir.path(),
+        b"9999999/26,Robbery,05/10/2026,Ren\xe9e,\"1 Elm Close, Bromley BR1 1AA\",07700 900001,15,F,Stranger,N,,Suspect,15,N,PC 1 Hart,None\n",
+    );
+    let p = pack_bromley_from(&input, &["--dry-run"]);
+    assert_eq!(p.out.status.code(), Some(0), "{}", text(&p.out.stderr));
+    assert!(
+        text(&p.out.stderr).contains("whole first"),
+        "{}",
+        text(&p.out.stderr)
+    );
+    assert_eq!(p.json()["inputs"][0]["encoding"], "Windows-1252");
+    assert!(p.files().is_empty(), "a dry run writes nothing");
+}
