@@ -88,16 +88,18 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
         }
     }
 
-    let first = attempt(
-        profile,
-        args,
-        &decisions,
-        period,
-        &acknowledged,
-        today,
-        true,
-    );
-    match first {
+    let run = |stream_once| {
+        attempt(
+            profile,
+            args,
+            &decisions,
+            period,
+            &acknowledged,
+            today,
+            stream_once,
+        )
+    };
+    match run(true) {
         Attempt::Done(exit) => exit,
         Attempt::Again(e) => {
             let mut err = super::console::stderr();
@@ -106,15 +108,7 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
                 "note: {}\n  Reading each input whole first to find its encoding, then starting again.",
                 crate::text::printable(&e.to_string())
             );
-            match attempt(
-                profile,
-                args,
-                &decisions,
-                period,
-                &acknowledged,
-                today,
-                false,
-            ) {
+            match run(false) {
                 Attempt::Done(exit) => exit,
                 Attempt::Again(e) => fail(&e.to_string(), Some(e.hint())),
             }
