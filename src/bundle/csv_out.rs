@@ -67,9 +67,36 @@ impl<W: Write> CsvOut<W> {
 }
 
 /// Whether `text` holds a comma, quote, CR or LF.
+///
+/// Every field written is checked, and fields are short (a dozen bytes is typical), so this
+/// looks at eight bytes at a time with plain integer arithmetic rather than one byte and one
+/// branch at a time.
 fn needs_quotes(text: &str) -> bool {
-    text.bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    let mut words = text.as_bytes().chunks_exact(8);
+    let mut found = 0u64;
+    for word in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        found |= special_in(u64::from_le_bytes(eight));
+    }
+    found != 0
+        || words
+            .remainder()
+            .iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// Non-zero exactly when one of the eight bytes in `word` is a comma, quote, CR or LF.
+fn special_in(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // `x` has a zero byte where `word` has `byte`; the well-known test below is non-zero
+    // exactly when `x` has a zero byte (which bit is set may be wrong, whether one is, never).
+    let zero_where = |byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    zero_where(b',') | zero_where(b'"') | zero_where(b'\r') | zero_where(b'\n')
 }
 
 fn push_escaped(buf: &mut Vec<u8>, text: &str) {
@@ -127,7 +154,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_word_test_finds_each_special_byte_at_each_place_and_nothing_else() {
+        for place in 0..8 {
+            for byte in 0..=255u8 {
+                let mut eight = *b"abcdefgh";
+                eight[place] = byte;
+                let expected = matches!(byte, b',' | b'"' | b'\r' | b'\n');
+                assert_eq!(
+                    special_in(u64::from_le_bytes(eight)) != 0,
+                    expected,
+                    "byte {byte} at {place}"
+                );
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_text_needs_quotes_exactly_when_it_holds_a_special_byte(text in "[ -~\r\né]{0,40}") {
+            let expected = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+            prop_assert_eq!(needs_quotes(&text), expected);
+        }
+
         #[test]
         fn any_records_come_out_as_csv_writes_them(
             records in prop::collection::vec(
