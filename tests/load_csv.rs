@@ -1324,3 +1324,65 @@ fn next_into_reuses_one_row_and_gives_what_iterating_gives() {
         assert_eq!(rows.digest(), Some(digest.clone()));
     }
 }
+
+/// Rows read wanting some columns, in place (as a pack reads them) and as owned rows.
+fn wanted_rows(bytes: &[u8], wanted: &[bool]) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let file = temp_file(bytes);
+    let table = Table::open(file.path(), &opts()).expect("open");
+    let mut in_place = Vec::new();
+    let mut rows = table.rows_wanting(wanted).expect("rows");
+    while let Some(row) = rows.next_ref() {
+        let row = row.unwrap_or_else(|e| panic!("{e}"));
+        in_place.push((0..wanted.len()).map(|i| row.cell(i).to_string()).collect());
+    }
+    let owned = table
+        .rows_wanting(wanted)
+        .expect("rows")
+        .map(|row| row.unwrap_or_else(|e| panic!("{e}")).cells)
+        .collect();
+    (in_place, owned)
+}
+
+#[test]
+fn the_fields_after_the_last_one_wanted_are_counted_not_made() {
+    let text = "A,B,C,D,E,F\n\
+        a1,b1,c1,\"d,1\",e1,f1\n\
+        a2,b2,c2,d2,\"e,2\",\"f\"\"2\"\n\
+        a3,b3,c3,d3,e3,f3,,\n";
+    let wanted = [false, true, false, true, false, false];
+    let (in_place, owned) = wanted_rows(text.as_bytes(), &wanted);
+    for row in [&in_place, &owned] {
+        let shown: Vec<[&str; 2]> = row.iter().map(|r| [&*r[1], &*r[3]]).collect();
+        assert_eq!(shown, [["b1", "d,1"], ["b2", "d2"], ["b3", "d3"]]);
+        assert!(
+            row.iter().all(|r| r[4].is_empty() && r[5].is_empty()),
+            "{row:?}"
+        );
+    }
+    assert!(owned.iter().all(|r| r[0].is_empty() && r[2].is_empty()));
+}
+
+#[test]
+fn a_ragged_row_is_found_in_the_fields_after_the_last_one_wanted() {
+    let wanted = [true, false, false];
+    for (text, row) in [
+        ("A,B,C\na,b,c\na,b\n", 3),
+        ("A,B,C\na,b,c\na,b,\"c\",d\n", 3),
+        ("A,B,C\na,\"b,c\"\n", 2),
+    ] {
+        let file = temp_file(text.as_bytes());
+        let table = Table::open(file.path(), &opts()).expect("open");
+        let mut rows = table.rows_wanting(&wanted).expect("rows");
+        let err = loop {
+            match rows.next_ref() {
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => break e,
+                None => panic!("{text:?} read without error"),
+            }
+        };
+        assert!(
+            matches!(err, LoadError::Ragged { row: r, .. } if r == row),
+            "{text:?}: {err:?}"
+        );
+    }
+}

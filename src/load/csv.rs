@@ -197,6 +197,8 @@ struct CsvRows {
     width: usize,
     /// Columns whose text is made; `None`: all.
     wanted: Option<Vec<bool>>,
+    /// Fields of each record cut out: up to the last one wanted. The rest are only counted.
+    keep: usize,
     size: u64,
     before: Stat,
     rows_read: u64,
@@ -276,10 +278,16 @@ impl CsvRows {
         before: Stat,
         resumed_at: Option<Resume>,
     ) -> Rows {
+        let width = table.headers.len();
+        let keep = (0..width)
+            .rev()
+            .find(|&column| is_wanted(wanted.as_deref(), column))
+            .map_or(0, |last| last + 1);
         Rows::new(Box::new(CsvRows {
             reader,
-            width: table.headers.len(),
+            width,
             wanted,
+            keep,
             size: table.size,
             before,
             rows_read: 0,
@@ -296,7 +304,7 @@ impl CsvRows {
         if self.done {
             return None;
         }
-        let result = match self.reader.next(self.width) {
+        let result = match self.reader.next(self.keep) {
             Ok(Some(record)) => match self.check_width(&record) {
                 Ok(()) => {
                     self.rows_read = self.rows_read.saturating_add(1);
@@ -339,12 +347,8 @@ impl CsvRows {
         row.cells.resize_with(self.width, String::new);
         let text = self.reader.record_text();
         for (column, cell) in row.cells.iter_mut().enumerate() {
-            let wanted = self
-                .wanted
-                .as_ref()
-                .is_none_or(|w| w.get(column).copied().unwrap_or(true));
             cell.clear();
-            if wanted {
+            if is_wanted(self.wanted.as_deref(), column) {
                 // The field checked on its own only when the record is not valid text, to say
                 // which column is at fault.
                 match text.and_then(|t| self.reader.field_in(t, column)) {
@@ -393,6 +397,11 @@ impl CsvRows {
             rows_read: self.rows_read,
         }))
     }
+}
+
+/// Whether a stream wanting `wanted` (`None`: all) makes the text of `column`.
+fn is_wanted(wanted: Option<&[bool]>, column: usize) -> bool {
+    wanted.is_none_or(|w| w.get(column).copied().unwrap_or(true))
 }
 
 /// Bytes of the byte-order mark that starts a file in this encoding.
@@ -1461,10 +1470,26 @@ impl RecordReader {
         let mut cell_bytes = 0usize;
         let mut last_nonempty = None;
         let plain = loop {
+            if fields == keep
+                && let Some(tail) = structure.tail(base + pos)
+                && let Some(rest) = buf.get(pos..tail.end - base)
+                && rest.len() <= limits.max_cell_bytes
+            {
+                // Past the last field wanted: the fields left are only counted, and none of
+                // them can be over the limit.
+                cell_bytes += rest.len() - tail.delimiters - 2 * tail.quoted;
+                if cell_bytes > limits.max_record_bytes {
+                    break None;
+                }
+                if let Some(i) = tail.last_nonempty {
+                    last_nonempty = Some(fields + i);
+                }
+                fields += tail.delimiters + 1;
+                break Some(tail.end - base + 1);
+            }
             let (first, last, after) = if buf.get(pos) == Some(&b'"') {
                 let body = pos + 1;
-                // Inside quotes a delimiter is data.
-                let Some(close) = structure.next(text, base + body, delimiter) else {
+                let Some(close) = structure.quote_end(base + body) else {
                     break None; // the buffer ends inside quotes
                 };
                 let close = close - base;
@@ -1473,8 +1498,7 @@ impl RecordReader {
                 }
                 (body, close, close + 1)
             } else {
-                // Outside quotes, so is a quote after the field's start (as csv_core reads it).
-                let Some(end) = structure.next(text, base + pos, b'"') else {
+                let Some(end) = structure.field_end(base + pos) else {
                     break None; // the buffer ends inside the field
                 };
                 let end = end - base;
@@ -1921,8 +1945,8 @@ mod tests {
     }
 
     /// Records of those fields, joined by either delimiter and ended by any line break or
-    /// none, with blank lines, and runs of plain records long enough to cross the source's
-    /// 64 KiB buffers.
+    /// none, with blank lines; records of simple fields; and runs of plain records long enough to
+    /// cross the source's 64 KiB buffers.
     fn csv_piece() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             8 => (
@@ -1931,6 +1955,17 @@ mod tests {
                 prop::sample::select(vec![&b"\n"[..], b"\r\n", b"\r", b"", b"\n\n", b"\r\r\n"]),
             )
                 .prop_map(|(fields, delimiter, end)| [fields.join(delimiter), end.to_vec()].concat()),
+            // Records of plain and simply quoted fields, often with empty fields at the end:
+            // read past the last field kept by counting.
+            4 => (
+                prop::collection::vec(
+                    prop_oneof![6 => "[a-c ]{0,2}", 2 => "\"[a-c ,;]{0,3}\"", 1 => "x{1,60}", 1 => "a\"b"],
+                    1..9,
+                ),
+                prop::sample::select(vec![",", ";"]),
+                prop::sample::select(vec!["\n", "\r\n", "\r"]),
+            )
+                .prop_map(|(fields, delimiter, end)| format!("{}{end}", fields.join(delimiter)).into_bytes()),
             1 => (1usize..3000).prop_map(|n| b"ab,\"c,d\",,e\r\n".repeat(n)),
         ]
     }
@@ -1957,6 +1992,22 @@ mod tests {
             let core = read_all(&path, delimiter, limits, keep, false);
             prop_assert_eq!(plain, core);
         }
+    }
+
+    #[test]
+    fn the_fields_past_the_last_kept_count_towards_the_record_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, "a,b,c\nd,eeee,ffff\n").unwrap();
+        let limits = Limits {
+            max_cell_bytes: 20,
+            max_record_bytes: 6,
+            ..Limits::default()
+        };
+        let plain = read_all(&path, b',', limits, 1, true);
+        assert_eq!(plain, read_all(&path, b',', limits, 1, false));
+        assert_eq!(plain.len(), 2, "{plain:?}");
+        assert!(plain[1].contains("row 2: a record is larger"), "{plain:?}");
     }
 
     #[test]
