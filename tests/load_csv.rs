@@ -331,7 +331,7 @@ fn read_once_a_utf8_file_is_read_and_hashed_as_after_a_whole_pass() {
 
 #[test]
 fn read_once_a_windows_1252_byte_past_the_start_stops_the_rows_to_be_read_again() {
-    let (bytes, bad_line) = ascii_then(200 * 1024, b"Q1,Caf\xe9 \xa3\n");
+    let (bytes, bad_line) = ascii_then(2 * 1024 * 1024, b"Q1,Caf\xe9 \xa3\n");
     let f = temp_file(&bytes);
     let table = Table::open(f.path(), &streaming()).unwrap();
     assert_eq!(csv_format(&table).0, Encoding::Utf8, "taken from the start");
@@ -359,14 +359,15 @@ fn read_once_a_windows_1252_byte_in_the_start_is_found_at_open() {
 
 #[test]
 fn read_once_a_windows_1252_byte_met_while_choosing_the_delimiter_is_read_whole() {
-    // 50 rows of 2 KiB: choosing the delimiter reads past the first 64 KiB, where the
-    // Windows-1252 byte is, before open has finished.
+    // 50 rows of 16 KiB: choosing the delimiter reads all of them (up to 50 rows, 1 MiB), far
+    // past the first read of the file, and the Windows-1252 byte is in row 40, before open
+    // has finished.
     let mut bytes = b"Ref,Name\n".to_vec();
     for n in 0..50 {
-        bytes.extend_from_slice(format!("P{n},{}\n", "x".repeat(2048)).as_bytes());
+        bytes.extend_from_slice(format!("P{n},{}\n", "x".repeat(16 * 1024)).as_bytes());
     }
-    let at = 64 * 1024 + 100;
-    assert!(bytes.len() > at);
+    let at = 40 * 16 * 1024;
+    assert!(bytes.len() > at && at > 512 * 1024);
     bytes[at] = 0xE9;
     let f = temp_file(&bytes);
     let (table, rows, _) = load(f.path(), &streaming());

@@ -543,14 +543,15 @@ fn a_register_that_cannot_be_appended_to_stops_the_pack_before_anything_is_writt
     );
 }
 
-/// The Bromley fixture in Windows-1252, with hundreds of plain rows before the first accented
-/// one: its start is UTF-8 too, so a pack reads it as UTF-8 until that row.
+/// The Bromley fixture in Windows-1252, with 2 MiB of plain rows before the first accented
+/// one: far past the first read, its start is UTF-8 too, so a pack reads it as UTF-8 until
+/// that row.
 fn bromley_windows_1252_late(dir: &Path, tail: &[u8]) -> PathBuf {
     let fixture = std::fs::read_to_string(fixture("cris-victims.csv")).unwrap();
     let (header, rows) = fixture.split_once('\n').unwrap();
     let mut bytes = format!("{header}\n").into_bytes();
     let mut n = 0;
-    while bytes.len() < 200 * 1024 {
+    while bytes.len() < 2 * 1024 * 1024 {
         n += 1;
         bytes.extend_from_slice(
             format!(

@@ -54,8 +54,10 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-/// Bytes read from the file at a time.
-const CHUNK: usize = 64 * 1024;
+/// Bytes read from the file at a time. Each read is also a hand-off to the hashing thread and
+/// a new structure index; at 64 KiB a 200 MB pack spent 0.02 s more in the kernel and took
+/// 0.03 s longer (128 KiB gained most of that, 1 MiB nothing more).
+const CHUNK: usize = 256 * 1024;
 /// Delimiters tried, in order.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 /// Data records examined after the header when choosing the delimiter.
@@ -1946,7 +1948,7 @@ mod tests {
 
     /// Records of those fields, joined by either delimiter and ended by any line break or
     /// none, with blank lines; records of simple fields; and runs of plain records long enough to
-    /// cross the source's 64 KiB buffers.
+    /// cross the source's buffers (`CHUNK`).
     fn csv_piece() -> impl Strategy<Value = Vec<u8>> {
         prop_oneof![
             8 => (
@@ -1966,7 +1968,7 @@ mod tests {
                 prop::sample::select(vec!["\n", "\r\n", "\r"]),
             )
                 .prop_map(|(fields, delimiter, end)| format!("{}{end}", fields.join(delimiter)).into_bytes()),
-            1 => (1usize..3000).prop_map(|n| b"ab,\"c,d\",,e\r\n".repeat(n)),
+            1 => (1usize..24_000).prop_map(|n| b"ab,\"c,d\",,e\r\n".repeat(n)),
         ]
     }
 
