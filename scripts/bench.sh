@@ -5,8 +5,9 @@
 #
 #   bash scripts/bench.sh [MEGABYTES=200] [RUNS=5]   CSV pack and verify against the chain, then
 #                                                   XLSX (XLSX_ROWS=200000) against calamine
-#   bash scripts/bench.sh scaling [SIZES="100 1000 4000"]
-#                                                   pack MB/s at each size (linear cost check)
+#   bash scripts/bench.sh scaling [SIZES="100 1000 4000"] [RUNS=3]
+#                                                   pack MB/s at each size (linear cost check),
+#                                                   the median of RUNS runs
 #   bash scripts/bench.sh tui [MEGABYTES=1000]      the interactive screens on one export:
 #                                                   waits, every keypress's cost, peak memory
 #
@@ -26,7 +27,7 @@ fi
 if [ "${1:-}" = scaling ]; then
     mode=scaling
     sizes=${2:-100 1000 4000}
-    mb=0 runs=1
+    mb=0 runs=${3:-3}
 else
     mb=${1:-200}
     runs=${2:-5}
@@ -56,13 +57,20 @@ acks=(--acknowledge review-overdue --acknowledge no-electronic-transfer
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$1" >/dev/null 2>&1; cat "$work/time"; }
 pack_cmd() { echo "rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $1 --recipient $public --out $work/out --analyst Bench ${acks[*]}"; }
 
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
 if [ "$mode" = scaling ]; then
-    printf '\nPack throughput by input size (one run each after a warm-up read; same generator)\n\n'
+    printf '\nPack throughput by input size (median of %s runs after a warm-up read; same generator)\n\n' "$runs"
     printf '%-10s %10s %10s %12s\n' "size MB" "seconds" "MB/s" "peak MB"
     for size in $sizes; do
         target/release/examples/gen_bench_csv "$input" "$size" >/dev/null 2>&1
         cat "$input" > /dev/null
-        read -r secs kb < <(timed "$(pack_cmd "$input")")
+        all_secs="" all_kb=""
+        for _ in $(seq "$runs"); do
+            read -r secs kb < <(timed "$(pack_cmd "$input")")
+            all_secs+="$secs " all_kb+="$kb "
+        done
+        secs=$(echo "$all_secs" | median); kb=$(echo "$all_kb" | median)
         printf '%-10s %10.2f %10.1f %12.1f\n' "$size" "$secs" "$(echo "$size / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
     done
     exit 0
@@ -87,7 +95,6 @@ for i in $(seq "$runs"); do
         t[$name]+="$secs "; m[$name]+="$kb "
     done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 size_ours=$(stat -c %s "$work"/out/*.zip.age)
 size_theirs=$(stat -c %s "$work/chain.zip.age")
 
