@@ -23,7 +23,7 @@ use std::thread::JoinHandle;
 const CHUNK: usize = 1 << 20;
 /// How far back deflate looks for a match, and so the dictionary handed to the next chunk: 16
 /// KiB, half the most deflate allows. On the benchmark's selection a 32 KiB window made deflate
-/// 7% slower for a bundle 0.3% smaller (a 8 KiB window: 9% faster again, but 2.6% larger).
+/// 7% slower for a bundle 0.3% smaller (an 8 KiB window: 9% faster again, but 2.6% larger).
 const WINDOW_BITS: u8 = 14;
 const WINDOW: usize = 1 << WINDOW_BITS;
 /// Two below zlib's default (6, `zip -6`). Deflate is the largest share of a pack's work, and
