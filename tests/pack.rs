@@ -28,7 +28,7 @@ fn require(tool: &str) {
         .unwrap();
     assert!(
         found.status.success(),
-        "`{tool}` is needed for this test: run `bash scripts/test.sh`, which installs it"
+        "`{tool}` is needed for this test: run `bash scripts/test-tools.sh`, which installs it"
     );
 }
 

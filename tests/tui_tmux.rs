@@ -2,7 +2,7 @@
 //! quits with `q` (asking first, as a file is open), and leaves the terminal as it found it:
 //! the alternate screen left, the shell prompt back, and typed text echoed (raw mode off).
 //!
-//! Needs tmux (scripts/test.sh installs it). Every wait polls `capture-pane` with a deadline.
+//! Needs tmux (scripts/test-tools.sh installs it). Every wait polls `capture-pane` with a deadline.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,7 +19,9 @@ impl Tmux {
             .arg(&self.socket)
             .args(args)
             .output()
-            .expect("tmux is needed for this test: apt-get install tmux (scripts/test.sh does)");
+            .expect(
+                "tmux is needed for this test: apt-get install tmux (scripts/test-tools.sh does)",
+            );
         assert!(
             out.status.success(),
             "tmux {args:?}: {}",

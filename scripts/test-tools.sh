@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command: installs what the interoperability tests need (the stock `age`
-# CLI, unzip, 7-Zip, bsdtar, Python's bagit validator) when missing, then runs every test.
+# Installs what the interoperability tests need (the stock `age` CLI, unzip, 7-Zip, bsdtar, tmux,
+# Python's bagit validator) when missing. The test command, in the README and in .ci/run:
+#   bash scripts/test-tools.sh && cargo test --locked
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,3 @@ if ! python3 -c 'import bagit' >/dev/null 2>&1; then
     python3 -m pip install --quiet --disable-pip-version-check bagit
 fi
 
-cargo test --locked "$@"
