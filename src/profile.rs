@@ -475,18 +475,17 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
     // An alias that names two fields would make mapping depend on file order: refuse it.
     // Each name's key is made once (every embedded profile is checked at start-up).
     let all: Vec<&Field> = fields.iter().chain(rule_fields.iter()).collect();
-    let names = |f: &'_ Field| {
-        std::iter::once(f.id.clone())
-            .chain(std::iter::once(f.label.clone()))
-            .chain(f.aliases.iter().cloned())
-            .collect::<Vec<String>>()
-    };
+    fn names(f: &Field) -> impl Iterator<Item = &String> {
+        std::iter::once(&f.id)
+            .chain(std::iter::once(&f.label))
+            .chain(&f.aliases)
+    }
     let keys: Vec<Vec<String>> = all
         .iter()
-        .map(|f| names(f).iter().map(|n| match_key(n)).collect())
+        .map(|f| names(f).map(|n| match_key(n)).collect())
         .collect();
     for (i, f) in all.iter().enumerate() {
-        for (name, key) in names(f).iter().zip(&keys[i]) {
+        for (name, key) in names(f).zip(&keys[i]) {
             if key.is_empty() {
                 continue;
             }

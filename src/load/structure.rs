@@ -25,7 +25,7 @@ pub(super) struct Structure {
 
 /// The rest of a line, from a field's start to its line break, when its fields are plain text
 /// or simply quoted: what a reader needs of fields it does not keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Tail {
     /// Where the CR or LF that ends the line is.
     pub(super) end: usize,
@@ -79,9 +79,7 @@ impl Structure {
     pub(super) fn tail(&self, from: usize) -> Option<Tail> {
         let mut tail = Tail {
             end: from,
-            delimiters: 0,
-            quoted: 0,
-            last_nonempty: None,
+            ..Tail::default()
         };
         let mut stretch = from;
         loop {
@@ -210,9 +208,7 @@ mod tests {
         let line = |b: u8| matches!(b, b'\r' | b'\n');
         let mut tail = Tail {
             end: from,
-            delimiters: 0,
-            quoted: 0,
-            last_nonempty: None,
+            ..Tail::default()
         };
         let mut pos = from;
         loop {
