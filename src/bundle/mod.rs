@@ -146,12 +146,9 @@ pub struct BundleWriter {
     checksum_target: PathBuf,
     file_name: String,
     payload: Vec<BagFile>,
-    open: Option<OpenEntry>,
+    /// The path of the payload file being written, if one is open.
+    open: Option<String>,
     failed: bool,
-}
-
-struct OpenEntry {
-    path: String,
 }
 
 impl BundleWriter {
@@ -236,9 +233,7 @@ impl BundleWriter {
             self.failed = true;
             return Err(self.io(e));
         }
-        self.open = Some(OpenEntry {
-            path: path.to_string(),
-        });
+        self.open = Some(path.to_string());
         Ok(PayloadWriter { bundle: self })
     }
 
@@ -351,7 +346,7 @@ impl BundleWriter {
 
     /// Ends the payload file being written, if any, and records its SHA-256 and size.
     fn close_open(&mut self) -> Result<(), BundleError> {
-        let Some(open) = self.open.take() else {
+        let Some(path) = self.open.take() else {
             return Ok(());
         };
         let zip = &mut self.zip;
@@ -367,7 +362,7 @@ impl BundleWriter {
             }
         };
         self.payload.push(BagFile {
-            path: open.path,
+            path,
             sha256: crate::keys::hex(&end.sha256),
             bytes: end.len,
         });
