@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         &root.join("cris-victims.csv"),
         "CRIS victim extract - Bromley BCU - October 2026",
         &["Committed Date"],
-        &["Victim Age", "Suspect Age"],
+        &["Victim Age", "Suspect Age at Offence"],
         &date,
     )?;
 
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         sheet,
         &root.join("merlin-orochi.csv"),
         "Merlin referrals - Operation Orochi - October 2026",
-        &["Date of Birth"],
+        &["Subject DOB"],
         &[],
         &date,
     )?;

@@ -51,7 +51,8 @@ input=$work/bench.csv
 public=$(sed -n 's/^Public key: //p' "$work/keygen.txt")
 export DISCLOSE_REGISTER=$work/register.jsonl
 acks=(--acknowledge review-overdue --acknowledge no-electronic-transfer
-      --acknowledge victim-assessed-before-release --acknowledge rjo-signed-undertaking)
+      --acknowledge victim-assessed-before-release --acknowledge rjo-signed-undertaking
+      --acknowledge no-protective-marking)
 
 # One timed run: prints "seconds max_rss_kb" of the whole command.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$1" >/dev/null 2>&1; cat "$work/time"; }

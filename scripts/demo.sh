@@ -20,7 +20,8 @@ mkdir -p "$work/out"
 "$bin" pack --profile bromley-yot-victims --input fixtures/cris-victims.csv --period 2026-10 \
     --recipient "$public" --out "$work/out" --analyst "Demo Analyst" \
     --acknowledge review-overdue --acknowledge no-electronic-transfer \
-    --acknowledge victim-assessed-before-release --acknowledge rjo-signed-undertaking
+    --acknowledge victim-assessed-before-release --acknowledge rjo-signed-undertaking \
+    --acknowledge no-protective-marking --acknowledge period-over-12-months-ago
 
 echo
 echo "== 3. The partner verifies the bundle on receipt and extracts it"

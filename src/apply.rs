@@ -7,7 +7,7 @@
 
 use crate::dates::{Date, Period};
 use crate::load::{LoadError, Row, RowRef, Table};
-use crate::profile::{Field, Marking, Profile, Rule, RuleTest};
+use crate::profile::{AgeAt, Field, Marking, Profile, Rule, RuleTest};
 use crate::text::{match_key, printable};
 use std::collections::BTreeMap;
 
@@ -73,9 +73,12 @@ pub enum ApplyError {
         input: String,
         rule: String,
         field: String,
-        label: String,
-        /// Headers of withheld columns, the likely candidates.
-        candidates: Vec<String>,
+        label: Box<str>,
+        /// Headers of withheld columns, the likely candidates. (Boxed, like `suggested`, to
+        /// keep every `Result` carrying this error small.)
+        candidates: Box<[String]>,
+        /// The candidate whose header fits the field best, if one does.
+        suggested: Option<Box<str>>,
     },
 }
 
@@ -100,8 +103,14 @@ impl ApplyError {
             ApplyError::FieldClaimedTwice { second, .. } => {
                 format!("Keep one: withhold the other with --map '{}=-', or map it to a different field.", second)
             }
-            ApplyError::RuleColumnMissing { field, candidates, .. } => {
-                let mut s = format!("Name the column that holds it: --map 'COLUMN HEADER={field}'.");
+            ApplyError::RuleColumnMissing { field, candidates, suggested, .. } => {
+                let mut s = match suggested {
+                    Some(h) => format!(
+                        "Suggested (check it holds this): --map '{}={field}'. Otherwise name the column that holds it: --map 'COLUMN HEADER={field}'.",
+                        printable(h)
+                    ),
+                    None => format!("Name the column that holds it: --map 'COLUMN HEADER={field}'."),
+                };
                 if !candidates.is_empty() {
                     let list: Vec<String> = candidates.iter().map(|c| printable(c)).collect();
                     s.push_str(&format!(" Columns not yet mapped: {}.", list.join(", ")));
@@ -164,6 +173,9 @@ pub struct InputPlan {
     pub by_field: BTreeMap<String, usize>,
     /// Whether each mapping came from `--map` (true) or an alias (false), by field id.
     pub explicit: BTreeMap<String, bool>,
+    /// Per source column: whether the analyst decided its use by hand (mapped it, or withheld
+    /// it with `-`). Such a column is never suggested for another field.
+    pub by_hand: Vec<bool>,
 }
 
 impl InputPlan {
@@ -203,6 +215,7 @@ pub fn plan_input(
     let n = table.headers.len();
     let mut assigned: Vec<Option<Option<&Field>>> = vec![None; n]; // None: not decided yet
     let mut explicit = BTreeMap::new();
+    let mut by_hand = vec![false; n];
 
     for (src, name) in &decisions.maps {
         let spec = format!("{src}={name}");
@@ -214,6 +227,7 @@ pub fn plan_input(
         else {
             continue; // checked across all inputs by check_maps
         };
+        by_hand[col] = true;
         if name == WITHHOLD {
             assigned[col] = Some(None);
             continue;
@@ -229,7 +243,7 @@ pub fn plan_input(
     }
     for (col, header) in table.headers.iter().enumerate() {
         if assigned[col].is_none() {
-            assigned[col] = Some(profile.field_named(header));
+            assigned[col] = Some(profile.all_fields().find(|f| f.is_header(header)));
         }
     }
 
@@ -263,25 +277,30 @@ pub fn plan_input(
     }
 
     for rule in &profile.rules {
-        if !by_field.contains_key(&rule.field) {
-            let field = profile
-                .field(&rule.field)
-                .expect("profile validation checks rule fields");
-            let candidates = table
-                .headers
-                .iter()
-                .zip(&columns)
-                .filter(|(_, u)| **u == ColumnUse::Withheld)
-                .map(|(h, _)| h.clone())
-                .collect();
-            return Err(ApplyError::RuleColumnMissing {
-                input,
-                rule: rule.id.clone(),
-                field: field.id.clone(),
-                label: field.label.clone(),
-                candidates,
-            });
-        }
+        let Some(field) = missing_rule_column(rule, &by_field) else {
+            continue;
+        };
+        let field = profile
+            .field(field)
+            .expect("profile validation checks rule fields");
+        let candidates: Vec<String> = table
+            .headers
+            .iter()
+            .zip(&columns)
+            .enumerate()
+            .filter(|(c, (_, u))| **u == ColumnUse::Withheld && !by_hand[*c])
+            .map(|(_, (h, _))| h.clone())
+            .collect();
+        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        let suggested = crate::suggest::best_header(profile, field, &refs).map(Box::from);
+        return Err(ApplyError::RuleColumnMissing {
+            input,
+            rule: rule.id.clone(),
+            field: field.id.clone(),
+            label: field.label.as_str().into(),
+            candidates: candidates.into(),
+            suggested,
+        });
     }
 
     let shared = profile
@@ -294,7 +313,42 @@ pub fn plan_input(
         shared,
         by_field,
         explicit,
+        by_hand,
     })
+}
+
+/// The field a rule cannot run without that no column supplies, if any. The tool's marking
+/// ceiling runs only where the export has a marking column (its absence raises a warning to
+/// acknowledge instead); an age at the offence needs an age-at-offence column, or else both
+/// the date of birth and the offence date.
+pub fn missing_rule_column<'r>(
+    rule: &'r Rule,
+    by_field: &BTreeMap<String, usize>,
+) -> Option<&'r str> {
+    if rule.built_in {
+        return None;
+    }
+    let has = |f: &str| by_field.contains_key(f);
+    if let RuleTest::AgeBetween {
+        at: AgeAt::Offence {
+            date_field,
+            age_field,
+        },
+        ..
+    } = &rule.test
+    {
+        if age_field.as_deref().is_some_and(has) || (has(&rule.field) && has(date_field)) {
+            return None;
+        }
+        // With the date of birth, only the offence date is missing; otherwise one column of
+        // the age at the offence would do, so that is what to ask for.
+        return Some(match age_field {
+            Some(age) if !has(&rule.field) => age,
+            _ if has(&rule.field) => date_field,
+            _ => &rule.field,
+        });
+    }
+    (!has(&rule.field)).then_some(rule.field.as_str())
 }
 
 /// The column a `--map` source names: the header written exactly so, or else the one header
@@ -396,39 +450,132 @@ impl Exclusion {
 
 /// The rules of a profile bound to one input's columns, ready to judge rows.
 pub struct Filter<'p> {
-    rules: Vec<(&'p Rule, usize)>,
+    rules: Vec<Bound<'p>>,
     period_end: Date,
+    today: Date,
+}
+
+/// One rule and the columns it reads in this input.
+struct Bound<'p> {
+    rule: &'p Rule,
+    /// The rule's own field (a date of birth, a number, a flag, a marking).
+    col: Option<usize>,
+    /// For an age at the offence: the offence date, and an age-at-offence column.
+    date_col: Option<usize>,
+    age_col: Option<usize>,
+}
+
+/// What judging a row that passes found out on the way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Judged {
+    /// Bit `i` set: rule `i` of the profile read an empty value as the agreement says to.
+    pub empty_taken: u32,
+    /// The row's protective marking, as an index into [`crate::profile::MARKING_NAMES`].
+    pub marking: Option<u8>,
 }
 
 impl<'p> Filter<'p> {
-    pub fn new(profile: &'p Profile, plan: &InputPlan, period: Period) -> Filter<'p> {
+    /// `today` is the day the data leaves (for ages the agreement measures then).
+    pub fn new(profile: &'p Profile, plan: &InputPlan, period: Period, today: Date) -> Filter<'p> {
+        let col = |f: &str| plan.by_field.get(f).copied();
         let rules = profile
             .rules
             .iter()
-            .filter_map(|r| plan.by_field.get(&r.field).map(|&c| (r, c)))
+            .filter_map(|rule| {
+                let (date_col, age_col) = match &rule.test {
+                    RuleTest::AgeBetween {
+                        at:
+                            AgeAt::Offence {
+                                date_field,
+                                age_field,
+                            },
+                        ..
+                    } => (col(date_field), age_field.as_deref().and_then(col)),
+                    _ => (None, None),
+                };
+                let bound = Bound {
+                    rule,
+                    col: col(&rule.field),
+                    date_col,
+                    age_col,
+                };
+                // A rule with nothing to read is the marking ceiling on an unmarked export
+                // (planning refuses every other such rule).
+                (bound.col.is_some() || bound.age_col.is_some()).then_some(bound)
+            })
             .collect();
         Filter {
             rules,
             period_end: period.last_day(),
+            today,
         }
     }
 
-    /// `Ok(())` when every rule passes; otherwise the first rule's reason.
-    pub fn judge(&self, row: &RowRef<'_>) -> Result<(), Exclusion> {
-        for (rule, col) in &self.rules {
-            let value = row.cell(*col).trim();
+    /// Whether these rules read a protective marking column.
+    pub fn reads_marking(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|b| matches!(b.rule.test, RuleTest::MarkingAtMost(_)))
+    }
+
+    /// `Ok` when every rule passes; otherwise the first rule's reason.
+    pub fn judge(&self, row: &RowRef<'_>) -> Result<Judged, Exclusion> {
+        let mut judged = Judged::default();
+        for (i, b) in self.rules.iter().enumerate() {
+            let rule = b.rule;
             let rid = || rule.id.clone();
+            let read = |col: Option<usize>| col.map(|c| row.cell(c).trim()).unwrap_or("");
+            if let RuleTest::AgeBetween { min, max, at } = &rule.test {
+                let age = match (at, b.age_col) {
+                    (AgeAt::Offence { .. }, Some(age_col)) => {
+                        let value = read(Some(age_col));
+                        if value.is_empty() {
+                            return Err(Exclusion::Missing { rule: rid() });
+                        }
+                        parse_whole_number(value)
+                            .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
+                    }
+                    _ => {
+                        let dob = read(b.col);
+                        let on = match at {
+                            AgeAt::PeriodEnd => Some(self.period_end),
+                            AgeAt::Today => Some(self.today),
+                            AgeAt::Offence { .. } => None,
+                        };
+                        let on_text = read(b.date_col);
+                        if dob.is_empty() || (on.is_none() && on_text.is_empty()) {
+                            return Err(Exclusion::Missing { rule: rid() });
+                        }
+                        let dob = Date::parse_export(dob)
+                            .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                        let on = match on {
+                            Some(d) => d,
+                            None => Date::parse_export(on_text)
+                                .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?,
+                        };
+                        if dob > on {
+                            return Err(Exclusion::Unreadable { rule: rid() });
+                        }
+                        dob.age_on(on)
+                    }
+                };
+                if !in_range(age, *min, *max) {
+                    return Err(Exclusion::Failed { rule: rid() });
+                }
+                continue;
+            }
+            let value = read(b.col);
             if value.is_empty() {
+                if rule.empty.is_some() {
+                    judged.empty_taken |= 1 << i.min(31);
+                    continue;
+                }
                 return Err(Exclusion::Missing { rule: rid() });
             }
             let pass = match &rule.test {
-                RuleTest::AgeBetween { min, max } => {
-                    let dob = Date::parse_export(value)
-                        .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
-                    if dob > self.period_end {
-                        return Err(Exclusion::Unreadable { rule: rid() });
-                    }
-                    in_range(dob.age_on(self.period_end), *min, *max)
+                // Judged above; were it ever reached, the row would be excluded.
+                RuleTest::AgeBetween { .. } => {
+                    return Err(Exclusion::Unreadable { rule: rid() });
                 }
                 RuleTest::NumberBetween { min, max } => {
                     let n = parse_whole_number(value)
@@ -439,15 +586,22 @@ impl<'p> Filter<'p> {
                     !parse_yes_no(value).ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
                 }
                 RuleTest::MarkingAtMost(ceiling) => {
-                    Marking::parse(value).ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
-                        <= *ceiling
+                    let (level, name) = Marking::parse_named(value)
+                        .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                    judged.marking = Some(name);
+                    level <= *ceiling
                 }
             };
             if !pass {
                 return Err(Exclusion::Failed { rule: rid() });
             }
         }
-        Ok(())
+        Ok(judged)
+    }
+
+    /// The rule behind bit `i` of [`Judged::empty_taken`].
+    pub fn rule_at(&self, i: usize) -> Option<&'p Rule> {
+        self.rules.get(i).map(|b| b.rule)
     }
 }
 
@@ -512,6 +666,31 @@ pub struct Outcome {
     pub cells_neutralised: u64,
     pub cells_redacted: u64,
     pub sha256: String,
+    /// Shared rows whose rule value was empty, read as the agreement says (by rule id).
+    pub shared_empty: BTreeMap<String, u64>,
+    /// The highest protective marking among the shared rows ([`crate::profile::MARKING_NAMES`]
+    /// index); `None` when the export has no marking column.
+    pub highest_marking: Option<u8>,
+    /// Whether this input was read against a protective marking column.
+    pub marking_column: bool,
+}
+
+impl Outcome {
+    /// Count one shared row's findings.
+    pub fn note(&mut self, filter: &Filter<'_>, judged: Judged) {
+        if judged.empty_taken != 0 {
+            for i in 0..32 {
+                if judged.empty_taken & (1 << i) != 0
+                    && let Some(rule) = filter.rule_at(i)
+                {
+                    *self.shared_empty.entry(rule.id.clone()).or_insert(0) += 1;
+                }
+            }
+        }
+        if judged.marking > self.highest_marking {
+            self.highest_marking = judged.marking;
+        }
+    }
 }
 
 /// Stream one input through its plan and filter, handing each shared row and its output
@@ -525,7 +704,10 @@ pub fn process<E>(
     decisions: &Decisions,
     mut emit: impl FnMut(&RowRef<'_>, &[SharedCell]) -> Result<(), E>,
 ) -> Result<Outcome, ProcessError<E>> {
-    let mut out = Outcome::default();
+    let mut out = Outcome {
+        marking_column: filter.reads_marking(),
+        ..Outcome::default()
+    };
     // Only the mapped columns (shared fields and rule fields) are ever looked at.
     let mut rows = table
         .rows_wanting(&plan.wanted_columns(table.headers.len()))
@@ -539,6 +721,7 @@ pub fn process<E>(
             Ok(counts) => {
                 out.cells_neutralised += counts.neutralised;
                 out.cells_redacted += counts.redacted;
+                out.note(filter, counts.judged);
                 emit(&row, &cells_out).map_err(ProcessError::Sink)?;
                 out.rows_shared += 1;
             }
@@ -558,6 +741,8 @@ pub fn process<E>(
 pub struct CellCounts {
     pub neutralised: u64,
     pub redacted: u64,
+    /// What the rules found on the way (empty values read as agreed; the marking).
+    pub judged: Judged,
 }
 
 /// What one output cell of a shared row holds.
@@ -600,7 +785,7 @@ pub fn fate(
     decisions: &Decisions,
     cells_out: &mut Vec<SharedCell>,
 ) -> Result<CellCounts, Exclusion> {
-    filter.judge(row)?;
+    let judged = filter.judge(row)?;
     if !decisions.manual_exclusions.is_empty()
         && let Some(reason) = decisions.manual_exclusions.get(&(input_index, row.number))
     {
@@ -608,7 +793,10 @@ pub fn fate(
             reason: reason.clone(),
         });
     }
-    let mut counts = CellCounts::default();
+    let mut counts = CellCounts {
+        judged,
+        ..CellCounts::default()
+    };
     cells_out.clear();
     for (col, field) in &plan.shared {
         let cell = if !decisions.redactions.is_empty()
@@ -688,10 +876,12 @@ mod tests {
                 shared: vec![(0, "f".into())],
                 by_field: BTreeMap::from([("f".to_string(), 0)]),
                 explicit: BTreeMap::new(),
+                by_hand: vec![false],
             };
             let filter = Filter {
                 rules: Vec::new(),
                 period_end: Date::parse_export("31/10/2026").unwrap(),
+                today: Date::parse_export("02/12/2026").unwrap(),
             };
             let mut cells = Vec::new();
             let counts = fate(

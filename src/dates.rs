@@ -146,6 +146,18 @@ impl Period {
         }
     }
 
+    /// Whether the month is over by `today`: only an ended month can be reported on.
+    pub fn has_ended(self, today: Date) -> bool {
+        self.last_day() < today
+    }
+
+    /// How many months `self` lies before the month `today` falls in (0 for this month,
+    /// negative for a month to come).
+    pub fn months_before(self, today: Date) -> i64 {
+        (i64::from(today.year) * 12 + i64::from(today.month))
+            - (i64::from(self.year) * 12 + i64::from(self.month))
+    }
+
     pub fn first_day(self) -> Date {
         Date {
             year: self.year,
@@ -215,5 +227,25 @@ mod tests {
             }
         );
         assert_eq!(Period::parse("2024-13"), None);
+    }
+
+    #[test]
+    fn a_period_ends_with_its_last_day() {
+        let p = Period::parse("2026-11").unwrap();
+        assert!(!p.has_ended(d(2026, 11, 30)));
+        assert!(p.has_ended(d(2026, 12, 1)));
+        assert_eq!(p.months_before(d(2026, 12, 2)), 1);
+        assert_eq!(
+            Period::parse("2025-11")
+                .unwrap()
+                .months_before(d(2026, 12, 2)),
+            13
+        );
+        assert_eq!(
+            Period::parse("2027-01")
+                .unwrap()
+                .months_before(d(2026, 12, 2)),
+            -1
+        );
     }
 }

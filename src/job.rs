@@ -22,8 +22,91 @@ pub struct Job<'p> {
     pub period: Period,
     /// Warning codes the analyst has acknowledged.
     pub acknowledged: BTreeSet<String>,
-    /// The warnings in force (profile's own plus review-overdue), fixed when the job is made.
+    /// The warnings in force (profile's own, review-overdue, and what this job's exports and
+    /// period raise), fixed when the job is made.
     pub warnings: Vec<Warning>,
+    /// The day the data leaves: ages the agreement measures "now" are measured on it.
+    pub today: Date,
+}
+
+/// Raised when a period more than this many months back is chosen.
+pub const PERIOD_MONTHS_BACK: i64 = 12;
+
+/// The warning raised for a period more than [`PERIOD_MONTHS_BACK`] months back.
+pub const PERIOD_LONG_PAST: &str = "period-over-12-months-ago";
+
+/// Warning codes the tool raises from the job itself (not written in a profile): the analyst
+/// may acknowledge them ahead of knowing whether they will be raised.
+pub const JOB_WARNINGS: [&str; 2] = [crate::profile::NO_MARKING_COLUMN, PERIOD_LONG_PAST];
+
+/// Why a reporting period cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("the period {period} has not ended (today is {today})")]
+    NotEnded { period: Period, today: Date },
+}
+
+impl PeriodError {
+    pub fn hint(&self) -> String {
+        match self {
+            PeriodError::NotEnded { today, .. } => format!(
+                "Choose a month that is over: the latest is {}.",
+                Period::previous(*today)
+            ),
+        }
+    }
+}
+
+/// A period can be reported on once it has ended.
+pub fn check_period(period: Period, today: Date) -> Result<(), PeriodError> {
+    if period.has_ended(today) {
+        Ok(())
+    } else {
+        Err(PeriodError::NotEnded { period, today })
+    }
+}
+
+/// The warnings this job raises by itself: an export with no protective marking column (the
+/// ceiling cannot be checked row by row), and a period long past.
+fn job_warnings(
+    profile: &Profile,
+    tables: &[Table],
+    plans: &[InputPlan],
+    period: Period,
+    today: Date,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let unmarked: Vec<String> = tables
+        .iter()
+        .zip(plans)
+        .filter(|(_, plan)| !plan.by_field.contains_key(crate::profile::MARKING_FIELD))
+        .map(|(t, _)| crate::text::printable(&t.file_name()))
+        .collect();
+    if !unmarked.is_empty() {
+        let a = &profile.agreement;
+        out.push(Warning {
+            code: crate::profile::NO_MARKING_COLUMN.to_string(),
+            section: a.max_marking_section.clone(),
+            message: format!(
+                "{} {} no protective marking column, so the agreement's ceiling ({}) cannot be checked row by row. Confirm nothing in it is marked above {}: SECRET and TOP SECRET material must never leave this way. If the export does carry a marking under another header, map that column to the protective marking field instead.",
+                unmarked.join(", "),
+                if unmarked.len() == 1 { "carries" } else { "carry" },
+                a.max_marking_text.to_uppercase(),
+                a.max_marking_text.to_uppercase(),
+            ),
+        });
+    }
+    let back = period.months_before(today);
+    if back > PERIOD_MONTHS_BACK {
+        out.push(Warning {
+            code: PERIOD_LONG_PAST.to_string(),
+            section: "reporting period".to_string(),
+            message: format!(
+                "The period {period} is {back} months ago. Monthly bundles report the month just ended; confirm this older month is what the partner asked for, and that nothing in it has since been corrected or withdrawn."
+            ),
+        });
+    }
+    out
 }
 
 /// Something that stops a bundle being written until the analyst acts.
@@ -53,7 +136,8 @@ impl<'p> Job<'p> {
             .iter()
             .map(|t| apply::plan_input(profile, t, &decisions))
             .collect::<Result<Vec<_>, _>>()?;
-        let warnings = profile.warnings_on(today);
+        let mut warnings = profile.warnings_on(today);
+        warnings.extend(job_warnings(profile, &tables, &plans, period, today));
         Ok(Job {
             profile,
             tables,
@@ -62,6 +146,7 @@ impl<'p> Job<'p> {
             period,
             acknowledged,
             warnings,
+            today,
         })
     }
 
@@ -121,7 +206,7 @@ impl<'p> Job<'p> {
         i: usize,
         emit: impl FnMut(&RowRef<'_>, &[SharedCell]) -> Result<(), E>,
     ) -> Result<Outcome, ProcessError<E>> {
-        let filter = Filter::new(self.profile, &self.plans[i], self.period);
+        let filter = Filter::new(self.profile, &self.plans[i], self.period, self.today);
         apply::process(
             i,
             &self.tables[i],
@@ -134,7 +219,7 @@ impl<'p> Job<'p> {
 
     /// The rule filter for input `i`, for callers that decide rows one at a time (the TUI).
     pub fn filter(&self, i: usize) -> Filter<'_> {
-        Filter::new(self.profile, &self.plans[i], self.period)
+        Filter::new(self.profile, &self.plans[i], self.period, self.today)
     }
 
     /// Decide one row of input `i` as a pack would: its output cells, or why it is excluded.
@@ -172,6 +257,8 @@ impl<'p> Job<'p> {
         let mut rows = RowsSummary::default();
         let mut excluded: BTreeMap<Exclusion, u64> = BTreeMap::new();
         let mut cells = CellsSummary::default();
+        let mut shared_empty: BTreeMap<String, u64> = BTreeMap::new();
+        let (mut marking_columns, mut highest_marking) = (0usize, None::<u8>);
         for (i, (table, plan)) in self.tables.iter().zip(&self.plans).enumerate() {
             let input = table.path.display().to_string();
             let outcome = outcomes.get(i).cloned().unwrap_or_default();
@@ -204,6 +291,13 @@ impl<'p> Job<'p> {
                         "alias"
                     },
                     justification: self.decisions.justifications.get(id).cloned(),
+                });
+            }
+            for sg in crate::suggest::suggest(p, &table.headers, plan, &plan.by_hand) {
+                columns.suggested.push(SuggestedColumn {
+                    source: table.headers[sg.column].clone(),
+                    field: sg.field,
+                    input: input.clone(),
                 });
             }
             for f in plan.missing_fields(p) {
@@ -254,7 +348,39 @@ impl<'p> Job<'p> {
             }
             cells.neutralised += outcome.cells_neutralised;
             cells.redacted += outcome.cells_redacted;
+            for (rule, n) in &outcome.shared_empty {
+                *shared_empty.entry(rule.clone()).or_insert(0) += n;
+            }
+            if plan.by_field.contains_key(crate::profile::MARKING_FIELD) {
+                marking_columns += 1;
+            }
+            if outcome.highest_marking > highest_marking {
+                highest_marking = outcome.highest_marking;
+            }
         }
+        rows.shared_as_agreed = p
+            .rules
+            .iter()
+            .filter_map(|r| {
+                let count = *shared_empty.get(&r.id)?;
+                let e = r.empty.as_ref()?;
+                Some(SharedAsAgreed {
+                    rule: r.id.clone(),
+                    reason: e.label.clone(),
+                    section: e.section.clone(),
+                    count,
+                })
+            })
+            .collect();
+        let a = &p.agreement;
+        let marking = MarkingSummary {
+            ceiling: a.max_marking_text.to_uppercase(),
+            ceiling_section: a.max_marking_section.clone(),
+            inputs_marked: marking_columns,
+            inputs_unmarked: self.tables.len() - marking_columns,
+            highest_shared: highest_marking
+                .map(|i| crate::profile::MARKING_NAMES[usize::from(i)].to_string()),
+        };
         // Group by rule in profile order (then manual), and within a rule: failed, missing,
         // unreadable, so the person reading sees each rule's story together.
         let mut excluded: Vec<(Exclusion, u64)> = excluded.into_iter().collect();
@@ -283,6 +409,7 @@ impl<'p> Job<'p> {
             columns,
             rows,
             cells,
+            marking,
             warnings: self
                 .warnings
                 .iter()
@@ -311,6 +438,7 @@ pub struct Summary {
     pub columns: ColumnsSummary,
     pub rows: RowsSummary,
     pub cells: CellsSummary,
+    pub marking: MarkingSummary,
     pub warnings: Vec<WarningSummary>,
     pub blockers: Vec<Blocker>,
 }
@@ -350,6 +478,49 @@ pub struct ColumnsSummary {
     pub rule_only: Vec<RuleColumn>,
     /// Agreed fields that no column of an input supplies.
     pub not_in_export: Vec<MissingField>,
+    /// Withheld columns whose header fits an agreed field no column supplies: offered, never
+    /// applied on their own (`field` is what `--map` takes).
+    pub suggested: Vec<SuggestedColumn>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SuggestedColumn {
+    pub source: String,
+    pub field: String,
+    pub input: String,
+}
+
+/// The protective marking: the agreement's ceiling, and the highest marking among the rows
+/// that leave.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkingSummary {
+    pub ceiling: String,
+    pub ceiling_section: String,
+    /// Inputs read against a marking column, and inputs with none.
+    pub inputs_marked: usize,
+    pub inputs_unmarked: usize,
+    /// The highest marking among the shared rows; `None` when no input has a marking column
+    /// (or no row is shared).
+    pub highest_shared: Option<String>,
+}
+
+impl MarkingSummary {
+    /// What the bag's `Protective-Marking` and the record say: the highest marking actually
+    /// shared, and whether any input carried none.
+    pub fn shown(&self) -> String {
+        match (&self.highest_shared, self.inputs_unmarked) {
+            (Some(m), 0) => m.clone(),
+            (Some(m), _) => format!(
+                "{m} (an input carried no marking: confirmed at most {})",
+                self.ceiling
+            ),
+            (None, 0) => format!("no rows shared (ceiling {})", self.ceiling),
+            (None, _) => format!(
+                "NOT MARKED in the export (confirmed at most {})",
+                self.ceiling
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -390,6 +561,19 @@ pub struct RowsSummary {
     pub read: u64,
     pub shared: u64,
     pub excluded: Vec<ExcludedCount>,
+    /// Shared rows whose rule value was empty, shared because the agreement says what empty
+    /// means (an opt-out never recorded is not an opt-out).
+    pub shared_as_agreed: Vec<SharedAsAgreed>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedAsAgreed {
+    pub rule: String,
+    /// "shared, no opt-out recorded".
+    pub reason: String,
+    /// The agreement's words that say what empty means.
+    pub section: String,
+    pub count: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,6 +9,8 @@
 //! - [`apply`]: headers + profile + the analyst's decisions → an [`apply::InputPlan`] saying which
 //!   column becomes which agreed field, then each row kept or excluded with a counted reason,
 //!   and every shared cell made safe for a spreadsheet;
+//! - [`suggest`]: for an agreed field no column matched, the withheld column that fits it best
+//!   (offered to the analyst, never applied on its own);
 //! - [`bundle`]: the shared CSVs → a BagIt zip → age encryption → `<name>.zip.age` and its
 //!   `.sha256`, streamed and hashed as written, never overwriting;
 //! - [`keys`]: partners' public keys, passphrases, identities for opening bundles, keygen;
@@ -37,6 +39,7 @@ pub mod panics;
 pub mod profile;
 pub mod record;
 pub mod register;
+pub mod suggest;
 pub mod text;
 pub mod tui;
 pub mod verify;

@@ -249,7 +249,9 @@ pub fn write(
                 a.title, job.profile.id, job.period
             ),
         ),
-        ("Protective-Marking".to_string(), a.max_marking_text.clone()),
+        // The highest marking actually among the shared rows (or that the export carried
+        // none), not the agreement's ceiling: the partner handles what they receive.
+        ("Protective-Marking".to_string(), summary.marking.shown()),
     ];
     let written = writer.finish(
         &bag_info,

@@ -61,6 +61,21 @@ struct RawProfile {
     /// Default recipients (partner public keys) with labels.
     #[serde(default)]
     recipients: Vec<RawRecipient>,
+    /// Set (with the reason) only when the agreement's exports describe one person per row, so
+    /// a bare header such as "Address" cannot be somebody else's. Unset, aliases must name the
+    /// person (`tests/profiles_embedded.rs` holds the list of bare words).
+    #[serde(default)]
+    single_person: Option<String>,
+    /// Export columns the agreement rules out: never shared, never suggested.
+    #[serde(default)]
+    never_shared: Option<RawNeverShared>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNeverShared {
+    section: String,
+    headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +91,11 @@ struct RawAgreement {
     legal_basis: Vec<String>,
     /// Highest protective marking the agreement allows, e.g. "OFFICIAL" or "RESTRICTED".
     max_marking: Spanned<String>,
+    /// Where the agreement says so, or why the ceiling is OFFICIAL when it says nothing.
+    max_marking_section: String,
+    /// The parties that signed the copy we hold, where that is fewer than `parties`.
+    #[serde(default)]
+    signatories: Option<Vec<String>>,
     /// ISO date the agreement is due for review ("YYYY-MM-DD").
     review_due: Spanned<String>,
     retention: String,
@@ -105,6 +125,10 @@ struct RawField {
     /// id and label are always aliases too.
     #[serde(default)]
     aliases: Vec<String>,
+    /// The agreement's item this field is one column of, where one item spans several
+    /// columns ("Vulnerability Marker with relevant details": the marker and the details).
+    #[serde(default)]
+    item: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,9 +145,34 @@ struct RawRule {
     min: Option<i64>,
     #[serde(default)]
     max: Option<Spanned<toml::Value>>,
+    /// For `age_between`: the day the age is measured at: "period_end", "today" (the day the
+    /// data leaves) or "offence" (with `offence_date_field`, and optionally `age_field`).
+    #[serde(default)]
+    at: Option<Spanned<String>>,
+    /// For `at = "offence"`: the field holding the offence date.
+    #[serde(default)]
+    offence_date_field: Option<Spanned<String>>,
+    /// For `at = "offence"`: a field holding the age at the offence as a whole number, read
+    /// instead of the date of birth and offence date when the export has it.
+    #[serde(default)]
+    age_field: Option<Spanned<String>>,
+    /// What an empty value means, only where the agreement itself says.
+    #[serde(default)]
+    empty: Option<RawEmpty>,
     section: String,
     /// One sentence, as shown when rows are excluded: "offender not aged 10 to 17".
     description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmpty {
+    /// Only "no" for now: an empty `exclude_if_yes` value is read as no.
+    means: Spanned<String>,
+    /// The agreement's words that say so.
+    section: String,
+    /// How the rows are counted, e.g. "shared, no opt-out recorded".
+    label: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,6 +215,23 @@ pub struct Profile {
     pub warnings: Vec<Warning>,
     pub checklist: Vec<ChecklistItem>,
     pub recipients: Vec<Recipient>,
+    /// Why a bare header cannot be another person's in this agreement's exports, if so.
+    pub single_person: Option<String>,
+    /// Headers the agreement rules out (never shared, never suggested), with the section.
+    pub never_shared: Option<NeverShared>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeverShared {
+    pub section: String,
+    pub headers: Vec<String>,
+}
+
+impl NeverShared {
+    pub fn covers(&self, header: &str) -> bool {
+        let key = match_key(header);
+        !key.is_empty() && self.headers.iter().any(|h| match_key(h) == key)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +243,10 @@ pub struct Agreement {
     pub legal_basis: Vec<String>,
     pub max_marking: Marking,
     pub max_marking_text: String,
+    pub max_marking_section: String,
+    /// Who signed, where fewer than the parties listed signed the copy the profile was written
+    /// from; `None` when every party signed (or the agreement shows no signatures).
+    pub signatories: Option<Vec<String>>,
     pub review_due: crate::dates::Date,
     pub retention: String,
     pub transfer: String,
@@ -212,16 +282,33 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// Shared fields go into the bundle; rule fields are only read by rules.
     pub shared: bool,
+    /// The agreement's item this field is one column of, where an item spans several.
+    pub item: Option<String>,
 }
 
 impl Field {
-    /// Whether `name` (a header, an id, a label or an alias) names this field.
+    /// Whether `name` (an id, a label or an alias, as `--map` takes it) names this field.
     pub fn answers_to(&self, name: &str) -> bool {
         let key = match_key(name);
-        !key.is_empty()
-            && (match_key(&self.id) == key
-                || match_key(&self.label) == key
-                || self.aliases.iter().any(|a| match_key(a) == key))
+        !key.is_empty() && (match_key(&self.id) == key || self.heads(&key))
+    }
+
+    /// Whether an export column headed `header` is this field: its label or an alias. Not its
+    /// id: ids are short names for `--map`, and one such as `address` is exactly the bare
+    /// header that may be another person's.
+    pub fn is_header(&self, header: &str) -> bool {
+        let key = match_key(header);
+        !key.is_empty() && self.heads(&key)
+    }
+
+    fn heads(&self, key: &str) -> bool {
+        match_key(&self.label) == key || self.aliases.iter().any(|a| match_key(a) == key)
+    }
+
+    /// The label the bundle's header gives the column: the field's label, which for one part
+    /// of a multi-column item says which part it is.
+    pub fn output_label(&self) -> &str {
+        &self.label
     }
 }
 
@@ -232,13 +319,75 @@ pub struct Rule {
     pub test: RuleTest,
     pub section: String,
     pub description: String,
+    /// What an empty value means, where the agreement says; `None`: empty excludes the row.
+    pub empty: Option<EmptyMeaning>,
+    /// Added by the tool, not written in the profile (the protective marking ceiling). Such a
+    /// rule's column may be absent: the run then raises [`NO_MARKING_COLUMN`] instead.
+    pub built_in: bool,
+}
+
+impl Rule {
+    /// Every field the rule may read: its own, then for an age at the offence the offence
+    /// date and the age-at-offence column.
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out = vec![self.field.as_str()];
+        if let RuleTest::AgeBetween {
+            at:
+                AgeAt::Offence {
+                    date_field,
+                    age_field,
+                },
+            ..
+        } = &self.test
+        {
+            out.push(date_field);
+            out.extend(age_field.as_deref());
+        }
+        out
+    }
+}
+
+/// An agreement's own statement of what an empty value means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptyMeaning {
+    /// The passage that says so.
+    pub section: String,
+    /// How the rows are counted: "shared, no opt-out recorded".
+    pub label: String,
+}
+
+/// The day an age is measured at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgeAt {
+    /// The last day of the reporting period.
+    PeriodEnd,
+    /// The day the data leaves (the day the bundle is made).
+    Today,
+    /// The date of the offence, from its own column; or a whole-number age at the offence.
+    Offence {
+        date_field: String,
+        age_field: Option<String>,
+    },
+}
+
+impl AgeAt {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            AgeAt::PeriodEnd => "on the last day of the period",
+            AgeAt::Today => "on the day the data leaves",
+            AgeAt::Offence { .. } => "at the offence",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleTest {
-    /// The field holds a date of birth; the age at the last day of the period must lie in
-    /// `min..=max`.
-    AgeBetween { min: Option<i64>, max: Option<i64> },
+    /// The field holds a date of birth; the age at `at` must lie in `min..=max`.
+    AgeBetween {
+        min: Option<i64>,
+        max: Option<i64>,
+        at: AgeAt,
+    },
     /// The field holds a whole number that must lie in `min..=max`.
     NumberBetween { min: Option<i64>, max: Option<i64> },
     /// The field holds a yes/no flag; "yes" excludes the row.
@@ -280,7 +429,87 @@ pub enum Marking {
     TopSecret,
 }
 
+/// The markings by name, lowest first: what the bundle and record report as the highest
+/// marking among the shared rows. Within OFFICIAL's rung the names keep their order of care
+/// (OFFICIAL-SENSITIVE carries a handling caveat the partner must honour).
+pub const MARKING_NAMES: [&str; 8] = [
+    "NOT PROTECTIVELY MARKED",
+    "OFFICIAL",
+    "PROTECT",
+    "RESTRICTED",
+    "OFFICIAL-SENSITIVE",
+    "CONFIDENTIAL",
+    "SECRET",
+    "TOP SECRET",
+];
+
+/// Header names of a protective marking column, as CRIS, Merlin, CrimInt and PNC extracts
+/// spell it. Every profile reads such a column against its agreement's ceiling.
+pub const MARKING_HEADERS: &[&str] = &[
+    "Protective Marking",
+    "Protective Marking (GPMS)",
+    "Protective Marker",
+    "GPMS",
+    "GPMS Marking",
+    "GPMS Classification",
+    "GSC",
+    "GSC Marking",
+    "GSC Classification",
+    "Government Security Classification",
+    "Security Classification",
+    "Security Marking",
+    "Security Level",
+    "Classification",
+    "Classification Level",
+    "Marking",
+    "Record Classification",
+    "Document Classification",
+    "Intelligence Classification",
+    "Handling Classification",
+];
+
+/// The highest marking any profile may allow: SECRET and TOP SECRET material is never
+/// handled by this route.
+pub const MARKING_LIMIT: Marking = Marking::Confidential;
+
+/// The rule, field and warning the tool adds to every profile for its marking ceiling.
+pub const MARKING_RULE: &str = "protective-marking";
+pub const MARKING_FIELD: &str = "protective_marking";
+pub const NO_MARKING_COLUMN: &str = "no-protective-marking";
+
 impl Marking {
+    /// The rung's usual name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Marking::NotProtectivelyMarked => "NOT PROTECTIVELY MARKED",
+            Marking::Official => "OFFICIAL",
+            Marking::Confidential => "CONFIDENTIAL",
+            Marking::Secret => "SECRET",
+            Marking::TopSecret => "TOP SECRET",
+        }
+    }
+
+    /// Read a marking and say which name it is: an index into [`MARKING_NAMES`].
+    pub fn parse_named(text: &str) -> Option<(Marking, u8)> {
+        let m = Marking::parse(text)?;
+        let words: String = text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let name = match m {
+            Marking::NotProtectivelyMarked => 0,
+            Marking::Official if words.starts_with("OFFICIALSENSITIVE") => 4,
+            Marking::Official if words == "RESTRICTED" => 3,
+            Marking::Official if words == "PROTECT" => 2,
+            Marking::Official => 1,
+            Marking::Confidential => 5,
+            Marking::Secret => 6,
+            Marking::TopSecret => 7,
+        };
+        Some((m, name))
+    }
+
     /// Read a marking as written in an export or an agreement. Case, spaces, hyphens and any
     /// caveat after OFFICIAL-SENSITIVE ("OFFICIAL-SENSITIVE PERSONAL") are accepted; anything
     /// else is `None`, and a rule treats that as unreadable.
@@ -399,6 +628,15 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             );
         }
     };
+    if max_marking > MARKING_LIMIT {
+        return cx.err(
+            Some(a.max_marking.span()),
+            format!(
+                "key `agreement.max_marking`: {:?} is above CONFIDENTIAL; SECRET and TOP SECRET material is never disclosed by this route",
+                a.max_marking.get_ref()
+            ),
+        );
+    }
     let review_due = match crate::dates::Date::parse_iso(a.review_due.get_ref()) {
         Some(d) => d,
         None => {
@@ -416,6 +654,8 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         legal_basis: a.legal_basis,
         max_marking,
         max_marking_text: a.max_marking.into_inner(),
+        max_marking_section: a.max_marking_section,
+        signatories: a.signatories,
         review_due,
         retention: a.retention,
         transfer: a.transfer,
@@ -463,6 +703,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 section: f.section,
                 aliases: f.aliases,
                 shared,
+                item: f.item,
             };
             if shared {
                 fields.push(field)
@@ -471,6 +712,24 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             }
         }
     }
+
+    // The marking ceiling is the tool's, on every profile: its column is recognised by the
+    // same names whichever agreement is applied.
+    if seen_ids.contains_key(MARKING_FIELD) {
+        return cx.err(
+            None,
+            format!("field {MARKING_FIELD:?} is added by the tool to every profile (it reads the export's protective marking against agreement.max_marking); remove it"),
+        );
+    }
+    rule_fields.push(Field {
+        id: MARKING_FIELD.to_string(),
+        label: "Protective marking".to_string(),
+        category: Category::Personal,
+        section: agreement.max_marking_section.clone(),
+        aliases: MARKING_HEADERS.iter().map(|h| h.to_string()).collect(),
+        shared: false,
+        item: None,
+    });
 
     // An alias that names two fields would make mapping depend on file order: refuse it.
     // Each name's key is made once (every embedded profile is checked at start-up).
@@ -520,27 +779,90 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 },
             }
         };
+        let field_ref =
+            |f: &Option<Spanned<String>>, key: &str| -> Result<Option<String>, ProfileError> {
+                match f {
+                    None => Ok(None),
+                    Some(name) if all.iter().any(|x| x.id == *name.get_ref()) => {
+                        Ok(Some(name.get_ref().clone()))
+                    }
+                    Some(name) => cx.err(
+                        Some(name.span()),
+                        format!(
+                            "key `rules.{key}` of rule {rid:?}: there is no field with id {:?}",
+                            name.get_ref()
+                        ),
+                    ),
+                }
+            };
         let test = match r.kind.get_ref().as_str() {
-            "age_between" => RuleTest::AgeBetween { min: r.min, max: int_max(&r.max)? },
-            "number_between" => RuleTest::NumberBetween { min: r.min, max: int_max(&r.max)? },
-            "exclude_if_yes" => RuleTest::ExcludeIfYes,
-            "marking_at_most" => match &r.max {
-                Some(v) => match v.get_ref().as_str().and_then(Marking::parse) {
-                    Some(m) => RuleTest::MarkingAtMost(m),
-                    None => return cx.err(Some(v.span()), format!("key `rules.max` of rule {rid:?}: expected a protective marking such as \"OFFICIAL\"")),
-                },
-                None => return cx.err(Some(r.kind.span()), format!("rule {rid:?}: marking_at_most needs `max`")),
+            "age_between" => {
+                let Some(at) = &r.at else {
+                    return cx.err(
+                        Some(r.kind.span()),
+                        format!("rule {rid:?}: an age rule must say when the age is measured: `at = \"period_end\"`, `\"today\"` (the day the data leaves) or `\"offence\"`, as the agreement does"),
+                    );
+                };
+                let at = match at.get_ref().as_str() {
+                    "period_end" => AgeAt::PeriodEnd,
+                    "today" => AgeAt::Today,
+                    "offence" => {
+                        match field_ref(&r.offence_date_field, "offence_date_field")? {
+                            Some(date_field) => AgeAt::Offence {
+                                date_field,
+                                age_field: field_ref(&r.age_field, "age_field")?,
+                            },
+                            None => {
+                                return cx.err(
+                                Some(at.span()),
+                                format!("rule {rid:?}: an age at the offence needs `offence_date_field`"),
+                            );
+                            }
+                        }
+                    }
+                    other => {
+                        return cx.err(
+                            Some(at.span()),
+                            format!("key `rules.at` of rule {rid:?}: {other:?} is not one of period_end, today, offence"),
+                        );
+                    }
+                };
+                RuleTest::AgeBetween {
+                    min: r.min,
+                    max: int_max(&r.max)?,
+                    at,
+                }
+            }
+            "number_between" => RuleTest::NumberBetween {
+                min: r.min,
+                max: int_max(&r.max)?,
             },
+            "exclude_if_yes" => RuleTest::ExcludeIfYes,
+            "marking_at_most" => {
+                return cx.err(
+                    Some(r.kind.span()),
+                    format!("rule {rid:?}: the tool reads the protective marking against agreement.max_marking on every profile; remove this rule and set max_marking (with max_marking_section)"),
+                );
+            }
             other => {
                 return cx.err(
                     Some(r.kind.span()),
-                    format!("key `rules.kind` of rule {rid:?}: {other:?} is not one of age_between, number_between, exclude_if_yes, marking_at_most"),
+                    format!("key `rules.kind` of rule {rid:?}: {other:?} is not one of age_between, number_between, exclude_if_yes"),
                 );
             }
         };
+        if !matches!(test, RuleTest::AgeBetween { .. })
+            && (r.at.is_some() || r.offence_date_field.is_some() || r.age_field.is_some())
+        {
+            return cx.err(
+                Some(r.kind.span()),
+                format!("rule {rid:?}: `at`, `offence_date_field` and `age_field` belong to age_between rules"),
+            );
+        }
         if let RuleTest::AgeBetween {
             min: None,
             max: None,
+            ..
         }
         | RuleTest::NumberBetween {
             min: None,
@@ -552,14 +874,57 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 format!("rule {rid:?}: give `min`, `max` or both"),
             );
         }
+        let empty = match r.empty {
+            None => None,
+            Some(e) => {
+                if e.means.get_ref() != "no" || test != RuleTest::ExcludeIfYes {
+                    return cx.err(
+                        Some(e.means.span()),
+                        format!("key `rules.empty.means` of rule {rid:?}: only an exclude_if_yes rule's empty value can be given a meaning, and only \"no\" (fail closed is the rule everywhere else)"),
+                    );
+                }
+                if e.section.trim().is_empty() || e.label.trim().is_empty() {
+                    return cx.err(
+                        Some(e.means.span()),
+                        format!("rule {rid:?}: `empty` needs the agreement's `section` that says what empty means, and a `label` for the count"),
+                    );
+                }
+                Some(EmptyMeaning {
+                    section: e.section,
+                    label: e.label,
+                })
+            }
+        };
+        if rid == MARKING_RULE {
+            return cx.err(
+                Some(r.id.span()),
+                format!(
+                    "rule id {MARKING_RULE:?} is the tool's own marking ceiling; choose another"
+                ),
+            );
+        }
         rules.push(Rule {
             id: rid,
             field,
             test,
             section: r.section,
             description: r.description,
+            empty,
+            built_in: false,
         });
     }
+    rules.push(Rule {
+        id: MARKING_RULE.to_string(),
+        field: MARKING_FIELD.to_string(),
+        test: RuleTest::MarkingAtMost(agreement.max_marking),
+        section: agreement.max_marking_section.clone(),
+        description: format!(
+            "marked above {}, the agreement's ceiling",
+            agreement.max_marking_text.to_uppercase()
+        ),
+        empty: None,
+        built_in: true,
+    });
 
     let mut warnings = Vec::new();
     for w in raw.warnings {
@@ -626,6 +991,11 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             })
             .collect(),
         recipients,
+        single_person: raw.single_person,
+        never_shared: raw.never_shared.map(|n| NeverShared {
+            section: n.section,
+            headers: n.headers,
+        }),
     })
 }
 

@@ -34,6 +34,8 @@ pub struct Record {
     pub columns: crate::job::ColumnsSummary,
     pub rows: crate::job::RowsSummary,
     pub cells: crate::job::CellsSummary,
+    /// The agreement's ceiling and the highest marking among the shared rows.
+    pub marking: crate::job::MarkingSummary,
     pub manual_decisions: Vec<ManualDecision>,
     pub warnings: Vec<WarningRecord>,
     pub checklist: Vec<ChecklistRecord>,
@@ -57,9 +59,15 @@ pub struct AgreementRecord {
     pub title: String,
     pub source: String,
     pub parties: Vec<String>,
+    /// Who signed the copy the profile was written from, where fewer than the parties did;
+    /// `None` when every party signed or the agreement shows no signatures.
+    pub signatories: Option<Vec<String>>,
+    /// Parties listed in the agreement that did not sign it.
+    pub parties_unsigned: Vec<String>,
     pub purpose: String,
     pub legal_basis: Vec<String>,
     pub max_marking: String,
+    pub max_marking_section: String,
     pub review_due: String,
     pub retention: String,
     pub transfer: String,
@@ -158,9 +166,20 @@ impl Record {
                 title: a.title.clone(),
                 source: a.source.clone(),
                 parties: a.parties.clone(),
+                signatories: a.signatories.clone(),
+                parties_unsigned: match &a.signatories {
+                    Some(signed) => a
+                        .parties
+                        .iter()
+                        .filter(|p| !signed.contains(p))
+                        .cloned()
+                        .collect(),
+                    None => Vec::new(),
+                },
                 purpose: a.purpose.clone(),
                 legal_basis: a.legal_basis.clone(),
                 max_marking: a.max_marking_text.clone(),
+                max_marking_section: a.max_marking_section.clone(),
                 review_due: a.review_due.to_string(),
                 retention: a.retention.clone(),
                 transfer: a.transfer.clone(),
@@ -194,6 +213,7 @@ impl Record {
             columns: strip_paths(summary),
             rows: summary.rows.clone(),
             cells: summary.cells.clone(),
+            marking: summary.marking.clone(),
             manual_decisions: facts.manual_decisions,
             warnings: summary
                 .warnings
@@ -256,12 +276,26 @@ impl Record {
             "Profile file  {} (SHA-256 {})",
             a.profile_source, a.profile_sha256
         );
-        let _ = writeln!(s, "Parties       {}", a.parties.join("; "));
+        match &a.signatories {
+            Some(signed) => {
+                let _ = writeln!(s, "Signed by     {}", signed.join("; "));
+                if !a.parties_unsigned.is_empty() {
+                    let _ = writeln!(s, "Listed, not signed  {}", a.parties_unsigned.join("; "));
+                }
+            }
+            None => {
+                let _ = writeln!(s, "Parties       {}", a.parties.join("; "));
+            }
+        }
         let _ = writeln!(s, "Purpose       {}", a.purpose);
         for l in &a.legal_basis {
             let _ = writeln!(s, "Legal basis   {l}");
         }
-        let _ = writeln!(s, "Max marking   {}", a.max_marking);
+        let _ = writeln!(
+            s,
+            "Max marking   {} ({})",
+            a.max_marking, a.max_marking_section
+        );
         let _ = writeln!(s, "Review due    {}", a.review_due);
         let _ = writeln!(s);
         let _ = writeln!(s, "TERMS FOR THE RECIPIENT");
@@ -334,9 +368,17 @@ impl Record {
             "ROWS  {} read, {} shared",
             self.rows.read, self.rows.shared
         );
+        for e in &self.rows.shared_as_agreed {
+            let _ = writeln!(
+                s,
+                "  {:>15}  {} ({}: {})",
+                e.count, e.reason, e.rule, e.section
+            );
+        }
         for e in &self.rows.excluded {
             let _ = writeln!(s, "  excluded {:>6}  {}", e.count, e.reason);
         }
+        let _ = writeln!(s, "MARKING       {}", self.marking.shown());
         let _ = writeln!(
             s,
             "CELLS {} neutralised (formula-like, prefixed with '), {} redacted by hand",
@@ -401,6 +443,9 @@ fn strip_paths(summary: &Summary) -> crate::job::ColumnsSummary {
         .iter_mut()
         .for_each(|x| x.input = name(&x.input));
     c.not_in_export
+        .iter_mut()
+        .for_each(|x| x.input = name(&x.input));
+    c.suggested
         .iter_mut()
         .for_each(|x| x.input = name(&x.input));
     c

@@ -58,6 +58,10 @@ const ACKS: &[&str] = &[
     "victim-assessed-before-release",
     "--acknowledge",
     "rjo-signed-undertaking",
+    "--acknowledge",
+    "no-protective-marking",
+    "--acknowledge",
+    "period-over-12-months-ago",
 ];
 
 impl Run {

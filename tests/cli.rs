@@ -19,7 +19,7 @@ fn text(b: &[u8]) -> String {
 }
 
 /// Everything a Bromley pack needs to be ready: its warnings acknowledged and an analyst.
-const BROMLEY_ACKS: [&str; 10] = [
+const BROMLEY_ACKS: [&str; 14] = [
     "--analyst",
     "A. Analyst",
     "--acknowledge",
@@ -30,6 +30,10 @@ const BROMLEY_ACKS: [&str; 10] = [
     "victim-assessed-before-release",
     "--acknowledge",
     "rjo-signed-undertaking",
+    "--acknowledge",
+    "no-protective-marking",
+    "--acknowledge",
+    "period-over-12-months-ago",
 ];
 
 fn bromley_dry_run(extra: &[&str]) -> Output {
@@ -76,16 +80,22 @@ fn dry_run_json_has_the_contracted_shape_and_no_cell_values() {
             .iter()
             .any(|c| c["source"] == "Notes")
     );
-    assert_eq!(v["columns"]["rule_only"].as_array().unwrap().len(), 2);
+    assert_eq!(v["columns"]["rule_only"].as_array().unwrap().len(), 3);
+    assert_eq!(v["columns"]["suggested"].as_array().unwrap().len(), 0);
     assert_eq!(v["rows"]["read"], 15);
-    assert_eq!(v["rows"]["shared"], 6);
+    assert_eq!(v["rows"]["shared"], 7);
+    assert_eq!(v["rows"]["shared_as_agreed"][0]["rule"], "victim-opt-out");
+    assert_eq!(v["rows"]["shared_as_agreed"][0]["count"], 1);
+    assert_eq!(v["marking"]["ceiling"], "RESTRICTED");
+    assert_eq!(v["marking"]["inputs_unmarked"], 1);
+    assert!(v["marking"]["highest_shared"].is_null());
     let excluded: u64 = v["rows"]["excluded"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["count"].as_u64().unwrap())
         .sum();
-    assert_eq!(excluded, 9);
+    assert_eq!(excluded, 8);
     assert!(v["rows"]["excluded"][0].get("reason").is_some());
     assert!(
         v["warnings"]
@@ -127,8 +137,10 @@ fn human_summary_lists_shared_withheld_and_excluded() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains("Shared columns (8)"));
-    assert!(s.contains("Withheld columns (6)"));
-    assert!(s.contains("15 read, 6 shared, 9 excluded"));
+    assert!(s.contains("Withheld columns (5)"));
+    assert!(s.contains("15 read, 7 shared, 8 excluded"));
+    assert!(s.contains("1  shared, no opt-out recorded"), "{s}");
+    assert!(s.contains("Marking   NOT MARKED in the export"), "{s}");
     assert!(s.contains("CSV, UTF-8, comma-separated"));
     assert!(s.contains("Ready: a bundle can be written."));
 }
@@ -187,10 +199,10 @@ fn usage_errors_exit_2_with_a_sentence_and_a_hint() {
                 "--input",
                 input,
                 "--map",
-                "Suspect Age=-",
+                "Suspect Age at Offence=-",
                 "--dry-run",
             ],
-            "needs the field \"offender_age\"",
+            "needs the field \"offender_age_at_offence\"",
         ),
         (
             &[
@@ -244,7 +256,10 @@ fn profiles_lists_all_five_and_show_prints_one() {
 
     let out = disclose(&["profiles", "show", "bromley-yot-victims", "--json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["fields"].as_array().unwrap().len(), 8);
+    // Eight items; "Vulnerability Marker with relevant details" is two columns.
+    assert_eq!(v["fields"].as_array().unwrap().len(), 9);
+    assert!(s.contains("one column of the item"));
+    assert!(s.contains("shared, no opt-out recorded"));
 }
 
 #[test]
@@ -252,13 +267,13 @@ fn a_broken_profile_file_is_named_with_its_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("bad.toml"),
-        "id = \"bad\"\n[agreement]\ntitle = \"t\"\nsource = \"s\"\nparties = []\npurpose = \"p\"\nlegal_basis = []\nmax_marking = \"OFFICIAL\"\nreview_due = \"2030-01-01\"\nretention = \"r\"\ntransfer = \"t\"\nonward_sharing = \"o\"\nprescriptive = true\n\n[[fields]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"personel\"\nsection = \"1\"\n",
+        "id = \"bad\"\n[agreement]\ntitle = \"t\"\nsource = \"s\"\nparties = []\npurpose = \"p\"\nlegal_basis = []\nmax_marking = \"OFFICIAL\"\nmax_marking_section = \"1\"\nreview_due = \"2030-01-01\"\nretention = \"r\"\ntransfer = \"t\"\nonward_sharing = \"o\"\nprescriptive = true\n\n[[fields]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"personel\"\nsection = \"1\"\n",
     )
     .unwrap();
     let out = disclose(&["--profiles", dir.path().to_str().unwrap(), "profiles"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("bad.toml, line 18"), "{err}");
+    assert!(err.contains("bad.toml, line 19"), "{err}");
     assert!(err.contains("fields.category"), "{err}");
 
     std::fs::write(dir.path().join("bad.toml"), "id = \"bad\"\nagreement = 3\n").unwrap();
@@ -365,7 +380,7 @@ fn a_map_source_fitting_two_headers_loosely_is_refused_and_an_exact_one_wins() {
     let csv = dir.path().join("dup.csv");
     std::fs::write(
         &csv,
-        "Victim_Name,Victim Name,Suspect Age,Victim Opt Out\nDECOY,REAL,15,N\n",
+        "Victim_Name,Victim Name,Suspect Age at Offence,Victim Opt Out\nDECOY,REAL,15,N\n",
     )
     .unwrap();
     let base = [

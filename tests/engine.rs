@@ -28,7 +28,7 @@ fn bromley_shares_exactly_the_eight_agreed_fields_in_agreement_order() {
             "Victim Sex",
             "Victim relationship to offender",
             "Victim Personal Statement",
-            "Vulnerability Marker with relevant details",
+            "Vulnerability Marker",
         ]
     );
     let withheld: Vec<&str> = s
@@ -43,7 +43,6 @@ fn bromley_shares_exactly_the_eight_agreed_fields_in_agreement_order() {
         [
             "Crime Reference",
             "Offence",
-            "Committed Date",
             "Suspect Name",
             "Officer in Case",
             "Notes"
@@ -59,11 +58,21 @@ fn bromley_shares_exactly_the_eight_agreed_fields_in_agreement_order() {
     assert_eq!(
         rule_only,
         [
-            ("Suspect Age", "offender_age"),
+            ("Committed Date", "offence_date"),
+            ("Suspect Age at Offence", "offender_age_at_offence"),
             ("Victim Opt Out", "victim_opt_out")
         ]
     );
-    assert!(s.summary.columns.not_in_export.is_empty());
+    // The fixture has the marker but not the details column of "Vulnerability Marker with
+    // relevant details".
+    let missing: Vec<&str> = s
+        .summary
+        .columns
+        .not_in_export
+        .iter()
+        .map(|m| m.field.as_str())
+        .collect();
+    assert_eq!(missing, ["vulnerability_details"]);
 }
 
 #[test]
@@ -71,7 +80,9 @@ fn bromley_rows_follow_the_age_and_opt_out_rules_failing_closed() {
     let s = bromley();
     // Data rows start on line 2; the third record spans lines 4-5, so later rows are one
     // line further down than their record index suggests.
-    assert_eq!(s.row_numbers[0], [2, 3, 4, 14, 15, 16]);
+    // Row 12 (Nina Brooks) has no opt-out recorded: not an opt-out, so she is shared, and
+    // counted on a line of her own.
+    assert_eq!(s.row_numbers[0], [2, 3, 4, 12, 14, 15, 16]);
     let names: Vec<&str> = s.rows[0].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(
         names,
@@ -79,15 +90,18 @@ fn bromley_rows_follow_the_age_and_opt_out_rules_failing_closed() {
             "Amira Okafor",
             "Derek Mills",
             "Priya Shah",
+            "Nina Brooks",
             "'=HYPERLINK(\"http://example.invalid\",\"click\")",
             "Grace Adeyemi",
             "Jack O'Neill",
         ]
     );
     assert_eq!(s.rows[0][2][1], "Flat 4, 9 Oak Street, Bromley BR2 9AA");
-    assert_eq!(s.rows[0][4][2], "'+44 7700 900113");
+    assert_eq!(s.rows[0][5][2], "'+44 7700 900113");
     assert_eq!(s.summary.rows.read, 15);
-    assert_eq!(s.summary.rows.shared, 6);
+    assert_eq!(s.summary.rows.shared, 7);
+    assert_eq!(s.summary.rows.shared_as_agreed.len(), 1);
+    assert_eq!(s.summary.rows.shared_as_agreed[0].count, 1);
     assert_eq!(
         exclusions(&s.summary),
         [
@@ -95,7 +109,6 @@ fn bromley_rows_follow_the_age_and_opt_out_rules_failing_closed() {
             ("offender-aged-10-to-17".into(), "missing".into(), 1),
             ("offender-aged-10-to-17".into(), "unreadable".into(), 1),
             ("victim-opt-out".into(), "failed".into(), 2),
-            ("victim-opt-out".into(), "missing".into(), 1),
             ("victim-opt-out".into(), "unreadable".into(), 1),
         ]
     );
@@ -146,7 +159,7 @@ fn bromley_raises_its_warnings_and_blocks_until_acknowledged() {
 }
 
 #[test]
-fn orochi_applies_the_marking_ceiling_and_the_age_limit_at_period_end() {
+fn orochi_applies_the_marking_ceiling_and_the_age_limit_on_the_day_the_data_leaves() {
     let s = run(
         &profile("orochi-rescue-response"),
         &[fixture("merlin-orochi.csv")],
@@ -154,20 +167,24 @@ fn orochi_applies_the_marking_ceiling_and_the_age_limit_at_period_end() {
         &[],
     );
     let refs: Vec<u64> = s.row_numbers[0].clone();
-    // MER-0001 (17, OFFICIAL), MER-0002 (25 on 31 Oct 2026, OFFICIAL-SENSITIVE),
-    // MER-0009 (15, caveated OFFICIAL-SENSITIVE).
-    assert_eq!(refs, [2, 3, 10]);
+    // MER-0001 (17, OFFICIAL), MER-0009 (15, caveated OFFICIAL-SENSITIVE). MER-0002 was 25 at
+    // the end of October but turned 26 on 1 November, before the data leaves (22 November).
+    assert_eq!(refs, [2, 10]);
     assert_eq!(s.summary.rows.read, 9);
     assert_eq!(
         exclusions(&s.summary),
         [
-            ("aged-up-to-25".into(), "failed".into(), 1),
+            ("aged-up-to-25".into(), "failed".into(), 2),
             ("aged-up-to-25".into(), "missing".into(), 1),
             ("aged-up-to-25".into(), "unreadable".into(), 1),
-            ("marking-at-most-official".into(), "failed".into(), 1),
-            ("marking-at-most-official".into(), "missing".into(), 1),
-            ("marking-at-most-official".into(), "unreadable".into(), 1),
+            ("protective-marking".into(), "failed".into(), 1),
+            ("protective-marking".into(), "missing".into(), 1),
+            ("protective-marking".into(), "unreadable".into(), 1),
         ]
+    );
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
     );
     let shared: Vec<&str> = s
         .summary
@@ -186,7 +203,13 @@ fn orochi_applies_the_marking_ceiling_and_the_age_limit_at_period_end() {
         .collect();
     assert_eq!(
         withheld,
-        ["Merlin Ref", "Reporting Officer", "Missing Episode Notes"]
+        [
+            "Merlin Ref",
+            "Parent/Carer Name",
+            "Parent/Carer Contact Number",
+            "Reporting Officer",
+            "Missing Episode Notes"
+        ]
     );
     let ethnicity = s
         .summary
@@ -239,7 +262,7 @@ fn map_overrides_an_alias_and_can_withhold_a_column() {
 #[test]
 fn a_rule_column_that_cannot_be_found_stops_the_run_and_names_the_map_that_fixes_it() {
     let mut d = Decisions::default();
-    d.maps.push(("Suspect Age".into(), "-".into()));
+    d.maps.push(("Suspect Age at Offence".into(), "-".into()));
     let err = try_run(
         &profile("bromley-yot-victims"),
         &[fixture("cris-victims.csv")],
@@ -256,13 +279,15 @@ fn a_rule_column_that_cannot_be_found_stops_the_run_and_names_the_map_that_fixes
             ..
         } => {
             assert_eq!(rule, "offender-aged-10-to-17");
-            assert_eq!(field, "offender_age");
-            assert!(candidates.contains(&"Suspect Age".to_string()));
+            assert_eq!(field, "offender_age_at_offence");
+            // The column withheld by hand is the analyst's decision: not offered again.
+            assert!(!candidates.contains(&"Suspect Age at Offence".to_string()));
+            assert!(candidates.contains(&"Notes".to_string()));
         }
         other => panic!("wrong error: {other}"),
     }
     assert!(
-        err.hint().contains("--map '") && err.hint().contains("=offender_age'"),
+        err.hint().contains("--map '") && err.hint().contains("=offender_age_at_offence'"),
         "{}",
         err.hint()
     );
@@ -334,7 +359,7 @@ fn manual_exclusions_and_redactions_are_applied_and_counted() {
         d,
         &[],
     );
-    assert_eq!(s.row_numbers[0], [2, 4, 14, 15, 16]);
+    assert_eq!(s.row_numbers[0], [2, 4, 12, 14, 15, 16]);
     assert_eq!(s.rows[0][0][1], "[REDACTED]");
     assert_eq!(s.summary.cells.redacted, 1);
     assert!(exclusions(&s.summary).contains(&("manual".into(), "manual".into(), 1)));
@@ -394,5 +419,5 @@ fn several_inputs_stay_separate_tables() {
     assert_eq!(s.rows.len(), 2);
     assert_eq!(s.summary.inputs.len(), 2);
     assert_eq!(s.summary.rows.read, 30);
-    assert_eq!(s.summary.rows.shared, 12);
+    assert_eq!(s.summary.rows.shared, 14);
 }

@@ -251,6 +251,10 @@ fn pack(input: &Path, out: &Path, register: &Path) -> Output {
             "victim-assessed-before-release",
             "--acknowledge",
             "rjo-signed-undertaking",
+            "--acknowledge",
+            "no-protective-marking",
+            "--acknowledge",
+            "period-over-12-months-ago",
         ])
         .arg("--out")
         .arg(out)

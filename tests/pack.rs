@@ -66,6 +66,10 @@ const BROMLEY_ACKS: &[&str] = &[
     "victim-assessed-before-release",
     "--acknowledge",
     "rjo-signed-undertaking",
+    "--acknowledge",
+    "no-protective-marking",
+    "--acknowledge",
+    "period-over-12-months-ago",
 ];
 
 fn pack_bromley(extra: &[&str]) -> Packed {
@@ -111,11 +115,13 @@ fn pack_bromley_from(input: &Path, extra: &[&str]) -> Packed {
     }
 }
 
-/// The exact CSV the Bromley fixture must produce: BOM, agreed labels, the six rows that pass.
-const BROMLEY_CSV: &str = "\u{feff}Victim Name,Victim Address,Victim telephone number,Victim Age,Victim Sex,Victim relationship to offender,Victim Personal Statement,Vulnerability Marker with relevant details\r\n\
+/// The exact CSV the Bromley fixture must produce: BOM, agreed labels, the seven rows that pass
+/// (Nina Brooks with no opt-out recorded among them).
+const BROMLEY_CSV: &str = "\u{feff}Victim Name,Victim Address,Victim telephone number,Victim Age,Victim Sex,Victim relationship to offender,Victim Personal Statement,Vulnerability Marker\r\n\
 Amira Okafor,\"12 Elm Close, Bromley BR1 1AA\",07700 900101,34,F,Stranger,Y,\r\n\
 Derek Mills,\"3 Ash Road, Orpington BR6 0AB\",07700 900102,61,M,Neighbour,N,Elderly - lives alone\r\n\
 Priya Shah,\"Flat 4, 9 Oak Street, Bromley BR2 9AA\",07700 900103,15,F,School peer,Y,Child victim\r\n\
+Nina Brooks,\"21 Holly Row, Bromley BR1 9HH\",07700 900110,33,F,Stranger,N,\r\n\
 \"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"click\"\")\",\"1 Yew Terrace, Bromley BR1 3KK\",07700 900112,22,M,Stranger,N,\r\n\
 Grace Adeyemi,\"30 Beech Avenue, Bromley BR2 6LL\",'+44 7700 900113,31,F,Stranger,N,\r\n\
 Jack O'Neill,\"14 Poplar Place, Bromley BR1 5MM\",07700 900114,16,M,School peer,Y,Child victim\r\n";
@@ -136,7 +142,8 @@ fn a_packed_bundle_verifies_and_extracts_exactly_the_agreed_data() {
         [name.clone(), format!("{name}.sha256")],
         "only the bundle and its checksum"
     );
-    assert_eq!(v["rows"]["shared"], 6);
+    assert_eq!(v["rows"]["shared"], 7);
+    assert_eq!(v["rows"]["shared_as_agreed"][0]["count"], 1);
 
     let extract = p.dir.path().join("received");
     let out = disclose(

@@ -1,7 +1,7 @@
 //! The five agreement profiles shipped in `profiles/` load, and say what their agreements say.
 
 use disclose::dates::Date;
-use disclose::profile::{Catalog, Category, Marking, Profile, RuleTest};
+use disclose::profile::{AgeAt, Catalog, Category, Marking, Profile, RuleTest};
 use std::sync::OnceLock;
 
 const IDS: [&str; 5] = [
@@ -28,9 +28,159 @@ fn profile(id: &str) -> Profile {
         .clone()
 }
 
-/// The id of the field a header maps to, if any.
+/// The id of the field an export column with this header maps to, if any.
 fn maps(p: &Profile, header: &str) -> Option<String> {
-    p.field_named(header).map(|f| f.id.clone())
+    p.all_fields()
+        .find(|f| f.is_header(header))
+        .map(|f| f.id.clone())
+}
+
+/// Headers that may be anyone's: on a row holding a victim, a suspect, witnesses, parents or
+/// an informant, each could be any of them. An alias must name the person instead, unless
+/// the profile declares (with the reason) that its exports describe one person per row.
+const BARE: &[&str] = &[
+    "Name",
+    "Full Name",
+    "Names",
+    "Surname",
+    "Family Name",
+    "Last Name",
+    "Lastname",
+    "Surname/Family Name",
+    "Forename",
+    "Forenames",
+    "Forename(s)",
+    "First Name",
+    "First Names",
+    "Firstname",
+    "Given Name",
+    "Given Names",
+    "Christian Name",
+    "Address",
+    "Home Address",
+    "Current Address",
+    "Residential Address",
+    "Full Address",
+    "Last Known Address",
+    "Home Addr",
+    "Addr",
+    "Age",
+    "Current Age",
+    "Age Now",
+    "Age at Offence",
+    "Age at Referral",
+    "Sex",
+    "Gender",
+    "Sex/Gender",
+    "DOB",
+    "D.O.B",
+    "Date of Birth",
+    "Birth Date",
+    "Birthdate",
+    "Tel",
+    "Tel No",
+    "Telephone",
+    "Telephone Number",
+    "Phone",
+    "Phone Number",
+    "Mobile",
+    "Mobile Number",
+    "Mobile No",
+    "Contact Number",
+    "Contact Tel",
+    "Contact Telephone",
+    "Home Tel",
+    "Email",
+    "E-mail",
+    "Email Address",
+    "Contact Email",
+    "Relationship",
+    "Statement",
+    "Personal Statement",
+    "Victim Statement",
+    "Vulnerability",
+    "Known As",
+    "Nickname",
+    "Nicknames",
+    "Moniker",
+    "Street Name",
+    "Alias",
+];
+
+fn key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn no_alias_is_bare_about_whose_data_it_is_unless_the_export_holds_one_person() {
+    let bare: Vec<String> = BARE.iter().map(|b| key(b)).collect();
+    for p in catalog().profiles {
+        if let Some(why) = &p.single_person {
+            assert!(why.len() > 40, "{}: say why one person per row", p.id);
+            continue;
+        }
+        for f in p.all_fields() {
+            for name in std::iter::once(&f.label).chain(&f.aliases) {
+                assert!(
+                    !bare.contains(&key(name)),
+                    "{}: field {} answers to the bare header {name:?}, which may be another person's",
+                    p.id,
+                    f.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_bare_header_check_fails_on_a_bare_alias() {
+    let text = include_str!("../profiles/orochi-rescue-response.toml").replacen(
+        "\"Subject Surname\",",
+        "\"Surname\",",
+        1,
+    );
+    let p = disclose::profile::parse("x.toml", &text).unwrap();
+    let bare: Vec<String> = BARE.iter().map(|b| key(b)).collect();
+    assert!(
+        p.all_fields()
+            .flat_map(|f| f.aliases.iter())
+            .any(|a| bare.contains(&key(a)))
+    );
+}
+
+#[test]
+fn every_profile_caps_the_marking_and_never_above_confidential() {
+    for p in catalog().profiles {
+        assert!(p.agreement.max_marking <= Marking::Confidential, "{}", p.id);
+        assert!(
+            !p.agreement.max_marking_section.trim().is_empty(),
+            "{}",
+            p.id
+        );
+        let r = p
+            .rules
+            .iter()
+            .find(|r| matches!(r.test, RuleTest::MarkingAtMost(_)))
+            .unwrap_or_else(|| panic!("{}: marking rule", p.id));
+        assert_eq!(r.test, RuleTest::MarkingAtMost(p.agreement.max_marking));
+        assert!(r.built_in);
+        for h in [
+            "Protective Marking",
+            "GPMS",
+            "Classification",
+            "Security Classification",
+        ] {
+            assert_eq!(
+                maps(&p, h).as_deref(),
+                Some("protective_marking"),
+                "{}",
+                p.id
+            );
+        }
+    }
 }
 
 #[test]
@@ -114,14 +264,26 @@ fn bromley_shares_exactly_the_eight_agreed_fields() {
             "Victim Sex",
             "Victim relationship to offender",
             "Victim Personal Statement",
-            "Vulnerability Marker with relevant details",
+            "Vulnerability Marker",
+            "Vulnerability Marker: relevant details",
         ]
     );
+    for id in ["vulnerability_marker", "vulnerability_details"] {
+        assert_eq!(
+            p.field(id).unwrap().item.as_deref(),
+            Some("Vulnerability Marker with relevant details")
+        );
+    }
     assert!(p.agreement.prescriptive);
     assert!(p.fields.iter().all(|f| f.shared));
     assert!(p.rule_fields.iter().all(|f| !f.shared));
     // Rule-only fields are never among the shared ones.
-    for id in ["offender_age", "victim_opt_out"] {
+    for id in [
+        "offender_age_at_offence",
+        "offender_date_of_birth",
+        "offence_date",
+        "victim_opt_out",
+    ] {
         let f = p.field(id).unwrap_or_else(|| panic!("rule field {id}"));
         assert!(!f.shared, "{id} must be rule-only");
     }
@@ -133,13 +295,18 @@ fn bromley_rules_offender_age_and_victim_opt_out() {
     let age = p
         .rules
         .iter()
-        .find(|r| r.field == "offender_age")
+        .find(|r| r.id == "offender-aged-10-to-17")
         .expect("offender age rule");
+    assert_eq!(age.field, "offender_date_of_birth");
     assert_eq!(
         age.test,
-        RuleTest::NumberBetween {
+        RuleTest::AgeBetween {
             min: Some(10),
-            max: Some(17)
+            max: Some(17),
+            at: AgeAt::Offence {
+                date_field: "offence_date".into(),
+                age_field: Some("offender_age_at_offence".into()),
+            }
         }
     );
     let opt = p
@@ -149,6 +316,14 @@ fn bromley_rules_offender_age_and_victim_opt_out() {
         .expect("victim opt-out rule");
     assert_eq!(opt.test, RuleTest::ExcludeIfYes);
     assert!(opt.section.contains("5.27"));
+    // An opt-out never recorded is not an opt-out: the agreement says so, and the profile
+    // quotes it.
+    let empty = opt.empty.as_ref().expect("empty meaning");
+    assert!(
+        empty
+            .section
+            .contains("unless the victim asks the Police not to")
+    );
 }
 
 #[test]
@@ -178,7 +353,24 @@ fn bromley_headers_map_to_victim_fields_only() {
         maps(&p, "VPS").as_deref(),
         Some("victim_personal_statement")
     );
-    assert_eq!(maps(&p, "Suspect Age").as_deref(), Some("offender_age"));
+    assert_eq!(
+        maps(&p, "Suspect Age"),
+        None,
+        "not clearly the age at the offence"
+    );
+    assert_eq!(
+        maps(&p, "Suspect Age at Offence").as_deref(),
+        Some("offender_age_at_offence")
+    );
+    assert_eq!(maps(&p, "VCOP Opt Out").as_deref(), Some("victim_opt_out"));
+    for bare in [
+        "Relationship",
+        "Personal Statement",
+        "Victim Statement",
+        "Vulnerability",
+    ] {
+        assert_eq!(maps(&p, bare), None, "{bare}");
+    }
     assert_eq!(maps(&p, "Victim Age").as_deref(), Some("victim_age"));
     // Not in the agreed list, or could be the suspect's: never mapped automatically.
     assert_eq!(maps(&p, "Victim DOB"), None);
@@ -203,6 +395,10 @@ fn orochi_shares_nothing_above_official() {
     assert_eq!(r.field, "protective_marking");
     assert!(!p.field("protective_marking").unwrap().shared);
     assert!(r.section.contains("3.1"));
+    assert!(
+        r.section
+            .contains("no data with a classification higher than OFFICIAL")
+    );
 }
 
 #[test]
@@ -218,7 +414,8 @@ fn orochi_subjects_aged_up_to_25() {
         r.test,
         RuleTest::AgeBetween {
             min: None,
-            max: Some(25)
+            max: Some(25),
+            at: AgeAt::Today,
         }
     );
     assert!(r.section.contains("2.1"));
@@ -246,24 +443,23 @@ fn orochi_needs_spoc_authority_and_ethnicity_is_special() {
 fn orochi_headers_from_merlin_crimint_and_pnc_map() {
     let p = profile("orochi-rescue-response");
     let cases = [
-        ("D.O.B", "date_of_birth"),
-        ("Date of Birth", "date_of_birth"),
-        ("DOB", "date_of_birth"),
-        ("SURNAME", "surname"),
-        ("Family Name", "surname"),
-        ("Last Name", "surname"),
-        ("Forename(s)", "forenames"),
-        ("First Name", "forenames"),
-        ("Given Name", "forenames"),
+        ("Subject D.O.B", "date_of_birth"),
+        ("Subject Date of Birth", "date_of_birth"),
+        ("Nominal DOB", "date_of_birth"),
+        ("SUBJECT SURNAME", "surname"),
+        ("Young Person Family Name", "surname"),
+        ("Nominal Last Name", "surname"),
+        ("Subject Forename(s)", "forenames"),
+        ("Subject First Name", "forenames"),
         ("PNCID", "pnc_id"),
         ("PNC ID", "pnc_id"),
         ("PNC Number", "pnc_id"),
-        ("Home Address", "address"),
-        ("Tel", "telephone"),
-        ("Mobile", "telephone"),
-        ("E-mail", "email"),
-        ("Moniker", "street_name"),
-        ("Nickname", "street_name"),
+        ("Subject Home Address", "address"),
+        ("Subject Tel", "telephone"),
+        ("Nominal Mobile", "telephone"),
+        ("Subject E-mail", "email"),
+        ("Subject Moniker", "street_name"),
+        ("Subject Nickname", "street_name"),
         ("Self Defined Ethnicity", "ethnicity"),
         ("SDE", "ethnicity"),
         ("IC Code", "ethnicity"),
@@ -276,6 +472,18 @@ fn orochi_headers_from_merlin_crimint_and_pnc_map() {
         assert_eq!(maps(&p, header).as_deref(), Some(id), "header {header:?}");
     }
     assert_eq!(maps(&p, "Name"), None, "a bare 'Name' is ambiguous");
+    // A Merlin row also holds parents' and carers' details: bare headers wait for the analyst.
+    for bare in [
+        "Surname",
+        "DOB",
+        "Address",
+        "Contact Number",
+        "Phone",
+        "Mobile",
+        "Known As",
+    ] {
+        assert_eq!(maps(&p, bare), None, "{bare}");
+    }
     assert_eq!(maps(&p, "Religion"), None, "not in the Orochi list");
 }
 
@@ -351,6 +559,13 @@ fn bexley_minimum_necessary_and_restricted_ceiling() {
         .expect("marking rule");
     assert_eq!(r.test, RuleTest::MarkingAtMost(Marking::Official));
     assert_eq!(maps(&p, "PNC No").as_deref(), Some("pnc_id"));
+    // 3.3 "and other relevant information": a field, mapped by hand only.
+    let other = p.field("other_relevant_information").expect("3.3 field");
+    assert!(other.aliases.is_empty() && other.section.contains("3.3"));
+    // Section 5: nine parties listed, four signed.
+    assert_eq!(p.agreement.parties.len(), 9);
+    assert_eq!(p.agreement.signatories.as_ref().map(Vec::len), Some(4));
+    assert!(p.single_person.is_some());
 }
 
 #[test]
@@ -364,7 +579,8 @@ fn merton_referrals_confidential_and_secure_email() {
     ] {
         assert!(p.warnings.iter().any(|w| w.code == code), "warning {code}");
     }
-    assert_eq!(maps(&p, "Surname").as_deref(), Some("surname"));
+    assert_eq!(maps(&p, "Surname"), None, "a referral holds several people");
+    assert_eq!(maps(&p, "Perpetrator Surname").as_deref(), Some("surname"));
     assert_eq!(maps(&p, "Mental Health").as_deref(), Some("mental_health"));
 }
 
@@ -388,14 +604,26 @@ fn review_dates_come_from_the_agreements() {
 
 #[test]
 fn common_export_headers_map_across_profiles() {
-    for id in ["london-iom", "bexley-iom", "merton-asb-panel"] {
+    for (id, who) in [
+        ("london-iom", "Offender "),
+        ("bexley-iom", ""),
+        ("merton-asb-panel", "Perpetrator "),
+    ] {
         let p = profile(id);
-        assert_eq!(maps(&p, "D.O.B").as_deref(), Some("date_of_birth"), "{id}");
         assert_eq!(
-            maps(&p, "Forename(s)").as_deref(),
+            maps(&p, &format!("{who}DOB")).as_deref(),
+            Some("date_of_birth"),
+            "{id}"
+        );
+        assert_eq!(
+            maps(&p, &format!("{who}Forename(s)")).as_deref(),
             Some("forenames"),
             "{id}"
         );
-        assert_eq!(maps(&p, "Last Name").as_deref(), Some("surname"), "{id}");
+        assert_eq!(
+            maps(&p, &format!("{who}Last Name")).as_deref(),
+            Some("surname"),
+            "{id}"
+        );
     }
 }

@@ -18,7 +18,7 @@ use disclose::job::Job;
 use disclose::keys::{Decryption, Encryption, Recipient};
 use disclose::load::{LoadError, LoadOptions, Row, Table};
 use disclose::pack::{self, PackOptions};
-use disclose::profile::{Catalog, Field, Profile, RuleTest};
+use disclose::profile::{AgeAt, Catalog, Field, Profile, Rule, RuleTest};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -152,27 +152,62 @@ fn within(n: i64, min: Option<i64>, max: Option<i64>) -> bool {
     min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
 }
 
-/// Whether a row passes one rule: a value that is empty or cannot be read fails (fail closed).
+/// The age from a date of birth on a day: `None` when either is unreadable or the person
+/// was born after it.
+fn oracle_age(dob: &str, on: (i32, u32, u32)) -> Option<i64> {
+    let (y, m, d) = oracle_date(dob.trim())?;
+    let (ey, em, ed) = on;
+    if (y, m, d) > (ey, em, ed) {
+        return None;
+    }
+    let mut age = i64::from(ey - y);
+    if (em, ed) < (m, d) {
+        age -= 1;
+    }
+    Some(age)
+}
+
+/// Whether a row passes one rule, given the cell of each column by field id: a value that is
+/// empty or cannot be read fails (fail closed), except an empty one where the agreement says
+/// what empty means; the tool's marking ceiling runs only where the export has a marking
+/// column; an age is measured on the day the rule names.
+fn oracle_rule(rule: &Rule, cell: &dyn Fn(&str) -> Option<String>) -> bool {
+    if rule.built_in && cell(&rule.field).is_none() {
+        return true;
+    }
+    if let RuleTest::AgeBetween { min, max, at } = &rule.test {
+        let age = match at {
+            AgeAt::PeriodEnd => oracle_age(&cell(&rule.field).unwrap_or_default(), PERIOD_END),
+            AgeAt::Today => oracle_age(
+                &cell(&rule.field).unwrap_or_default(),
+                (TODAY.year, u32::from(TODAY.month), u32::from(TODAY.day)),
+            ),
+            AgeAt::Offence {
+                date_field,
+                age_field,
+            } => match age_field.as_deref().and_then(cell) {
+                Some(age) => oracle_number(age.trim()),
+                None => oracle_date(cell(date_field).unwrap_or_default().trim())
+                    .and_then(|on| oracle_age(&cell(&rule.field).unwrap_or_default(), on)),
+            },
+        };
+        return age.is_some_and(|a| within(a, *min, *max));
+    }
+    let raw = cell(&rule.field).unwrap_or_default();
+    if raw.trim().is_empty() && rule.empty.is_some() {
+        return true;
+    }
+    oracle_passes(&rule.test, &raw)
+}
+
+/// Whether a value passes a rule that reads one cell: empty or unreadable fails.
 fn oracle_passes(test: &RuleTest, raw: &str) -> bool {
     let value = raw.trim();
     if value.is_empty() {
         return false;
     }
     match test {
-        RuleTest::AgeBetween { min, max } => {
-            let Some((y, m, d)) = oracle_date(value) else {
-                return false;
-            };
-            let (ey, em, ed) = PERIOD_END;
-            if (y, m, d) > (ey, em, ed) {
-                return false; // born after the period: unreadable
-            }
-            let mut age = i64::from(ey - y);
-            if (em, ed) < (m, d) {
-                age -= 1;
-            }
-            within(age, *min, *max)
-        }
+        RuleTest::AgeBetween { .. } => unreachable!("ages are judged by oracle_rule"),
         RuleTest::NumberBetween { min, max } => {
             oracle_number(value).is_some_and(|n| within(n, *min, *max))
         }
@@ -343,10 +378,48 @@ fn rule_value(test: &RuleTest) -> BoxedStrategy<String> {
     }
 }
 
+/// A value for a field's column: the shape the rule reading it expects, valid or not; any
+/// cell for a field no rule reads.
+fn value_for(profile: &Profile, field: &str) -> BoxedStrategy<String> {
+    let date = || {
+        rule_value(&RuleTest::AgeBetween {
+            min: None,
+            max: None,
+            at: AgeAt::PeriodEnd,
+        })
+    };
+    for rule in &profile.rules {
+        if rule.field == field {
+            return rule_value(&rule.test);
+        }
+        if let RuleTest::AgeBetween {
+            at:
+                AgeAt::Offence {
+                    date_field,
+                    age_field,
+                },
+            ..
+        } = &rule.test
+        {
+            if date_field == field {
+                return date();
+            }
+            if age_field.as_deref() == Some(field) {
+                return rule_value(&RuleTest::NumberBetween {
+                    min: None,
+                    max: None,
+                });
+            }
+        }
+    }
+    cell().boxed()
+}
+
 /// A header a column of this field could carry: its id, label or an alias, perhaps in another
 /// case or with `_` or `-` for spaces (headers are matched ignoring case, spaces, punctuation).
 fn header_for(field: &Field) -> BoxedStrategy<String> {
-    let mut names = vec![field.id.clone(), field.label.clone()];
+    // Not the id: an id is a short name for --map, never a header alias.
+    let mut names = vec![field.label.clone()];
     names.extend(field.aliases.iter().cloned());
     (prop::sample::select(names), 0u8..4)
         .prop_map(|(name, style)| match style {
@@ -403,7 +476,28 @@ fn case(max_rows: usize) -> impl Strategy<Value = Case> {
     prop::sample::select(ids).prop_flat_map(move |id| {
         let profile = catalog().get(&id).expect("profile").clone();
         let fields: Vec<Field> = profile.all_fields().cloned().collect();
-        let rule_fields: BTreeSet<String> = profile.rules.iter().map(|r| r.field.clone()).collect();
+        // Every column a rule cannot run without (the job refuses without them). Not the
+        // marking, which the tool reads where an export has it, nor an age-at-offence column,
+        // which replaces the date of birth and offence date where present: each comes or not.
+        let rule_fields: BTreeSet<String> = profile
+            .rules
+            .iter()
+            .filter(|r| !r.built_in)
+            .flat_map(|r| {
+                let optional = match &r.test {
+                    RuleTest::AgeBetween {
+                        at: AgeAt::Offence { age_field, .. },
+                        ..
+                    } => age_field.clone(),
+                    _ => None,
+                };
+                r.fields()
+                    .into_iter()
+                    .filter(move |f| Some(f.to_string()) != optional)
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let picks = prop::collection::vec(any::<bool>(), fields.len());
         let field_headers: Vec<BoxedStrategy<String>> = fields.iter().map(header_for).collect();
         let decoys = prop::collection::vec(decoy_header(), 0..4);
@@ -444,10 +538,7 @@ fn case(max_rows: usize) -> impl Strategy<Value = Case> {
                 let column: Vec<BoxedStrategy<String>> = cols
                     .iter()
                     .map(|c| match c {
-                        Col::Field(f) => match profile.rules.iter().find(|r| &r.field == f) {
-                            Some(rule) => rule_value(&rule.test),
-                            None => cell().boxed(),
-                        },
+                        Col::Field(f) => value_for(&profile, f),
                         Col::Decoy => cell().boxed(),
                     })
                     .collect();
@@ -570,6 +661,7 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
         .warnings_on(TODAY)
         .into_iter()
         .map(|w| w.code)
+        .chain(disclose::job::JOB_WARNINGS.iter().map(|c| c.to_string()))
         .collect();
     let job = Job::prepare(profile, vec![table], decisions, PERIOD, acknowledged, TODAY)
         .map_err(|e| fail(format!("the job cannot be prepared: {e}")))?;
@@ -600,10 +692,8 @@ fn check_case(case: &Case) -> Result<(), TestCaseError> {
     let expected: Vec<(u64, Vec<String>)> = loaded
         .iter()
         .filter(|row| {
-            profile.rules.iter().all(|rule| {
-                let col = column_of[rule.field.as_str()];
-                oracle_passes(&rule.test, &row.cells[col])
-            })
+            let cell = |f: &str| column_of.get(f).map(|&c| row.cells[c].clone());
+            profile.rules.iter().all(|rule| oracle_rule(rule, &cell))
         })
         .map(|row| {
             let cells = shared
@@ -727,6 +817,7 @@ fn pack_round_trip(profile_id: &str, inputs: &[Case]) -> Result<(), TestCaseErro
         .warnings_on(TODAY)
         .into_iter()
         .map(|w| w.code)
+        .chain(disclose::job::JOB_WARNINGS.iter().map(|c| c.to_string()))
         .collect();
     let job = Job::prepare(profile, tables, decisions, PERIOD, acknowledged, TODAY)
         .map_err(|e| fail(e.to_string()))?;
@@ -825,7 +916,7 @@ fn a_signed_month_or_day_is_not_a_date() {
 
     let case = Case {
         profile: "orochi-rescue-response".into(),
-        headers: vec!["Date of Birth".into(), "Protective Marking".into()],
+        headers: vec!["Subject Date of Birth".into(), "Protective Marking".into()],
         cols: vec![
             Col::Field("date_of_birth".into()),
             Col::Field("protective_marking".into()),
@@ -845,6 +936,7 @@ fn a_signed_month_or_day_is_not_a_date() {
         .warnings_on(TODAY)
         .into_iter()
         .map(|w| w.code)
+        .chain(disclose::job::JOB_WARNINGS.iter().map(|c| c.to_string()))
         .collect();
     let job = Job::prepare(
         profile,

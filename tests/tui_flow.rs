@@ -61,7 +61,9 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     s.press(KeyCode::Down).enter(); // Folder
     s.ctrl('u').typ(&out.display().to_string()).enter();
     s.typ("G");
-    let warnings = 4;
+    // review-overdue, the agreement's three, and no-protective-marking (the CRIS fixture has no
+    // marking column).
+    let warnings = 5;
     for _ in 0..warnings {
         s.typ(" ").press(KeyCode::Up);
     }
@@ -89,8 +91,15 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     assert!(report.ok(), "{:?}", report.problems);
     let record = report.record.expect("a disclosure record");
     assert_eq!(record["analyst"], "PC 999 Quinn");
-    // 6 rows passed the rules; one was then excluded by hand.
-    assert_eq!(record["rows"]["shared"], 5);
+    // 7 rows passed the rules (one with no opt-out recorded); one was then excluded by hand.
+    assert_eq!(record["rows"]["shared"], 6);
+    assert_eq!(record["rows"]["shared_as_agreed"][0]["count"], 1);
+    // The export carried no marking: the record says so, not the agreement's ceiling.
+    assert!(
+        record["marking"]["highest_shared"].is_null() && record["marking"]["inputs_unmarked"] == 1,
+        "{}",
+        record["marking"]
+    );
     assert_eq!(record["cells"]["redacted"], 1);
     let manual = record["manual_decisions"].as_array().unwrap();
     assert_eq!(manual.len(), 2);

@@ -233,7 +233,7 @@ fn a_row_excluded_by_hand_leaves_the_count_and_comes_back_with_x() {
         "bromley-yot-victims",
     );
     s.typ("c").settle();
-    assert!(s.text().contains("✓ shared  6"));
+    assert!(s.text().contains("✓ shared  7"));
     s.typ("x").enter();
     assert!(
         s.text().contains("a reason is needed"),
@@ -242,11 +242,11 @@ fn a_row_excluded_by_hand_leaves_the_count_and_comes_back_with_x() {
     s.typ("x").typ("duplicate of another referral").enter();
     let text = s.text();
     assert!(
-        text.contains("✓ shared  5") && text.contains("by hand"),
+        text.contains("✓ shared  6") && text.contains("by hand"),
         "{text}"
     );
     s.typ("v").typ("g").typ("x");
-    assert!(s.text().contains("✓ shared  6"));
+    assert!(s.text().contains("✓ shared  7"));
     assert!(s.app.model.decisions.manual_exclusions.is_empty());
 }
 

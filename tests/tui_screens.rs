@@ -86,7 +86,7 @@ fn columns_screen() {
     s.enter();
     let text = s.text();
     assert!(text.contains("✗ Crime Reference    withheld"));
-    assert!(text.contains("· Suspect Age        rules only"));
+    assert!(text.contains("· Suspect Age at Of… rules only"));
     insta::assert_snapshot!(text);
 }
 
@@ -131,7 +131,7 @@ fn rows_screen_and_excluded_rows_toggled_into_view() {
     let mut s = to_profile(&catalog, dir.path());
     s.enter().typ("c").settle();
     let shared = s.text();
-    assert!(shared.contains("✓ shared  6"));
+    assert!(shared.contains("✓ shared  7"));
     insta::assert_snapshot!("rows_shared", shared);
     s.typ("v");
     let all = s.text();

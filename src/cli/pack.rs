@@ -38,6 +38,9 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
             }
         },
     };
+    if let Err(e) = crate::job::check_period(period, today) {
+        return fail(&format!("--period: {e}"), Some(&e.hint()));
+    }
 
     let mut decisions = Decisions::default();
     for spec in &args.maps {
@@ -55,10 +58,13 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
         }
     }
 
+    // The profile's warnings, and those the job raises from the exports and the period (which
+    // may be acknowledged ahead of knowing whether they will be raised).
     let known: BTreeSet<String> = profile
         .warnings_on(today)
         .into_iter()
         .map(|w| w.code)
+        .chain(crate::job::JOB_WARNINGS.iter().map(|c| c.to_string()))
         .collect();
     let mut acknowledged = BTreeSet::new();
     for code in &args.acknowledge {

@@ -142,6 +142,21 @@ fn write_summary(
             writeln!(o, "  - {} ({}){}", m.label, m.field, from(&m.input))?;
         }
     }
+    if !s.columns.suggested.is_empty() {
+        writeln!(
+            o,
+            "Suggested: withheld columns whose header fits an agreed field (check each holds it; none is applied on its own)"
+        )?;
+        for g in &s.columns.suggested {
+            writeln!(
+                o,
+                "  suggest: --map '{}={}'{}",
+                printable(&g.source).replace('\'', "'\\''"),
+                g.field,
+                from(&g.input)
+            )?;
+        }
+    }
 
     writeln!(o)?;
     let excluded: u64 = s.rows.excluded.iter().map(|e| e.count).sum();
@@ -150,9 +165,19 @@ fn write_summary(
         "Rows      {} read, {} shared, {} excluded",
         s.rows.read, s.rows.shared, excluded
     )?;
+    for e in &s.rows.shared_as_agreed {
+        writeln!(o, "  {:>8}  {} ({})", e.count, e.reason, e.section)?;
+    }
     for e in &s.rows.excluded {
         writeln!(o, "  {:>8}  {}", e.count, e.reason)?;
     }
+    writeln!(
+        o,
+        "Marking   {}; the agreement's ceiling is {} ({})",
+        s.marking.shown(),
+        s.marking.ceiling,
+        s.marking.ceiling_section
+    )?;
     writeln!(
         o,
         "Cells     {} neutralised (would run as spreadsheet formulas), {} redacted by hand",

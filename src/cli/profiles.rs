@@ -2,7 +2,7 @@
 
 use super::{Exit, ProfilesAction, fail, print};
 use crate::dates::Date;
-use crate::profile::{Catalog, Field, Profile, RuleTest};
+use crate::profile::{AgeAt, Catalog, Field, Profile, Rule, RuleTest};
 use serde_json::json;
 use std::io::Write;
 
@@ -62,10 +62,11 @@ pub(super) fn run(
 }
 
 fn field_json(f: &Field) -> serde_json::Value {
-    json!({"id": f.id, "label": f.label, "category": f.category.name(), "section": f.section, "aliases": f.aliases})
+    json!({"id": f.id, "label": f.label, "item": f.item, "category": f.category.name(), "section": f.section, "aliases": f.aliases})
 }
 
-fn rule_text(t: &RuleTest) -> String {
+fn rule_text(r: &Rule) -> String {
+    let t = &r.test;
     let range = |min: &Option<i64>, max: &Option<i64>| match (min, max) {
         (Some(a), Some(b)) => format!("{a} to {b} inclusive"),
         (Some(a), None) => format!("at least {a}"),
@@ -73,12 +74,31 @@ fn rule_text(t: &RuleTest) -> String {
         (None, None) => "any".into(),
     };
     match t {
-        RuleTest::AgeBetween { min, max } => {
-            format!("age at the end of the period {}", range(min, max))
+        RuleTest::AgeBetween {
+            min,
+            max,
+            at:
+                AgeAt::Offence {
+                    date_field,
+                    age_field,
+                },
+        } => {
+            let from = match age_field {
+                Some(age) => format!("{age}, or else the age from {} on {date_field}", r.field),
+                None => format!("the age from {} on {date_field}", r.field),
+            };
+            format!("age at the offence {} ({from})", range(min, max))
+        }
+        RuleTest::AgeBetween { min, max, at } => {
+            format!("age {} {}", at.describe(), range(min, max))
         }
         RuleTest::NumberBetween { min, max } => format!("number {}", range(min, max)),
         RuleTest::ExcludeIfYes => "excluded when yes (Y/Yes/True/1)".into(),
-        RuleTest::MarkingAtMost(m) => format!("protective marking no higher than {m:?}"),
+        RuleTest::MarkingAtMost(m) => format!(
+            "protective marking at most {} (the agreement's ceiling; OFFICIAL, PROTECT, RESTRICTED and OFFICIAL-SENSITIVE share a rung), wherever the export has a marking column; without one, warning {} asks the analyst to confirm",
+            m.name(),
+            crate::profile::NO_MARKING_COLUMN
+        ),
     }
 }
 
@@ -87,16 +107,22 @@ fn profile_json(p: &Profile, today: Date) -> serde_json::Value {
     json!({
         "id": p.id,
         "agreement": {
-            "title": a.title, "source": a.source, "parties": a.parties, "purpose": a.purpose,
+            "title": a.title, "source": a.source, "parties": a.parties,
+            "signatories": a.signatories, "purpose": a.purpose,
             "legal_basis": a.legal_basis, "max_marking": a.max_marking_text,
+            "max_marking_section": a.max_marking_section,
             "review_due": a.review_due.to_string(), "retention": a.retention, "transfer": a.transfer,
             "onward_sharing": a.onward_sharing, "prescriptive": a.prescriptive, "authority": a.authority,
         },
         "fields": p.fields.iter().map(field_json).collect::<Vec<_>>(),
         "rule_fields": p.rule_fields.iter().map(field_json).collect::<Vec<_>>(),
         "rules": p.rules.iter().map(|r| json!({
-            "id": r.id, "field": r.field, "test": rule_text(&r.test), "section": r.section, "description": r.description,
+            "id": r.id, "field": r.field, "fields": r.fields(), "test": rule_text(r), "section": r.section,
+            "description": r.description, "built_in": r.built_in,
+            "empty": r.empty.as_ref().map(|e| json!({"means": "no", "section": e.section, "label": e.label})),
         })).collect::<Vec<_>>(),
+        "single_person": p.single_person,
+        "never_shared": p.never_shared.as_ref().map(|n| json!({"section": n.section, "headers": n.headers})),
         "warnings": p.warnings_on(today).iter().map(|w| json!({"code": w.code, "section": w.section, "message": w.message})).collect::<Vec<_>>(),
         "checklist": p.checklist.iter().map(|c| json!({"section": c.section, "question": c.question})).collect::<Vec<_>>(),
     })
@@ -106,12 +132,28 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     let a = &p.agreement;
     writeln!(o, "{}\n{}\n", p.id, a.title)?;
     writeln!(o, "Parties       {}", a.parties.join("; "))?;
+    if let Some(signed) = &a.signatories {
+        writeln!(o, "Signed by     {}", signed.join("; "))?;
+        let unsigned: Vec<&str> = a
+            .parties
+            .iter()
+            .filter(|p| !signed.contains(p))
+            .map(String::as_str)
+            .collect();
+        if !unsigned.is_empty() {
+            writeln!(o, "Not signed    {}", unsigned.join("; "))?;
+        }
+    }
     writeln!(o, "Purpose       {}", a.purpose)?;
     writeln!(o, "Legal basis")?;
     for l in &a.legal_basis {
         writeln!(o, "  - {l}")?;
     }
-    writeln!(o, "Max marking   {}", a.max_marking_text)?;
+    writeln!(
+        o,
+        "Max marking   {} [§{}]",
+        a.max_marking_text, a.max_marking_section
+    )?;
     let overdue = if today > a.review_due {
         "  (OVERDUE)"
     } else {
@@ -133,7 +175,14 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
             "not prescriptive: each shared field needs a written justification (--justify)"
         }
     )?;
-    writeln!(o, "Source        shared/seeds/{}", a.source)?;
+    writeln!(o, "Source        {} (the agreement's text)", a.source)?;
+    match &p.single_person {
+        Some(why) => writeln!(o, "One person    {why}")?,
+        None => writeln!(
+            o,
+            "Aliases       name the person (a bare \"Address\" may be somebody else's): bare headers are suggested, never mapped on their own"
+        )?,
+    }
     writeln!(o, "\nShared fields")?;
     for f in &p.fields {
         writeln!(
@@ -144,6 +193,9 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
             f.category.name(),
             f.section
         )?;
+        if let Some(item) = &f.item {
+            writeln!(o, "  {:<26}   one column of the item \"{item}\"", "")?;
+        }
         if !f.aliases.is_empty() {
             writeln!(o, "  {:<26}   also: {}", "", f.aliases.join(", "))?;
         }
@@ -160,7 +212,7 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     if !p.rules.is_empty() {
         writeln!(
             o,
-            "\nRules (a row whose value is empty or unreadable is excluded)"
+            "\nRules (a row whose value is unreadable is excluded, and so is an empty one unless the agreement says what empty means)"
         )?;
         for r in &p.rules {
             writeln!(
@@ -168,10 +220,21 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
                 "  {:<26} {}: {} [§{}]",
                 r.id,
                 r.field,
-                rule_text(&r.test),
+                rule_text(r),
                 r.section
             )?;
+            if let Some(e) = &r.empty {
+                writeln!(
+                    o,
+                    "  {:<26}   an empty value is not excluded: \"{}\" [§{}]",
+                    "", e.label, e.section
+                )?;
+            }
         }
+    }
+    if let Some(n) = &p.never_shared {
+        writeln!(o, "\nNever shared, never suggested [§{}]", n.section)?;
+        writeln!(o, "  {}", n.headers.join(", "))?;
     }
     let warnings = p.warnings_on(today);
     if !warnings.is_empty() {

@@ -44,6 +44,8 @@ pub struct Deciding {
     pub plan: InputPlan,
     pub decisions: Decisions,
     pub period: Period,
+    /// The day the data would leave, for ages measured then.
+    pub today: Date,
 }
 
 pub enum VerifyKey {
@@ -190,7 +192,7 @@ fn pass(
         Ok(r) => r,
         Err(e) => return done(Err(Failure::new(e.to_string(), e.hint()))),
     };
-    let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period));
+    let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period, d.today));
     let mut scratch = Vec::new();
     let mut row = Row {
         number: 0,
@@ -321,7 +323,7 @@ fn search(job: SearchJob, tx: Sender<Msg>) {
 /// range are read but never found.
 fn search_runs(job: &SearchJob) -> Result<Option<(usize, usize)>, crate::load::LoadError> {
     let d = &job.deciding;
-    let filter = Filter::new(&d.profile, &d.plan, d.period);
+    let filter = Filter::new(&d.profile, &d.plan, d.period, d.today);
     let wanted = d.plan.wanted_columns(job.table.headers.len());
     let mut cells = Vec::new();
     for run in &job.runs {

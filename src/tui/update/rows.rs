@@ -95,6 +95,7 @@ fn deciding(m: &Model, i: usize) -> Option<Deciding> {
         plan: j.plans.get(i)?.clone(),
         decisions: j.decisions.clone(),
         period: j.period,
+        today: j.today,
     })
 }
 

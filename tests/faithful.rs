@@ -1,0 +1,725 @@
+//! Faithful to the agreements in both directions, on exports written the way police systems
+//! write them: several people per row, headers as CRIS, Merlin and CrimInt spell them, and
+//! protective markings in every spelling. Each test asserts the exact columns and rows that
+//! would leave.
+
+mod common;
+
+use common::{PERIOD, TODAY, profile, try_run};
+use disclose::apply::{ApplyError, Decisions};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Write `text` as `name` in a fresh temporary folder (kept alive by the returned guard).
+fn export(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn maps(pairs: &[(&str, &str)]) -> Decisions {
+    Decisions {
+        maps: pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+        ..Decisions::default()
+    }
+}
+
+fn disclose(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// (source header, field id) of the shared columns, in output order.
+fn shared(s: &common::Shared) -> Vec<(String, String)> {
+    s.summary
+        .columns
+        .shared
+        .iter()
+        .map(|c| (c.source.clone(), c.field.clone()))
+        .collect()
+}
+
+fn suggested(s: &common::Shared) -> Vec<(String, String)> {
+    let mut v: Vec<_> = s
+        .summary
+        .columns
+        .suggested
+        .iter()
+        .map(|c| (c.source.clone(), c.field.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A CRIS victims extract under Bromley: victim, suspect and witness on each row.
+
+const CRIS: &str = "\
+CRIS No,Offence,Committed Date From,Victim Name,Victim Address,Victim Tel No,Victim Age,Victim Gender,Victim/Suspect Relationship,VPS,Vulnerability Marker,Vulnerability Details,Suspect Name,Suspect DOB,Suspect Age,Witness Name,Witness Tel,Witness Statement,VCOP Opt Out,Protective Marking,OIC
+5201001/26,Theft person,03/10/2026,Amira Okafor,\"12 Elm Close, Bromley\",07700 900101,34,F,Stranger,Y,VI,Hearing impaired,Kyle Fenwick,14/02/2011,15,Sam Lee,07700 900401,Saw it,N,OFFICIAL,PC 1
+5201002/26,Robbery,04/10/2026,Derek Mills,\"3 Ash Road, Orpington\",07700 900102,61,M,Stranger,N,,,Jayden Price,01/10/2008,18,,,,,OFFICIAL-SENSITIVE,PC 2
+5201003/26,Assault,05/10/2026,Priya Shah,\"9 Oak Street, Bromley\",07700 900103,15,F,School peer,Y,,,Tyler Moss,20/03/2012,14,,,,Y,RESTRICTED,PC 3
+5201004/26,Theft,06/10/2026,Graham Tully,\"77 Birch Way, Beckenham\",07700 900104,45,M,Stranger,N,,,Connor Blake,12/12/2010,15,,,,N,SECRET,PC 4
+5201005/26,Theft,07/10/2026,Sandra Cole,\"5 Pine Hill, Bromley\",07700 900105,29,F,Stranger,N,,,Ethan Ward,,,,,,N,Official,PC 5
+5201006/26,Theft,08/10/2026,Lucy Grant,\"18 Cedar Lane, Bromley\",07700 900106,52,F,Stranger,N,,,Reece Hart,05/05/2009,17,,,,,Top Secret,PC 6
+";
+
+#[test]
+fn a_cris_export_shares_exactly_the_eight_items_and_no_suspect_or_witness_column() {
+    let (_d, path) = export("cris.csv", CRIS);
+    let s = try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        shared(&s),
+        pairs(&[
+            ("Victim Name", "victim_name"),
+            ("Victim Address", "victim_address"),
+            ("Victim Tel No", "victim_telephone"),
+            ("Victim Age", "victim_age"),
+            ("Victim Gender", "victim_sex"),
+            (
+                "Victim/Suspect Relationship",
+                "victim_relationship_to_offender"
+            ),
+            ("VPS", "victim_personal_statement"),
+            ("Vulnerability Marker", "vulnerability_marker"),
+            ("Vulnerability Details", "vulnerability_details"),
+        ])
+    );
+    // The item "Vulnerability Marker with relevant details" is two columns, each labelled with
+    // its part.
+    assert_eq!(
+        &s.headers[0][7..],
+        [
+            "Vulnerability Marker",
+            "Vulnerability Marker: relevant details"
+        ]
+    );
+    let withheld: Vec<&str> = s
+        .summary
+        .columns
+        .withheld
+        .iter()
+        .map(|c| c.source.as_str())
+        .collect();
+    assert_eq!(
+        withheld,
+        [
+            "CRIS No",
+            "Offence",
+            "Suspect Name",
+            "Suspect Age",
+            "Witness Name",
+            "Witness Tel",
+            "Witness Statement",
+            "OIC"
+        ]
+    );
+    // Nothing is missing, so nothing is suggested: not the suspect's age, not the witness's
+    // statement.
+    assert!(suggested(&s).is_empty(), "{:?}", suggested(&s));
+    // Rows: 1 shared; 2 offender 18 at the offence (from DOB and date); 3 opted out; 4 SECRET;
+    // 5 offender's DOB missing; 6 TOP SECRET, with no opt-out recorded.
+    assert_eq!(s.row_numbers[0], [2]);
+    assert_eq!(
+        common::exclusions(&s.summary),
+        vec![
+            ("offender-aged-10-to-17".into(), "failed".into(), 1),
+            ("offender-aged-10-to-17".into(), "missing".into(), 1),
+            ("protective-marking".into(), "failed".into(), 2),
+            ("victim-opt-out".into(), "failed".into(), 1),
+        ]
+    );
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL")
+    );
+}
+
+#[test]
+fn an_empty_opt_out_is_shared_and_counted_on_its_own_line() {
+    let (_d, path) = export("cris.csv", CRIS);
+    // Without the marking column the two marked-secret rows would be judged on the other rules:
+    // withhold it, to see the opt-out alone.
+    let s = try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        maps(&[("Protective Marking", "-")]),
+        &[],
+    )
+    .unwrap();
+    // Row 3 (Derek Mills) has no opt-out recorded but his offender was 18: excluded for age.
+    // Row 7 (Lucy Grant): no opt-out recorded, offender 17 at the offence: shared, and counted.
+    assert_eq!(s.row_numbers[0], [2, 5, 7]);
+    let noted: Vec<(String, String, u64)> = s
+        .summary
+        .rows
+        .shared_as_agreed
+        .iter()
+        .map(|e| (e.rule.clone(), e.reason.clone(), e.count))
+        .collect();
+    assert_eq!(
+        noted,
+        [(
+            "victim-opt-out".to_string(),
+            "shared, no opt-out recorded".to_string(),
+            1
+        )]
+    );
+    assert!(s.summary.rows.shared_as_agreed[0].section.contains("5.27"));
+    // The export now carries no marking: the analyst must confirm it.
+    assert!(
+        s.summary
+            .blockers
+            .iter()
+            .any(|b| b.item == "no-protective-marking")
+    );
+    assert!(s.summary.marking.shown().contains("NOT MARKED"));
+}
+
+#[test]
+fn the_offender_age_is_taken_at_the_offence_from_an_age_at_offence_column_first() {
+    // The age-at-offence column says 17; the DOB would make him 18 on the offence date. The
+    // column the agreement means is read.
+    let csv = "Committed Date,Victim Name,Suspect Age at Offence,Suspect DOB,Victim Opt Out,GPMS\n\
+               01/10/2026,A,17,01/09/2008,N,OFFICIAL\n\
+               01/10/2026,B,18,01/11/2009,N,OFFICIAL\n\
+               01/10/2026,C,,01/11/2009,N,OFFICIAL\n";
+    let (_d, path) = export("ages.csv", csv);
+    let s = try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.row_numbers[0], [2]);
+    assert_eq!(
+        common::exclusions(&s.summary),
+        vec![
+            ("offender-aged-10-to-17".into(), "failed".into(), 1),
+            ("offender-aged-10-to-17".into(), "missing".into(), 1),
+        ]
+    );
+}
+
+#[test]
+fn a_bare_suspect_age_is_not_the_age_at_the_offence_but_is_suggested() {
+    let csv = "Committed Date,Victim Name,Suspect Age,Victim Opt Out\n01/10/2026,A,15,N\n";
+    let (_d, path) = export("bare.csv", csv);
+    let err = match try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        Decisions::default(),
+        &[],
+    ) {
+        Err(e) => e,
+        Ok(_) => panic!("a bare age column must not be read as the age at the offence"),
+    };
+    let ApplyError::RuleColumnMissing {
+        rule, suggested, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(rule, "offender-aged-10-to-17");
+    assert_eq!(suggested.as_deref(), Some("Suspect Age"));
+    assert!(
+        err.hint()
+            .contains("--map 'Suspect Age=offender_age_at_offence'"),
+        "{}",
+        err.hint()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Merlin export under Orochi: bare headers for the young person, and the parents' details.
+
+const MERLIN: &str = "\
+Merlin Ref,Surname,Forename(s),DOB,PNC ID,Home Address,Contact Number,Email Address,Known As,Known Gang Affiliations,Gang & Criminal Activity Intelligence,Associates & Locations Intelligence,Ethnicity (Self-Defined),Criminal Convictions,Parent/Carer Name,Parent/Carer Contact Number,Parent Address,GPMS Marking,Reporting Officer
+MER-1,Osei,Daniel,14/03/2009,09/123456A,\"4 Harrow Road\",07700 900201,d@example.invalid,Dee,Brent Crew,Seen in Norfolk,Trap house,Black British,None,Grace Osei,07700 900301,\"4 Harrow Road\",OFFICIAL,DC 1
+MER-2,Walsh,Kayla,01/11/2000,05/223344B,\"17 Church Road\",07700 900202,,K,,Cuckooed,,White British,,,,,OFFICIAL-SENSITIVE,DC 2
+MER-3,Hughes,Aaron,22/07/2008,10/445566D,\"9 Park Lane\",07700 900204,,AJ,,Runner,,Mixed,,Carl Hughes,07700 900304,,SECRET,DC 3
+";
+
+const MERLIN_SUGGESTED: &[(&str, &str)] = &[
+    (
+        "Associates & Locations Intelligence",
+        "associates_locations",
+    ),
+    ("Contact Number", "telephone"),
+    ("Criminal Convictions", "convictions"),
+    ("DOB", "date_of_birth"),
+    ("Email Address", "email"),
+    ("Ethnicity (Self-Defined)", "ethnicity"),
+    ("Forename(s)", "forenames"),
+    (
+        "Gang & Criminal Activity Intelligence",
+        "gang_criminal_intelligence",
+    ),
+    ("Home Address", "address"),
+    ("Known As", "street_name"),
+    ("Known Gang Affiliations", "gang_affiliations"),
+    ("Surname", "surname"),
+];
+
+#[test]
+fn a_merlin_export_with_bare_headers_stops_for_the_date_of_birth_and_suggests_the_column() {
+    let (_d, path) = export("merlin.csv", MERLIN);
+    let err = match try_run(
+        &profile("orochi-rescue-response"),
+        &[path],
+        Decisions::default(),
+        &[],
+    ) {
+        Err(e) => e,
+        Ok(_) => panic!("the age rule has no column"),
+    };
+    assert!(
+        err.hint().contains("--map 'DOB=date_of_birth'"),
+        "{}",
+        err.hint()
+    );
+}
+
+#[test]
+fn every_suggestion_accepted_shares_exactly_the_agreed_columns_and_no_parents_details() {
+    let (_d, path) = export("merlin.csv", MERLIN);
+    let p = profile("orochi-rescue-response");
+    let first = try_run(
+        &p,
+        std::slice::from_ref(&path),
+        maps(&[("DOB", "date_of_birth")]),
+        &[],
+    )
+    .unwrap();
+    let mut expected = pairs(MERLIN_SUGGESTED);
+    expected.retain(|(h, _)| h != "DOB");
+    assert_eq!(suggested(&first), expected);
+    // Only PNC ID and the marking match by alias: every bare personal header waits.
+    assert_eq!(
+        shared(&first),
+        pairs(&[("DOB", "date_of_birth"), ("PNC ID", "pnc_id")])
+    );
+
+    let all: Vec<(&str, &str)> = MERLIN_SUGGESTED.to_vec();
+    let s = try_run(&p, &[path], maps(&all), &[]).unwrap();
+    let mut got: Vec<String> = shared(&s).into_iter().map(|(_, f)| f).collect();
+    got.sort();
+    let mut agreed: Vec<String> = p.fields.iter().map(|f| f.id.clone()).collect();
+    agreed.sort();
+    assert_eq!(got, agreed, "exactly the 13 agreed fields");
+    assert!(suggested(&s).is_empty());
+    assert!(s.summary.columns.not_in_export.is_empty());
+    let withheld: Vec<&str> = s
+        .summary
+        .columns
+        .withheld
+        .iter()
+        .map(|c| c.source.as_str())
+        .collect();
+    assert_eq!(
+        withheld,
+        [
+            "Merlin Ref",
+            "Parent/Carer Name",
+            "Parent/Carer Contact Number",
+            "Parent Address",
+            "Reporting Officer"
+        ]
+    );
+    // Every accepted suggestion is recorded as mapped by the analyst.
+    assert!(
+        s.summary
+            .columns
+            .shared
+            .iter()
+            .filter(|c| c.source != "PNC ID")
+            .all(|c| c.mapped_by == "--map")
+    );
+    // The SECRET row never leaves; Kayla turned 26 on 1 November, before the data leaves.
+    assert_eq!(s.row_numbers[0], [2]);
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL")
+    );
+}
+
+#[test]
+fn the_dry_run_prints_each_suggestion_as_a_map_and_lists_them_in_json() {
+    let (_d, path) = export("merlin.csv", MERLIN);
+    let p = path.to_str().unwrap();
+    let args = [
+        "--today",
+        "2026-11-22",
+        "pack",
+        "--profile",
+        "orochi-rescue-response",
+        "--input",
+        p,
+        "--period",
+        "2026-10",
+        "--dry-run",
+        "--map",
+        "DOB=date_of_birth",
+    ];
+    let out = disclose(&args);
+    let t = text(&out.stdout);
+    assert!(
+        t.contains("suggest: --map 'Known Gang Affiliations=gang_affiliations'"),
+        "{t}"
+    );
+    assert!(!t.contains("Parent/Carer Contact Number=telephone"), "{t}");
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let out = disclose(&json_args);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = v["columns"]["suggested"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            assert_eq!(s["input"], p);
+            (
+                s["source"].as_str().unwrap().to_string(),
+                s["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), MERLIN_SUGGESTED.len() - 1);
+    assert!(got.contains(&("Ethnicity (Self-Defined)".into(), "ethnicity".into())));
+}
+
+#[test]
+fn orochi_measures_the_age_on_the_day_the_data_leaves_whatever_the_period() {
+    // 25 at the end of October 2026, 26 on 1 November: on 22 November he is outside the
+    // agreement, though the period is October. An old period changes nothing.
+    let csv = "Subject DOB,Subject Surname,Protective Marking\n01/11/2000,Walsh,OFFICIAL\n02/12/2000,Reyes,OFFICIAL\n";
+    let (_d, path) = export("ages.csv", csv);
+    let s = try_run(
+        &profile("orochi-rescue-response"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.row_numbers[0], [3]);
+    assert_eq!(PERIOD.to_string(), "2026-10");
+    assert_eq!(TODAY.to_string(), "2026-11-22");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markings, in every spelling, under every profile.
+
+const MARKINGS: &[(&str, Option<&str>)] = &[
+    // (as written, Some(name) when a RESTRICTED/OFFICIAL ceiling lets it through)
+    ("OFFICIAL", Some("OFFICIAL")),
+    ("Official", Some("OFFICIAL")),
+    ("OFFICIAL-SENSITIVE", Some("OFFICIAL-SENSITIVE")),
+    ("Official Sensitive", Some("OFFICIAL-SENSITIVE")),
+    ("OFFICIAL-SENSITIVE PERSONAL", Some("OFFICIAL-SENSITIVE")),
+    (
+        "official sensitive: uk eyes only",
+        Some("OFFICIAL-SENSITIVE"),
+    ),
+    ("RESTRICTED", Some("RESTRICTED")),
+    ("Protect", Some("PROTECT")),
+    ("NPM", Some("NOT PROTECTIVELY MARKED")),
+    ("Not Protectively Marked", Some("NOT PROTECTIVELY MARKED")),
+    ("UNCLASSIFIED", Some("NOT PROTECTIVELY MARKED")),
+    ("CONFIDENTIAL", None),
+    ("SECRET", None),
+    ("Secret", None),
+    ("TOP SECRET", None),
+    ("Top-Secret", None),
+    ("OFFICAL", None),
+    ("OFFICIAL SENSITIVE TOP SECRET", None),
+    ("", None),
+];
+
+#[test]
+fn london_iom_states_no_marking_and_still_never_shares_above_official() {
+    let mut csv = String::from("Offender Surname,Security Classification\n");
+    for (m, _) in MARKINGS {
+        csv.push_str(&format!("X,{m}\n"));
+    }
+    let (_d, path) = export("iom.csv", &csv);
+    let s = try_run(&profile("london-iom"), &[path], Decisions::default(), &[]).unwrap();
+    let kept: Vec<u64> = MARKINGS
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, ok))| ok.is_some())
+        .map(|(i, _)| i as u64 + 2)
+        .collect();
+    assert_eq!(s.row_numbers[0], kept);
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
+    );
+    assert_eq!(s.summary.marking.ceiling, "OFFICIAL");
+}
+
+#[test]
+fn merton_allows_confidential_referrals_but_nothing_secret() {
+    let csv = "Perpetrator Surname,Classification\nA,CONFIDENTIAL\nB,SECRET\nC,RESTRICTED\nD,Top Secret\n";
+    let (_d, path) = export("asb.csv", csv);
+    let s = try_run(
+        &profile("merton-asb-panel"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.row_numbers[0], [2, 4]);
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("CONFIDENTIAL")
+    );
+}
+
+#[test]
+fn a_profile_cannot_allow_secret_material() {
+    let text = include_str!("../profiles/merton-asb-panel.toml").replacen(
+        "max_marking = \"CONFIDENTIAL\"",
+        "max_marking = \"SECRET\"",
+        1,
+    );
+    let err = disclose::profile::parse("x.toml", &text)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("never disclosed"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merton and Bexley: whose data, and the agreement's own categories.
+
+#[test]
+fn an_asb_referral_shares_the_perpetrator_and_never_the_complainant() {
+    let csv = "Referral Ref,Perpetrator Surname,Perpetrator Forename,Perpetrator DOB,Address,Complainant Name,Complainant Address,Children in Household,ASB Incidents,Protective Marking\n\
+               R1,Jones,Lee,01/01/1990,\"1 High St\",Ann Smith,\"2 High St\",2,Noise,RESTRICTED\n";
+    let (_d, path) = export("asb.csv", csv);
+    let s = try_run(
+        &profile("merton-asb-panel"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        shared(&s),
+        pairs(&[
+            ("Perpetrator Surname", "surname"),
+            ("Perpetrator Forename", "forenames"),
+            ("Perpetrator DOB", "date_of_birth"),
+            ("ASB Incidents", "asb_incidents"),
+            ("Children in Household", "social_child_concerns"),
+        ])
+    );
+    // The bare Address may be the complainant's: offered, not shared; the complainant's never.
+    assert_eq!(suggested(&s), pairs(&[("Address", "address")]));
+}
+
+#[test]
+fn bexley_other_relevant_information_is_mapped_by_hand_with_a_justification() {
+    let csv = "Surname,Attendance,Probation Notes,GPMS\nSmith,Attended,Engaging well,RESTRICTED\n";
+    let (_d, path) = export("iom.csv", csv);
+    let p = profile("bexley-iom");
+    let s = try_run(
+        &p,
+        &[path],
+        maps(&[("Probation Notes", "other_relevant_information")]),
+        &[],
+    )
+    .unwrap();
+    assert!(shared(&s).contains(&(
+        "Probation Notes".to_string(),
+        "other_relevant_information".to_string()
+    )));
+    assert!(
+        s.summary
+            .blockers
+            .iter()
+            .any(|b| b.kind == "justification-missing" && b.item == "other_relevant_information")
+    );
+    assert_eq!(
+        p.agreement.signatories.as_ref().map(Vec::len),
+        Some(4),
+        "four of nine parties signed (Section 5)"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The period.
+
+fn bromley_pack(period: &str, extra: &[&str]) -> Output {
+    let fixture = common::fixture("cris-victims.csv");
+    let mut args = vec![
+        "--today",
+        "2026-11-22",
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--input",
+        fixture.to_str().unwrap(),
+        "--period",
+        period,
+        "--dry-run",
+    ];
+    args.extend_from_slice(extra);
+    disclose(&args)
+}
+
+#[test]
+fn a_period_that_has_not_ended_is_a_usage_error() {
+    for period in ["2026-11", "2027-01"] {
+        let out = bromley_pack(period, &[]);
+        assert_eq!(out.status.code(), Some(2), "{period}");
+        let err = text(&out.stderr);
+        assert!(err.contains("has not ended"), "{err}");
+        assert!(err.contains("2026-10"), "names the latest month: {err}");
+    }
+}
+
+#[test]
+fn a_period_more_than_twelve_months_back_needs_an_acknowledgement() {
+    let out = bromley_pack("2025-10", &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["item"] == "period-over-12-months-ago"),
+        "{v}"
+    );
+    let out = bromley_pack("2025-11", &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !v["blockers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["item"] == "period-over-12-months-ago"),
+        "twelve months back is still recent: {v}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Under every profile, nothing SECRET or TOP SECRET ever leaves.
+
+mod never_secret {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Columns that let a row pass each profile's own rules, so only the marking decides.
+    fn passing_columns(id: &str) -> Vec<(&'static str, &'static str)> {
+        match id {
+            "bromley-yot-victims" => vec![
+                ("Victim Name", "V"),
+                ("Suspect Age at Offence", "15"),
+                ("Victim Opt Out", "N"),
+            ],
+            "orochi-rescue-response" => {
+                vec![("Subject Surname", "S"), ("Subject DOB", "01/01/2010")]
+            }
+            "bexley-iom" => vec![("Surname", "S"), ("Attendance", "Attended")],
+            "london-iom" => vec![("Offender Surname", "S")],
+            _ => vec![("Perpetrator Surname", "S")],
+        }
+    }
+
+    /// A marking as an export might spell it: any rung, any case, odd spacing and hyphens.
+    fn marking() -> impl Strategy<Value = String> {
+        const BASE: &[&str] = &[
+            "SECRET",
+            "TOP SECRET",
+            "TOP-SECRET",
+            "top secret",
+            "Secret",
+            "CONFIDENTIAL",
+            "OFFICIAL",
+            "OFFICIAL-SENSITIVE",
+            "RESTRICTED",
+            "PROTECT",
+            "NPM",
+            "SECRET UK EYES ONLY",
+            "OFFICIAL-SENSITIVE SECRET",
+        ];
+        (prop::sample::select(BASE), 0u8..4).prop_map(|(m, style)| match style {
+            0 => m.to_string(),
+            1 => m.to_lowercase(),
+            2 => format!("  {m} "),
+            _ => m.replace(' ', "_"),
+        })
+    }
+
+    fn is_secret(m: &str) -> bool {
+        let up = m.to_uppercase();
+        up.contains("SECRET")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn no_secret_row_reaches_a_bundle_under_any_profile(
+            which in 0usize..5,
+            header in prop::sample::select(disclose::profile::MARKING_HEADERS.to_vec()),
+            marks in prop::collection::vec(marking(), 1..12),
+        ) {
+            let catalog = disclose::profile::Catalog::embedded().unwrap();
+            let p = catalog.profiles[which].clone();
+            let cols = passing_columns(&p.id);
+            let mut csv = String::new();
+            for (h, _) in &cols {
+                csv.push_str(h);
+                csv.push(',');
+            }
+            csv.push_str(header);
+            csv.push('\n');
+            for m in &marks {
+                for (_, v) in &cols {
+                    csv.push_str(v);
+                    csv.push(',');
+                }
+                csv.push_str(&format!("\"{m}\"\n"));
+            }
+            let (_d, path) = export("m.csv", &csv);
+            let s = try_run(&p, &[path], Decisions::default(), &[]).unwrap();
+            prop_assert!(s.summary.marking.inputs_marked == 1);
+            let shared: Vec<&String> = s.row_numbers[0]
+                .iter()
+                .map(|n| &marks[(*n - 2) as usize])
+                .collect();
+            for m in &shared {
+                prop_assert!(!is_secret(m), "{} shared {:?}", p.id, m);
+            }
+            // Everything at or below the ceiling does leave: the rule is not over-eager.
+            for (i, m) in marks.iter().enumerate() {
+                let level = disclose::profile::Marking::parse(m);
+                let ok = level.is_some_and(|l| l <= p.agreement.max_marking);
+                prop_assert_eq!(ok, s.row_numbers[0].contains(&(i as u64 + 2)), "{} {:?}", p.id, m);
+            }
+        }
+    }
+}
