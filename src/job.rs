@@ -76,11 +76,26 @@ fn job_warnings(
     today: Date,
 ) -> Vec<Warning> {
     let mut out = Vec::new();
+    // An input with no marking column, or whose marking column the analyst withheld.
+    let marking = profile.field(crate::profile::MARKING_FIELD);
     let unmarked: Vec<String> = tables
         .iter()
         .zip(plans)
         .filter(|(_, plan)| !plan.by_field.contains_key(crate::profile::MARKING_FIELD))
-        .map(|(t, _)| crate::text::printable(&t.file_name()))
+        .map(|(t, _)| {
+            let name = crate::text::printable(&t.file_name());
+            match t
+                .headers
+                .iter()
+                .find(|h| marking.is_some_and(|f| f.is_header(h)))
+            {
+                Some(h) => format!(
+                    "{name} (its marking column \"{}\" is withheld by hand)",
+                    crate::text::printable(h)
+                ),
+                None => name,
+            }
+        })
         .collect();
     if !unmarked.is_empty() {
         let a = &profile.agreement;

@@ -491,17 +491,18 @@ impl Marking {
 
     /// Read a marking and say which name it is: an index into [`MARKING_NAMES`].
     pub fn parse_named(text: &str) -> Option<(Marking, u8)> {
-        let m = Marking::parse(text)?;
-        let words: String = text
+        let (m, sensitive) = Marking::read(text)?;
+        let first: String = text
             .chars()
-            .filter(|c| c.is_alphanumeric())
+            .skip_while(|c| !c.is_alphanumeric())
+            .take_while(|c| c.is_alphanumeric())
             .collect::<String>()
             .to_ascii_uppercase();
         let name = match m {
             Marking::NotProtectivelyMarked => 0,
-            Marking::Official if words.starts_with("OFFICIALSENSITIVE") => 4,
-            Marking::Official if words == "RESTRICTED" => 3,
-            Marking::Official if words == "PROTECT" => 2,
+            Marking::Official if sensitive => 4,
+            Marking::Official if first == "RESTRICTED" => 3,
+            Marking::Official if first == "PROTECT" => 2,
             Marking::Official => 1,
             Marking::Confidential => 5,
             Marking::Secret => 6,
@@ -514,35 +515,68 @@ impl Marking {
     /// caveat after OFFICIAL-SENSITIVE ("OFFICIAL-SENSITIVE PERSONAL") are accepted; anything
     /// else is `None`, and a rule treats that as unreadable.
     pub fn parse(text: &str) -> Option<Marking> {
-        let words: Vec<String> = text
+        Marking::read(text).map(|(m, _)| m)
+    }
+
+    /// The rung and whether the marking was OFFICIAL-SENSITIVE (which keeps its name in what
+    /// the bundle reports). Exports spell markings many ways: "OFFICIAL - SENSITIVE", "O/S",
+    /// "N.P.M.", "PROTECT - PERSONAL", "SECRET UK EYES ONLY". A level may be followed by
+    /// descriptors and the UK EYES ONLY caveat; any other word (a second classification, a
+    /// codeword, "DO NOT SHARE") makes the marking unreadable, so the row is excluded rather
+    /// than guessed about.
+    fn read(text: &str) -> Option<(Marking, bool)> {
+        // Letters standing alone are one word: "O/S" is OS, "N.P.M." is NPM.
+        let mut words: Vec<String> = Vec::new();
+        let mut letters = String::new();
+        for w in text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(|w| w.to_ascii_uppercase())
-            .collect();
-        let w: Vec<&str> = words.iter().map(String::as_str).collect();
-        match w.as_slice() {
-            ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => {
-                Some(Marking::NotProtectivelyMarked)
+        {
+            if w.chars().count() == 1 {
+                letters.push_str(&w.to_ascii_uppercase());
+                continue;
             }
-            ["OFFICIAL"] | ["PROTECT"] | ["RESTRICTED"] => Some(Marking::Official),
-            // GSC descriptors and the UK EYES ONLY caveat may follow; any other word (a
-            // higher classification, a codeword, "DO NOT SHARE") makes the marking unreadable,
-            // so the row is excluded rather than guessed about.
-            ["OFFICIAL", "SENSITIVE", rest @ ..]
-                if rest.iter().all(|w| {
-                    matches!(
-                        *w,
-                        "PERSONAL" | "COMMERCIAL" | "LOCSEN" | "UK" | "EYES" | "ONLY"
-                    )
-                }) =>
-            {
-                Some(Marking::Official)
+            if !letters.is_empty() {
+                words.push(std::mem::take(&mut letters));
             }
-            ["CONFIDENTIAL"] => Some(Marking::Confidential),
-            ["SECRET"] => Some(Marking::Secret),
-            ["TOP", "SECRET"] => Some(Marking::TopSecret),
-            _ => None,
+            words.push(w.to_ascii_uppercase());
         }
+        if !letters.is_empty() {
+            words.push(letters);
+        }
+        let w: Vec<&str> = words.iter().map(String::as_str).collect();
+        let caveats = |rest: &[&str]| {
+            rest.iter().all(|w| {
+                matches!(
+                    *w,
+                    "PERSONAL"
+                        | "COMMERCIAL"
+                        | "LOCSEN"
+                        | "STAFF"
+                        | "MEDICAL"
+                        | "POLICY"
+                        | "MANAGEMENT"
+                        | "UK"
+                        | "EYES"
+                        | "ONLY"
+                        | "UKEO"
+                )
+            })
+        };
+        let (level, sensitive, rest): (Marking, bool, &[&str]) = match w.as_slice() {
+            ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => {
+                return Some((Marking::NotProtectivelyMarked, false));
+            }
+            ["OFFICIAL", "SENSITIVE", rest @ ..] | ["OS", rest @ ..] => {
+                (Marking::Official, true, rest)
+            }
+            ["OFFICIAL" | "PROTECT" | "RESTRICTED", rest @ ..] => (Marking::Official, false, rest),
+            ["CONFIDENTIAL", rest @ ..] => (Marking::Confidential, false, rest),
+            ["TOP", "SECRET", rest @ ..] => (Marking::TopSecret, false, rest),
+            ["SECRET", rest @ ..] => (Marking::Secret, false, rest),
+            _ => return None,
+        };
+        caveats(rest).then_some((level, sensitive))
     }
 }
 
@@ -1130,6 +1164,38 @@ mod tests {
         );
         assert_eq!(Marking::parse("OFFICIAL SENSITIVE TOP SECRET STRAP1"), None);
         assert_eq!(Marking::parse("OFFICIAL-SENSITIVE DO NOT SHARE"), None);
+        assert_eq!(Marking::parse("SECRET-ish"), None);
+        // The spellings exports use.
+        for (text, level, name) in [
+            (
+                "OFFICIAL - SENSITIVE",
+                Marking::Official,
+                "OFFICIAL-SENSITIVE",
+            ),
+            ("O/S", Marking::Official, "OFFICIAL-SENSITIVE"),
+            (
+                "Official (Sensitive)",
+                Marking::Official,
+                "OFFICIAL-SENSITIVE",
+            ),
+            ("PROTECT - PERSONAL", Marking::Official, "PROTECT"),
+            ("Restricted - Staff", Marking::Official, "RESTRICTED"),
+            (
+                "N.P.M.",
+                Marking::NotProtectivelyMarked,
+                "NOT PROTECTIVELY MARKED",
+            ),
+            (
+                "Confidential - Personal",
+                Marking::Confidential,
+                "CONFIDENTIAL",
+            ),
+            ("SECRET UK EYES ONLY", Marking::Secret, "SECRET"),
+            ("Top-Secret", Marking::TopSecret, "TOP SECRET"),
+        ] {
+            let (m, i) = Marking::parse_named(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!((m, MARKING_NAMES[usize::from(i)]), (level, name), "{text}");
+        }
         assert_eq!(Marking::parse(""), None);
         assert_eq!(Marking::parse("OFFICAL"), None);
     }

@@ -132,6 +132,7 @@ fn words(text: &str) -> Vec<String> {
         let w = raw.to_lowercase();
         let expanded: &[&str] = match w.as_str() {
             "dob" => &["date", "birth"],
+            "aka" => &["known", "as"],
             "pncid" => &["pnc", "id"],
             "sde" => &["self", "defined", "ethnicity"],
             "vcop" => &["victim", "code", "practice"],

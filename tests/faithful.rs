@@ -723,3 +723,75 @@ mod never_secret {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A CrimInt intelligence log under Orochi: the nominal, the source and the officer on one row.
+
+#[test]
+fn a_crimint_log_shares_the_nominal_and_never_the_source_or_officer() {
+    let csv = "\
+CrimInt Ref,Nominal Surname,Nominal Forename,Nominal DOB,PNC No,Nominal AKA,Intelligence Text,Source Ref,Source Grading,Handling Code,Informant Name,Submitting Officer,Classification
+CI-1,Osei,Daniel,14/03/2009,09/123456A,Dee,Seen with line holder,S-77,B2,P,Jo Bloggs,DC 1,O/S
+CI-2,Walsh,Kayla,01/01/2005,05/223344B,K,Cuckooed,S-78,C3,C,Al Smith,DC 2,SECRET UK EYES ONLY
+CI-3,Reyes,Tom,01/01/2006,07/111111C,,Runner,S-79,B2,P,,DC 3,N.P.M.
+";
+    let (_d, path) = export("crimint.csv", csv);
+    let s = try_run(
+        &profile("orochi-rescue-response"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        shared(&s),
+        pairs(&[
+            ("Nominal Surname", "surname"),
+            ("Nominal Forename", "forenames"),
+            ("Nominal DOB", "date_of_birth"),
+            ("PNC No", "pnc_id"),
+            ("Nominal AKA", "street_name"),
+            ("Intelligence Text", "gang_criminal_intelligence"),
+        ])
+    );
+    // The informant and the submitting officer name other people: never suggested.
+    for (source, _) in suggested(&s) {
+        assert!(
+            !["Informant Name", "Submitting Officer", "Source Ref"].contains(&source.as_str()),
+            "{source}"
+        );
+    }
+    assert_eq!(s.row_numbers[0], [2, 4]);
+    assert_eq!(
+        common::exclusions(&s.summary),
+        vec![("protective-marking".into(), "failed".into(), 1)]
+    );
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
+    );
+}
+
+#[test]
+fn a_marking_column_withheld_by_hand_must_be_confirmed_and_says_so() {
+    let (_d, path) = export("cris.csv", CRIS);
+    let s = try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        maps(&[("Protective Marking", "-")]),
+        &[],
+    )
+    .unwrap();
+    let w = s
+        .summary
+        .warnings
+        .iter()
+        .find(|w| w.code == "no-protective-marking")
+        .expect("the analyst must confirm");
+    assert!(
+        w.message
+            .contains("its marking column \"Protective Marking\" is withheld by hand"),
+        "{}",
+        w.message
+    );
+}

@@ -118,23 +118,55 @@ fn oracle_yes(value: &str) -> Option<bool> {
 }
 
 /// The protective marking ladder: 0 not protectively marked, 1 OFFICIAL (with PROTECT,
-/// RESTRICTED and OFFICIAL-SENSITIVE and its caveats), 2 CONFIDENTIAL, 3 SECRET, 4 TOP SECRET.
+/// RESTRICTED and OFFICIAL-SENSITIVE), 2 CONFIDENTIAL, 3 SECRET, 4 TOP SECRET; a level may be
+/// followed by descriptors (PERSONAL, COMMERCIAL, LOCSEN, STAFF, MEDICAL, POLICY, MANAGEMENT)
+/// and UK EYES ONLY, nothing else; letters standing alone make one word (O/S, N.P.M.).
 fn oracle_marking(value: &str) -> Option<u8> {
-    let words: Vec<String> = value
+    // Group the words, marking each run of one-letter words to be joined.
+    let mut groups: Vec<(bool, Vec<String>)> = Vec::new();
+    for w in value
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_ascii_uppercase())
+    {
+        let single = w.chars().count() == 1;
+        match groups.last_mut() {
+            Some((true, run)) if single => run.push(w.to_ascii_uppercase()),
+            _ => groups.push((single, vec![w.to_ascii_uppercase()])),
+        }
+    }
+    let words: Vec<String> = groups
+        .into_iter()
+        .flat_map(|(single, ws)| if single { vec![ws.concat()] } else { ws })
         .collect();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    match w.as_slice() {
-        ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => Some(0),
-        ["OFFICIAL"] | ["PROTECT"] | ["RESTRICTED"] => Some(1),
-        ["OFFICIAL", "SENSITIVE", ..] => Some(1),
-        ["CONFIDENTIAL"] => Some(2),
-        ["SECRET"] => Some(3),
-        ["TOP", "SECRET"] => Some(4),
-        _ => None,
-    }
+    let caveat = |w: &&str| {
+        [
+            "PERSONAL",
+            "COMMERCIAL",
+            "LOCSEN",
+            "STAFF",
+            "MEDICAL",
+            "POLICY",
+            "MANAGEMENT",
+            "UK",
+            "EYES",
+            "ONLY",
+            "UKEO",
+        ]
+        .contains(w)
+    };
+    let (rung, rest): (u8, &[&str]) = match w.as_slice() {
+        ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => {
+            return Some(0);
+        }
+        ["OFFICIAL", "SENSITIVE", rest @ ..] | ["OS", rest @ ..] => (1, rest),
+        ["OFFICIAL" | "PROTECT" | "RESTRICTED", rest @ ..] => (1, rest),
+        ["CONFIDENTIAL", rest @ ..] => (2, rest),
+        ["TOP", "SECRET", rest @ ..] => (4, rest),
+        ["SECRET", rest @ ..] => (3, rest),
+        _ => return None,
+    };
+    rest.iter().all(caveat).then_some(rung)
 }
 
 fn marking_rung(m: disclose::profile::Marking) -> u8 {
