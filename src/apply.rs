@@ -253,15 +253,21 @@ pub fn plan_input(
         match a.flatten() {
             None => columns.push(ColumnUse::Withheld),
             Some(field) => {
-                if let Some(&first) = by_field.get(&field.id) {
-                    return Err(ApplyError::FieldClaimedTwice {
-                        input: input.clone(),
-                        field: field.id.clone(),
-                        first: table.headers[first].clone(),
-                        second: table.headers[col].clone(),
-                    });
+                match by_field.get(&field.id) {
+                    // A broad category takes every column that is one of its kind.
+                    Some(_) if field.many => {}
+                    Some(&first) => {
+                        return Err(ApplyError::FieldClaimedTwice {
+                            input: input.clone(),
+                            field: field.id.clone(),
+                            first: table.headers[first].clone(),
+                            second: table.headers[col].clone(),
+                        });
+                    }
+                    None => {
+                        by_field.insert(field.id.clone(), col);
+                    }
                 }
-                by_field.insert(field.id.clone(), col);
                 explicit.entry(field.id.clone()).or_insert(false);
                 columns.push(if field.shared {
                     ColumnUse::Shared {
@@ -303,10 +309,19 @@ pub fn plan_input(
         });
     }
 
+    // In the profile's field order; a field taking several columns keeps them in file order.
     let shared = profile
         .fields
         .iter()
-        .filter_map(|f| by_field.get(&f.id).map(|&c| (c, f.id.clone())))
+        .flat_map(|f| {
+            columns
+                .iter()
+                .enumerate()
+                .filter_map(move |(c, u)| match u {
+                    ColumnUse::Shared { field } if *field == f.id => Some((c, f.id.clone())),
+                    _ => None,
+                })
+        })
         .collect();
     Ok(InputPlan {
         columns,

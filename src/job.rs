@@ -201,15 +201,24 @@ impl<'p> Job<'p> {
     }
 
     /// Output header for input `i`: the agreed labels of its shared fields, in profile order.
+    /// A field that takes several columns (a broad category) labels each with its source
+    /// header, so the partner can tell them apart: "probation service data (OASys Score)".
     pub fn output_header(&self, i: usize) -> Vec<String> {
-        self.plans[i]
-            .shared
+        let plan = &self.plans[i];
+        plan.shared
             .iter()
-            .map(|(_, id)| {
-                self.profile
+            .map(|(col, id)| {
+                let label = self
+                    .profile
                     .field(id)
                     .map(|f| f.label.clone())
-                    .unwrap_or_else(|| id.clone())
+                    .unwrap_or_else(|| id.clone());
+                if plan.shared.iter().filter(|(_, f)| f == id).count() > 1 {
+                    let header = self.tables[i].headers.get(*col).map_or("", String::as_str);
+                    format!("{label} ({})", crate::text::printable(header))
+                } else {
+                    label
+                }
             })
             .collect()
     }

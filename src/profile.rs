@@ -129,6 +129,10 @@ struct RawField {
     /// columns ("Vulnerability Marker with relevant details": the marker and the details).
     #[serde(default)]
     item: Option<String>,
+    /// A broad category of a not-prescriptive agreement ("probation service data") that an
+    /// export may carry in several columns; each is shared, labelled with its own header.
+    #[serde(default)]
+    many: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,6 +288,8 @@ pub struct Field {
     pub shared: bool,
     /// The agreement's item this field is one column of, where an item spans several.
     pub item: Option<String>,
+    /// A broad category that may take several columns, each shared under "label (header)".
+    pub many: bool,
 }
 
 impl Field {
@@ -738,6 +744,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 aliases: f.aliases,
                 shared,
                 item: f.item,
+                many: f.many,
             };
             if shared {
                 fields.push(field)
@@ -763,6 +770,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         aliases: MARKING_HEADERS.iter().map(|h| h.to_string()).collect(),
         shared: false,
         item: None,
+        many: false,
     });
 
     // An alias that names two fields would make mapping depend on file order: refuse it.
@@ -929,6 +937,15 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 })
             }
         };
+        if let Some(f) = all
+            .iter()
+            .find(|f| f.many && rule_fields_of(&test, &field).contains(&f.id.as_str()))
+        {
+            return cx.err(
+                Some(r.field.span()),
+                format!("rule {rid:?} reads field {:?}, which takes many columns; a rule reads one column", f.id),
+            );
+        }
         if rid == MARKING_RULE {
             return cx.err(
                 Some(r.id.span()),
@@ -1031,6 +1048,23 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             headers: n.headers,
         }),
     })
+}
+
+/// The fields a rule of this test on `field` reads.
+fn rule_fields_of<'a>(test: &'a RuleTest, field: &'a str) -> Vec<&'a str> {
+    let mut out = vec![field];
+    if let RuleTest::AgeBetween {
+        at: AgeAt::Offence {
+            date_field,
+            age_field,
+        },
+        ..
+    } = test
+    {
+        out.push(date_field);
+        out.extend(age_field.as_deref());
+    }
+    out
 }
 
 /// The code of the warning raised when the agreement's review date has passed.

@@ -22,8 +22,9 @@ pub struct Suggestion {
     pub score: u32,
 }
 
-/// A header must fit at least this well (a Dice coefficient of the words, in percent).
-pub const THRESHOLD: u32 = 50;
+/// A header must fit at least this well (a Dice coefficient of the words, in percent): more
+/// than one word in two in common.
+pub const THRESHOLD: u32 = 60;
 
 /// Words that say whose data a column is.
 const PERSON_WORDS: &[&str] = &[
@@ -53,10 +54,17 @@ const PERSON_WORDS: &[&str] = &[
     "caller",
     "misper",
     "young",
+    "partner",
+    "friend",
+    "neighbour",
+    "staff",
 ];
 
 /// Words too general to make a fit on their own.
 const WEAK_WORDS: &[&str] = &[
+    "name",
+    "last",
+    "first",
     "number",
     "data",
     "date",
@@ -142,10 +150,8 @@ fn words(text: &str) -> Vec<String> {
             "addr" => &["address"],
             "intel" | "crimint" => &["intelligence"],
             "dt" => &["date"],
-            "forenames" | "forename" | "firstname" | "first" | "given" | "christian" => {
-                &["forename"]
-            }
-            "surname" | "lastname" | "last" | "family" => &["surname"],
+            "forenames" | "forename" | "firstname" => &["forename"],
+            "surname" | "lastname" => &["surname"],
             "mail" | "email" | "e" => &["email"],
             "gender" => &["sex"],
             "ethnic" => &["ethnicity"],
@@ -160,9 +166,25 @@ fn words(text: &str) -> Vec<String> {
         };
         out.extend(expanded.iter().map(|s| s.to_string()));
     }
-    out.retain(|w| !STOP_WORDS.contains(&w.as_str()));
-    out.dedup();
-    out
+    // "Last Name" is a surname and "First Name" a forename; "Last Conviction" is neither.
+    let mut joined: Vec<String> = Vec::with_capacity(out.len());
+    for w in out {
+        let pair = match (joined.last().map(String::as_str), w.as_str()) {
+            (Some("last" | "family"), "name") => Some("surname"),
+            (Some("first" | "given" | "christian"), "name") => Some("forename"),
+            _ => None,
+        };
+        match pair {
+            Some(p) => {
+                joined.pop();
+                joined.push(p.to_string());
+            }
+            None => joined.push(w),
+        }
+    }
+    joined.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+    joined.dedup();
+    joined
 }
 
 fn singular(w: &str) -> String {
@@ -249,7 +271,8 @@ pub fn best_header<'h>(profile: &Profile, f: &Field, headers: &[&'h str]) -> Opt
 }
 
 /// Suggestions for one input: each agreed field no column supplies (and each field a rule
-/// cannot run without) paired with the withheld column that fits it best, best first. A column
+/// cannot run without) paired with the withheld column that fits it best, best first; a
+/// broad category (`many`) with every withheld column that fits it. A column
 /// is suggested for one field at most, never when `withheld_by_hand` says the analyst decided
 /// its use, and never for sharing when the profile rules it out.
 pub fn suggest(
@@ -261,7 +284,8 @@ pub fn suggest(
     let mut wanted: Vec<&Field> = profile
         .fields
         .iter()
-        .filter(|f| !plan.by_field.contains_key(&f.id))
+        // A broad category takes every column of its kind, so it may want more.
+        .filter(|f| f.many || !plan.by_field.contains_key(&f.id))
         .collect();
     for rule in &profile.rules {
         if let Some(id) = missing_rule_column(rule, &plan.by_field)
@@ -295,7 +319,7 @@ pub fn suggest(
     let (mut fields_done, mut cols_done) = (BTreeSet::new(), BTreeSet::new());
     let mut out = Vec::new();
     for (s, fi, c) in pairs {
-        if fields_done.contains(&fi) || cols_done.contains(&c) {
+        if (fields_done.contains(&fi) && !wanted[fi].many) || cols_done.contains(&c) {
             continue;
         }
         fields_done.insert(fi);
@@ -327,6 +351,9 @@ mod tests {
             ["known", "gang", "affiliation"]
         );
         assert_eq!(w("Tel No"), ["telephone", "number"]);
+        assert_eq!(w("Last Name"), ["surname"]);
+        assert_eq!(w("Given Name(s)"), ["forename"]);
+        assert_eq!(w("Last Conviction"), ["last", "conviction"]);
         assert_eq!(
             w("VCOP Opt Out"),
             ["victim", "code", "practice", "opt", "out"]

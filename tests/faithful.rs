@@ -795,3 +795,34 @@ fn a_marking_column_withheld_by_hand_must_be_confirmed_and_says_so() {
         w.message
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A broad category of a not-prescriptive agreement comes in several columns.
+
+#[test]
+fn a_broad_category_takes_each_of_its_columns_under_a_label_naming_it() {
+    let csv = "Offender Surname,OASys Score,Licence Conditions,Offender Manager,PNC ID,CRO No,Victim Name,Security Classification\n\
+               Smith,55,Curfew,OM Jones,90/1A,1234/90,Ann,OFFICIAL\n";
+    let (_d, path) = export("iom.csv", csv);
+    let s = try_run(&profile("london-iom"), &[path], Decisions::default(), &[]).unwrap();
+    assert_eq!(
+        s.headers[0],
+        [
+            "name and contact details: surname",
+            "police information: PNC ID",
+            "police information: CRO number",
+            "probation service data (Licence Conditions)",
+            "probation service data (Offender Manager)",
+        ]
+    );
+    // Another column of the same kind is offered, never added on its own; the victim never.
+    assert_eq!(suggested(&s), pairs(&[("OASys Score", "probation")]));
+    // An identifier stays one column: two for one field is still an error naming both.
+    let csv = "Offender Surname,Nominal Surname,Security Classification\nA,B,OFFICIAL\n";
+    let (_d2, path) = export("two.csv", csv);
+    let err = match try_run(&profile("london-iom"), &[path], Decisions::default(), &[]) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("two surnames"),
+    };
+    assert!(err.contains("both map to the field \"surname\""), "{err}");
+}
