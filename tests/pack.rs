@@ -165,6 +165,22 @@ fn a_packed_bundle_verifies_and_extracts_exactly_the_agreed_data() {
         text(&out.stderr)
     );
     assert!(text(&out.stdout).contains("VERIFIED"));
+    // The CRIS fixture has no marking column: the partner is told the level the sender
+    // confirmed, and so is the bag.
+    assert!(
+        text(&out.stdout).contains(
+            "Marking     NOT MARKED in the export (the sender confirmed at most RESTRICTED)"
+        ),
+        "{}",
+        text(&out.stdout)
+    );
+    let info = std::fs::read_to_string(extract.join("bag-info.txt")).unwrap();
+    assert!(
+        info.contains(
+            "Protective-Marking: NOT MARKED in the export (confirmed at most RESTRICTED)"
+        ),
+        "{info}"
+    );
     let csv = std::fs::read_to_string(extract.join("data/cris-victims.csv")).unwrap();
     assert_eq!(csv, BROMLEY_CSV);
 

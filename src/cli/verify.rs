@@ -141,6 +141,26 @@ fn write_record_summary(o: &mut impl Write, rec: &Value) -> std::io::Result<()> 
         "  Rows        {} shared",
         rec["rows"]["shared"].as_u64().unwrap_or(0)
     )?;
+    // The level to handle the whole bundle at (records made before it was recorded lack it).
+    let marking = &rec["marking"];
+    if let Some(ceiling) = marking["ceiling"].as_str() {
+        let level = match marking["highest_shared"].as_str() {
+            Some(m) if marking["inputs_unmarked"].as_u64() == Some(0) => printable(m),
+            Some(m) => format!(
+                "{} (an input carried no marking: confirmed at most {})",
+                printable(m),
+                printable(ceiling)
+            ),
+            None => format!(
+                "NOT MARKED in the export (the sender confirmed at most {})",
+                printable(ceiling)
+            ),
+        };
+        writeln!(
+            o,
+            "  Marking     {level}: handle the whole bundle at this level"
+        )?;
+    }
     if let Some(cols) = rec["columns"]["shared"].as_array() {
         let labels: Vec<String> = cols.iter().map(|c| s(&c["label"])).collect();
         writeln!(o, "  Fields      {}", labels.join(", "))?;
