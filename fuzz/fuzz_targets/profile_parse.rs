@@ -37,9 +37,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(named.id, field.id, "a field id names another field");
     }
 
-    // A CSV with one column per field, headed by its id, and a column no field claims.
+    // A CSV with one column per field, headed by its label (an id is a --map name, never a
+    // header), and a column no field claims.
     let mut csv = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = profile.all_fields().map(|f| f.id.clone()).collect();
+    let mut header: Vec<String> = profile.all_fields().map(|f| f.label.clone()).collect();
     header.push("zz unclaimed zz 0".into());
     csv.write_record(&header).expect("csv header");
     for variant in 0..3 {
