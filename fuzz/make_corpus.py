@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seed fuzz/corpus/<target>/ from the project's fixtures, ../shared/suites and fuzz/seeds.
+"""Seed fuzz/corpus/<target>/ from the project's fixtures, tests/suites and fuzz/seeds.
 
 Usage: python3 fuzz/make_corpus.py [path/to/disclose]   (run from the crate root)
 
@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-SUITES = os.path.join(ROOT, "..", "shared", "suites")
+SUITES = os.path.join(ROOT, "tests", "suites")
 CORPUS = os.path.join(ROOT, "fuzz", "corpus")
 SEEDS = os.path.join(ROOT, "fuzz", "seeds")
 TARGETS = ["load_csv", "load_xlsx", "load_xlsx_parts", "profile_parse", "verify_zip",

@@ -5,7 +5,7 @@ use disclose::verify::{Report, verify_bag_dir};
 use std::path::{Path, PathBuf};
 
 fn suite() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/suites/bagit-conformance");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suites/bagit-conformance");
     assert!(
         p.is_dir(),
         "the BagIt conformance suite is missing at {}",

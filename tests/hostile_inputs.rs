@@ -19,9 +19,7 @@ use xlsx_fixtures as fx;
 const SECRET: &str = "SECRET-CELL-5f2c";
 
 fn suite(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/suites/calamine-xlsx")
-        .join(name)
+    common::suite("calamine-xlsx").join(name)
 }
 
 /// `disclose pack --dry-run --json` under the Merton ASB panel profile (no rules).

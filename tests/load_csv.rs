@@ -12,7 +12,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn spectrum() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/suites/csv-spectrum")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/suites/csv-spectrum")
 }
 
 fn opts() -> LoadOptions {
@@ -112,7 +112,7 @@ const ROWS: [[&str; 4]; 2] = [
 fn csv_spectrum_every_file_parses_to_its_json() {
     let dir = spectrum();
     let mut names: Vec<String> = std::fs::read_dir(dir.join("csvs"))
-        .expect("csv-spectrum suite at ../shared/suites")
+        .expect("the csv-spectrum suite at tests/suites/csv-spectrum")
         .map(|e| {
             e.expect("dir entry")
                 .file_name()

@@ -61,7 +61,7 @@ fn check_every_resume(path: &Path, every: usize) {
 fn every_utf8_file_of_the_suites_reads_the_same_from_any_row() {
     let mut checked = 0;
     let dirs = [
-        root().join("../shared/suites/csv-spectrum/csvs"),
+        root().join("tests/suites/csv-spectrum/csvs"),
         root().join("tests/data/csv"),
         root().join("fixtures"),
     ];

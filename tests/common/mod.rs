@@ -15,8 +15,14 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-pub fn suites() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/suites")
+/// A test suite copied into the project (`tests/suites/NAME`, see its `SOURCE.txt`). Missing is
+/// a failure, never a reason to skip.
+pub fn suite(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/suites")
+        .join(name);
+    assert!(p.is_dir(), "the test suite is missing at {}", p.display());
+    p
 }
 
 pub fn profile(id: &str) -> Profile {
