@@ -50,6 +50,19 @@ pub fn verify_bundle(
     extract: Option<&Path>,
 ) -> Report {
     let mut report = Report::default();
+    // A FIFO would hang the first read and a device never ends: nothing else is tried.
+    if let Err(crate::files::FileError::Refused(problem)) = crate::files::check_regular(path) {
+        report.problem(format!(
+            "{} {problem}, so it was not read: a bundle is a file (.zip.age). Give the path of \
+             the bundle file.",
+            path.display()
+        ));
+        report.failed_check("Bundle file", "Nothing was read.");
+        if extract.is_some() {
+            report.failed_check("Extraction", NOT_EXTRACTED);
+        }
+        return report;
+    }
     decrypt::check_file_checksum(path, expected_sha256, &mut report);
     let zip = decrypt::open(path, decryption, &mut report)
         .and_then(|plain| archive::ZipBag::open(plain, &mut report));

@@ -1,0 +1,328 @@
+//! The hostile files of issue 16's table, through the real binary: each row's file, generated
+//! here where it is large, and the exact outcome: exit 2 for bad input or usage, 1 for a
+//! verification failure, one sentence naming the problem and saying what to do, and nothing
+//! written. A run that hangs (a FIFO read, `/dev/zero` read to the end) is killed and fails.
+//!
+//! How long and how much memory a refusal takes is measured, not tested (the issue asks for
+//! under a second and 64 MB): this file checks the behaviour that keeps them small, that the
+//! file is refused before it is read.
+
+mod common;
+
+use common::fixture;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const PK: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+/// Everything a Bromley pack needs but its recipients and register.
+const BROMLEY_ACKS: &[&str] = &[
+    "--analyst",
+    "A. Analyst",
+    "--acknowledge",
+    "review-overdue",
+    "--acknowledge",
+    "no-electronic-transfer",
+    "--acknowledge",
+    "victim-assessed-before-release",
+    "--acknowledge",
+    "rjo-signed-undertaking",
+];
+
+/// Runs the binary, killing it (and failing) if it has not finished within a minute: a read
+/// that hangs on a FIFO or never ends on a device must not hang the test suite too. (A guard,
+/// not a timing: a refusal takes milliseconds.)
+fn run(args: &[&std::ffi::OsStr], register: &Path) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_disclose"))
+        .args(args)
+        .env("DISCLOSE_REGISTER", register)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => out.expect("the binary ran"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("disclose {args:?} hung (killed after a minute)");
+        }
+    }
+}
+
+fn os<'a>(v: &'a [&'a str]) -> Vec<&'a std::ffi::OsStr> {
+    v.iter().map(std::ffi::OsStr::new).collect()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Exit 2, stdout empty, and stderr an `error:` line holding every one of `words`.
+fn assert_usage_error(what: &str, out: &Output, words: &[&str]) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error: "), "{what}: {err}");
+    for w in words {
+        assert!(err.contains(w), "{what}: expected {w:?} in {err:?}");
+    }
+    assert!(out.stdout.is_empty(), "{what}: {}", text(&out.stdout));
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Paths that are not small regular files, each with the words its refusal must hold.
+struct Hostile {
+    _dir: tempfile::TempDir,
+    cases: Vec<(&'static str, PathBuf, &'static str)>,
+}
+
+fn hostile_paths() -> Hostile {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    // 5 GiB, sparse: nothing is written, and reading it whole would exhaust memory.
+    let huge = dir.path().join("huge.txt");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(5 << 30)
+        .unwrap();
+    Hostile {
+        cases: vec![
+            ("a FIFO", fifo, "is a named pipe (FIFO), not a regular file"),
+            (
+                "/dev/zero",
+                "/dev/zero".into(),
+                "is a device, not a regular file",
+            ),
+            (
+                "a folder",
+                dir.path().to_path_buf(),
+                "is a folder, not a regular file",
+            ),
+            (
+                "a 5 GiB file",
+                huge,
+                "is 5 GiB, larger than such a file can be",
+            ),
+        ],
+        _dir: dir,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (a) identity, passphrase, recipients, register and input paths that are not regular files
+
+#[test]
+fn key_and_passphrase_files_that_are_fifos_devices_or_huge_are_refused_unread() {
+    let hostile = hostile_paths();
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let bundle = dir.path().join("b.zip.age");
+    std::fs::write(&bundle, b"age-encryption.org/v1\n").unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    for (what, path, words) in &hostile.cases {
+        let p = path.as_os_str();
+        let b = bundle.as_os_str();
+        let mut pack = os(&[
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--period",
+            "2026-10",
+        ]);
+        pack.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+        pack.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        pack.extend(os(BROMLEY_ACKS));
+        let uses: Vec<(&str, Vec<&std::ffi::OsStr>)> = vec![
+            (
+                "verify --identity",
+                [os(&["verify"]), vec![b], os(&["--identity"]), vec![p]].concat(),
+            ),
+            (
+                "verify --passphrase-file",
+                [
+                    os(&["verify"]),
+                    vec![b],
+                    os(&["--passphrase-file"]),
+                    vec![p],
+                ]
+                .concat(),
+            ),
+            (
+                "pack --passphrase-file",
+                [pack.clone(), os(&["--passphrase-file"]), vec![p]].concat(),
+            ),
+            (
+                "pack --recipients-file",
+                [pack.clone(), os(&["--recipients-file"]), vec![p]].concat(),
+            ),
+        ];
+        for (flag, args) in uses {
+            let out = run(&args, &register);
+            let label = format!("{flag} {what}");
+            assert_usage_error(&label, &out, &[words, "small text file"]);
+            assert!(
+                entries(&out_dir).is_empty(),
+                "{label}: {:?}",
+                entries(&out_dir)
+            );
+            assert!(!register.exists(), "{label}: a register was made");
+        }
+    }
+}
+
+#[test]
+fn a_register_that_is_a_fifo_device_or_huge_is_refused_unread_and_nothing_is_written() {
+    let hostile = hostile_paths();
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    for (what, path, words) in &hostile.cases {
+        let p = path.as_os_str();
+        let mut pack = os(&[
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--period",
+            "2026-10",
+        ]);
+        pack.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+        pack.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        pack.extend(os(BROMLEY_ACKS));
+        pack.extend(os(&["--recipient", PK, "--register"]));
+        pack.push(p);
+        let uses: Vec<(&str, Vec<&std::ffi::OsStr>)> = vec![
+            (
+                "register",
+                [os(&["register", "--register"]), vec![p]].concat(),
+            ),
+            (
+                "register --verify",
+                [os(&["register", "--verify", "--register"]), vec![p]].concat(),
+            ),
+            (
+                "register --csv",
+                [os(&["register", "--csv", "--register"]), vec![p]].concat(),
+            ),
+            (
+                "register --json",
+                [os(&["register", "--json", "--register"]), vec![p]].concat(),
+            ),
+            ("pack --register", pack),
+        ];
+        for (flag, args) in uses {
+            let out = run(&args, &dir.path().join("unused.jsonl"));
+            let label = format!("{flag} {what}");
+            assert_usage_error(&label, &out, &[words, "names the register file"]);
+            assert!(
+                entries(&out_dir).is_empty(),
+                "{label}: {:?}",
+                entries(&out_dir)
+            );
+        }
+    }
+    // The same through DISCLOSE_REGISTER.
+    let fifo = &hostile.cases[0].1;
+    let out = run(&os(&["register", "--verify"]), fifo);
+    assert_usage_error("DISCLOSE_REGISTER=FIFO", &out, &["named pipe (FIFO)"]);
+}
+
+#[test]
+fn an_input_that_is_a_fifo_or_device_is_refused_as_not_a_regular_file() {
+    let hostile = hostile_paths();
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let mut cases: Vec<(&str, PathBuf, &str)> = hostile
+        .cases
+        .iter()
+        .filter(|(what, ..)| *what != "a 5 GiB file") // a big export is read as a stream
+        .map(|(w, p, words)| (*w, p.clone(), *words))
+        .collect();
+    cases.push((
+        "/dev/urandom",
+        "/dev/urandom".into(),
+        "is a device, not a regular file",
+    ));
+    for (what, path, words) in cases {
+        let out = common::merton_dry_run(&path, &[]);
+        assert_usage_error(what, &out, &[words, "Give the export file itself"]);
+        assert!(
+            !text(&out.stderr).contains("empty"),
+            "{what}: {}",
+            text(&out.stderr)
+        );
+        // And when writing, before anything is made.
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let mut args = os(&["pack", "--profile", "merton-asb-panel", "--recipient", PK]);
+        args.extend([std::ffi::OsStr::new("--input"), path.as_os_str()]);
+        args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        let out = run(&args, &register);
+        assert_usage_error(what, &out, &[words]);
+        assert!(entries(&out_dir).is_empty());
+        assert!(!register.exists());
+    }
+}
+
+#[test]
+fn a_bundle_path_that_is_a_fifo_or_device_is_refused_unread() {
+    let hostile = hostile_paths();
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key.txt");
+    let register = dir.path().join("register.jsonl");
+    let made = run(
+        &[
+            std::ffi::OsStr::new("keygen"),
+            "-o".as_ref(),
+            key.as_os_str(),
+        ],
+        &register,
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    for (what, path, words) in &hostile.cases[..2] {
+        let mut args = os(&["verify"]);
+        args.push(path.as_os_str());
+        args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+        let out = run(&args, &register);
+        assert_usage_error(what, &out, &[words, "Give the bundle file itself"]);
+    }
+}
+
+/// The library's own check, as the interactive screens call it: a problem, nothing read.
+#[test]
+fn verify_bundle_reports_a_fifo_bundle_without_reading_it() {
+    let hostile = hostile_paths();
+    let (id, _) = (age::x25519::Identity::generate(), ());
+    let r = disclose::verify::verify_bundle(
+        &hostile.cases[0].1,
+        &disclose::verify::Decryption::Identities(vec![id]),
+        None,
+        None,
+    );
+    assert!(!r.ok());
+    assert!(
+        r.problems[0].contains("is a named pipe (FIFO), not a regular file, so it was not read"),
+        "{:?}",
+        r.problems
+    );
+}
