@@ -326,3 +326,149 @@ fn verify_bundle_reports_a_fifo_bundle_without_reading_it() {
         r.problems
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// (b) age headers: many stanzas, one endless line
+
+/// An age header of `stanzas` well-formed X25519 stanzas, its MAC line, and a few bytes of
+/// "payload": what a forged bundle of that shape looks like.
+fn age_header_of(stanzas: usize) -> Vec<u8> {
+    let mut v = b"age-encryption.org/v1\n".to_vec();
+    for i in 0..stanzas {
+        // 43 base64 characters (a 32-byte share, and a wrapped key): the last one canonical.
+        let share = format!("{i:0>42}A");
+        v.extend_from_slice(format!("-> X25519 {share}\n{share}\n").as_bytes());
+    }
+    v.extend_from_slice(format!("--- {:0>42}A\n", 0).as_bytes());
+    v.extend_from_slice(&[7u8; 16 + 64]);
+    v
+}
+
+fn verify_json(bundle: &Path, key: &Path) -> (Output, serde_json::Value) {
+    let mut args = os(&["verify", "--json"]);
+    args.push(bundle.as_os_str());
+    args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+    let out = run(&args, &bundle.with_extension("register"));
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", text(&out.stdout), text(&out.stderr)));
+    (out, v)
+}
+
+fn keygen(dir: &Path) -> PathBuf {
+    let key = dir.join("key.txt");
+    let made = run(
+        &[
+            std::ffi::OsStr::new("keygen"),
+            "-o".as_ref(),
+            key.as_os_str(),
+        ],
+        &dir.join("register.jsonl"),
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    key
+}
+
+#[test]
+fn an_age_header_of_thousands_of_stanzas_is_refused_before_age_parses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen(dir.path());
+    let limit = disclose::keys::MAX_HEADER_STANZAS;
+    for stanzas in [limit + 1, 10_000, 100_000] {
+        let bundle = dir.path().join(format!("s{stanzas}.zip.age"));
+        std::fs::write(&bundle, age_header_of(stanzas)).unwrap();
+        let (out, v) = verify_json(&bundle, &key);
+        assert_eq!(out.status.code(), Some(1), "{stanzas}: {v}");
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{stanzas}: {problems:?}");
+        let p = problems[0].as_str().unwrap();
+        assert!(
+            p.contains(&format!("holds more than {limit} recipient stanzas"))
+                && p.contains("ask the sender to send it again"),
+            "{stanzas}: {p}"
+        );
+    }
+    // At the limit the header goes on to age, which finds no stanza for this key.
+    let bundle = dir.path().join("at-limit.zip.age");
+    std::fs::write(&bundle, age_header_of(limit)).unwrap();
+    let (out, v) = verify_json(&bundle, &key);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        v["problems"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Not for you"),
+        "{v}"
+    );
+}
+
+#[test]
+fn an_age_header_line_of_200_mb_is_refused_after_reading_at_most_16_kib() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen(dir.path());
+    let bundle = dir.path().join("long-line.zip.age");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&bundle).unwrap();
+        f.write_all(b"age-encryption.org/v1\n-> X25519 AAAA")
+            .unwrap();
+        // The rest of the 200 MB line: sparse, so the test writes almost nothing.
+        f.set_len(200 << 20).unwrap();
+    }
+    let (out, v) = verify_json(&bundle, &key);
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    let p = v["problems"][0].as_str().unwrap();
+    assert!(
+        p.contains("age header is too large: it does not end within 16 KiB"),
+        "{p}"
+    );
+    assert_eq!(v["problems"].as_array().unwrap().len(), 1, "{v}");
+}
+
+/// The recipient cap is the header cap's other half: a bundle to the most recipients verifies,
+/// and pack refuses one more, so it never writes a bundle its own verify would refuse.
+#[test]
+fn pack_refuses_more_recipients_than_verify_reads_and_verifies_the_most_it_writes() {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let max = disclose::keys::MAX_RECIPIENTS;
+    let ids: Vec<age::x25519::Identity> = (0..=max)
+        .map(|_| age::x25519::Identity::generate())
+        .collect();
+    let key = dir.path().join("last-key.txt");
+    std::fs::write(&key, ids[max - 1].to_string().expose_secret()).unwrap();
+    let register = dir.path().join("register.jsonl");
+    let input = fixture("cris-victims.csv");
+    for count in [max + 1, max] {
+        let list: String = ids[..count]
+            .iter()
+            .map(|i| format!("{}\n", i.to_public()))
+            .collect();
+        let file = dir.path().join(format!("recipients-{count}.txt"));
+        std::fs::write(&file, list).unwrap();
+        let out_dir = dir.path().join(format!("out-{count}"));
+        std::fs::create_dir(&out_dir).unwrap();
+        let mut args = os(&["pack", "--profile", "bromley-yot-victims", "--json"]);
+        args.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+        args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        args.extend([std::ffi::OsStr::new("--recipients-file"), file.as_os_str()]);
+        args.extend(os(BROMLEY_ACKS));
+        let out = run(&args, &register);
+        if count > max {
+            assert_usage_error(
+                "too many recipients",
+                &out,
+                &[
+                    &format!("{count} recipients were given"),
+                    &format!("at most {max}"),
+                ],
+            );
+            assert!(entries(&out_dir).is_empty());
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let bundle = PathBuf::from(v["bundle"].as_str().unwrap());
+        let (out, v) = verify_json(&bundle, &key);
+        assert_eq!(out.status.code(), Some(0), "{v}");
+    }
+}

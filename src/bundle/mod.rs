@@ -88,6 +88,16 @@ pub enum BundleError {
         /// Why.
         reason: String,
     },
+    /// More recipients than a bundle may have: its own verify would refuse the header.
+    #[error(
+        "{count} recipients were given; a bundle is encrypted to at most {max}. Remove some, or \
+         send separate bundles.",
+        max = crate::keys::MAX_RECIPIENTS
+    )]
+    TooManyRecipients {
+        /// How many were given.
+        count: usize,
+    },
     /// No recipients were given.
     #[error("No recipient was given: say whose public key(s) the bundle is encrypted to.")]
     NoRecipients,
@@ -420,6 +430,9 @@ fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
     let internal = |e: age::EncryptError| BundleError::Internal(e.to_string());
     match encryption {
         Encryption::Recipients(rs) if rs.is_empty() => Err(BundleError::NoRecipients),
+        Encryption::Recipients(rs) if rs.len() > crate::keys::MAX_RECIPIENTS => {
+            Err(BundleError::TooManyRecipients { count: rs.len() })
+        }
         Encryption::Recipients(rs) => {
             age::Encryptor::with_recipients(rs.iter().map(|r| r.age() as &dyn age::Recipient))
                 .map_err(internal)

@@ -29,6 +29,16 @@ pub const PASSPHRASE_WORK_FACTOR: u8 = 18;
 /// age tools choose on ordinary machines, and no more.
 pub const MAX_PASSPHRASE_WORK_FACTOR: u8 = 20;
 
+/// The most recipients a bundle is encrypted to. Each is one stanza in the age header, which
+/// verify reads only up to [`MAX_HEADER_STANZAS`], so that a header of thousands of stanzas (a
+/// file built to exhaust the reader) is refused before any work. A data sharing agreement
+/// names a handful of partners.
+pub const MAX_RECIPIENTS: usize = 64;
+
+/// The most stanzas an age header may hold when a bundle is verified: [`MAX_RECIPIENTS`], and
+/// the one random "grease" stanza the age library adds to keep readers tolerant.
+pub const MAX_HEADER_STANZAS: usize = MAX_RECIPIENTS + 1;
+
 /// Something wrong with a key, a key file or a passphrase, worded for the person running the
 /// tool: what went wrong, where, and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +109,16 @@ pub enum KeyError {
          files cannot mix the two. Choose one."
     )]
     PassphraseAndRecipients,
+    /// More recipients than a bundle may have ([`MAX_RECIPIENTS`]).
+    #[error(
+        "{count} recipients were given; a bundle is encrypted to at most {max}. Check the \
+         recipients file, or send separate bundles.",
+        max = MAX_RECIPIENTS
+    )]
+    TooManyRecipients {
+        /// How many were given.
+        count: usize,
+    },
     /// Neither recipients nor a passphrase were given.
     #[error("Say who may open the bundle: give the partner's public key(s) or a passphrase file.")]
     NothingToEncryptTo,
@@ -192,6 +212,11 @@ impl Encryption {
         recipients: Vec<Recipient>,
         passphrase: Option<SecretString>,
     ) -> Result<Encryption, KeyError> {
+        if recipients.len() > MAX_RECIPIENTS {
+            return Err(KeyError::TooManyRecipients {
+                count: recipients.len(),
+            });
+        }
         match (recipients.is_empty(), passphrase) {
             (false, Some(_)) => Err(KeyError::PassphraseAndRecipients),
             (true, None) => Err(KeyError::NothingToEncryptTo),

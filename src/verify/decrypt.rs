@@ -5,7 +5,7 @@
 //! read in place: no plaintext is ever written to disk.
 
 use super::report::Report;
-use crate::keys::{Decryption, MAX_PASSPHRASE_WORK_FACTOR};
+use crate::keys::{Decryption, MAX_HEADER_STANZAS, MAX_PASSPHRASE_WORK_FACTOR};
 use age::DecryptError;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -14,6 +14,16 @@ use std::path::Path;
 
 /// The decrypted, authenticated, seekable content of a bundle.
 pub(crate) type Plain = age::stream::StreamReader<BufReader<File>>;
+
+/// The largest age header read. A disclose bundle's is about 100 bytes per recipient (at most
+/// [`crate::keys::MAX_RECIPIENTS`]) and a grease stanza of at most 200: 16 KiB leaves room.
+///
+/// The age library parses the header again from its start after each line it reads, so its
+/// cost grows with the square of the header's lines (10,000 stanzas took seconds, 100,000 no
+/// answer), and a single long line is held whole (200 MB of memory for a 200 MB line). The
+/// header is therefore scanned here first, reading at most this much, and refused past it or
+/// past [`MAX_HEADER_STANZAS`], before age sees it.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// Compares the bundle's SHA-256 with the caller's or with `<bundle>.sha256` beside it.
 pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &mut Report) {
@@ -151,6 +161,9 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
             return None;
         }
     };
+    let mut file = file;
+    // Scanned before age parses anything; reported once the file is known to be an age file.
+    let limits = header_within_limits(&mut file);
     let mut input = BufReader::new(file);
     let head = match input.fill_buf() {
         Ok(h) => h,
@@ -188,6 +201,20 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
              not a disclose bundle. Check you have the right file.",
         );
         return None;
+    }
+    match limits {
+        Ok(Ok(())) => {}
+        Ok(Err(problem)) => {
+            report.problem(problem);
+            return None;
+        }
+        Err(e) => {
+            report.problem(format!(
+                "Could not read the bundle {}: {e}.",
+                path.display()
+            ));
+            return None;
+        }
     }
     let decryptor = match age::Decryptor::new_buffered(input) {
         Ok(d) => d,
@@ -227,6 +254,53 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
             None
         }
     }
+}
+
+/// Scans the age header (up to its `---` MAC line) in at most [`MAX_HEADER_BYTES`], counting
+/// its stanzas, and leaves the file at its start. The outer result is a read error; the inner
+/// one the problem with the header. A header cut short within the limit passes, for age to
+/// report as truncated.
+fn header_within_limits(file: &mut File) -> io::Result<Result<(), String>> {
+    let mut start = Vec::with_capacity(4096);
+    (&mut *file)
+        .take(MAX_HEADER_BYTES as u64 + 1)
+        .read_to_end(&mut start)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(scan_header(&start))
+}
+
+fn scan_header(start: &[u8]) -> Result<(), String> {
+    let mut stanzas = 0usize;
+    let mut pos = 0;
+    while let Some(n) = memchr::memchr(b'\n', &start[pos..]) {
+        let line = &start[pos..pos + n];
+        if line.starts_with(b"---") {
+            return Ok(());
+        }
+        if line.starts_with(b"->") {
+            stanzas += 1;
+            if stanzas > MAX_HEADER_STANZAS {
+                return Err(format!(
+                    "The bundle's age header holds more than {MAX_HEADER_STANZAS} recipient \
+                     stanzas (a disclose bundle is encrypted to at most {} partners), so it was \
+                     not read further: it is damaged, or was built to exhaust this computer. \
+                     Do not use it; ask the sender to send it again.",
+                    crate::keys::MAX_RECIPIENTS
+                ));
+            }
+        }
+        pos += n + 1;
+    }
+    if start.len() > MAX_HEADER_BYTES {
+        return Err(format!(
+            "The bundle's age header is too large: it does not end within {} (a disclose \
+             bundle's is a few hundred bytes per partner), so it was not read further: it is \
+             damaged, or was built to exhaust this computer. Do not use it; ask the sender to \
+             send it again.",
+            crate::files::size_text(MAX_HEADER_BYTES as u64)
+        ));
+    }
+    Ok(())
 }
 
 fn header_problem(e: &DecryptError) -> String {
@@ -292,5 +366,40 @@ fn stream_problem(e: &io::Error) -> String {
             .into()
     } else {
         format!("Could not read the bundle: {e}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_scan_stops_at_the_mac_line_and_at_its_limits() {
+        let stanza = b"-> X25519 a\nb\n";
+        let mut h = b"age-encryption.org/v1\n".to_vec();
+        for _ in 0..MAX_HEADER_STANZAS {
+            h.extend_from_slice(stanza);
+        }
+        let mut whole = h.clone();
+        whole.extend_from_slice(b"--- mac\n-> after the header: payload bytes\n");
+        assert_eq!(scan_header(&whole), Ok(()));
+        // Cut short within the limit: left to age, which says it is truncated.
+        assert_eq!(scan_header(&h), Ok(()));
+        h.extend_from_slice(stanza);
+        assert!(
+            scan_header(&h)
+                .unwrap_err()
+                .contains("more than 65 recipient stanzas")
+        );
+
+        // A header whose MAC line ends exactly at the limit passes; one byte more does not.
+        let mut h = b"age-encryption.org/v1\n-> X25519 ".to_vec();
+        h.resize(MAX_HEADER_BYTES - 8, b'A');
+        h.extend_from_slice(b"\n--- m\n");
+        assert_eq!(h.len(), MAX_HEADER_BYTES - 1);
+        assert_eq!(scan_header(&h), Ok(()));
+        let mut long = b"age-encryption.org/v1\n-> X25519 ".to_vec();
+        long.resize(MAX_HEADER_BYTES + 1, b'A');
+        assert!(scan_header(&long).unwrap_err().contains("too large"));
     }
 }
