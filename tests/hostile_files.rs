@@ -7,6 +7,7 @@
 //! under a second and 64 MB): this file checks the behaviour that keeps them small, that the
 //! file is refused before it is read.
 
+mod bundling;
 mod common;
 
 use common::fixture;
@@ -471,4 +472,114 @@ fn pack_refuses_more_recipients_than_verify_reads_and_verifies_the_most_it_write
         let (out, v) = verify_json(&bundle, &key);
         assert_eq!(out.status.code(), Some(0), "{v}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) verify: what a bundle holds, how it ends, how its names compare, how far it inflates
+
+/// `zip` encrypted to a new key, then `disclose verify --json --extract`: the run, its report,
+/// and the folder extraction was asked for (inside a temporary folder).
+struct Verified {
+    dir: tempfile::TempDir,
+    out: Output,
+    json: serde_json::Value,
+}
+
+impl Verified {
+    fn extract_dir(&self) -> PathBuf {
+        self.dir.path().join("received")
+    }
+    fn problems(&self) -> Vec<String> {
+        self.json["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect()
+    }
+    fn has(&self, words: &str) -> bool {
+        self.problems().iter().any(|p| p.contains(words))
+    }
+    /// Exit 1, `words` among the problems, and nothing extracted: the folder not even made.
+    fn assert_refused(&self, words: &str) {
+        assert_eq!(self.out.status.code(), Some(1), "{}", self.json);
+        assert!(self.has(words), "{words:?} not in {:#?}", self.problems());
+        assert!(!self.extract_dir().exists(), "the folder was made");
+    }
+}
+
+fn verify_zip(zip: &[u8]) -> Verified {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = bundling::key_pair();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, id.to_string().expose_secret()).unwrap();
+    let bundle = dir.path().join("b.zip.age");
+    std::fs::write(&bundle, bundling::encrypt_to(&r, zip)).unwrap();
+    let mut args = os(&["verify", "--json"]);
+    args.push(bundle.as_os_str());
+    args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+    let extract = dir.path().join("received");
+    args.extend([std::ffi::OsStr::new("--extract"), extract.as_os_str()]);
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", text(&out.stdout), text(&out.stderr)));
+    Verified { dir, out, json }
+}
+
+#[test]
+fn the_hand_built_bag_verifies_so_the_cases_below_mean_something() {
+    let files = bundling::bag_files(&[("data/a.csv", b"a,b\r\n1,2\r\n")]);
+    let v = verify_zip(&bundling::zip_files(&files));
+    assert_eq!(v.out.status.code(), Some(0), "{}", v.json);
+    assert_eq!(
+        std::fs::read(v.extract_dir().join("data/a.csv")).unwrap(),
+        b"a,b\r\n1,2\r\n"
+    );
+}
+
+#[test]
+fn a_file_at_the_bag_root_that_no_manifest_lists_fails() {
+    for name in ["notes.txt", "extra/notes.txt", "bagit.txt.bak"] {
+        let mut files = bundling::bag_files(&[("data/a.csv", b"a\r\n")]);
+        files.push((name.into(), b"smuggled\n".to_vec()));
+        let v = verify_zip(&bundling::zip_files(&files));
+        v.assert_refused(&format!(
+            "{name} is in the bundle but listed in no manifest"
+        ));
+        assert_eq!(v.problems().len(), 1, "{name}: {:#?}", v.problems());
+    }
+}
+
+#[test]
+fn bytes_after_the_end_of_the_zip_are_refused() {
+    let files = bundling::bag_files(&[("data/a.csv", b"a\r\n")]);
+    let zip = bundling::zip_files(&files);
+    for tail in [&b"x"[..], b"PK\x05\x06 not an end record", &[0u8; 5000]] {
+        let mut bytes = zip.clone();
+        bytes.extend_from_slice(tail);
+        let v = verify_zip(&bytes);
+        v.assert_refused(&format!(
+            "The zip archive has {} of unexpected data after its end",
+            if tail.len() == 1 {
+                "1 byte".to_string()
+            } else {
+                format!("{} bytes", tail.len())
+            }
+        ));
+    }
+}
+
+#[test]
+fn names_that_differ_only_in_unicode_normalisation_are_refused() {
+    let composed = "data/caf\u{e9}.csv"; // é as one character (NFC)
+    let decomposed = "data/cafe\u{301}.csv"; // e and a combining acute accent (NFD)
+    let files = bundling::bag_files(&[(composed, b"one\r\n"), (decomposed, b"two\r\n")]);
+    let v = verify_zip(&bundling::zip_files(&files));
+    v.assert_refused("differ only in how their accented letters are encoded");
+    // And with case on top: CAFÉ (NFD) against café (NFC).
+    let upper = "data/CAFE\u{301}.csv";
+    let files = bundling::bag_files(&[(composed, b"one\r\n"), (upper, b"two\r\n")]);
+    let v = verify_zip(&bundling::zip_files(&files));
+    v.assert_refused("only in upper and lower case and in how their accented letters");
 }

@@ -124,6 +124,25 @@ fn check_archive<R: std::io::Read + std::io::Seek>(
             "bag-info.txt has no Payload-Oxum; a disclose bundle always states its payload size.",
         );
     }
+    // BagIt lets a tag file go unlisted; a disclose bundle lists every file it holds (the
+    // payload in manifest-sha256.txt, every tag file in tagmanifest-sha256.txt), so a file
+    // listed nowhere was added after it was made.
+    let unlisted: Vec<String> = zip
+        .files()
+        .keys()
+        .filter(|f| {
+            let tag_manifest = f.starts_with("tagmanifest-") && !f.contains('/');
+            !f.starts_with("data/") && !tag_manifest && !facts.tag_listed.contains(*f)
+        })
+        .cloned()
+        .collect();
+    for f in unlisted {
+        report.problem(format!(
+            "{} is in the bundle but listed in no manifest: a disclose bundle holds only the \
+             files it lists, so it was added after the bundle was made.",
+            crate::text::printable(&f)
+        ));
+    }
     zip.read_rest(report);
     report.close_check(
         "Bundle contents",
