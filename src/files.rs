@@ -128,11 +128,9 @@ pub fn size_text(n: u64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    if v.fract() == 0.0 {
-        format!("{v:.0} {}", UNITS[unit])
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
+    let text = format!("{v:.1}");
+    let text = text.strip_suffix(".0").unwrap_or(&text);
+    format!("{text} {}", UNITS[unit])
 }
 
 #[cfg(test)]

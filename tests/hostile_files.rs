@@ -583,3 +583,108 @@ fn names_that_differ_only_in_unicode_normalisation_are_refused() {
     let v = verify_zip(&bundling::zip_files(&files));
     v.assert_refused("only in upper and lower case and in how their accented letters");
 }
+
+#[test]
+fn an_entry_inflating_a_thousandfold_past_64_mib_is_refused_unread() {
+    use std::io::Write;
+    // 200 MiB of one repeated line deflates about a thousandfold: within deflate's own limit,
+    // so the size lie check passes it; the inflation limit does not.
+    let size = 200usize << 20;
+    let line = b"00000000,same\r\n";
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    w.start_file("data/a.csv", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    let block = line.repeat(65536 / line.len());
+    let mut written = 0;
+    while written < size {
+        let n = block.len().min(size - written);
+        w.write_all(&block[..n]).unwrap();
+        written += n;
+    }
+    let zip = w.finish().unwrap().into_inner();
+    assert!(zip.len() < (size / disclose::verify::MAX_INFLATION as usize));
+    let v = verify_zip(&zip);
+    v.assert_refused("would unpack to 200 MiB from");
+    assert!(
+        v.has("zip bomb or damaged. It was not unpacked."),
+        "{:#?}",
+        v.problems()
+    );
+}
+
+#[test]
+fn pack_refuses_a_payload_that_verify_would_take_for_a_zip_bomb() {
+    use disclose::bundle::{BundleError, BundleWriter};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, r) = bundling::key_pair();
+    let enc = disclose::keys::Encryption::Recipients(vec![r]);
+    let mut w = BundleWriter::create(dir.path(), "t_2025-01_0a1b2c3d.zip.age", &enc).unwrap();
+    {
+        let mut p = w.payload("data/a.csv").unwrap();
+        let block = b"Bromley\r\n".repeat(8192);
+        for _ in 0..(70 << 20) / block.len() {
+            p.write_all(&block).unwrap();
+        }
+    }
+    let e = w
+        .payload("data/b.csv")
+        .err()
+        .expect("the bundle is refused");
+    assert!(matches!(e, BundleError::InflatesTooFar { .. }), "{e}");
+    let said = e.to_string();
+    assert!(
+        said.contains("data/a.csv is 70 MiB") && said.contains("more than 100-fold"),
+        "{said}"
+    );
+    drop(w);
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[test]
+fn extraction_leaves_nothing_under_a_final_name_until_all_is_checked() {
+    // Extracted: exactly the bag's files, and no temporary folder beside them. (A failure part
+    // way through, and a killed run's folder, are tested in src/verify/extract.rs.)
+    let files = bundling::bag_files(&[("data/a.csv", b"first\r\n"), ("data/b.csv", b"second\r\n")]);
+    let v = verify_zip(&bundling::zip_files(&files));
+    assert_eq!(v.out.status.code(), Some(0), "{}", v.json);
+    assert_eq!(
+        entries(&v.extract_dir()),
+        [
+            "bag-info.txt",
+            "bagit.txt",
+            "data",
+            "disclosure-record.json",
+            "manifest-sha256.txt",
+            "tagmanifest-sha256.txt"
+        ]
+    );
+    // Into a folder where one of the bag's names is taken: refused before anything is written,
+    // and no temporary folder is left.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bagit.txt"), b"mine").unwrap();
+    let (id, r) = bundling::key_pair();
+    let bundle = dir.path().join("b.zip.age");
+    std::fs::write(
+        &bundle,
+        bundling::encrypt_to(&r, &bundling::zip_files(&files)),
+    )
+    .unwrap();
+    let report = disclose::verify::verify_bundle(
+        &bundle,
+        &disclose::verify::Decryption::Identities(vec![id]),
+        None,
+        Some(dir.path()),
+    );
+    assert!(!report.ok());
+    assert!(
+        report.problems[0].contains("bagit.txt already exists"),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(entries(dir.path()), ["b.zip.age", "bagit.txt"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("bagit.txt")).unwrap(),
+        b"mine"
+    );
+}

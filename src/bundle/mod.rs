@@ -98,6 +98,24 @@ pub enum BundleError {
         /// How many were given.
         count: usize,
     },
+    /// A payload file that compresses so far that a partner's verify would take it for a zip
+    /// bomb (see [`crate::verify::inflates_too_far`]).
+    #[error(
+        "{path} is {}, and compresses to {}: more than {}-fold, which partners' verify refuses as \
+         a zip bomb. The shared columns are almost all the same text: check the mapping and the \
+         export.",
+        crate::files::size_text(*.size),
+        crate::files::size_text(*.packed),
+        crate::verify::MAX_INFLATION
+    )]
+    InflatesTooFar {
+        /// The payload path.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// Its compressed size.
+        packed: u64,
+    },
     /// No recipients were given.
     #[error("No recipient was given: say whose public key(s) the bundle is encrypted to.")]
     NoRecipients,
@@ -363,7 +381,18 @@ impl BundleWriter {
         let result = self
             .deflate
             .finish_entry(&mut |b| zip.write_data(b))
-            .and_then(|end| zip.end_entry(end.crc, end.len).map(|()| end));
+            .map(|end| (end, zip.open_compressed()));
+        if let Ok((end, packed)) = &result
+            && crate::verify::inflates_too_far(end.len, *packed)
+        {
+            self.failed = true;
+            return Err(BundleError::InflatesTooFar {
+                path,
+                size: end.len,
+                packed: *packed,
+            });
+        }
+        let result = result.and_then(|(end, _)| zip.end_entry(end.crc, end.len).map(|()| end));
         let end = match result {
             Ok(end) => end,
             Err(e) => {

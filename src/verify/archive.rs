@@ -187,6 +187,19 @@ impl<R: Read + Seek> ZipBag<R> {
                         ));
                         continue;
                     }
+                    if super::inflates_too_far(size, packed) {
+                        report.problem(format!(
+                            "The zip entry \"{shown}\" would unpack to {} from {}, {}-fold: past \
+                             {} a disclose bundle's files expand at most {}-fold (a real export, \
+                             5 to 20-fold), so it is a zip bomb or damaged. It was not unpacked.",
+                            crate::files::size_text(size),
+                            crate::files::size_text(packed),
+                            size / packed.max(1),
+                            crate::files::size_text(super::INFLATION_CHECKED_FROM),
+                            super::MAX_INFLATION
+                        ));
+                        continue;
+                    }
                 }
                 zip::CompressionMethod::Stored if size == packed => {}
                 zip::CompressionMethod::Stored => {

@@ -30,6 +30,22 @@ pub use report::{Check, PayloadFile, Report};
 use bag::BagSource;
 use std::path::Path;
 
+/// Past this size, a zip entry may unpack to at most [`MAX_INFLATION`] times its compressed size.
+///
+/// Deflate itself can expand data about 1032-fold, so a 5 MB entry could unpack to 5 GB and be
+/// written out by `--extract`. A real export compresses 5 to 20-fold; a payload file past
+/// 64 MiB compressing more than 100-fold is almost all repetition, which pack refuses to write
+/// too (so its bundles always verify). Smaller files are capped only by deflate's own limit.
+pub const INFLATION_CHECKED_FROM: u64 = 64 << 20;
+
+/// The most a zip entry past [`INFLATION_CHECKED_FROM`] may expand.
+pub const MAX_INFLATION: u64 = 100;
+
+/// Whether an entry of `size` bytes stored in `packed` bytes expands beyond the limits above.
+pub fn inflates_too_far(size: u64, packed: u64) -> bool {
+    size > INFLATION_CHECKED_FROM && size > packed.saturating_mul(MAX_INFLATION)
+}
+
 /// The tag file holding the disclosure record.
 pub const RECORD_JSON: &str = "disclosure-record.json";
 
