@@ -688,3 +688,113 @@ fn extraction_leaves_nothing_under_a_final_name_until_all_is_checked() {
         b"mine"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// (d) the .sha256 beside a bundle, and --sha256
+
+/// A real bundle (the library's writer) in a folder, with its `.sha256`, and its key.
+fn bundle_with_checksum() -> (tempfile::TempDir, disclose::bundle::Written, PathBuf) {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = bundling::key_pair();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, id.to_string().expose_secret()).unwrap();
+    let w = bundling::write_bundle(
+        dir.path(),
+        "b.zip.age",
+        &disclose::keys::Encryption::Recipients(vec![r]),
+    );
+    (dir, w, key)
+}
+
+fn verify_with(bundle: &Path, key: &Path, extra: &[&str]) -> (Output, serde_json::Value) {
+    let mut args = os(&["verify", "--json"]);
+    args.push(bundle.as_os_str());
+    args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+    args.extend(os(extra));
+    let out = run(&args, &bundle.with_extension("register"));
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out, v)
+}
+
+#[test]
+fn a_checksum_file_that_is_not_exactly_sha256sums_line_for_this_bundle_fails() {
+    let (_dir, w, key) = bundle_with_checksum();
+    let good = std::fs::read_to_string(&w.checksum_path).unwrap();
+    assert_eq!(good, format!("{}  b.zip.age\n", w.sha256));
+    let (out, v) = verify_with(&w.path, &key, &[]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+    let cases: &[(String, &str)] = &[
+        (
+            format!("{}  other.zip.age\n", w.sha256),
+            "it names \"other.zip.age\", not this bundle",
+        ),
+        (format!("{good}{good}"), "it holds 2 lines"),
+        (format!("{good}extra\n"), "it holds 2 lines"),
+        (
+            format!("{}  b.zip.age", w.sha256),
+            "it does not end with a line break",
+        ),
+        (
+            format!("{} b.zip.age\n", w.sha256),
+            "followed by two spaces",
+        ),
+        (format!("{}\n", w.sha256), "followed by two spaces"),
+        (
+            format!("{}  b.zip.age\n", &w.sha256[..60]),
+            "does not start with a SHA-256",
+        ),
+        ("\n".into(), "too short"),
+    ];
+    for (text, words) in cases {
+        std::fs::write(&w.checksum_path, text).unwrap();
+        let (out, v) = verify_with(&w.path, &key, &[]);
+        assert_eq!(out.status.code(), Some(1), "{text:?}: {v}");
+        let p = v["problems"][0].as_str().unwrap();
+        assert!(
+            p.starts_with("b.zip.age.sha256 is not a checksum file for this bundle")
+                && p.contains(words),
+            "{text:?}: {p}"
+        );
+    }
+    // sha256sum's binary-mode marker is its format too.
+    std::fs::write(&w.checksum_path, format!("{} *b.zip.age\n", w.sha256)).unwrap();
+    let (out, v) = verify_with(&w.path, &key, &[]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+}
+
+#[test]
+fn a_given_sha256_that_disagrees_with_the_checksum_file_fails() {
+    let (_dir, w, key) = bundle_with_checksum();
+    let other = "ab".repeat(32);
+    let (out, v) = verify_with(&w.path, &key, &["--sha256", &other]);
+    assert_eq!(out.status.code(), Some(1), "{v}");
+    let problems: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("The SHA-256 you gave and the one in b.zip.age.sha256 disagree")),
+        "{problems:?}"
+    );
+    // Agreeing (in either case) passes.
+    let (out, v) = verify_with(&w.path, &key, &["--sha256", &w.sha256.to_uppercase()]);
+    assert_eq!(out.status.code(), Some(0), "{v}");
+}
+
+#[test]
+fn a_sha256_that_is_not_one_is_a_usage_error() {
+    let (_dir, w, key) = bundle_with_checksum();
+    for bad in ["abc", "", &"g".repeat(64), &"a".repeat(65)] {
+        let (out, _) = verify_with(&w.path, &key, &["--sha256", bad]);
+        assert_usage_error(
+            bad,
+            &out,
+            &["is not a SHA-256", "64 characters, 0-9 and a-f"],
+        );
+    }
+}

@@ -24,6 +24,7 @@ mod extract;
 mod report;
 
 pub use crate::keys::Decryption;
+pub use decrypt::is_sha256_hex;
 pub use digest::Algorithm;
 pub use report::{Check, PayloadFile, Report};
 
