@@ -30,6 +30,7 @@ pub mod apply;
 pub mod bundle;
 pub mod cli;
 pub mod dates;
+pub mod files;
 mod hash_behind;
 pub mod job;
 pub mod keys;

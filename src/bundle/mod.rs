@@ -88,6 +88,34 @@ pub enum BundleError {
         /// Why.
         reason: String,
     },
+    /// More recipients than a bundle may have: its own verify would refuse the header.
+    #[error(
+        "{count} recipients were given; a bundle is encrypted to at most {max}. Remove some, or \
+         send separate bundles.",
+        max = crate::keys::MAX_RECIPIENTS
+    )]
+    TooManyRecipients {
+        /// How many were given.
+        count: usize,
+    },
+    /// A payload file that compresses so far that a partner's verify would take it for a zip
+    /// bomb (see [`crate::verify::inflates_too_far`]).
+    #[error(
+        "{path} is {}, and compresses to {}: more than {}-fold, which partners' verify refuses as \
+         a zip bomb. The shared columns are almost all the same text: check the mapping and the \
+         export.",
+        crate::files::size_text(*.size),
+        crate::files::size_text(*.packed),
+        crate::verify::MAX_INFLATION
+    )]
+    InflatesTooFar {
+        /// The payload path.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// Its compressed size.
+        packed: u64,
+    },
     /// No recipients were given.
     #[error("No recipient was given: say whose public key(s) the bundle is encrypted to.")]
     NoRecipients,
@@ -353,7 +381,18 @@ impl BundleWriter {
         let result = self
             .deflate
             .finish_entry(&mut |b| zip.write_data(b))
-            .and_then(|end| zip.end_entry(end.crc, end.len).map(|()| end));
+            .map(|end| (end, zip.open_compressed()));
+        if let Ok((end, packed)) = &result
+            && crate::verify::inflates_too_far(end.len, *packed)
+        {
+            self.failed = true;
+            return Err(BundleError::InflatesTooFar {
+                path,
+                size: end.len,
+                packed: *packed,
+            });
+        }
+        let result = result.and_then(|(end, _)| zip.end_entry(end.crc, end.len).map(|()| end));
         let end = match result {
             Ok(end) => end,
             Err(e) => {
@@ -420,6 +459,9 @@ fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
     let internal = |e: age::EncryptError| BundleError::Internal(e.to_string());
     match encryption {
         Encryption::Recipients(rs) if rs.is_empty() => Err(BundleError::NoRecipients),
+        Encryption::Recipients(rs) if rs.len() > crate::keys::MAX_RECIPIENTS => {
+            Err(BundleError::TooManyRecipients { count: rs.len() })
+        }
         Encryption::Recipients(rs) => {
             age::Encryptor::with_recipients(rs.iter().map(|r| r.age() as &dyn age::Recipient))
                 .map_err(internal)

@@ -121,6 +121,11 @@ impl<W: Write> ZipOut<W> {
         self.put(bytes)
     }
 
+    /// The compressed bytes written so far for the open entry.
+    pub(super) fn open_compressed(&self) -> u64 {
+        self.open.as_ref().map_or(0, |(_, n)| *n)
+    }
+
     /// Ends the open entry with its CRC-32 and uncompressed size.
     pub(super) fn end_entry(&mut self, crc: u32, uncompressed: u64) -> io::Result<()> {
         let Some((mut entry, compressed)) = self.open.take() else {

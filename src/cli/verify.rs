@@ -16,6 +16,31 @@ pub(super) fn run(args: &VerifyArgs) -> Exit {
             Some("Check the path; a bundle ends in .zip.age."),
         );
     }
+    if let Some(h) = &args.sha256
+        && !crate::verify::is_sha256_hex(h.trim())
+    {
+        return fail(
+            &format!(
+                "--sha256 {h:?} is not a SHA-256: it has {} characters",
+                h.trim().chars().count()
+            ),
+            Some(
+                "Give the bundle's SHA-256 as the sender read it out: 64 characters, 0-9 and a-f.",
+            ),
+        );
+    }
+    // A FIFO or a device would hang or never end: refused before anything reads it.
+    if !args.bundle.is_dir()
+        && let Err(crate::files::FileError::Refused(problem)) =
+            crate::files::check_regular(&args.bundle)
+    {
+        return fail(
+            &format!("{} {problem}", args.bundle.display()),
+            Some(
+                "Give the bundle file itself (it ends in .zip.age) or a folder holding an extracted bag.",
+            ),
+        );
+    }
     let report = if args.bundle.is_dir() {
         if args.extract.is_some() {
             return fail(

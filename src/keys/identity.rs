@@ -4,7 +4,7 @@
 use super::KeyError;
 use age::secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::str::FromStr;
 use zeroize::Zeroizing;
@@ -33,11 +33,7 @@ impl fmt::Debug for IdentityFile {
 ///
 /// On Unix, warns when the file can be read or written by group or others.
 pub fn read_identity_file(path: &Path) -> Result<IdentityFile, KeyError> {
-    let mut bytes = Zeroizing::new(Vec::new());
-    let file = std::fs::File::open(path).map_err(|source| KeyError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let file = super::key_file_result(path, crate::files::open_regular(path))?;
     #[cfg_attr(not(unix), allow(unused_mut))]
     let mut warnings = Vec::new();
     #[cfg(unix)]
@@ -56,12 +52,10 @@ pub fn read_identity_file(path: &Path) -> Result<IdentityFile, KeyError> {
             }
         }
     }
-    (&file)
-        .read_to_end(&mut bytes)
-        .map_err(|source| KeyError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let bytes = super::key_file_result(
+        path,
+        crate::files::read_small_from(&file, super::KEY_FILE_LIMIT),
+    )?;
     let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::BadIdentity {
         path: path.to_path_buf(),
         line: 1 + bytes

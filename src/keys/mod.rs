@@ -13,7 +13,6 @@ pub use recipient::{Recipient, RecipientRecord, parse_recipients, read_recipient
 use age::secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -30,6 +29,16 @@ pub const PASSPHRASE_WORK_FACTOR: u8 = 18;
 /// age tools choose on ordinary machines, and no more.
 pub const MAX_PASSPHRASE_WORK_FACTOR: u8 = 20;
 
+/// The most recipients a bundle is encrypted to. Each is one stanza in the age header, which
+/// verify reads only up to [`MAX_HEADER_STANZAS`], so that a header of thousands of stanzas (a
+/// file built to exhaust the reader) is refused before any work. A data sharing agreement
+/// names a handful of partners.
+pub const MAX_RECIPIENTS: usize = 64;
+
+/// The most stanzas an age header may hold when a bundle is verified: [`MAX_RECIPIENTS`], and
+/// the one random "grease" stanza the age library adds to keep readers tolerant.
+pub const MAX_HEADER_STANZAS: usize = MAX_RECIPIENTS + 1;
+
 /// Something wrong with a key, a key file or a passphrase, worded for the person running the
 /// tool: what went wrong, where, and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +51,19 @@ pub enum KeyError {
         path: PathBuf,
         /// Why.
         source: std::io::Error,
+    },
+    /// A key, passphrase or recipients file that is not a regular file (a FIFO, a device such
+    /// as `/dev/zero`, a folder), or is far larger than one can be ([`KEY_FILE_LIMIT`]).
+    #[error(
+        "{} {problem}. A key, passphrase or recipients file is a small text file: check the path \
+         names that file.",
+        .path.display()
+    )]
+    NotAKeyFile {
+        /// The path given.
+        path: PathBuf,
+        /// What it is instead.
+        problem: crate::files::Refused,
     },
     /// A recipient that is not an age X25519 public key.
     #[error("{origin}: {reason}")]
@@ -87,6 +109,16 @@ pub enum KeyError {
          files cannot mix the two. Choose one."
     )]
     PassphraseAndRecipients,
+    /// More recipients than a bundle may have ([`MAX_RECIPIENTS`]).
+    #[error(
+        "{count} recipients were given; a bundle is encrypted to at most {max}. Check the \
+         recipients file, or send separate bundles.",
+        max = MAX_RECIPIENTS
+    )]
+    TooManyRecipients {
+        /// How many were given.
+        count: usize,
+    },
     /// Neither recipients nor a passphrase were given.
     #[error("Say who may open the bundle: give the partner's public key(s) or a passphrase file.")]
     NothingToEncryptTo,
@@ -106,6 +138,34 @@ pub enum KeyError {
     },
 }
 
+/// The largest key, passphrase or recipients file read. An age secret key line is 74 bytes and
+/// a public key 62: 64 KiB holds hundreds, and a path naming something else (a FIFO, a device,
+/// a huge file) is refused before anything is read.
+pub const KEY_FILE_LIMIT: u64 = 64 * 1024;
+
+/// Reads a key, passphrase or recipients file whole (see [`KEY_FILE_LIMIT`]), into memory that
+/// is wiped when dropped.
+pub(crate) fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    key_file_result(path, crate::files::read_small(path, KEY_FILE_LIMIT))
+}
+
+/// Maps a [`crate::files`] error to the key error naming `path`.
+pub(crate) fn key_file_result<T>(
+    path: &Path,
+    r: Result<T, crate::files::FileError>,
+) -> Result<T, KeyError> {
+    r.map_err(|e| match e {
+        crate::files::FileError::Refused(problem) => KeyError::NotAKeyFile {
+            path: path.to_path_buf(),
+            problem,
+        },
+        crate::files::FileError::Io(source) => KeyError::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    })
+}
+
 /// First 16 hex characters of SHA-256 of `text`.
 pub fn fingerprint(text: &str) -> String {
     let mut hex = hex(&Sha256::digest(text.as_bytes()));
@@ -119,13 +179,7 @@ pub fn fingerprint(text: &str) -> String {
 /// Reads a passphrase from the first line of a file (without its line ending), held so that it
 /// is wiped from memory when dropped and never shown by `Debug`.
 pub fn read_passphrase_file(path: &Path) -> Result<SecretString, KeyError> {
-    let mut bytes = Zeroizing::new(Vec::new());
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|source| KeyError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let bytes = read_key_file(path)?;
     // Notepad saves UTF-8 with a byte-order mark; it is not part of the passphrase.
     let text_bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let first = text_bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
@@ -158,6 +212,11 @@ impl Encryption {
         recipients: Vec<Recipient>,
         passphrase: Option<SecretString>,
     ) -> Result<Encryption, KeyError> {
+        if recipients.len() > MAX_RECIPIENTS {
+            return Err(KeyError::TooManyRecipients {
+                count: recipients.len(),
+            });
+        }
         match (recipients.is_empty(), passphrase) {
             (false, Some(_)) => Err(KeyError::PassphraseAndRecipients),
             (true, None) => Err(KeyError::NothingToEncryptTo),

@@ -149,11 +149,15 @@ pub fn parse_recipients(text: &str, source: &str) -> Result<Vec<Recipient>, KeyE
 
 /// Reads a recipients file (see [`parse_recipients`]).
 pub fn read_recipients_file(path: &Path) -> Result<Vec<Recipient>, KeyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+    let bytes = super::read_key_file(path)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| KeyError::Read {
         path: path.to_path_buf(),
-        source,
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
     })?;
-    parse_recipients(&text, &path.display().to_string())
+    parse_recipients(text, &path.display().to_string())
 }
 
 #[cfg(test)]

@@ -14,6 +14,14 @@ pub enum LoadError {
         source: std::io::Error,
     },
 
+    /// A FIFO, a device such as `/dev/urandom`, a folder: never read (it could hang or never
+    /// end).
+    #[error("{}: it {problem}", path.display())]
+    NotAFile {
+        path: PathBuf,
+        problem: crate::files::Refused,
+    },
+
     #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
 
@@ -107,6 +115,9 @@ impl LoadError {
         match self {
             LoadError::Io { .. } => {
                 "Check the path, that the file exists, and that it is not open in another program."
+            }
+            LoadError::NotAFile { .. } => {
+                "Give the export file itself, saved on disk (CSV or XLSX): not a pipe, a device or a folder."
             }
             LoadError::Empty { .. } => "Export the data again: the file has no content.",
             LoadError::HeaderOnly { .. } => {

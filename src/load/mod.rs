@@ -432,7 +432,13 @@ enum Kind {
 /// text. The extension is not trusted: exports get renamed.
 fn sniff_kind(path: &Path) -> Result<Kind, LoadError> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| LoadError::io(path, e))?;
+    let mut f = crate::files::open_regular(path).map_err(|e| match e {
+        crate::files::FileError::Refused(problem) => LoadError::NotAFile {
+            path: path.to_path_buf(),
+            problem,
+        },
+        crate::files::FileError::Io(e) => LoadError::io(path, e),
+    })?;
     let mut magic = [0u8; 8];
     let mut n = 0;
     while n < 8 {

@@ -28,6 +28,10 @@ use serde_json::Value;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+/// The largest register read. An entry is about a kilobyte: 64 MiB is tens of thousands of
+/// disclosures, far more than one machine makes, and the register is read whole to check it.
+pub const REGISTER_LIMIT: u64 = 64 * 1024 * 1024;
+
 /// The `prev` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -114,6 +118,19 @@ pub enum RegisterError {
         line: usize,
         /// What is wrong.
         reason: String,
+    },
+    /// The register path names something that is not a regular file (a FIFO, a device, a
+    /// folder), or a file far larger than a register can be ([`REGISTER_LIMIT`]).
+    #[error(
+        "The disclosure register {} {problem}. Check that --register or DISCLOSE_REGISTER names \
+         the register file (register.jsonl).",
+        .path.display()
+    )]
+    NotARegister {
+        /// The register path.
+        path: PathBuf,
+        /// What it is instead.
+        problem: crate::files::Refused,
     },
     /// No location could be worked out.
     #[error(
@@ -234,12 +251,41 @@ fn open_for_append(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
+    let refused = |problem| RegisterError::NotARegister {
+        path: path.to_path_buf(),
+        problem,
+    };
+    // Opening a FIFO or a device would hang or read forever: check before opening (a missing
+    // register is created below), and again on the open handle.
+    match crate::files::check_regular(path) {
+        Err(crate::files::FileError::Refused(problem)) => return Err(refused(problem)),
+        Err(crate::files::FileError::Io(_)) | Ok(_) => {}
+    }
     let mut file = options.open(path).map_err(io("open"))?;
+    let meta = file.metadata().map_err(io("read"))?;
+    crate::files::regular(&meta).map_err(refused)?;
     file.lock().map_err(io("lock"))?;
+    let size = file.metadata().map_err(io("read"))?.len();
+    if size > REGISTER_LIMIT {
+        return Err(refused(crate::files::Refused::TooLarge {
+            size,
+            limit: REGISTER_LIMIT,
+        }));
+    }
     let mut text = String::new();
     file.seek(SeekFrom::Start(0))
-        .and_then(|_| file.read_to_string(&mut text))
+        .and_then(|_| {
+            (&mut file)
+                .take(REGISTER_LIMIT + 1)
+                .read_to_string(&mut text)
+        })
         .map_err(io("read"))?;
+    if text.len() as u64 > REGISTER_LIMIT {
+        return Err(refused(crate::files::Refused::TooLarge {
+            size: text.len() as u64,
+            limit: REGISTER_LIMIT,
+        }));
+    }
     let (seq, prev) = match last_line(&text) {
         None => (1, GENESIS.to_string()),
         Some((n, line)) => {
@@ -325,13 +371,24 @@ impl ClassifyReason for serde_json::Error {
 }
 
 pub(super) fn read_register(path: &Path) -> Result<String, RegisterError> {
-    match std::fs::read_to_string(path) {
-        Ok(t) => Ok(t),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(source) => Err(RegisterError::Io {
-            what: "read",
+    use crate::files::{FileError, read_small};
+    let io = |source| RegisterError::Io {
+        what: "read",
+        path: path.to_path_buf(),
+        source,
+    };
+    match read_small(path, REGISTER_LIMIT) {
+        Ok(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
+        }),
+        Err(FileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(FileError::Io(source)) => Err(io(source)),
+        Err(FileError::Refused(problem)) => Err(RegisterError::NotARegister {
             path: path.to_path_buf(),
-            source,
+            problem,
         }),
     }
 }

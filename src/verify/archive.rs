@@ -55,7 +55,14 @@ impl<R: Read + Seek> ZipBag<R> {
         }
         let dir_start = archive.central_directory_start();
         let mut reader = archive.into_inner();
-        let raw = raw_central_names(&mut reader, dir_start);
+        let (raw, dir_end) = raw_central_names(&mut reader, dir_start);
+        if let Some(extra) = dir_end.and_then(|end| bytes_after_end(&mut reader, end)) {
+            report.problem(format!(
+                "The zip archive has {} of unexpected data after its end: it was altered, or \
+                 built to hide something from other unzip tools.",
+                count(extra, "byte", "bytes")
+            ));
+        }
         let mut archive = match ZipArchive::new(reader) {
             Ok(a) => a,
             Err(e) => {
@@ -79,20 +86,36 @@ impl<R: Read + Seek> ZipBag<R> {
                 ));
             }
             by_case
-                .entry(String::from_utf8_lossy(name).to_lowercase())
+                .entry(folded(&String::from_utf8_lossy(name)))
                 .or_default()
                 .push(name);
         }
         let mut clashes: Vec<_> = by_case.values().filter(|v| v.len() > 1).collect();
         clashes.sort();
         for names in clashes {
-            let shown: Vec<String> = names
+            let text: Vec<String> = names
                 .iter()
-                .map(|n| format!("\"{}\"", printable(&String::from_utf8_lossy(n))))
+                .map(|n| String::from_utf8_lossy(n).into_owned())
                 .collect();
+            let shown: Vec<String> = text
+                .iter()
+                .map(|n| format!("\"{}\"", printable(n)))
+                .collect();
+            let same_letters = text.iter().all(|n| nfc(n) == nfc(&text[0]));
+            let same_case = text
+                .iter()
+                .all(|n| n.to_lowercase() == text[0].to_lowercase());
+            let how = if same_letters {
+                "only in how their accented letters are encoded (Unicode normalisation): on \
+                 macOS they are one file, so one would overwrite the other"
+            } else if same_case {
+                "only in upper and lower case: on Windows one would overwrite the other"
+            } else {
+                "only in upper and lower case and in how their accented letters are encoded \
+                 (Unicode normalisation): on Windows and macOS one would overwrite the other"
+            };
             report.problem(format!(
-                "The zip holds entries whose names differ only in upper and lower case ({}): on \
-                 Windows one would overwrite the other.",
+                "The zip holds entries whose names differ {how} ({}).",
                 shown.join(", ")
             ));
         }
@@ -161,6 +184,19 @@ impl<R: Read + Seek> ZipBag<R> {
                         report.problem(format!(
                             "The zip entry \"{shown}\" claims to unpack to {size} bytes from \
                              {packed}, more than deflate can produce: it is a zip bomb or damaged."
+                        ));
+                        continue;
+                    }
+                    if super::inflates_too_far(size, packed) {
+                        report.problem(format!(
+                            "The zip entry \"{shown}\" would unpack to {} from {}, {}-fold: past \
+                             {} a disclose bundle's files expand at most {}-fold (a real export, \
+                             5 to 20-fold), so it is a zip bomb or damaged. It was not unpacked.",
+                            crate::files::size_text(size),
+                            crate::files::size_text(packed),
+                            size / packed.max(1),
+                            crate::files::size_text(super::INFLATION_CHECKED_FROM),
+                            super::MAX_INFLATION
                         ));
                         continue;
                     }
@@ -324,6 +360,18 @@ impl<R: Read + Seek> BagSource for ZipBag<R> {
     }
 }
 
+/// A name in Unicode's composed form (NFC): é as one character, whichever way it was written.
+fn nfc(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect()
+}
+
+/// The key under which two names land on one file somewhere: macOS folds Unicode
+/// normalisation, Windows folds case, and some file systems do both.
+pub(crate) fn folded(name: &str) -> String {
+    nfc(&nfc(name).to_lowercase())
+}
+
 /// Why an entry name is unsafe to unpack anywhere (Linux, macOS or Windows), if it is.
 fn unsafe_entry_name(name: &str) -> Option<&'static str> {
     if let Some(r) = unsafe_path(name) {
@@ -346,16 +394,18 @@ fn unsafe_entry_name(name: &str) -> Option<&'static str> {
 }
 
 /// Every file name in the central directory, duplicates included, read from the raw bytes
-/// (the zip library keeps only the last entry of a name).
-fn raw_central_names<R: Read + Seek>(r: &mut R, start: u64) -> Vec<Vec<u8>> {
+/// (the zip library keeps only the last entry of a name), and where the directory ends (`None`
+/// if it could not be read to its end).
+fn raw_central_names<R: Read + Seek>(r: &mut R, start: u64) -> (Vec<Vec<u8>>, Option<u64>) {
     let mut names = Vec::new();
     if r.seek(SeekFrom::Start(start)).is_err() {
-        return names;
+        return (names, None);
     }
+    let mut pos = start;
     while names.len() <= MAX_ENTRIES {
         let mut fixed = [0u8; 46];
         if r.read_exact(&mut fixed).is_err() || fixed[..4] != [0x50, 0x4b, 0x01, 0x02] {
-            break;
+            return (names, Some(pos));
         }
         let u16_at = |i: usize| u16::from_le_bytes([fixed[i], fixed[i + 1]]) as usize;
         let (name_len, extra, comment) = (u16_at(28), u16_at(30), u16_at(32));
@@ -363,11 +413,48 @@ fn raw_central_names<R: Read + Seek>(r: &mut R, start: u64) -> Vec<Vec<u8>> {
         if r.read_exact(&mut name).is_err()
             || r.seek(SeekFrom::Current((extra + comment) as i64)).is_err()
         {
-            break;
+            return (names, None);
         }
+        pos += (46 + name_len + extra + comment) as u64;
         names.push(name);
     }
-    names
+    (names, None)
+}
+
+/// How many bytes follow the zip's end-of-central-directory record (and its comment), given
+/// where the central directory ends; `None` when there are none, or the records after the
+/// directory cannot be read (the zip library has already refused those).
+///
+/// After the directory come, in order: a Zip64 end record and its locator (only in a Zip64
+/// archive), then the end record, 22 bytes and a comment. Nothing may follow: the zip library
+/// finds the end record by searching backwards, so bytes appended after it are silently
+/// ignored by some unzip tools and read by others.
+fn bytes_after_end<R: Read + Seek>(r: &mut R, dir_end: u64) -> Option<u64> {
+    let len = r.seek(SeekFrom::End(0)).ok()?;
+    let mut pos = dir_end;
+    let read_at = |r: &mut R, at: u64, n: usize| -> Option<Vec<u8>> {
+        let mut b = vec![0u8; n];
+        r.seek(SeekFrom::Start(at)).ok()?;
+        r.read_exact(&mut b).ok()?;
+        Some(b)
+    };
+    let sig = read_at(r, pos, 4)?;
+    if sig == [0x50, 0x4b, 0x06, 0x06] {
+        let head = read_at(r, pos, 12)?;
+        let size = u64::from_le_bytes(head[4..12].try_into().ok()?);
+        pos = pos.checked_add(12)?.checked_add(size)?;
+        if read_at(r, pos, 4)? != [0x50, 0x4b, 0x06, 0x07] {
+            return None;
+        }
+        pos += 20;
+    }
+    let end = read_at(r, pos, 22)?;
+    if end[..4] != [0x50, 0x4b, 0x05, 0x06] {
+        return None;
+    }
+    let comment = u16::from_le_bytes([end[20], end[21]]) as u64;
+    let stop = pos + 22 + comment;
+    (len > stop).then(|| len - stop)
 }
 
 #[cfg(test)]

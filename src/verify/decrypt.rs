@@ -5,7 +5,7 @@
 //! read in place: no plaintext is ever written to disk.
 
 use super::report::Report;
-use crate::keys::{Decryption, MAX_PASSPHRASE_WORK_FACTOR};
+use crate::keys::{Decryption, MAX_HEADER_STANZAS, MAX_PASSPHRASE_WORK_FACTOR};
 use age::DecryptError;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -15,7 +15,67 @@ use std::path::Path;
 /// The decrypted, authenticated, seekable content of a bundle.
 pub(crate) type Plain = age::stream::StreamReader<BufReader<File>>;
 
-/// Compares the bundle's SHA-256 with the caller's or with `<bundle>.sha256` beside it.
+/// The largest age header read. A disclose bundle's is about 100 bytes per recipient (at most
+/// [`crate::keys::MAX_RECIPIENTS`]) and a grease stanza of at most 200: 16 KiB leaves room.
+///
+/// The age library parses the header again from its start after each line it reads, so its
+/// cost grows with the square of the header's lines (10,000 stanzas took seconds, 100,000 no
+/// answer), and a single long line is held whole (200 MB of memory for a 200 MB line). The
+/// header is therefore scanned here first, reading at most this much, and refused past it or
+/// past [`MAX_HEADER_STANZAS`], before age sees it.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The largest `.sha256` file read: one line of 64 hex characters, two separators and a
+/// file name.
+const CHECKSUM_FILE_LIMIT: u64 = 4096;
+
+/// Whether `text` is a SHA-256 as hex: 64 hex characters, either case.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Reads a `.sha256` file in `sha256sum`'s format, strictly: one line, `HEX  NAME` (or
+/// `HEX *NAME`, binary mode), ending in a line feed, naming `file_name`. Returns the hex, in
+/// lower case, or what is wrong with it.
+fn parse_checksum_file(bytes: &[u8], file_name: &str) -> Result<String, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not text".to_string())?;
+    let line = text
+        .strip_suffix('\n')
+        .ok_or_else(|| "it does not end with a line break".to_string())?;
+    if line.contains('\n') {
+        return Err(format!(
+            "it holds {} lines; a checksum file names one bundle on one line",
+            text.lines().count()
+        ));
+    }
+    let (hex, rest) = line
+        .split_at_checked(64)
+        .ok_or_else(|| "its line is too short to hold a SHA-256".to_string())?;
+    if !is_sha256_hex(hex) {
+        return Err("its line does not start with a SHA-256 (64 hex characters)".into());
+    }
+    let name = rest
+        .strip_prefix("  ")
+        .or_else(|| rest.strip_prefix(" *"))
+        .ok_or_else(|| {
+            "the SHA-256 is not followed by two spaces and the bundle's name, as sha256sum \
+             writes it"
+                .to_string()
+        })?;
+    if name != file_name {
+        return Err(format!(
+            "it names \"{}\", not this bundle (\"{}\"): it belongs to another file, or the \
+             bundle was renamed",
+            crate::text::printable(name),
+            crate::text::printable(file_name)
+        ));
+    }
+    Ok(hex.to_ascii_lowercase())
+}
+
+/// Compares the bundle's SHA-256 with the caller's and with `<bundle>.sha256` beside it. Both
+/// are checked when both are there, and any disagreement is a problem: a checksum file that is
+/// not exactly what `sha256sum` writes for this bundle, or that disagrees with the caller's.
 pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &mut Report) {
     let m = report.mark();
     let sidecar = {
@@ -27,43 +87,65 @@ pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (want, source) = match expected {
-        Some(h) => (
-            h.trim().to_ascii_lowercase(),
-            "the checksum you gave".to_string(),
-        ),
-        None => match read_start(&sidecar) {
-            Ok(text) => {
-                let line = text.lines().next().unwrap_or("");
-                let (hex, name) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-                let name = name.trim_start().trim_start_matches('*');
-                if !name.is_empty() && name != file_name {
-                    report.warn(format!(
-                        "The checksum file names \"{}\", not this bundle's name \"{}\"; the \
-                         bundle may have been renamed.",
-                        crate::text::printable(name),
-                        crate::text::printable(&file_name)
-                    ));
-                }
-                (hex.to_ascii_lowercase(), format!("{file_name}.sha256"))
+    let sidecar_name = format!("{file_name}.sha256");
+    let given = match expected.map(str::trim) {
+        Some(h) if is_sha256_hex(h) => Some(h.to_ascii_lowercase()),
+        Some(_) => {
+            report.problem(
+                "The SHA-256 you gave is not a SHA-256 (64 hex characters), so the bundle could \
+                 not be compared with it.",
+            );
+            report.close_check("Checksum file", m, "");
+            return;
+        }
+        None => None,
+    };
+    let from_file = match crate::files::read_small(&sidecar, CHECKSUM_FILE_LIMIT) {
+        Ok(bytes) => match parse_checksum_file(&bytes, &file_name) {
+            Ok(hex) => Some(hex),
+            Err(why) => {
+                report.problem(format!(
+                    "{} is not a checksum file for this bundle: {why}. Ask the sender for the \
+                     bundle's SHA-256 by phone and give it with --sha256.",
+                    crate::text::printable(&sidecar_name)
+                ));
+                None
             }
-            Err(_) => {
+        },
+        Err(crate::files::FileError::Io(e)) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => {
+            report.problem(format!(
+                "{} could not be read: {}.",
+                crate::text::printable(&sidecar_name),
+                crate::text::printable(&e.to_string())
+            ));
+            None
+        }
+    };
+    if let (Some(g), Some(f)) = (&given, &from_file)
+        && g != f
+    {
+        report.problem(format!(
+            "The SHA-256 you gave and the one in {} disagree: one of them is not this bundle's. \
+             Confirm the SHA-256 with the sender by phone.",
+            crate::text::printable(&sidecar_name)
+        ));
+    }
+    let (want, source) = match (given, from_file) {
+        (Some(g), _) => (g, "the checksum you gave".to_string()),
+        (None, Some(f)) => (f, sidecar_name),
+        (None, None) => {
+            if report.mark() == m {
                 report.warn(format!(
-                    "There is no {file_name}.sha256 beside the bundle, so its checksum was not \
+                    "There is no {sidecar_name} beside the bundle, so its checksum was not \
                      compared; the encryption's own authentication still detects any change."
                 ));
                 return;
             }
-        },
+            report.close_check("Checksum file", m, "");
+            return;
+        }
     };
-    if want.len() != 64 || !want.bytes().all(|b| b.is_ascii_hexdigit()) {
-        report.problem(format!(
-            "The SHA-256 in {source} is not a SHA-256 (64 hex characters), so the bundle could \
-             not be compared with it."
-        ));
-        report.close_check("Checksum file", m, "");
-        return;
-    }
     match sha256_file(path) {
         Ok(got) if got == want => {}
         Ok(_) => report.problem(format!(
@@ -80,14 +162,6 @@ pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &
         m,
         format!("The bundle's SHA-256 matches {source}."),
     );
-}
-
-/// The first 4 KiB of a small text file (a checksum file is one line; a hostile one is not read
-/// whole).
-fn read_start(path: &Path) -> io::Result<String> {
-    let mut bytes = Vec::new();
-    File::open(path)?.take(4096).read_to_end(&mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn sha256_file(path: &Path) -> io::Result<String> {
@@ -151,6 +225,9 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
             return None;
         }
     };
+    let mut file = file;
+    // Scanned before age parses anything; reported once the file is known to be an age file.
+    let limits = header_within_limits(&mut file);
     let mut input = BufReader::new(file);
     let head = match input.fill_buf() {
         Ok(h) => h,
@@ -188,6 +265,20 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
              not a disclose bundle. Check you have the right file.",
         );
         return None;
+    }
+    match limits {
+        Ok(Ok(())) => {}
+        Ok(Err(problem)) => {
+            report.problem(problem);
+            return None;
+        }
+        Err(e) => {
+            report.problem(format!(
+                "Could not read the bundle {}: {e}.",
+                path.display()
+            ));
+            return None;
+        }
     }
     let decryptor = match age::Decryptor::new_buffered(input) {
         Ok(d) => d,
@@ -227,6 +318,53 @@ fn open_inner(path: &Path, decryption: &Decryption, report: &mut Report) -> Opti
             None
         }
     }
+}
+
+/// Scans the age header (up to its `---` MAC line) in at most [`MAX_HEADER_BYTES`], counting
+/// its stanzas, and leaves the file at its start. The outer result is a read error; the inner
+/// one the problem with the header. A header cut short within the limit passes, for age to
+/// report as truncated.
+fn header_within_limits(file: &mut File) -> io::Result<Result<(), String>> {
+    let mut start = Vec::with_capacity(4096);
+    (&mut *file)
+        .take(MAX_HEADER_BYTES as u64 + 1)
+        .read_to_end(&mut start)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(scan_header(&start))
+}
+
+fn scan_header(start: &[u8]) -> Result<(), String> {
+    let mut stanzas = 0usize;
+    let mut pos = 0;
+    while let Some(n) = memchr::memchr(b'\n', &start[pos..]) {
+        let line = &start[pos..pos + n];
+        if line.starts_with(b"---") {
+            return Ok(());
+        }
+        if line.starts_with(b"->") {
+            stanzas += 1;
+            if stanzas > MAX_HEADER_STANZAS {
+                return Err(format!(
+                    "The bundle's age header holds more than {MAX_HEADER_STANZAS} recipient \
+                     stanzas (a disclose bundle is encrypted to at most {} partners), so it was \
+                     not read further: it is damaged, or was built to exhaust this computer. \
+                     Do not use it; ask the sender to send it again.",
+                    crate::keys::MAX_RECIPIENTS
+                ));
+            }
+        }
+        pos += n + 1;
+    }
+    if start.len() > MAX_HEADER_BYTES {
+        return Err(format!(
+            "The bundle's age header is too large: it does not end within {} (a disclose \
+             bundle's is a few hundred bytes per partner), so it was not read further: it is \
+             damaged, or was built to exhaust this computer. Do not use it; ask the sender to \
+             send it again.",
+            crate::files::size_text(MAX_HEADER_BYTES as u64)
+        ));
+    }
+    Ok(())
 }
 
 fn header_problem(e: &DecryptError) -> String {
@@ -292,5 +430,40 @@ fn stream_problem(e: &io::Error) -> String {
             .into()
     } else {
         format!("Could not read the bundle: {e}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_scan_stops_at_the_mac_line_and_at_its_limits() {
+        let stanza = b"-> X25519 a\nb\n";
+        let mut h = b"age-encryption.org/v1\n".to_vec();
+        for _ in 0..MAX_HEADER_STANZAS {
+            h.extend_from_slice(stanza);
+        }
+        let mut whole = h.clone();
+        whole.extend_from_slice(b"--- mac\n-> after the header: payload bytes\n");
+        assert_eq!(scan_header(&whole), Ok(()));
+        // Cut short within the limit: left to age, which says it is truncated.
+        assert_eq!(scan_header(&h), Ok(()));
+        h.extend_from_slice(stanza);
+        assert!(
+            scan_header(&h)
+                .unwrap_err()
+                .contains("more than 65 recipient stanzas")
+        );
+
+        // A header whose MAC line ends exactly at the limit passes; one byte more does not.
+        let mut h = b"age-encryption.org/v1\n-> X25519 ".to_vec();
+        h.resize(MAX_HEADER_BYTES - 8, b'A');
+        h.extend_from_slice(b"\n--- m\n");
+        assert_eq!(h.len(), MAX_HEADER_BYTES - 1);
+        assert_eq!(scan_header(&h), Ok(()));
+        let mut long = b"age-encryption.org/v1\n-> X25519 ".to_vec();
+        long.resize(MAX_HEADER_BYTES + 1, b'A');
+        assert!(scan_header(&long).unwrap_err().contains("too large"));
     }
 }

@@ -24,11 +24,28 @@ mod extract;
 mod report;
 
 pub use crate::keys::Decryption;
+pub use decrypt::is_sha256_hex;
 pub use digest::Algorithm;
 pub use report::{Check, PayloadFile, Report};
 
 use bag::BagSource;
 use std::path::Path;
+
+/// Past this size, a zip entry may unpack to at most [`MAX_INFLATION`] times its compressed size.
+///
+/// Deflate itself can expand data about 1032-fold, so a 5 MB entry could unpack to 5 GB and be
+/// written out by `--extract`. A real export compresses 5 to 20-fold; a payload file past
+/// 64 MiB compressing more than 100-fold is almost all repetition, which pack refuses to write
+/// too (so its bundles always verify). Smaller files are capped only by deflate's own limit.
+pub const INFLATION_CHECKED_FROM: u64 = 64 << 20;
+
+/// The most a zip entry past [`INFLATION_CHECKED_FROM`] may expand.
+pub const MAX_INFLATION: u64 = 100;
+
+/// Whether an entry of `size` bytes stored in `packed` bytes expands beyond the limits above.
+pub fn inflates_too_far(size: u64, packed: u64) -> bool {
+    size > INFLATION_CHECKED_FROM && size > packed.saturating_mul(MAX_INFLATION)
+}
 
 /// The tag file holding the disclosure record.
 pub const RECORD_JSON: &str = "disclosure-record.json";
@@ -50,6 +67,19 @@ pub fn verify_bundle(
     extract: Option<&Path>,
 ) -> Report {
     let mut report = Report::default();
+    // A FIFO would hang the first read and a device never ends: nothing else is tried.
+    if let Err(crate::files::FileError::Refused(problem)) = crate::files::check_regular(path) {
+        report.problem(format!(
+            "{} {problem}, so it was not read: a bundle is a file (.zip.age). Give the path of \
+             the bundle file.",
+            path.display()
+        ));
+        report.failed_check("Bundle file", "Nothing was read.");
+        if extract.is_some() {
+            report.failed_check("Extraction", NOT_EXTRACTED);
+        }
+        return report;
+    }
     decrypt::check_file_checksum(path, expected_sha256, &mut report);
     let zip = decrypt::open(path, decryption, &mut report)
         .and_then(|plain| archive::ZipBag::open(plain, &mut report));
@@ -110,6 +140,25 @@ fn check_archive<R: std::io::Read + std::io::Seek>(
         report.problem(
             "bag-info.txt has no Payload-Oxum; a disclose bundle always states its payload size.",
         );
+    }
+    // BagIt lets a tag file go unlisted; a disclose bundle lists every file it holds (the
+    // payload in manifest-sha256.txt, every tag file in tagmanifest-sha256.txt), so a file
+    // listed nowhere was added after it was made.
+    let unlisted: Vec<String> = zip
+        .files()
+        .keys()
+        .filter(|f| {
+            let tag_manifest = f.starts_with("tagmanifest-") && !f.contains('/');
+            !f.starts_with("data/") && !tag_manifest && !facts.tag_listed.contains(*f)
+        })
+        .cloned()
+        .collect();
+    for f in unlisted {
+        report.problem(format!(
+            "{} is in the bundle but listed in no manifest: a disclose bundle holds only the \
+             files it lists, so it was added after the bundle was made.",
+            crate::text::printable(&f)
+        ));
     }
     zip.read_rest(report);
     report.close_check(

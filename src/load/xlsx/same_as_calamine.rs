@@ -142,8 +142,8 @@ fn every_suite_and_fixture_workbook_reads_the_same() {
     let mut compared = 0;
     for dir in ["tests/suites/calamine-xlsx", "fixtures"] {
         // A missing folder fails the test: it must never pass by comparing nothing.
-        let entries = std::fs::read_dir(root.join(dir))
-            .unwrap_or_else(|e| panic!("{dir} is missing: {e}"));
+        let entries =
+            std::fs::read_dir(root.join(dir)).unwrap_or_else(|e| panic!("{dir} is missing: {e}"));
         for entry in entries {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "xlsx") {

@@ -42,6 +42,8 @@ pub(crate) struct BagFacts {
     pub payload_manifests: Vec<(String, Option<Algorithm>)>,
     /// Whether a Payload-Oxum was present.
     pub has_oxum: bool,
+    /// The files the tag manifests list.
+    pub tag_listed: BTreeSet<String>,
 }
 
 /// Runs every bag check on `src`, adding checks, problems and warnings to `report`, and
@@ -160,6 +162,7 @@ pub(crate) fn check_bag(src: &mut dyn BagSource, report: &mut Report) -> BagFact
         .iter()
         .flat_map(|m| m.entries.keys())
         .collect();
+    facts.tag_listed = listed.iter().map(|s| s.to_string()).collect();
     let detail = if found_tags.is_empty() {
         "There is no tag manifest (it is optional).".to_string()
     } else {
