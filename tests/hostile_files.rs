@@ -29,6 +29,10 @@ const BROMLEY_ACKS: &[&str] = &[
     "victim-assessed-before-release",
     "--acknowledge",
     "rjo-signed-undertaking",
+    "--acknowledge",
+    "no-protective-marking",
+    "--acknowledge",
+    "period-over-12-months-ago",
 ];
 
 /// Runs the binary, killing it (and failing) if it has not finished within a minute: a read
