@@ -427,3 +427,154 @@ fn every_word_of_the_agreement_can_be_read_page_by_page() {
         }
     }
 }
+
+/// The right-hand box of a screen (the Rows screen's counts, Package's what will leave), its
+/// lines joined with single spaces, so wrapped text can be found whole.
+fn side(screen: &str) -> String {
+    let lines: Vec<String> = screen
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("││")?;
+            Some(
+                l[at + "││".len()..]
+                    .trim_end_matches('│')
+                    .trim()
+                    .to_string(),
+            )
+        })
+        .collect();
+    lines
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Rows screen's counts, and the job's own summary of a dry run with the same decisions:
+/// rows shared, shared because the agreement says what empty means, and the marking.
+fn counts_match_a_pack(s: &Screen) {
+    let m = &s.app.model;
+    let job = m.job.as_ref().unwrap();
+    let summary = job.summary(&job.run_dry().unwrap());
+    let shared: u64 = m.rows.counts.iter().map(|c| c.shared).sum();
+    assert_eq!(shared, summary.rows.shared);
+    let mut as_agreed: Vec<(String, u64)> = Vec::new();
+    for (i, c) in m.rows.counts.iter().enumerate() {
+        for (rule, n) in c.shared_as_agreed(&job.filter(i)) {
+            as_agreed.push((rule.id.clone(), n));
+        }
+    }
+    let expected: Vec<(String, u64)> = summary
+        .rows
+        .shared_as_agreed
+        .iter()
+        .map(|e| (e.rule.clone(), e.count))
+        .collect();
+    assert_eq!(as_agreed, expected);
+    let highest = m
+        .rows
+        .counts
+        .iter()
+        .filter_map(|c| c.highest_marking())
+        .max_by_key(|n| disclose::profile::MARKING_NAMES.iter().position(|x| x == n));
+    assert_eq!(highest, summary.marking.highest_shared.as_deref());
+}
+
+#[test]
+fn rows_shared_because_the_agreement_says_what_empty_means_are_counted_as_a_pack_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle();
+    let text = s.text();
+    assert!(
+        side(&text)
+            .starts_with("Read 15 ✓ shared 7 of which 1 shared, no opt-out recorded ✗ excluded 8"),
+        "{text}"
+    );
+    assert!(
+        side(&text).contains("Redacted 0 Marking: NOT MARKED in the export"),
+        "{text}"
+    );
+    counts_match_a_pack(&s);
+
+    // Row 12 has no opt-out recorded: excluded by hand, it leaves that count too.
+    let to_row_12 = |s: &mut Screen| {
+        let pos = (0..s.app.model.rows.visible.len())
+            .find(|&p| {
+                let m = &s.app.model;
+                let r = m.rows.visible.get(p).unwrap();
+                m.rows
+                    .page
+                    .iter()
+                    .any(|(k, row)| *k == r && row.number == 12)
+            })
+            .expect("row 12 is in view");
+        s.typ("g");
+        for _ in 0..pos {
+            s.press(KeyCode::Down);
+        }
+    };
+    to_row_12(&mut s);
+    s.typ("x").typ("asked by phone not to be contacted").enter();
+    let text = s.text();
+    assert!(
+        side(&text).starts_with("Read 15 ✓ shared 6 ✗ excluded 9"),
+        "{text}"
+    );
+    counts_match_a_pack(&s);
+
+    // The Package screen says the same; and with the row back in, the line is back.
+    s.typ("c");
+    let text = s.text();
+    assert!(
+        side(&text).contains("6 rows leave, 9 excluded ✓ 8 column(s)"),
+        "{text}"
+    );
+    assert!(
+        side(&text).contains("✗ 5 column(s) withheld Marking: NOT MARKED in the export"),
+        "{text}"
+    );
+    s.press(KeyCode::Esc).typ("v");
+    to_row_12(&mut s);
+    s.typ("x");
+    assert!(s.app.model.decisions.manual_exclusions.is_empty());
+    counts_match_a_pack(&s);
+    s.typ("c");
+    let text = s.text();
+    assert!(
+        side(&text).contains("7 rows leave, 8 excluded of which 1 shared, no opt-out recorded"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_highest_marking_among_the_rows_that_leave_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "merlin-orochi.csv",
+        "orochi-rescue-response",
+    );
+    s.typ("c").settle();
+    let text = s.text();
+    assert_eq!(s.app.model.screen, Step::Rows, "{text}");
+    counts_match_a_pack(&s);
+    let job = s.app.model.job.as_ref().unwrap();
+    let highest = job
+        .summary(&job.run_dry().unwrap())
+        .marking
+        .highest_shared
+        .expect("the fixture's shared rows are marked");
+    assert!(
+        side(&text).contains(&format!("Redacted 0 Marking: {highest}")),
+        "{text}"
+    );
+}
