@@ -428,6 +428,34 @@ fn every_word_of_the_agreement_can_be_read_page_by_page() {
     }
 }
 
+/// An Orochi export whose headers are bare (as a Merlin extract may write them): none is an
+/// alias, so the agreed fields are offered as suggestions, and the age rule's column too.
+const BARE_OROCHI: &str =
+    "Surname,DOB,Contact Number,Parent/Carer Contact Number,Protective Marking
+Osei,14/03/2009,07700 900201,07700 900301,OFFICIAL
+Walsh,01/11/2006,07700 900202,,OFFICIAL-SENSITIVE
+Grant,02/02/1990,07700 900203,,OFFICIAL
+";
+
+/// Write `contents` as `name` in `dir`, open it and choose agreement `id`: on Columns.
+fn columns_on<'c>(
+    catalog: &'c Catalog,
+    dir: &std::path::Path,
+    name: &str,
+    contents: &str,
+    id: &str,
+) -> Screen<'c> {
+    std::fs::write(dir.join(name), contents).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ(name).enter().settle().typ("c");
+    for _ in 0..index(catalog, id) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    assert_eq!(s.app.model.screen, Step::Columns);
+    s
+}
+
 /// The right-hand box of a screen (the Rows screen's counts, Package's what will leave), its
 /// lines joined with single spaces, so wrapped text can be found whole.
 fn side(screen: &str) -> String {
@@ -448,6 +476,160 @@ fn side(screen: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The status line (the second line from the bottom).
+fn status(screen: &str) -> String {
+    screen.lines().rev().nth(1).unwrap_or("").trim().to_string()
+}
+
+#[test]
+fn s_accepts_the_highlighted_suggestion_as_a_mapping_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns_on(
+        &catalog,
+        dir.path(),
+        "bare.csv",
+        BARE_OROCHI,
+        "orochi-rescue-response",
+    );
+    // The core's own suggestions are what the screen offers, beside each withheld column.
+    let profile = s.app.model.selected_profile().unwrap();
+    let offered: Vec<(usize, String)> = s.app.model.suggestions[0]
+        .iter()
+        .map(|g| (g.column, g.field.clone()))
+        .collect();
+    assert!(offered.contains(&(0, "surname".to_string())), "{offered:?}");
+    assert!(
+        offered.contains(&(1, "date_of_birth".to_string())),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.iter().any(|(c, _)| *c == 3),
+        "a parent's number is never suggested: {offered:?}"
+    );
+    let text = s.text();
+    assert!(
+        text.contains("✗ Surname  suggest: Subject surname"),
+        "{text}"
+    );
+    assert!(text.contains("suggest: Surname"), "fields pane: {text}");
+    // The rule cannot run without the date of birth: the problem names the suggested column
+    // and the key that accepts it, in the screen's words (no command-line flags).
+    assert!(s.app.model.job.is_none());
+    assert!(text.contains("Suggested: “DOB”"), "{text}");
+    assert!(text.contains("press s"), "{text}");
+    assert!(!text.contains("--map"), "{text}");
+    // The detail under the panes says what s does for the highlighted column.
+    assert!(text.contains("press s to map it"), "{text}");
+
+    // s on "Surname": mapped exactly as picking the field with m would be.
+    s.typ("s");
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "Suggestion accepted: “Surname” is shared as Subject surname."
+    );
+    assert!(
+        s.app
+            .model
+            .decisions
+            .maps
+            .contains(&("Surname".to_string(), "surname".to_string())),
+        "{:?}",
+        s.app.model.decisions.maps
+    );
+    assert!(text.contains("✓ Surname"), "{text}");
+    assert!(
+        !s.app.model.suggestions[0].iter().any(|g| g.column == 0),
+        "an accepted column is no longer suggested"
+    );
+
+    // A column with no suggestion: s says so, and changes nothing.
+    let maps = s.app.model.decisions.maps.clone();
+    for _ in 0..3 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    let text = s.text();
+    assert!(
+        status(&text)
+            == "No suggestion for “Parent/Carer Contact Number”: it fits no missing field.",
+        "{text}"
+    );
+    assert_eq!(s.app.model.decisions.maps, maps);
+
+    // From the fields pane, s accepts the highlighted field's suggestion: the date of birth,
+    // which the age rule needs; the job can then be prepared.
+    s.press(KeyCode::Tab);
+    let dob = profile
+        .all_fields()
+        .position(|f| f.id == "date_of_birth")
+        .unwrap();
+    s.typ("g");
+    for _ in 0..dob {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "Suggestion accepted: “DOB” is shared as Subject date of birth.",
+        "{text}"
+    );
+    let job = s.app.model.job.as_ref().expect("the rule can run now");
+    let summary = job.summary(&job.run_dry().unwrap());
+    let by_hand: Vec<(&str, &str, &str)> = summary
+        .columns
+        .shared
+        .iter()
+        .map(|c| (c.source.as_str(), c.field.as_str(), c.mapped_by))
+        .collect();
+    assert!(
+        by_hand.contains(&("Surname", "surname", "--map"))
+            && by_hand.contains(&("DOB", "date_of_birth", "--map")),
+        "accepted suggestions are recorded as mapped by the analyst: {by_hand:?}"
+    );
+    // What the screen still suggests is what the core's summary suggests.
+    let on_screen: Vec<(String, String)> = s.app.model.suggestions[0]
+        .iter()
+        .map(|g| (job.tables[0].headers[g.column].clone(), g.field.clone()))
+        .collect();
+    let in_summary: Vec<(String, String)> = summary
+        .columns
+        .suggested
+        .iter()
+        .map(|g| (g.source.clone(), g.field.clone()))
+        .collect();
+    assert_eq!(on_screen, in_summary);
+}
+
+#[test]
+fn s_on_a_mapped_column_or_a_supplied_field_says_there_is_nothing_to_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    let maps = s.app.model.decisions.maps.clone();
+    for _ in 0..3 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    assert_eq!(
+        status(&s.text()),
+        "No suggestion: “Victim Name” is already shared as Victim Name."
+    );
+    s.press(KeyCode::Tab).typ("g").typ("s");
+    assert_eq!(
+        status(&s.text()),
+        "No suggestion: Victim Name already comes from “Victim Name”."
+    );
+    assert_eq!(s.app.model.decisions.maps, maps, "nothing changed");
 }
 
 /// The Rows screen's counts, and the job's own summary of a dry run with the same decisions:

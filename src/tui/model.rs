@@ -12,6 +12,7 @@ use crate::dates::{Date, Period};
 use crate::job::Job;
 use crate::keys::Recipient;
 use crate::profile::{Catalog, MARKING_NAMES, Profile, Rule};
+use crate::suggest::Suggestion;
 use crate::verify::Report;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -486,6 +487,10 @@ pub struct Model<'c> {
     pub job_error: Option<Failure>,
     /// How each input's columns are used, for display; available even when the job is not.
     pub plans: Vec<InputPlan>,
+    /// Per input, the core's suggestions (`suggest::suggest`): a withheld column whose header
+    /// fits an agreed field no column supplies. Offered on the Columns screen, never applied
+    /// until the analyst accepts one.
+    pub suggestions: Vec<Vec<Suggestion>>,
     pub columns: ColumnsState,
     pub rows: RowsState,
     pub package: PackageForm,
@@ -564,6 +569,20 @@ impl<'c> Model<'c> {
     pub fn work_at_risk(&self) -> bool {
         !self.inputs.is_empty() && !matches!(self.screen, Screen::Done | Screen::Start)
             || self.writing.is_some()
+    }
+
+    /// The core's suggestion for the Columns screen's highlighted column (or, in the fields
+    /// pane, for the highlighted field), if it has one.
+    pub fn highlighted_suggestion(&self) -> Option<&Suggestion> {
+        let sg = self.suggestions.get(self.columns.input)?;
+        match self.columns.pane {
+            ColumnsPane::Sources => sg.iter().find(|s| s.column == self.columns.source_cursor),
+            ColumnsPane::Fields => {
+                let p = self.selected_profile()?;
+                let id = &p.all_fields().nth(self.columns.field_cursor)?.id;
+                sg.iter().find(|s| &s.field == id)
+            }
+        }
     }
 
     pub fn problem(&mut self, f: Failure) {
