@@ -760,3 +760,61 @@ fn the_highest_marking_among_the_rows_that_leave_is_shown() {
         "{text}"
     );
 }
+
+#[test]
+fn a_period_that_has_not_ended_is_refused_in_the_screens_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    // The default, the month before today's (2026-11-22), has ended.
+    let today = options(dir.path()).today;
+    assert_eq!(s.app.model.period.to_string(), "2026-10");
+    assert!(disclose::job::check_period(s.app.model.period, today).is_ok());
+    s.typ("c").settle().typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    // Period is the line under "Encrypt to".
+    s.press(KeyCode::Down).enter();
+    let Some(disclose::tui::model::Popup::Prompt { lines, .. }) = &s.app.model.popup else {
+        panic!("the period is asked for")
+    };
+    assert!(
+        lines
+            .join(" ")
+            .contains("It must have ended: the latest is 2026-10."),
+        "{lines:?}"
+    );
+    s.ctrl('u').typ("2026-11").enter();
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "✗ 2026-11 has not ended. Choose a month that is over: the latest is 2026-10.",
+        "the whole of it fits the status line at 80 columns: {text}"
+    );
+    assert_eq!(s.app.model.period.to_string(), "2026-10", "unchanged");
+    s.enter().ctrl('u').typ("2027-01").enter();
+    assert!(status(&s.text()).contains("has not ended"));
+    assert_eq!(s.app.model.period.to_string(), "2026-10");
+
+    // A month long past is taken, with its warning to acknowledge.
+    s.enter().ctrl('u').typ("2025-06").enter();
+    let text = s.text();
+    assert_eq!(s.app.model.period.to_string(), "2025-06");
+    assert!(text.contains("period-over-12-months-ago"), "{text}");
+    assert_eq!(
+        status(&text),
+        "The period is 2025-06, over 12 months ago: acknowledge its warning below."
+    );
+    // And a month just ended, without.
+    s.enter().ctrl('u').typ("2026-10").enter();
+    let text = s.text();
+    assert_eq!(status(&text), "The period is 2026-10.");
+    assert!(!text.contains("period-over-12-months-ago"), "{text}");
+    // The rows are decided again for the new period, and counted as before.
+    s.settle();
+    assert!(s.text().contains("7 rows leave, 8"));
+}
