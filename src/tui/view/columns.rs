@@ -204,9 +204,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     );
 }
 
-/// A withheld column with a suggestion: its header, then what the core suggests. The
-/// suggestion takes the room it needs (the header gives way, never below its own length or
-/// the header column), so the field's name can be read: `✗ Surname  withheld · suggest:
+/// A withheld column with a suggestion: its header (cut to half the pane, as on the other
+/// lines), two spaces, then what the core suggests in the rest of the line, not padded to the
+/// other lines' column so the field's name can be read: `✗ Surname  withheld · suggest:
 /// Subject surname` where that fits, `✗ Surname  suggest: Subject surname` where it does not.
 fn suggested_source<'a>(t: &Theme, header: &str, label: &str, lw: usize) -> Line<'a> {
     let h = cut(&safe(header), lw / 2);
