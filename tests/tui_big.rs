@@ -249,19 +249,19 @@ fn fates_are_kept_as_codes_of_the_distinct_fates() {
         f.push(if k % 3 == 0 {
             missing.clone()
         } else {
-            Fate::Shared
+            Fate::SHARED
         });
     }
     assert_eq!(f.len(), 1000);
     assert_eq!(f.get(3), Some(&missing));
-    assert_eq!(f.get(4), Some(&Fate::Shared));
+    assert_eq!(f.get(4), Some(&Fate::SHARED));
     assert_eq!(f.get(1000), None);
     let manual = Fate::Excluded(Exclusion::Manual {
         reason: "asked".into(),
     });
     f.set(4, manual.clone());
     assert_eq!(f.get(4), Some(&manual));
-    assert_eq!(f.get(5), Some(&Fate::Shared), "only row 4 changed");
+    assert_eq!(f.get(5), Some(&Fate::SHARED), "only row 4 changed");
     // 666 shared, less row 4.
-    assert_eq!(f.iter().filter(|x| **x == Fate::Shared).count(), 665);
+    assert_eq!(f.iter().filter(|x| **x == Fate::SHARED).count(), 665);
 }

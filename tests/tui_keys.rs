@@ -427,3 +427,394 @@ fn every_word_of_the_agreement_can_be_read_page_by_page() {
         }
     }
 }
+
+/// An Orochi export whose headers are bare (as a Merlin extract may write them): none is an
+/// alias, so the agreed fields are offered as suggestions, and the age rule's column too.
+const BARE_OROCHI: &str =
+    "Surname,DOB,Contact Number,Parent/Carer Contact Number,Protective Marking
+Osei,14/03/2009,07700 900201,07700 900301,OFFICIAL
+Walsh,01/11/2006,07700 900202,,OFFICIAL-SENSITIVE
+Grant,02/02/1990,07700 900203,,OFFICIAL
+";
+
+/// Write `contents` as `name` in `dir`, open it and choose agreement `id`: on Columns.
+fn columns_on<'c>(
+    catalog: &'c Catalog,
+    dir: &std::path::Path,
+    name: &str,
+    contents: &str,
+    id: &str,
+) -> Screen<'c> {
+    std::fs::write(dir.join(name), contents).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ(name).enter().settle().typ("c");
+    for _ in 0..index(catalog, id) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    assert_eq!(s.app.model.screen, Step::Columns);
+    s
+}
+
+/// The right-hand box of a screen (the Rows screen's counts, Package's what will leave), its
+/// lines joined with single spaces, so wrapped text can be found whole.
+fn side(screen: &str) -> String {
+    let lines: Vec<String> = screen
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("││")?;
+            Some(
+                l[at + "││".len()..]
+                    .trim_end_matches('│')
+                    .trim()
+                    .to_string(),
+            )
+        })
+        .collect();
+    lines
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The status line (the second line from the bottom).
+fn status(screen: &str) -> String {
+    screen.lines().rev().nth(1).unwrap_or("").trim().to_string()
+}
+
+#[test]
+fn s_accepts_the_highlighted_suggestion_as_a_mapping_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns_on(
+        &catalog,
+        dir.path(),
+        "bare.csv",
+        BARE_OROCHI,
+        "orochi-rescue-response",
+    );
+    // The core's own suggestions are what the screen offers, beside each withheld column.
+    let profile = s.app.model.selected_profile().unwrap();
+    let offered: Vec<(usize, String)> = s.app.model.suggestions[0]
+        .iter()
+        .map(|g| (g.column, g.field.clone()))
+        .collect();
+    assert!(offered.contains(&(0, "surname".to_string())), "{offered:?}");
+    assert!(
+        offered.contains(&(1, "date_of_birth".to_string())),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.iter().any(|(c, _)| *c == 3),
+        "a parent's number is never suggested: {offered:?}"
+    );
+    let text = s.text();
+    assert!(
+        text.contains("✗ Surname  suggest: Subject surname"),
+        "{text}"
+    );
+    assert!(text.contains("suggest: Surname"), "fields pane: {text}");
+    // The rule cannot run without the date of birth: the problem names the suggested column
+    // and the key that accepts it, in the screen's words (no command-line flags).
+    assert!(s.app.model.job.is_none());
+    assert!(text.contains("Suggested: “DOB”"), "{text}");
+    assert!(text.contains("press s"), "{text}");
+    assert!(!text.contains("--map"), "{text}");
+    // The detail under the panes says what s does for the highlighted column.
+    assert!(text.contains("press s to map it"), "{text}");
+
+    // s on "Surname": mapped exactly as picking the field with m would be.
+    s.typ("s");
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "Suggestion accepted: “Surname” is shared as Subject surname."
+    );
+    assert!(
+        s.app
+            .model
+            .decisions
+            .maps
+            .contains(&("Surname".to_string(), "surname".to_string())),
+        "{:?}",
+        s.app.model.decisions.maps
+    );
+    assert!(text.contains("✓ Surname"), "{text}");
+    assert!(
+        !s.app.model.suggestions[0].iter().any(|g| g.column == 0),
+        "an accepted column is no longer suggested"
+    );
+
+    // A column with no suggestion: s says so, and changes nothing.
+    let maps = s.app.model.decisions.maps.clone();
+    for _ in 0..3 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    let text = s.text();
+    assert!(
+        status(&text)
+            == "No suggestion for “Parent/Carer Contact Number”: it fits no missing field.",
+        "{text}"
+    );
+    assert_eq!(s.app.model.decisions.maps, maps);
+
+    // From the fields pane, s accepts the highlighted field's suggestion: the date of birth,
+    // which the age rule needs; the job can then be prepared.
+    s.press(KeyCode::Tab);
+    let dob = profile
+        .all_fields()
+        .position(|f| f.id == "date_of_birth")
+        .unwrap();
+    s.typ("g");
+    for _ in 0..dob {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "Suggestion accepted: “DOB” is shared as Subject date of birth.",
+        "{text}"
+    );
+    let job = s.app.model.job.as_ref().expect("the rule can run now");
+    let summary = job.summary(&job.run_dry().unwrap());
+    let by_hand: Vec<(&str, &str, &str)> = summary
+        .columns
+        .shared
+        .iter()
+        .map(|c| (c.source.as_str(), c.field.as_str(), c.mapped_by))
+        .collect();
+    assert!(
+        by_hand.contains(&("Surname", "surname", "--map"))
+            && by_hand.contains(&("DOB", "date_of_birth", "--map")),
+        "accepted suggestions are recorded as mapped by the analyst: {by_hand:?}"
+    );
+    // What the screen still suggests is what the core's summary suggests.
+    let on_screen: Vec<(String, String)> = s.app.model.suggestions[0]
+        .iter()
+        .map(|g| (job.tables[0].headers[g.column].clone(), g.field.clone()))
+        .collect();
+    let in_summary: Vec<(String, String)> = summary
+        .columns
+        .suggested
+        .iter()
+        .map(|g| (g.source.clone(), g.field.clone()))
+        .collect();
+    assert_eq!(on_screen, in_summary);
+}
+
+#[test]
+fn s_on_a_mapped_column_or_a_supplied_field_says_there_is_nothing_to_accept() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    let maps = s.app.model.decisions.maps.clone();
+    for _ in 0..3 {
+        s.press(KeyCode::Down);
+    }
+    s.typ("s");
+    assert_eq!(
+        status(&s.text()),
+        "No suggestion: “Victim Name” is already shared as Victim Name."
+    );
+    s.press(KeyCode::Tab).typ("g").typ("s");
+    assert_eq!(
+        status(&s.text()),
+        "No suggestion: Victim Name already comes from “Victim Name”."
+    );
+    assert_eq!(s.app.model.decisions.maps, maps, "nothing changed");
+}
+
+/// The Rows screen's counts, and the job's own summary of a dry run with the same decisions:
+/// rows shared, shared because the agreement says what empty means, and the marking.
+fn counts_match_a_pack(s: &Screen) {
+    let m = &s.app.model;
+    let job = m.job.as_ref().unwrap();
+    let summary = job.summary(&job.run_dry().unwrap());
+    let shared: u64 = m.rows.counts.iter().map(|c| c.shared).sum();
+    assert_eq!(shared, summary.rows.shared);
+    let mut as_agreed: Vec<(String, u64)> = Vec::new();
+    for (i, c) in m.rows.counts.iter().enumerate() {
+        for (rule, n) in c.shared_as_agreed(&job.filter(i)) {
+            as_agreed.push((rule.id.clone(), n));
+        }
+    }
+    let expected: Vec<(String, u64)> = summary
+        .rows
+        .shared_as_agreed
+        .iter()
+        .map(|e| (e.rule.clone(), e.count))
+        .collect();
+    assert_eq!(as_agreed, expected);
+    let highest = m
+        .rows
+        .counts
+        .iter()
+        .filter_map(|c| c.highest_marking())
+        .max_by_key(|n| disclose::profile::MARKING_NAMES.iter().position(|x| x == n));
+    assert_eq!(highest, summary.marking.highest_shared.as_deref());
+}
+
+#[test]
+fn rows_shared_because_the_agreement_says_what_empty_means_are_counted_as_a_pack_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle();
+    let text = s.text();
+    assert!(
+        side(&text)
+            .starts_with("Read 15 ✓ shared 7 of which 1 shared, no opt-out recorded ✗ excluded 8"),
+        "{text}"
+    );
+    assert!(
+        side(&text).contains("Redacted 0 Marking: NOT MARKED in the export"),
+        "{text}"
+    );
+    counts_match_a_pack(&s);
+
+    // Row 12 has no opt-out recorded: excluded by hand, it leaves that count too.
+    let to_row_12 = |s: &mut Screen| {
+        let pos = (0..s.app.model.rows.visible.len())
+            .find(|&p| {
+                let m = &s.app.model;
+                let r = m.rows.visible.get(p).unwrap();
+                m.rows
+                    .page
+                    .iter()
+                    .any(|(k, row)| *k == r && row.number == 12)
+            })
+            .expect("row 12 is in view");
+        s.typ("g");
+        for _ in 0..pos {
+            s.press(KeyCode::Down);
+        }
+    };
+    to_row_12(&mut s);
+    s.typ("x").typ("asked by phone not to be contacted").enter();
+    let text = s.text();
+    assert!(
+        side(&text).starts_with("Read 15 ✓ shared 6 ✗ excluded 9"),
+        "{text}"
+    );
+    counts_match_a_pack(&s);
+
+    // The Package screen says the same; and with the row back in, the line is back.
+    s.typ("c");
+    let text = s.text();
+    assert!(
+        side(&text).contains("6 rows leave, 9 excluded ✓ 8 column(s)"),
+        "{text}"
+    );
+    assert!(
+        side(&text).contains("✗ 5 column(s) withheld Marking: NOT MARKED in the export"),
+        "{text}"
+    );
+    s.press(KeyCode::Esc).typ("v");
+    to_row_12(&mut s);
+    s.typ("x");
+    assert!(s.app.model.decisions.manual_exclusions.is_empty());
+    counts_match_a_pack(&s);
+    s.typ("c");
+    let text = s.text();
+    assert!(
+        side(&text).contains("7 rows leave, 8 excluded of which 1 shared, no opt-out recorded"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_highest_marking_among_the_rows_that_leave_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "merlin-orochi.csv",
+        "orochi-rescue-response",
+    );
+    s.typ("c").settle();
+    let text = s.text();
+    assert_eq!(s.app.model.screen, Step::Rows, "{text}");
+    counts_match_a_pack(&s);
+    let job = s.app.model.job.as_ref().unwrap();
+    let highest = job
+        .summary(&job.run_dry().unwrap())
+        .marking
+        .highest_shared
+        .expect("the fixture's shared rows are marked");
+    assert!(
+        side(&text).contains(&format!("Redacted 0 Marking: {highest}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_period_that_has_not_ended_is_refused_in_the_screens_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    // The default, the month before today's (2026-11-22), has ended.
+    let today = options(dir.path()).today;
+    assert_eq!(s.app.model.period.to_string(), "2026-10");
+    assert!(disclose::job::check_period(s.app.model.period, today).is_ok());
+    s.typ("c").settle().typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    // Period is the line under "Encrypt to".
+    s.press(KeyCode::Down).enter();
+    let Some(disclose::tui::model::Popup::Prompt { lines, .. }) = &s.app.model.popup else {
+        panic!("the period is asked for")
+    };
+    assert!(
+        lines
+            .join(" ")
+            .contains("It must have ended: the latest is 2026-10."),
+        "{lines:?}"
+    );
+    s.ctrl('u').typ("2026-11").enter();
+    let text = s.text();
+    assert_eq!(
+        status(&text),
+        "✗ 2026-11 has not ended. Choose a month that is over: the latest is 2026-10.",
+        "the whole of it fits the status line at 80 columns: {text}"
+    );
+    assert_eq!(s.app.model.period.to_string(), "2026-10", "unchanged");
+    s.enter().ctrl('u').typ("2027-01").enter();
+    assert!(status(&s.text()).contains("has not ended"));
+    assert_eq!(s.app.model.period.to_string(), "2026-10");
+
+    // A month long past is taken, with its warning to acknowledge.
+    s.enter().ctrl('u').typ("2025-06").enter();
+    let text = s.text();
+    assert_eq!(s.app.model.period.to_string(), "2025-06");
+    assert!(text.contains("period-over-12-months-ago"), "{text}");
+    assert_eq!(
+        status(&text),
+        "The period is 2025-06, over 12 months ago: acknowledge its warning below."
+    );
+    // And a month just ended, without.
+    s.enter().ctrl('u').typ("2026-10").enter();
+    let text = s.text();
+    assert_eq!(status(&text), "The period is 2026-10.");
+    assert!(!text.contains("period-over-12-months-ago"), "{text}");
+    // The rows are decided again for the new period, and counted as before.
+    s.settle();
+    assert!(s.text().contains("7 rows leave, 8"));
+}

@@ -224,3 +224,62 @@ fn writing_screen_with_its_gauge() {
         "Esc tells the writer to stop"
     );
 }
+
+/// An Orochi export with bare headers: the agreed fields are offered beside the withheld
+/// columns that fit them, and the age rule's missing column is named with the key to take it.
+const BARE_OROCHI: &str =
+    "Surname,DOB,Contact Number,Parent/Carer Contact Number,Protective Marking
+Osei,14/03/2009,07700 900201,07700 900301,OFFICIAL
+";
+
+fn bare_orochi<'c>(catalog: &'c Catalog, dir: &std::path::Path, theme: Theme) -> Screen<'c> {
+    std::fs::write(dir.join("bare.csv"), BARE_OROCHI).unwrap();
+    let mut opts = options(dir);
+    opts.theme = theme;
+    let mut s = Screen::new(catalog, opts, 80, 24);
+    s.enter().typ("bare.csv").enter().settle().typ("c");
+    let orochi = catalog
+        .profiles
+        .iter()
+        .position(|p| p.id == "orochi-rescue-response")
+        .unwrap();
+    for _ in 0..orochi {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    s
+}
+
+#[test]
+fn columns_screen_with_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = bare_orochi(&catalog, dir.path(), Theme::plain_unicode());
+    let text = s.text();
+    assert!(
+        text.contains("✗ Surname  suggest: Subject surname"),
+        "{text}"
+    );
+    assert!(
+        text.contains("s accept"),
+        "the footer shows the key: {text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn columns_screen_with_suggestions_in_ascii_without_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let theme = Theme {
+        color: false,
+        ascii: true,
+    };
+    let mut s = bare_orochi(&catalog, dir.path(), theme);
+    let text = s.text();
+    assert!(
+        text.contains("x Surname  suggest: Subject surname"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -43,6 +43,7 @@ impl<'c> Model<'c> {
             job: None,
             job_error: None,
             plans: Vec::new(),
+            suggestions: Vec::new(),
             columns: ColumnsState {
                 input: 0,
                 pane: ColumnsPane::Sources,

@@ -7,11 +7,12 @@ use super::memory::Memory;
 use super::msg::Failure;
 use super::text_input::TextInput;
 use super::theme::Theme;
-use crate::apply::{Decisions, Exclusion, InputPlan};
+use crate::apply::{Decisions, Exclusion, Filter, InputPlan, Judged};
 use crate::dates::{Date, Period};
 use crate::job::Job;
 use crate::keys::Recipient;
-use crate::profile::{Catalog, Profile};
+use crate::profile::{Catalog, MARKING_NAMES, Profile, Rule};
+use crate::suggest::Suggestion;
 use crate::verify::Report;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -174,11 +175,25 @@ pub struct ColumnsState {
     pub field_cursor: usize,
 }
 
-/// Whether a row leaves, as decided by the job.
+/// Whether a row leaves, as decided by the job: a shared row keeps what its rules found on
+/// the way (an empty value read as the agreement says; its marking), so the screens count
+/// those rows as a pack does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
-    Shared,
+    Shared(Judged),
     Excluded(Exclusion),
+}
+
+impl Fate {
+    /// A shared row whose rules found nothing to note.
+    pub const SHARED: Fate = Fate::Shared(Judged {
+        empty_taken: 0,
+        marking: None,
+    });
+
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Fate::Shared(_))
+    }
 }
 
 /// Rows shared and excluded (by reason) in one input, kept up to date as rows arrive and
@@ -187,6 +202,32 @@ pub enum Fate {
 pub struct RowCounts {
     pub shared: u64,
     pub excluded: std::collections::BTreeMap<Exclusion, u64>,
+    /// Shared rows whose rule read an empty value as the agreement says, by the rule's bit in
+    /// [`Judged::empty_taken`] (the input's filter says which rule that is).
+    pub empty_taken: std::collections::BTreeMap<u32, u64>,
+    /// Shared rows by protective marking (an index into [`MARKING_NAMES`]).
+    pub markings: [u64; MARKING_NAMES.len()],
+}
+
+impl RowCounts {
+    /// Shared rows an agreement's reading of an empty value let through, by rule, in the
+    /// profile's order: `filter` is the input's (its rules are the bits' rules).
+    pub fn shared_as_agreed<'p>(&self, filter: &Filter<'p>) -> Vec<(&'p Rule, u64)> {
+        self.empty_taken
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(bit, n)| Some((filter.rule_at(*bit as usize)?, *n)))
+            .filter(|(r, _)| r.empty.is_some())
+            .collect()
+    }
+
+    /// The highest protective marking among the shared rows, if any was read.
+    pub fn highest_marking(&self) -> Option<&'static str> {
+        self.markings
+            .iter()
+            .rposition(|n| *n > 0)
+            .map(|i| MARKING_NAMES[i])
+    }
 }
 
 /// One fate per row, kept in a few bytes a row whatever the file's size: each row holds the
@@ -322,7 +363,7 @@ impl Visible {
         self.shared.clear();
         self.decided = 0;
         for (r, f) in fates.iter().enumerate() {
-            self.push(r, *f == Fate::Shared);
+            self.push(r, f.is_shared());
         }
     }
 }
@@ -446,6 +487,10 @@ pub struct Model<'c> {
     pub job_error: Option<Failure>,
     /// How each input's columns are used, for display; available even when the job is not.
     pub plans: Vec<InputPlan>,
+    /// Per input, the core's suggestions (`suggest::suggest`): a withheld column whose header
+    /// fits an agreed field no column supplies. Offered on the Columns screen, never applied
+    /// until the analyst accepts one.
+    pub suggestions: Vec<Vec<Suggestion>>,
     pub columns: ColumnsState,
     pub rows: RowsState,
     pub package: PackageForm,
@@ -524,6 +569,20 @@ impl<'c> Model<'c> {
     pub fn work_at_risk(&self) -> bool {
         !self.inputs.is_empty() && !matches!(self.screen, Screen::Done | Screen::Start)
             || self.writing.is_some()
+    }
+
+    /// The core's suggestion for the Columns screen's highlighted column (or, in the fields
+    /// pane, for the highlighted field), if it has one.
+    pub fn highlighted_suggestion(&self) -> Option<&Suggestion> {
+        let sg = self.suggestions.get(self.columns.input)?;
+        match self.columns.pane {
+            ColumnsPane::Sources => sg.iter().find(|s| s.column == self.columns.source_cursor),
+            ColumnsPane::Fields => {
+                let p = self.selected_profile()?;
+                let id = &p.all_fields().nth(self.columns.field_cursor)?.id;
+                sg.iter().find(|s| &s.field == id)
+            }
+        }
     }
 
     pub fn problem(&mut self, f: Failure) {

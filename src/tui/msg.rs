@@ -36,6 +36,8 @@ pub enum Action {
     HeaderRowUp,
     // Columns and rows
     Map,
+    /// Accept the core's suggestion for the highlighted column (or field).
+    AcceptSuggestion,
     Withhold,
     Justify,
     PrevInput,

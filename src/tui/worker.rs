@@ -230,7 +230,7 @@ fn pass(
                                 &d.decisions,
                                 &mut scratch,
                             ) {
-                                Ok(_) => Fate::Shared,
+                                Ok(counts) => Fate::Shared(counts.judged),
                                 Err(why) => Fate::Excluded(why),
                             };
                             chunk.fates.get_or_insert_with(Vec::new).push(fate);

@@ -240,6 +240,13 @@ pub(super) const COLUMNS: &[Binding] = &[
         "map",
     ),
     b(
+        &[K::Char('s')],
+        "s",
+        "accept the suggested field (maps it as m would)",
+        A::AcceptSuggestion,
+        "accept",
+    ),
+    b(
         &[K::Char('w')],
         "w",
         "withhold the column",

@@ -6,6 +6,7 @@ use super::nav;
 use crate::apply::{self, ApplyError, Decisions, WITHHOLD};
 use crate::job::Job;
 use crate::keys::Recipient;
+use crate::suggest;
 use crate::text::{match_key, printable};
 use crate::tui::model::{ColumnsPane, Model, Pending, PickFor, Popup, PromptFor, Screen};
 use crate::tui::msg::{Action, Failure};
@@ -152,7 +153,14 @@ pub fn rebuild_job(m: &mut Model) -> Result<(), Failure> {
         .iter()
         .map(|t| apply::plan_input(&relaxed, t, &m.decisions))
         .collect::<Result<_, _>>()
-        .map_err(|e| failure(&e))?;
+        .map_err(|e| failure(m, &e))?;
+    // The core's suggestions, from the same plans (they say which columns are withheld and
+    // which the analyst decided by hand); the real profile, so a rule's missing column counts.
+    m.suggestions = tables
+        .iter()
+        .zip(&m.plans)
+        .map(|(t, plan)| suggest::suggest(profile, &t.headers, plan, &plan.by_hand))
+        .collect();
     match Job::prepare(
         profile,
         tables,
@@ -167,16 +175,24 @@ pub fn rebuild_job(m: &mut Model) -> Result<(), Failure> {
         }
         Err(e) => {
             m.job = None;
-            m.job_error = Some(failure(&e));
+            m.job_error = Some(failure(m, &e));
         }
     }
     super::rows::refate_all(m);
     Ok(())
 }
 
-/// A core error in the screens' words: the core's hints name command-line flags.
-fn failure(e: &ApplyError) -> Failure {
+/// A core error in the screens' words: the core's hints name command-line flags. A rule's
+/// missing column names the column the core suggests, and the key that accepts it when the
+/// Columns screen offers that very suggestion.
+fn failure(m: &Model, e: &ApplyError) -> Failure {
     let hint = match e {
+        ApplyError::RuleColumnMissing {
+            field,
+            label,
+            suggested: Some(header),
+            ..
+        } => super::suggestions::rule_column_hint(m, field, label, header),
         ApplyError::RuleColumnMissing { label, .. } => format!(
             "Highlight the column that holds it and press m to map it to “{}”.",
             printable(label)
@@ -186,7 +202,18 @@ fn failure(e: &ApplyError) -> Failure {
         }
         other => other.hint(),
     };
-    Failure::new(e.to_string(), hint)
+    let what = match e {
+        ApplyError::RuleColumnMissing {
+            input, rule, label, ..
+        } => format!(
+            "{}: the rule {} needs {}, and no column supplies it",
+            printable(input),
+            printable(rule),
+            printable(label)
+        ),
+        other => other.to_string(),
+    };
+    Failure::new(what, hint)
 }
 
 pub fn action(m: &mut Model, a: Action) {
@@ -275,6 +302,7 @@ pub fn action(m: &mut Model, a: Action) {
                 "No column of this file supplies that field: highlight the column that holds it (Tab to the left pane) and press m.",
             ),
         },
+        Action::AcceptSuggestion => super::suggestions::accept(m),
         Action::Withhold => match column {
             Some(col) if col < headers.len() => map_column(m, col, 0),
             _ => m.info("That field is not supplied by any column: nothing to withhold."),
@@ -290,16 +318,21 @@ pub fn action(m: &mut Model, a: Action) {
 /// the profile's fields in order). A field already supplied by another column of this file
 /// moves here, and that column is withheld, as the status line says.
 pub fn map_column(m: &mut Model, col: usize, index: usize) {
-    let Some(profile) = m.selected_profile() else {
-        return;
-    };
-    let Some(header) = m.inputs[m.columns.input]
+    match remap(m, col, index) {
+        Some(Ok(what)) => m.info(what),
+        Some(Err(f)) => m.problem(f),
+        None => {}
+    }
+}
+
+/// [`map_column`], saying what changed (or why nothing did) instead of putting it on the
+/// status line; `None` when there is no such column or no agreement.
+pub(super) fn remap(m: &mut Model, col: usize, index: usize) -> Option<Result<String, Failure>> {
+    let profile = m.selected_profile()?;
+    let header = m.inputs[m.columns.input]
         .table
         .as_ref()
-        .and_then(|t| t.headers.get(col).cloned())
-    else {
-        return;
-    };
+        .and_then(|t| t.headers.get(col).cloned())?;
     let field = if index == 0 {
         None
     } else {
@@ -332,7 +365,7 @@ pub fn map_column(m: &mut Model, col: usize, index: usize) {
             .map(|f| f.id.clone())
             .unwrap_or_else(|| WITHHOLD.into()),
     ));
-    match rebuild_job(m) {
+    Some(match rebuild_job(m) {
         Ok(()) => {
             let what = match field {
                 Some(f) if f.shared => format!(
@@ -347,17 +380,17 @@ pub fn map_column(m: &mut Model, col: usize, index: usize) {
                 ),
                 None => format!("“{}” is withheld.", printable(&header)),
             };
-            match moved {
-                Some(h) => m.info(format!("{what} “{}” is now withheld.", printable(&h))),
-                None => m.info(what),
-            }
+            Ok(match moved {
+                Some(h) => format!("{what} “{}” is now withheld.", printable(&h)),
+                None => what,
+            })
         }
         Err(f) => {
             m.decisions.maps = before;
             let _ = rebuild_job(m);
-            m.problem(f);
+            Err(f)
         }
-    }
+    })
 }
 
 fn justify_prompt(m: &mut Model, field: Option<String>) {

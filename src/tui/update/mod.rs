@@ -5,6 +5,7 @@ mod columns;
 mod open;
 mod package;
 mod rows;
+mod suggestions;
 mod verify;
 
 pub use columns::rebuild_job;

@@ -82,10 +82,13 @@ pub fn action(m: &mut Model, a: Action) {
         }
         (Action::Select, Some(PackItem::Period)) => {
             let v = m.period.to_string();
+            let latest = Period::previous(m.opts.today);
             prompt(
                 m,
                 "Reporting period",
-                &["The month reported on, as YYYY-MM. Ages are worked out at its last day."],
+                &[&format!(
+                    "The month reported on, as YYYY-MM. It must have ended: the latest is {latest}."
+                )],
                 &v,
                 PromptFor::Period,
             );
@@ -232,12 +235,7 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
             }
         }
         PromptFor::Period => match Period::parse(&text) {
-            Some(p) => {
-                m.period = p;
-                if let Err(f) = super::rebuild_job(m) {
-                    m.problem(f);
-                }
-            }
+            Some(p) => set_period(m, p),
             None => m.problem(Failure::new(
                 format!("{} is not a month", crate::text::printable(&text)),
                 "Write it as YYYY-MM, e.g. 2026-10.",
@@ -256,6 +254,35 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
             }
         }
         _ => {}
+    }
+}
+
+/// Use period `p`, if it has ended (`job::check_period`): a month not yet over is refused and
+/// the period stays as it was. One long past raises its warning to acknowledge.
+fn set_period(m: &mut Model, p: Period) {
+    if let Err(e) = crate::job::check_period(p, m.opts.today) {
+        // The core's words, shortened to fit the status line at 80 columns.
+        let what = match &e {
+            crate::job::PeriodError::NotEnded { period, .. } => format!("{period} has not ended"),
+        };
+        return m.problem(Failure::new(what, e.hint()));
+    }
+    m.period = p;
+    if let Err(f) = super::rebuild_job(m) {
+        return m.problem(f);
+    }
+    let long_past = m.job.as_ref().is_some_and(|j| {
+        j.warnings
+            .iter()
+            .any(|w| w.code == crate::job::PERIOD_LONG_PAST)
+    });
+    if long_past {
+        m.info(format!(
+            "The period is {p}, over {} months ago: acknowledge its warning below.",
+            crate::job::PERIOD_MONTHS_BACK
+        ));
+    } else {
+        m.info(format!("The period is {p}."));
     }
 }
 

@@ -21,17 +21,41 @@ pub fn enter(m: &mut Model) {
     refresh_visible(m);
 }
 
+/// Row `row` of input `i` decided as a pack decides it (`apply::decide`, with the job's plan,
+/// filter and decisions), keeping what the rules found so the counts match a pack's.
 fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
-    match m.job.as_ref().map(|j| j.decide(i, row)) {
-        Some(Err(why)) => Fate::Excluded(why),
-        _ => Fate::Shared,
+    let Some(j) = &m.job else {
+        return Fate::SHARED;
+    };
+    let Some(plan) = j.plans.get(i) else {
+        return Fate::SHARED;
+    };
+    let mut cells = Vec::new();
+    match crate::apply::decide(i, row, plan, &j.filter(i), &j.decisions, &mut cells) {
+        Ok(counts) => Fate::Shared(counts.judged),
+        Err(why) => Fate::Excluded(why),
     }
 }
 
 fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
     let add = |n: &mut u64| *n = n.saturating_add_signed(delta);
     match f {
-        Fate::Shared => add(&mut c.shared),
+        Fate::Shared(judged) => {
+            add(&mut c.shared);
+            for bit in (0..32).filter(|b| judged.empty_taken & (1 << b) != 0) {
+                let n = c.empty_taken.entry(bit).or_insert(0);
+                add(n);
+                if *n == 0 {
+                    c.empty_taken.remove(&bit);
+                }
+            }
+            if let Some(slot) = judged
+                .marking
+                .and_then(|k| c.markings.get_mut(usize::from(k)))
+            {
+                add(slot);
+            }
+        }
         Fate::Excluded(why) => {
             let n = c.excluded.entry(why.clone()).or_insert(0);
             add(n);
@@ -128,7 +152,7 @@ pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
     for (k, f) in new.into_iter().enumerate() {
         count(&mut m.rows.counts[i], &f, 1);
         if i == m.rows.input {
-            m.rows.visible.push(first + k, f == Fate::Shared);
+            m.rows.visible.push(first + k, f.is_shared());
         }
         m.rows.fates[i].push(f);
     }
@@ -190,7 +214,7 @@ fn refate(m: &mut Model, i: usize, r: usize) {
         count(&mut m.rows.counts[i], &old, -1);
         count(&mut m.rows.counts[i], &new, 1);
         if i == m.rows.input {
-            m.rows.visible.set(r, new == Fate::Shared);
+            m.rows.visible.set(r, new.is_shared());
         }
         m.rows.fates[i].set(r, new);
     }
@@ -340,7 +364,7 @@ pub fn action(m: &mut Model, a: Action) {
             let Some(number) = number_at(m, r) else {
                 return;
             };
-            if m.rows.fates[i].get(r) != Some(&Fate::Shared) {
+            if !m.rows.fates[i].get(r).is_some_and(Fate::is_shared) {
                 m.info("This row is excluded: none of its cells leave.");
                 return;
             }

@@ -2,9 +2,11 @@
 //! · read by rules only, ✗ withheld: the default), and every agreed field with the column it
 //! comes from or "not in this export", with its justification where one is required.
 
+use super::wrap::wrap;
 use super::{block, cut, list, safe};
 use crate::apply::ColumnUse;
 use crate::tui::model::{ColumnsPane, Model};
+use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -21,10 +23,21 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .map(|t| t.headers.as_slice())
         .unwrap_or(&[]);
     let plan = m.plans.get(m.columns.input);
-    let banner = match &m.job_error {
-        Some(_) => 3,
-        None => 1,
-    };
+    // Why the job cannot be prepared, wrapped so every word of it (the hint names the key
+    // that fixes it) can be read at 80 columns.
+    let mut problem = Vec::new();
+    if let Some(e) = &m.job_error {
+        problem.extend(wrap(
+            Line::from(Span::styled(
+                format!(" {} {}", t.no_mark(), safe(&e.what)),
+                t.bad(),
+            )),
+            area.width,
+            3,
+        ));
+        problem.extend(wrap(Line::from(format!("   {}", e.hint)), area.width, 3));
+    }
+    let banner = 1 + problem.len() as u16;
     let [top, panes, detail] = Layout::vertical([
         Constraint::Length(banner),
         Constraint::Min(3),
@@ -44,13 +57,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         }),
         Span::styled(format!("under {}", p.id), t.dim()),
     ])];
-    if let Some(e) = &m.job_error {
-        head.push(Line::from(Span::styled(
-            format!(" {} {}", t.no_mark(), safe(&e.what)),
-            t.bad(),
-        )));
-        head.push(Line::from(format!("   {}", e.hint)));
-    }
+    head.extend(problem);
     f.render_widget(Paragraph::new(head), top);
 
     let [left, right] =
@@ -61,10 +68,18 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             .map(|f| safe(&f.label))
             .unwrap_or_else(|| id.to_string())
     };
+    let suggestions = m
+        .suggestions
+        .get(m.columns.input)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     let sources: Vec<Line> = headers
         .iter()
         .enumerate()
         .map(|(c, h)| {
+            if let Some(sg) = suggestions.iter().find(|s| s.column == c) {
+                return suggested_source(t, h, &label(&sg.field), lw);
+            }
             let (mark, style, what) = match plan.and_then(|p| p.columns.get(c)) {
                 Some(ColumnUse::Shared { field }) => {
                     (t.ok_mark(), t.shared(), format!("→ {}", label(field)))
@@ -112,11 +127,23 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     Span::raw(cut(&safe(&fld.label), rw / 2)),
                     Span::styled(format!(" ← {} (rules)", safe(&headers[c])), t.rule_only()),
                 ],
-                (None, _) => vec![
-                    Span::styled("- ", t.dim()),
-                    Span::styled(cut(&safe(&fld.label), rw / 2), t.dim()),
-                    Span::styled("  not in this export", t.dim()),
-                ],
+                (None, _) => {
+                    let mut v = vec![
+                        Span::styled("- ", t.dim()),
+                        Span::styled(cut(&safe(&fld.label), rw / 2), t.dim()),
+                    ];
+                    match suggestions
+                        .iter()
+                        .find(|s| s.field == fld.id)
+                        .and_then(|s| headers.get(s.column))
+                    {
+                        Some(h) => {
+                            v.push(Span::styled(format!("  suggest: {}", safe(h)), t.warn()))
+                        }
+                        None => v.push(Span::styled("  not in this export", t.dim())),
+                    }
+                    v
+                }
             };
             if needs_why && col.is_some() && fld.shared {
                 if m.decisions.justifications.contains_key(&fld.id) {
@@ -146,8 +173,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             _ => None,
         },
     };
-    let text = match field {
-        Some(fld) => {
+    let suggested = m.highlighted_suggestion();
+    let text = match (suggested, field) {
+        (Some(sg), _) => {
+            let h = headers.get(sg.column).map(|h| safe(h)).unwrap_or_default();
+            let lbl = p.field(&sg.field).map(|f| safe(&f.label)).unwrap_or_default();
+            format!(
+                "“{h}” is withheld. Its header fits {lbl}, which no column supplies: if it holds exactly that, press s to map it."
+            )
+        }
+        (None, Some(fld)) => {
             let mut s = format!(
                 "{}: {} data, agreement {}.",
                 safe(&fld.label),
@@ -159,7 +194,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             }
             s
         }
-        None => "Withheld columns never leave and are not read. Map a column (m) only if the agreement names what it holds.".into(),
+        (None, None) => "Withheld columns never leave and are not read. Map a column (m) only if the agreement names what it holds.".into(),
     };
     f.render_widget(
         Paragraph::new(text)
@@ -167,4 +202,28 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             .style(t.dim()),
         detail,
     );
+}
+
+/// A withheld column with a suggestion: its header (cut to half the pane, as on the other
+/// lines), two spaces, then what the core suggests in the rest of the line, not padded to the
+/// other lines' column so the field's name can be read: `✗ Surname  withheld · suggest:
+/// Subject surname` where that fits, `✗ Surname  suggest: Subject surname` where it does not.
+fn suggested_source<'a>(t: &Theme, header: &str, label: &str, lw: usize) -> Line<'a> {
+    let h = cut(&safe(header), lw / 2);
+    let used = h.chars().count() + 2;
+    let room = lw.saturating_sub(used);
+    let full = format!("suggest: {label}");
+    let mut spans = vec![
+        Span::styled(format!("{} ", t.no_mark()), t.withheld()),
+        Span::raw(format!("{h}  ")),
+    ];
+    // The old console's fonts may lack the middle dot.
+    let withheld = format!("withheld {} ", if t.ascii { "-" } else { "·" });
+    if withheld.chars().count() + full.chars().count() <= room {
+        spans.push(Span::styled(withheld, t.withheld()));
+        spans.push(Span::styled(full, t.warn()));
+    } else {
+        spans.push(Span::styled(cut(&full, room), t.warn()));
+    }
+    Line::from(spans)
 }

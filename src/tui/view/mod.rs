@@ -210,3 +210,35 @@ pub(super) fn cut(s: &str, n: usize) -> String {
         out
     }
 }
+
+/// The shared rows an agreement's reading of an empty value let through, one line a rule:
+/// "  of which 7 shared, no opt-out recorded", in the words the record uses.
+pub(super) fn shared_as_agreed(
+    counts: &super::model::RowCounts,
+    filter: &crate::apply::Filter<'_>,
+) -> Vec<String> {
+    counts
+        .shared_as_agreed(filter)
+        .into_iter()
+        .filter_map(|(rule, n)| Some(format!("  of which {n} {}", rule.empty.as_ref()?.label)))
+        .collect()
+}
+
+/// Whether input `i` is read against a protective marking column.
+pub(super) fn reads_marking(job: &crate::job::Job<'_>, i: usize) -> bool {
+    job.plans
+        .get(i)
+        .is_some_and(|p| p.by_field.contains_key(crate::profile::MARKING_FIELD))
+}
+
+/// The protective marking of what leaves: the highest marking among the shared rows of the
+/// inputs that carry one, or that the export carries none (as the record says).
+pub(super) fn marking(marked: usize, unmarked: usize, highest: Option<&str>) -> String {
+    match (highest, marked, unmarked) {
+        (_, 0, _) => "NOT MARKED in the export".into(),
+        (Some(h), _, 0) => h.into(),
+        (Some(h), _, _) => format!("{h} (an export is NOT MARKED)"),
+        (None, _, 0) => "no marked row leaves".into(),
+        (None, _, _) => "NOT MARKED in an export; no marked row leaves".into(),
+    }
+}

@@ -2,6 +2,7 @@
 //! the output folder, the agreement's checklist and warnings; beside them, exactly what will
 //! leave and what still stops the bundle being written.
 
+use super::wrap::wrap;
 use super::{block, cut, list, safe};
 use crate::apply::ColumnUse;
 use crate::tui::model::{Model, PackItem};
@@ -155,6 +156,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(job) = &m.job else { return };
+    let width = area.width.saturating_sub(2);
     let mut lines = vec![Line::from(Span::styled(
         format!("Under {}", job.profile.id),
         t.title(),
@@ -162,12 +164,24 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
     for (i, input) in m.inputs.iter().enumerate() {
         let c = m.rows.counts.get(i).cloned().unwrap_or_default();
         let excluded: u64 = c.excluded.values().sum();
-        lines.push(Line::from(format!(
-            "{}: {} rows leave, {} excluded",
-            safe(&input.file_name()),
-            c.shared,
-            excluded
-        )));
+        lines.push(Line::from(if m.deciding(i) {
+            // The rows are decided again (the period or a decision changed): counts so far.
+            format!(
+                "{}: checking the rows… {} leave so far",
+                safe(&input.file_name()),
+                c.shared
+            )
+        } else {
+            format!(
+                "{}: {} rows leave, {} excluded",
+                safe(&input.file_name()),
+                c.shared,
+                excluded
+            )
+        }));
+        for line in super::shared_as_agreed(&c, &job.filter(i)) {
+            lines.extend(wrap(Line::styled(line, t.shared()), width, 4));
+        }
         let labels: Vec<String> = job.output_header(i).iter().map(|h| safe(h)).collect();
         lines.push(Line::from(Span::styled(
             format!(
@@ -188,6 +202,17 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
             t.withheld(),
         )));
     }
+    let marked = (0..m.inputs.len())
+        .filter(|&i| super::reads_marking(job, i))
+        .count();
+    let highest = m
+        .rows
+        .counts
+        .iter()
+        .filter_map(|c| c.highest_marking())
+        .max_by_key(|name| crate::profile::MARKING_NAMES.iter().position(|n| n == name));
+    let marking = super::marking(marked, m.inputs.len() - marked, highest);
+    lines.extend(wrap(Line::from(format!("Marking: {marking}")), width, 2));
     let by_hand = m.decisions.manual_exclusions.len();
     let redacted = m.decisions.redactions.len();
     if by_hand + redacted > 0 {

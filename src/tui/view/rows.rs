@@ -2,6 +2,7 @@
 //! view. The row number and the key (first shared) column stay put while scrolling right.
 //! Excluded rows (hidden unless asked for) show their reason instead of their cells.
 
+use super::wrap::wrap;
 use super::{block, cut, safe};
 use crate::tui::model::{Fate, Model};
 use ratatui::Frame;
@@ -238,6 +239,12 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         format!("{} shared  {}", t.ok_mark(), counts.shared),
         t.shared(),
     )));
+    let job = m.job.as_ref();
+    if let Some(job) = job {
+        for line in super::shared_as_agreed(&counts, &job.filter(i)) {
+            lines.extend(wrap(Line::styled(line, t.shared()), SIDE - 2, 4));
+        }
+    }
     lines.push(Line::from(Span::styled(
         format!("{} excluded {excluded}", t.no_mark()),
         if excluded > 0 {
@@ -276,6 +283,15 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         .filter(|(k, _, _)| *k == i)
         .count();
     lines.push(Line::from(format!("Redacted  {redacted}")));
+    if let Some(job) = job {
+        let marked = super::reads_marking(job, i);
+        let marking = super::marking(
+            usize::from(marked),
+            usize::from(!marked),
+            counts.highest_marking(),
+        );
+        lines.extend(wrap(Line::from(format!("Marking: {marking}")), SIDE - 2, 2));
+    }
     if let Some(q) = &m.rows.search {
         lines.push(Line::from(format!("Search “{}”", cut(&safe(q), 12))));
         if m.rows.searching.is_some() {
