@@ -7,7 +7,7 @@
 
 use crate::dates::{Date, Period};
 use crate::load::{LoadError, Row, RowRef, Table};
-use crate::profile::{AgeAt, Field, Marking, Profile, Rule, RuleTest};
+use crate::profile::{AgeAt, Field, MARKING_FIELD, Marking, Profile, Rule, RuleTest};
 use crate::text::{match_key, printable};
 use std::collections::BTreeMap;
 
@@ -50,6 +50,15 @@ pub enum ApplyError {
         spec: String,
         input: String,
         headers: Vec<String>,
+    },
+
+    #[error(
+        "--map {spec:?}: in {input}, {header:?} holds the protective marking, which is always read against the agreement's ceiling: it can be neither withheld nor shared"
+    )]
+    MapMarking {
+        spec: String,
+        input: String,
+        header: String,
     },
 
     #[error("--map {spec:?}: write it as 'SOURCE HEADER=FIELD'")]
@@ -97,6 +106,9 @@ impl ApplyError {
                 "Write the header exactly as the export has it, including its case and punctuation.".into()
             }
             ApplyError::MapSyntax { .. } => "Example: --map 'Victim Tel=victim_telephone'".into(),
+            ApplyError::MapMarking { .. } => {
+                "Remove this --map: rows marked above the ceiling are excluded, and the marking never leaves. If the column does not hold a protective marking, rename its header in the export.".into()
+            }
             ApplyError::JustifySyntax { .. } => {
                 "Example: --justify 'address=Needed to contact the victim to offer restorative justice'".into()
             }
@@ -182,13 +194,12 @@ impl InputPlan {
     /// Which of a table's `width` columns the plan reads: the mapped ones (shared fields and
     /// rule fields). A reader need not make text of the others.
     pub fn wanted_columns(&self, width: usize) -> Vec<bool> {
+        // Every column in use: a field may take several (a broad category, the marking).
         let mut wanted = vec![false; width];
-        for &col in self
-            .by_field
-            .values()
-            .chain(self.shared.iter().map(|(c, _)| c))
-        {
-            if let Some(w) = wanted.get_mut(col) {
+        for (col, u) in self.columns.iter().enumerate() {
+            if *u != ColumnUse::Withheld
+                && let Some(w) = wanted.get_mut(col)
+            {
                 *w = true;
             }
         }
@@ -228,22 +239,43 @@ pub fn plan_input(
             continue; // checked across all inputs by check_maps
         };
         by_hand[col] = true;
-        if name == WITHHOLD {
+        let field = if name == WITHHOLD {
+            None
+        } else {
+            Some(
+                profile
+                    .field_named(name)
+                    .ok_or_else(|| ApplyError::MapFieldUnknown {
+                        spec: spec.clone(),
+                        field: name.clone(),
+                    })?,
+            )
+        };
+        // A marking column feeds the ceiling whatever --map says: withheld, it would let a
+        // SECRET row through unread; shared, the marking itself would leave.
+        if crate::profile::is_marking_header(&table.headers[col])
+            && field.is_none_or(|f| f.id != MARKING_FIELD)
+        {
+            return Err(ApplyError::MapMarking {
+                spec,
+                input,
+                header: table.headers[col].clone(),
+            });
+        }
+        let Some(field) = field else {
             assigned[col] = Some(None);
             continue;
-        }
-        let field = profile
-            .field_named(name)
-            .ok_or_else(|| ApplyError::MapFieldUnknown {
-                spec: spec.clone(),
-                field: name.clone(),
-            })?;
+        };
         assigned[col] = Some(Some(field));
         explicit.insert(field.id.clone(), true);
     }
     for (col, header) in table.headers.iter().enumerate() {
         if assigned[col].is_none() {
-            assigned[col] = Some(profile.all_fields().find(|f| f.is_header(header)));
+            assigned[col] = Some(if crate::profile::is_marking_header(header) {
+                profile.field(MARKING_FIELD)
+            } else {
+                profile.all_fields().find(|f| f.is_header(header))
+            });
         }
     }
 
@@ -299,11 +331,31 @@ pub fn plan_input(
             .collect();
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
         let suggested = crate::suggest::best_header(profile, field, &refs).map(Box::from);
+        // An age at the offence asked for as one column may come as two instead: say so.
+        let label = match &rule.test {
+            RuleTest::AgeBetween {
+                at: AgeAt::Offence { date_field, .. },
+                ..
+            } if field.id != rule.field && field.id != *date_field => {
+                let name = |id: &str| {
+                    profile
+                        .field(id)
+                        .map_or(id.to_string(), |f| f.label.clone())
+                };
+                format!(
+                    "{}; or else {} and {}",
+                    field.label,
+                    name(&rule.field),
+                    name(date_field)
+                )
+            }
+            _ => field.label.clone(),
+        };
         return Err(ApplyError::RuleColumnMissing {
             input,
             rule: rule.id.clone(),
             field: field.id.clone(),
-            label: field.label.as_str().into(),
+            label: label.into(),
             candidates: candidates.into(),
             suggested,
         });
@@ -478,6 +530,8 @@ struct Bound<'p> {
     /// For an age at the offence: the offence date, and an age-at-offence column.
     date_col: Option<usize>,
     age_col: Option<usize>,
+    /// For the marking ceiling: every marking column after the first (each is read).
+    more_cols: Vec<usize>,
 }
 
 /// What judging a row that passes found out on the way.
@@ -508,11 +562,25 @@ impl<'p> Filter<'p> {
                     } => (col(date_field), age_field.as_deref().and_then(col)),
                     _ => (None, None),
                 };
+                let more_cols = match rule.test {
+                    RuleTest::MarkingAtMost(_) => plan
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(c, u)| {
+                            Some(*c) != col(&rule.field)
+                                && matches!(u, ColumnUse::RuleOnly { field } if *field == rule.field)
+                        })
+                        .map(|(c, _)| c)
+                        .collect(),
+                    _ => Vec::new(),
+                };
                 let bound = Bound {
                     rule,
                     col: col(&rule.field),
                     date_col,
                     age_col,
+                    more_cols,
                 };
                 // A rule with nothing to read is the marking ceiling on an unmarked export
                 // (planning refuses every other such rule).
@@ -601,8 +669,20 @@ impl<'p> Filter<'p> {
                     !parse_yes_no(value).ok_or_else(|| Exclusion::Unreadable { rule: rid() })?
                 }
                 RuleTest::MarkingAtMost(ceiling) => {
-                    let (level, name) = Marking::parse_named(value)
+                    // Every marking column must be readable; the highest counts.
+                    let (mut level, mut name) = Marking::parse_named(value)
                         .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                    for &c in &b.more_cols {
+                        let more = row.cell(c).trim();
+                        if more.is_empty() {
+                            return Err(Exclusion::Missing { rule: rid() });
+                        }
+                        let (l, n) = Marking::parse_named(more)
+                            .ok_or_else(|| Exclusion::Unreadable { rule: rid() })?;
+                        if (l, n) > (level, name) {
+                            (level, name) = (l, n);
+                        }
+                    }
                     judged.marking = Some(name);
                     level <= *ceiling
                 }

@@ -76,24 +76,26 @@ fn job_warnings(
     today: Date,
 ) -> Vec<Warning> {
     let mut out = Vec::new();
-    // An input with no marking column, or whose marking column the analyst withheld.
-    let marking = profile.field(crate::profile::MARKING_FIELD);
+    // An input with no marking column; a header that may hold one is named for the analyst.
     let unmarked: Vec<String> = tables
         .iter()
         .zip(plans)
         .filter(|(_, plan)| !plan.by_field.contains_key(crate::profile::MARKING_FIELD))
         .map(|(t, _)| {
             let name = crate::text::printable(&t.file_name());
-            match t
+            let maybe: Vec<String> = t
                 .headers
                 .iter()
-                .find(|h| marking.is_some_and(|f| f.is_header(h)))
-            {
-                Some(h) => format!(
-                    "{name} (its marking column \"{}\" is withheld by hand)",
-                    crate::text::printable(h)
-                ),
-                None => name,
+                .filter(|h| crate::profile::may_be_marking_header(h))
+                .map(|h| format!("\"{}\"", crate::text::printable(h)))
+                .collect();
+            if maybe.is_empty() {
+                name
+            } else {
+                format!(
+                    "{name} (check whether {} holds a marking: if so, map it to the protective marking field)",
+                    maybe.join(", ")
+                )
             }
         })
         .collect();

@@ -310,12 +310,6 @@ impl Field {
     fn heads(&self, key: &str) -> bool {
         match_key(&self.label) == key || self.aliases.iter().any(|a| match_key(a) == key)
     }
-
-    /// The label the bundle's header gives the column: the field's label, which for one part
-    /// of a multi-column item says which part it is.
-    pub fn output_label(&self) -> &str {
-        &self.label
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -465,7 +459,6 @@ pub const MARKING_HEADERS: &[&str] = &[
     "Security Classification",
     "Security Marking",
     "Security Level",
-    "Classification",
     "Classification Level",
     "Marking",
     "Record Classification",
@@ -473,6 +466,51 @@ pub const MARKING_HEADERS: &[&str] = &[
     "Intelligence Classification",
     "Handling Classification",
 ];
+
+/// Whether a header names a protective marking column, however an export spells it: one of
+/// [`MARKING_HEADERS`], or any header with the word MARKING, GPMS, GSC or PROTECTIVE, or
+/// SECURITY with CLASS(IFICATION), LEVEL or MARKING ("Protective Markings", "GPMS Level",
+/// "Security Class"). Such a column always feeds the agreement's ceiling: it can be neither
+/// withheld nor shared. A bare "Classification" is not one (CRIS uses it for the crime
+/// classification); the warning for an unmarked export names it as a possible marking.
+pub fn is_marking_header(header: &str) -> bool {
+    let key = match_key(header);
+    if key.is_empty() {
+        return false;
+    }
+    if MARKING_HEADERS.iter().any(|h| match_key(h) == key) {
+        return true;
+    }
+    let words: Vec<String> = header
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_ascii_uppercase();
+            match w.strip_suffix('S') {
+                Some(stem) if w.len() > 4 => stem.to_string(),
+                _ => w,
+            }
+        })
+        .collect();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    has("MARKING")
+        || has("GPMS")
+        || has("GPM")
+        || has("GSC")
+        || has("PROTECTIVE")
+        || (has("SECURITY") && (has("CLASSIFICATION") || has("CLAS") || has("LEVEL")))
+        || (has("GOVERNMENT") && has("CLASSIFICATION"))
+}
+
+/// Whether a header might hold a protective marking without saying so plainly: named in the
+/// warning for an export with no marking column, for the analyst to check.
+pub fn may_be_marking_header(header: &str) -> bool {
+    let up = header.to_ascii_uppercase();
+    ["CLASSIFICATION", "SENSITIVITY", "HANDLING", "SECURITY"]
+        .iter()
+        .any(|w| up.contains(w))
+        || match_key(header) == "pm"
+}
 
 /// The highest marking any profile may allow: SECRET and TOP SECRET material is never
 /// handled by this route.
@@ -570,7 +608,8 @@ impl Marking {
             })
         };
         let (level, sensitive, rest): (Marking, bool, &[&str]) = match w.as_slice() {
-            ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => {
+            // Not "NONE": in an export that means no marking was recorded, which is empty.
+            ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] => {
                 return Some((Marking::NotProtectivelyMarked, false));
             }
             ["OFFICIAL", "SENSITIVE", rest @ ..] | ["OS", rest @ ..] => {
@@ -770,7 +809,8 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         aliases: MARKING_HEADERS.iter().map(|h| h.to_string()).collect(),
         shared: false,
         item: None,
-        many: false,
+        // Every marking column of an export is read; the highest marking counts.
+        many: true,
     });
 
     // An alias that names two fields would make mapping depend on file order: refuse it.
@@ -963,6 +1003,12 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             empty,
             built_in: false,
         });
+    }
+    if rules.len() >= 32 {
+        return cx.err(
+            None,
+            "a profile may have at most 31 rules of its own (a row's findings are kept in 32 bits)",
+        );
     }
     rules.push(Rule {
         id: MARKING_RULE.to_string(),

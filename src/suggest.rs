@@ -26,8 +26,29 @@ pub struct Suggestion {
 /// than one word in two in common.
 pub const THRESHOLD: u32 = 60;
 
-/// Words that say whose data a column is.
+/// Words that say whose (or what) data a column is about: a person, or a place that is not
+/// the person's own ("Offence Address", "School Contact Number").
 const PERSON_WORDS: &[&str] = &[
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "foster",
+    "associate",
+    "school",
+    "gp",
+    "doctor",
+    "teacher",
+    "worker",
+    "solicitor",
+    "referrer",
+    "appropriate",
+    "offence",
+    "incident",
+    "scene",
+    "employer",
+    "work",
+    "business",
     "victim",
     "suspect",
     "offender",
@@ -35,8 +56,6 @@ const PERSON_WORDS: &[&str] = &[
     "parent",
     "carer",
     "guardian",
-    "mother",
-    "father",
     "informant",
     "complainant",
     "accused",
@@ -58,6 +77,11 @@ const PERSON_WORDS: &[&str] = &[
     "friend",
     "neighbour",
     "staff",
+];
+
+/// The words of [`PERSON_WORDS`] that name a place or an event rather than a person.
+const PLACE_WORDS: &[&str] = &[
+    "school", "offence", "incident", "scene", "employer", "work", "business",
 ];
 
 /// Words too general to make a fit on their own.
@@ -140,6 +164,12 @@ fn words(text: &str) -> Vec<String> {
         let w = raw.to_lowercase();
         let expanded: &[&str] = match w.as_str() {
             "dob" => &["date", "birth"],
+            "susp" | "sus" | "suspects" => &["suspect"],
+            "vict" | "vic" => &["victim"],
+            "mum" | "mom" | "mummy" => &["mother"],
+            "dad" | "daddy" => &["father"],
+            "nok" => &["kin"],
+            "wit" | "wits" => &["witness"],
             "aka" => &["known", "as"],
             "pncid" => &["pnc", "id"],
             "sde" => &["self", "defined", "ethnicity"],
@@ -157,7 +187,7 @@ fn words(text: &str) -> Vec<String> {
             "ethnic" => &["ethnicity"],
             "affiliation" | "affiliations" | "affiliated" => &["affiliation"],
             "activities" => &["activity"],
-            "associates" | "associated" | "associate" => &["associate"],
+            "associates" | "associated" | "associate" | "assoc" => &["associate"],
             "victims" => &["victim"],
             _ => {
                 out.push(singular(&w));
@@ -212,8 +242,15 @@ fn fit(header: &[String], name: &[String], field_people: &BTreeSet<&str>) -> u32
     {
         return 0;
     }
+    // A place a field is itself about ("Offence Date") is part of what it holds.
     let content = |ws: &[String]| -> BTreeSet<String> {
-        ws.iter().filter(|w| !is_person(w)).cloned().collect()
+        ws.iter()
+            .filter(|w| {
+                !is_person(w)
+                    || (PLACE_WORDS.contains(&w.as_str()) && field_people.contains(w.as_str()))
+            })
+            .cloned()
+            .collect()
     };
     let (h, n) = (content(header), content(name));
     if h.is_empty() || n.is_empty() {
@@ -268,6 +305,28 @@ pub fn best_header<'h>(profile: &Profile, f: &Field, headers: &[&'h str]) -> Opt
         .filter(|(s, _)| *s >= THRESHOLD)
         .max_by_key(|(s, _)| *s)
         .map(|(_, h)| h)
+}
+
+/// Suggestions for an export whose job cannot be prepared yet (a rule's column is missing):
+/// its columns planned without the rules, so the analyst sees every fix at once, not one a run.
+/// `(input file name, header, field id)`.
+pub fn before_rules(
+    profile: &Profile,
+    tables: &[crate::load::Table],
+    decisions: &crate::apply::Decisions,
+) -> Vec<(String, String, String)> {
+    let mut relaxed = profile.clone();
+    relaxed.rules.clear();
+    let mut out = Vec::new();
+    for t in tables {
+        let Ok(plan) = crate::apply::plan_input(&relaxed, t, decisions) else {
+            continue;
+        };
+        for s in suggest(profile, &t.headers, &plan, &plan.by_hand) {
+            out.push((t.file_name(), t.headers[s.column].clone(), s.field));
+        }
+    }
+    out
 }
 
 /// Suggestions for one input: each agreed field no column supplies (and each field a rule
@@ -372,6 +431,21 @@ mod tests {
         assert!(fit(&w("Victim Tel No"), &w("Victim Telephone"), &people) >= THRESHOLD);
         // A bare header may be the victim's: it fits, for the analyst to confirm.
         assert!(fit(&w("Telephone"), &w("Victim Telephone"), &people) >= THRESHOLD);
+        // CRIS abbreviations and other people's places.
+        for other in [
+            "Susp Tel",
+            "NOK Tel",
+            "Mum Mobile",
+            "School Contact Number",
+            "Wit Tel",
+        ] {
+            assert_eq!(
+                fit(&w(other), &w("Victim Telephone"), &people),
+                0,
+                "{other}"
+            );
+        }
+        assert_eq!(fit(&w("Offence Address"), &w("Victim Address"), &people), 0);
     }
 
     #[test]
@@ -379,6 +453,7 @@ mod tests {
         let none = BTreeSet::new();
         assert_eq!(fit(&w("Crime Number"), &w("Telephone Number"), &none), 0);
         assert_eq!(fit(&w("Record Date"), &w("Offence Date"), &none), 0);
-        assert!(fit(&w("Date of Offence"), &w("Offence Date"), &none) >= THRESHOLD);
+        let offence = BTreeSet::from(["offence"]);
+        assert!(fit(&w("Date of Offence"), &w("Offence Date"), &offence) >= THRESHOLD);
     }
 }

@@ -159,13 +159,28 @@ fn a_cris_export_shares_exactly_the_eight_items_and_no_suspect_or_witness_column
 
 #[test]
 fn an_empty_opt_out_is_shared_and_counted_on_its_own_line() {
-    let (_d, path) = export("cris.csv", CRIS);
-    // Without the marking column the two marked-secret rows would be judged on the other rules:
-    // withhold it, to see the opt-out alone.
+    // The same export without its marking column, to see the opt-out alone.
+    let unmarked: String = CRIS
+        .lines()
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.rsplitn(3, ',')
+                    .nth(2)
+                    .map(|head| {
+                        let oic = l.rsplit(',').next().unwrap_or("");
+                        format!("{head},{oic}")
+                    })
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(!unmarked.contains("Protective Marking") && !unmarked.contains("SECRET"));
+    let (_d, path) = export("cris.csv", &unmarked);
     let s = try_run(
         &profile("bromley-yot-victims"),
         &[path],
-        maps(&[("Protective Marking", "-")]),
+        Decisions::default(),
         &[],
     )
     .unwrap();
@@ -482,7 +497,7 @@ fn london_iom_states_no_marking_and_still_never_shares_above_official() {
 
 #[test]
 fn merton_allows_confidential_referrals_but_nothing_secret() {
-    let csv = "Perpetrator Surname,Classification\nA,CONFIDENTIAL\nB,SECRET\nC,RESTRICTED\nD,Top Secret\n";
+    let csv = "Perpetrator Surname,Protective Marking\nA,CONFIDENTIAL\nB,SECRET\nC,RESTRICTED\nD,Top Secret\n";
     let (_d, path) = export("asb.csv", csv);
     let s = try_run(
         &profile("merton-asb-panel"),
@@ -632,51 +647,63 @@ mod never_secret {
     use super::*;
     use proptest::prelude::*;
 
-    /// Columns that let a row pass each profile's own rules, so only the marking decides.
-    fn passing_columns(id: &str) -> Vec<(&'static str, &'static str)> {
+    /// Columns that let a row pass each profile's own rules, so only the marking decides; and
+    /// the profile's ceiling as a rung of the ladder (0 NPM, 1 OFFICIAL, 2 CONFIDENTIAL),
+    /// written here from the agreements, not read from the profile.
+    fn passing_columns(id: &str) -> (Vec<(&'static str, &'static str)>, u8) {
         match id {
-            "bromley-yot-victims" => vec![
-                ("Victim Name", "V"),
-                ("Suspect Age at Offence", "15"),
-                ("Victim Opt Out", "N"),
-            ],
-            "orochi-rescue-response" => {
-                vec![("Subject Surname", "S"), ("Subject DOB", "01/01/2010")]
-            }
-            "bexley-iom" => vec![("Surname", "S"), ("Attendance", "Attended")],
-            "london-iom" => vec![("Offender Surname", "S")],
-            _ => vec![("Perpetrator Surname", "S")],
+            "bromley-yot-victims" => (
+                vec![
+                    ("Victim Name", "V"),
+                    ("Suspect Age at Offence", "15"),
+                    ("Victim Opt Out", "N"),
+                ],
+                1,
+            ),
+            "orochi-rescue-response" => (
+                vec![("Subject Surname", "S"), ("Subject DOB", "01/01/2010")],
+                1,
+            ),
+            "bexley-iom" => (vec![("Surname", "S"), ("Attendance", "Attended")], 1),
+            "london-iom" => (vec![("Offender Surname", "S")], 1),
+            "merton-asb-panel" => (vec![("Perpetrator Surname", "S")], 2),
+            other => panic!("a profile this test does not know: {other}"),
         }
     }
 
-    /// A marking as an export might spell it: any rung, any case, odd spacing and hyphens.
-    fn marking() -> impl Strategy<Value = String> {
-        const BASE: &[&str] = &[
-            "SECRET",
-            "TOP SECRET",
-            "TOP-SECRET",
-            "top secret",
-            "Secret",
-            "CONFIDENTIAL",
-            "OFFICIAL",
-            "OFFICIAL-SENSITIVE",
-            "RESTRICTED",
-            "PROTECT",
-            "NPM",
-            "SECRET UK EYES ONLY",
-            "OFFICIAL-SENSITIVE SECRET",
-        ];
-        (prop::sample::select(BASE), 0u8..4).prop_map(|(m, style)| match style {
-            0 => m.to_string(),
-            1 => m.to_lowercase(),
-            2 => format!("  {m} "),
-            _ => m.replace(' ', "_"),
-        })
-    }
+    /// Markings as exports spell them, with the rung each is (None: not a marking the tool may
+    /// read, so the row is excluded).
+    const MARKINGS: &[(&str, Option<u8>)] = &[
+        ("SECRET", Some(3)),
+        ("TOP SECRET", Some(4)),
+        ("TOP-SECRET", Some(4)),
+        ("top secret", Some(4)),
+        ("Secret", Some(3)),
+        ("SECRET UK EYES ONLY", Some(3)),
+        ("CONFIDENTIAL", Some(2)),
+        ("OFFICIAL", Some(1)),
+        ("OFFICIAL-SENSITIVE", Some(1)),
+        ("O/S", Some(1)),
+        ("RESTRICTED", Some(1)),
+        ("PROTECT", Some(1)),
+        ("NPM", Some(0)),
+        ("OFFICIAL-SENSITIVE SECRET", None),
+        ("None", None),
+        ("", None),
+    ];
 
-    fn is_secret(m: &str) -> bool {
-        let up = m.to_uppercase();
-        up.contains("SECRET")
+    /// A spelling of one of [`MARKINGS`]: as it is, lower case, padded, or with underscores.
+    fn marking() -> impl Strategy<Value = (String, Option<u8>)> {
+        (0..MARKINGS.len(), 0u8..4).prop_map(|(i, style)| {
+            let (m, rung) = MARKINGS[i];
+            let text = match style {
+                0 => m.to_string(),
+                1 => m.to_lowercase(),
+                2 if !m.is_empty() => format!("  {m} "),
+                _ => m.replace(' ', "_"),
+            };
+            (text, rung)
+        })
     }
 
     proptest! {
@@ -684,41 +711,47 @@ mod never_secret {
         #[test]
         fn no_secret_row_reaches_a_bundle_under_any_profile(
             which in 0usize..5,
-            header in prop::sample::select(disclose::profile::MARKING_HEADERS.to_vec()),
-            marks in prop::collection::vec(marking(), 1..12),
+            headers in prop::collection::vec(
+                prop::sample::select(disclose::profile::MARKING_HEADERS.to_vec()), 1..3),
+            rows in prop::collection::vec(prop::collection::vec(marking(), 2), 1..12),
         ) {
             let catalog = disclose::profile::Catalog::embedded().unwrap();
             let p = catalog.profiles[which].clone();
-            let cols = passing_columns(&p.id);
+            let (cols, ceiling) = passing_columns(&p.id);
+            let mut headers = headers;
+            headers.dedup();
             let mut csv = String::new();
             for (h, _) in &cols {
                 csv.push_str(h);
                 csv.push(',');
             }
-            csv.push_str(header);
+            csv.push_str(&headers.join(","));
             csv.push('\n');
-            for m in &marks {
+            for row in &rows {
                 for (_, v) in &cols {
                     csv.push_str(v);
                     csv.push(',');
                 }
-                csv.push_str(&format!("\"{m}\"\n"));
+                let marks: Vec<String> = row[..headers.len()]
+                    .iter()
+                    .map(|(m, _)| format!("\"{m}\""))
+                    .collect();
+                csv.push_str(&marks.join(","));
+                csv.push('\n');
             }
             let (_d, path) = export("m.csv", &csv);
             let s = try_run(&p, &[path], Decisions::default(), &[]).unwrap();
-            prop_assert!(s.summary.marking.inputs_marked == 1);
-            let shared: Vec<&String> = s.row_numbers[0]
-                .iter()
-                .map(|n| &marks[(*n - 2) as usize])
-                .collect();
-            for m in &shared {
-                prop_assert!(!is_secret(m), "{} shared {:?}", p.id, m);
-            }
-            // Everything at or below the ceiling does leave: the rule is not over-eager.
-            for (i, m) in marks.iter().enumerate() {
-                let level = disclose::profile::Marking::parse(m);
-                let ok = level.is_some_and(|l| l <= p.agreement.max_marking);
-                prop_assert_eq!(ok, s.row_numbers[0].contains(&(i as u64 + 2)), "{} {:?}", p.id, m);
+            prop_assert_eq!(s.summary.marking.inputs_marked, 1);
+            for (i, row) in rows.iter().enumerate() {
+                let rungs: Vec<Option<u8>> = row[..headers.len()].iter().map(|(_, r)| *r).collect();
+                let shared = s.row_numbers[0].contains(&(i as u64 + 2));
+                // Nothing SECRET or above leaves, in any column...
+                if rungs.iter().any(|r| r.is_some_and(|r| r >= 3)) {
+                    prop_assert!(!shared, "{} shared {:?}", p.id, row);
+                }
+                // ...and a row leaves exactly when every marking is read and within the ceiling.
+                let ok = rungs.iter().all(|r| r.is_some_and(|r| r <= ceiling));
+                prop_assert_eq!(ok, shared, "{} {:?}", p.id, row);
             }
         }
     }
@@ -730,7 +763,7 @@ mod never_secret {
 #[test]
 fn a_crimint_log_shares_the_nominal_and_never_the_source_or_officer() {
     let csv = "\
-CrimInt Ref,Nominal Surname,Nominal Forename,Nominal DOB,PNC No,Nominal AKA,Intelligence Text,Source Ref,Source Grading,Handling Code,Informant Name,Submitting Officer,Classification
+CrimInt Ref,Nominal Surname,Nominal Forename,Nominal DOB,PNC No,Nominal AKA,Intelligence Text,Source Ref,Source Grading,Handling Code,Informant Name,Submitting Officer,GPMS Marking
 CI-1,Osei,Daniel,14/03/2009,09/123456A,Dee,Seen with line holder,S-77,B2,P,Jo Bloggs,DC 1,O/S
 CI-2,Walsh,Kayla,01/01/2005,05/223344B,K,Cuckooed,S-78,C3,C,Al Smith,DC 2,SECRET UK EYES ONLY
 CI-3,Reyes,Tom,01/01/2006,07/111111C,,Runner,S-79,B2,P,,DC 3,N.P.M.
@@ -773,27 +806,124 @@ CI-3,Reyes,Tom,01/01/2006,07/111111C,,Runner,S-79,B2,P,,DC 3,N.P.M.
 }
 
 #[test]
-fn a_marking_column_withheld_by_hand_must_be_confirmed_and_says_so() {
+fn a_marking_column_can_be_neither_withheld_nor_shared() {
     let (_d, path) = export("cris.csv", CRIS);
-    let s = try_run(
-        &profile("bromley-yot-victims"),
-        &[path],
-        maps(&[("Protective Marking", "-")]),
-        &[],
-    )
-    .unwrap();
+    for spec in [
+        ("Protective Marking", "-"),
+        ("Protective Marking", "victim_name"),
+    ] {
+        let err = match try_run(
+            &profile("bromley-yot-victims"),
+            std::slice::from_ref(&path),
+            maps(&[spec]),
+            &[],
+        ) {
+            Err(e) => e,
+            Ok(_) => panic!("{spec:?} took the marking out of the ceiling"),
+        };
+        assert!(matches!(err, ApplyError::MapMarking { .. }), "{err}");
+        assert!(
+            err.to_string().contains("neither withheld nor shared"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn every_marking_column_is_read_and_the_highest_counts() {
+    // A second marking column, under spellings the list does not hold word for word.
+    let csv = "Offender Surname,Protective Markings,GPMS Level,Security Class\n\
+               A,OFFICIAL,SECRET,OFFICIAL\n\
+               B,OFFICIAL,OFFICIAL-SENSITIVE,RESTRICTED\n\
+               C,OFFICIAL,,OFFICIAL\n\
+               D,None,OFFICIAL,OFFICIAL\n\
+";
+    let (_d, path) = export("iom.csv", csv);
+    let s = try_run(&profile("london-iom"), &[path], Decisions::default(), &[]).unwrap();
+    let rule_only: Vec<&str> = s
+        .summary
+        .columns
+        .rule_only
+        .iter()
+        .map(|c| c.source.as_str())
+        .collect();
+    assert_eq!(
+        rule_only,
+        ["Protective Markings", "GPMS Level", "Security Class"]
+    );
+    // A: SECRET in the second column; C: one marking column empty; D: "None" recorded.
+    assert_eq!(s.row_numbers[0], [3]);
+    assert_eq!(
+        common::exclusions(&s.summary),
+        vec![
+            ("protective-marking".into(), "failed".into(), 1),
+            ("protective-marking".into(), "missing".into(), 1),
+            ("protective-marking".into(), "unreadable".into(), 1),
+        ]
+    );
+    assert_eq!(
+        s.summary.marking.highest_shared.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
+    );
+}
+
+#[test]
+fn a_crime_classification_is_not_a_marking_but_the_analyst_is_asked_to_check_it() {
+    let csv = "Offender Surname,Classification\n\
+A,Burglary Dwelling\n\
+";
+    let (_d, path) = export("iom.csv", csv);
+    let s = try_run(&profile("london-iom"), &[path], Decisions::default(), &[]).unwrap();
+    assert_eq!(s.row_numbers[0], [2]);
     let w = s
         .summary
         .warnings
         .iter()
         .find(|w| w.code == "no-protective-marking")
-        .expect("the analyst must confirm");
+        .expect("the analyst must confirm the marking");
     assert!(
         w.message
-            .contains("its marking column \"Protective Marking\" is withheld by hand"),
+            .contains("check whether \"Classification\" holds a marking"),
         "{}",
         w.message
     );
+}
+
+#[test]
+fn a_cris_export_with_abbreviated_and_split_columns() {
+    // Surname and forename apart, the address over two columns, CRIS's "Susp" and "NOK".
+    let csv = "Victim Surname,Victim Forename,Victim Address Line 1,Victim Postcode,Victim Mob No,Susp Address,Susp Tel,Susp Age,Susp Sex,NOK Tel,Offence Address,Suspect Age at Offence,Victim Opt Out,GPMS\n\
+               Okafor,Amira,12 Elm Close,BR1 1AA,07700 900101,1 Other St,07700 2,15,M,07700 3,Bus stop,15,N,OFFICIAL\n\
+";
+    let (_d, path) = export("cris.csv", csv);
+    let s = try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        Decisions::default(),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        s.headers[0],
+        [
+            "Victim Name (Victim Surname)",
+            "Victim Name (Victim Forename)",
+            "Victim Address (Victim Address Line 1)",
+            "Victim Address (Victim Postcode)",
+            "Victim telephone number",
+        ]
+    );
+    assert_eq!(
+        s.rows[0],
+        [["Okafor", "Amira", "12 Elm Close", "BR1 1AA", "07700 900101"]]
+    );
+    // Nothing of the suspect's, the next of kin's or the offence's is offered for the victim.
+    for (source, field) in suggested(&s) {
+        assert!(
+            !source.starts_with("Susp") && source != "NOK Tel" && source != "Offence Address",
+            "{source} suggested for {field}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -815,6 +945,11 @@ fn a_broad_category_takes_each_of_its_columns_under_a_label_naming_it() {
             "probation service data (Offender Manager)",
         ]
     );
+    // Every column of the category is read and leaves as it is.
+    assert_eq!(
+        s.rows[0],
+        [["Smith", "90/1A", "1234/90", "Curfew", "OM Jones"]]
+    );
     // Another column of the same kind is offered, never added on its own; the victim never.
     assert_eq!(suggested(&s), pairs(&[("OASys Score", "probation")]));
     // An identifier stays one column: two for one field is still an error naming both.
@@ -825,4 +960,53 @@ fn a_broad_category_takes_each_of_its_columns_under_a_label_naming_it() {
         Ok(_) => panic!("two surnames"),
     };
     assert!(err.contains("both map to the field \"surname\""), "{err}");
+}
+
+#[test]
+fn a_run_stopped_by_a_missing_rule_column_lists_every_suggestion_at_once() {
+    let (_d, path) = export("merlin.csv", MERLIN);
+    let out = disclose(&[
+        "--today",
+        "2026-11-22",
+        "pack",
+        "--profile",
+        "orochi-rescue-response",
+        "--input",
+        path.to_str().unwrap(),
+        "--period",
+        "2026-10",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    for (header, field) in MERLIN_SUGGESTED {
+        assert!(
+            err.contains(&format!("suggest: --map '{header}={field}'")),
+            "{header}: {err}"
+        );
+    }
+    assert!(
+        !err.lines()
+            .any(|l| l.contains("suggest:") && l.contains("Parent")),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_age_at_the_offence_may_come_as_a_date_of_birth_and_an_offence_date() {
+    let csv = "Victim Name,Suspect Age,Victim Opt Out\nA,15,N\n";
+    let (_d, path) = export("bare.csv", csv);
+    let err = match try_run(
+        &profile("bromley-yot-victims"),
+        &[path],
+        Decisions::default(),
+        &[],
+    ) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("no age at the offence"),
+    };
+    assert!(
+        err.contains("or else Date of birth of the young offender and Date of the offence"),
+        "{err}"
+    );
 }

@@ -170,7 +170,7 @@ fn every_profile_caps_the_marking_and_never_above_confidential() {
         for h in [
             "Protective Marking",
             "GPMS",
-            "Classification",
+            "GSC Marking",
             "Security Classification",
         ] {
             assert_eq!(
@@ -180,6 +180,27 @@ fn every_profile_caps_the_marking_and_never_above_confidential() {
                 p.id
             );
         }
+    }
+    // Spellings beyond the list are marking columns too; a bare "Classification" (CRIS's crime
+    // classification) and PNC "Warning Markers" are not.
+    use disclose::profile::is_marking_header;
+    for h in [
+        "Protective Markings",
+        "GPMS Level",
+        "Security Class",
+        "Government Protective Marking",
+        "Classification (GSC)",
+        "Prot. Marking",
+    ] {
+        assert!(is_marking_header(h), "{h}");
+    }
+    for h in [
+        "Classification",
+        "Crime Classification",
+        "Warning Markers",
+        "Marker",
+    ] {
+        assert!(!is_marking_header(h), "{h}");
     }
 }
 

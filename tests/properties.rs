@@ -156,7 +156,7 @@ fn oracle_marking(value: &str) -> Option<u8> {
         .contains(w)
     };
     let (rung, rest): (u8, &[&str]) = match w.as_slice() {
-        ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] | ["NONE"] => {
+        ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] => {
             return Some(0);
         }
         ["OFFICIAL", "SENSITIVE", rest @ ..] | ["OS", rest @ ..] => (1, rest),
@@ -547,7 +547,11 @@ fn case(max_rows: usize) -> impl Strategy<Value = Case> {
                     headers.iter().map(|h| h.trim().to_lowercase()).collect();
                 for d in decoys {
                     let t = d.trim().to_lowercase();
-                    if !t.is_empty() && profile.field_named(&d).is_none() && seen.insert(t) {
+                    if !t.is_empty()
+                        && profile.field_named(&d).is_none()
+                        && !disclose::profile::is_marking_header(&d)
+                        && seen.insert(t)
+                    {
                         headers.push(d);
                         cols.push(Col::Decoy);
                     }

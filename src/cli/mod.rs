@@ -116,7 +116,7 @@ pub struct PackArgs {
     #[arg(long = "justify", value_name = "FIELD=TEXT")]
     pub justify: Vec<String>,
 
-    /// The reporting month, YYYY-MM (ages are computed at its last day). Default: last month.
+    /// The reporting month, YYYY-MM, once it has ended. Default: last month.
     #[arg(long, value_name = "YYYY-MM")]
     pub period: Option<String>,
 
@@ -297,8 +297,9 @@ pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
     use crate::text::printable;
     let mut err = console::stderr();
     let _ = writeln!(err, "error: {}", printable(what));
-    if let Some(h) = hint {
-        let _ = writeln!(err, "  {}", printable(h));
+    // A hint may run over several lines; each is made printable on its own.
+    for line in hint.iter().flat_map(|h| h.lines()) {
+        let _ = writeln!(err, "  {}", printable(line));
     }
     Exit::BadInput
 }

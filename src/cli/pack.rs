@@ -156,6 +156,8 @@ fn attempt(
         }
     }
 
+    // Kept to list every suggestion should a rule's column be missing (cheap: no rows).
+    let opened = tables.clone();
     let job = match Job::prepare(
         profile,
         tables,
@@ -165,6 +167,25 @@ fn attempt(
         today,
     ) {
         Ok(j) => j,
+        Err(e @ ApplyError::RuleColumnMissing { .. }) => {
+            let mut hint = e.hint();
+            let all = crate::suggest::before_rules(profile, &opened, decisions);
+            if !all.is_empty() {
+                hint.push_str("\nSuggested for this export (check each column holds the field):");
+                for (input, header, field) in all {
+                    let from = if opened.len() > 1 {
+                        format!("  ({})", crate::text::printable(&input))
+                    } else {
+                        String::new()
+                    };
+                    hint.push_str(&format!(
+                        "\n  suggest: --map '{}={field}'{from}",
+                        crate::text::printable(&header).replace('\'', "'\\''")
+                    ));
+                }
+            }
+            return Attempt::Done(fail(&e.to_string(), Some(&hint)));
+        }
         Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
     };
 

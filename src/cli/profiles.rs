@@ -151,7 +151,7 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     }
     writeln!(
         o,
-        "Max marking   {} [§{}]",
+        "Max marking   {} ({})",
         a.max_marking_text, a.max_marking_section
     )?;
     let overdue = if today > a.review_due {
