@@ -137,7 +137,12 @@ fn is_key_type(t: &str) -> bool {
 /// One line: `Ok(None)` for a cert-authority line.
 fn parse_line(line: &str, number: usize) -> Result<Option<Signer>, String> {
     let (principals, rest) = token(line);
-    let principals = principals.trim_matches('"').to_string();
+    // A quoted field is one pattern-list (quotes let it hold spaces); the quotes go.
+    let principals = principals
+        .strip_prefix('"')
+        .and_then(|p| p.strip_suffix('"'))
+        .unwrap_or(principals)
+        .to_string();
     let (mut next, mut rest) = token(rest);
     let mut signer = Signer {
         line: number,
@@ -442,9 +447,9 @@ mod tests {
     fn lines_with_options_and_quoted_principals_parse() {
         let text = "# comment\n\
             analyst@met,\"duty desk\" namespaces=\"disclose,file\",valid-after=\"20240101\" ssh-ed25519 AAAAC3Nz key comment\n\
-            *@met cert-authority ssh-ed25519 AAAAB\n\
+            \"*@met\" cert-authority ssh-ed25519 AAAAB\n\
             x@y nonsense=1 ssh-ed25519 AAAA\n\
-            plain@met ssh-ed25519 AAAAD\n";
+            \"plain desk@met\" ssh-ed25519 AAAAD\n";
         let s = AllowedSigners::parse(text, Path::new("allowed_signers"));
         assert_eq!(s.signers.len(), 2, "{:?}", s.notes);
         assert_eq!(s.signers[0].principals, "analyst@met,\"duty desk\"");
@@ -452,6 +457,7 @@ mod tests {
         assert!(s.signers[0].valid_after.is_some());
         assert_eq!(s.signers[0].key_blob, "AAAAC3Nz");
         assert_eq!(s.signers[1].line, 5);
+        assert_eq!(s.signers[1].principals, "plain desk@met");
         assert_eq!(s.notes.len(), 2);
         assert!(s.notes[0].contains("line 3"), "{:?}", s.notes);
         assert!(s.notes[1].contains("line 4"), "{:?}", s.notes);
