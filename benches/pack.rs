@@ -90,7 +90,11 @@ impl Bench {
         command
             .args(["pack", "--profile", "bromley-yot-victims", "--input"])
             .arg(&self.csv)
-            .args(["--recipient", &self.public, "--out"])
+            .args([
+                "--recipient",
+                &format!("Bench partner={}", self.public),
+                "--out",
+            ])
             .arg(&out)
             .args(["--analyst", "Bench"])
             .args(

@@ -16,6 +16,8 @@
 //! - [`keys`]: partners' public keys, passphrases, identities for opening bundles, keygen;
 //! - [`verify`]: a received bundle (or an extracted bag folder) checked end to end, every problem
 //!   reported, and extraction only after everything passed;
+//! - [`sign`]: the detached OpenSSH signature (`<bundle>.sig`) that shows who made a bundle,
+//!   made with the sender's Ed25519 key and checked against an `allowed_signers` file;
 //! - [`register`]: the hash-chained local log of every disclosure (metadata only);
 //! - [`job`]: one disclosure job (profile, inputs, decisions, period) and its [`job::Summary`];
 //! - [`record`]: the disclosure record that travels in the bundle;
@@ -40,6 +42,7 @@ pub mod panics;
 pub mod profile;
 pub mod record;
 pub mod register;
+pub mod sign;
 pub mod suggest;
 pub mod text;
 pub mod tui;

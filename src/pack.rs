@@ -25,6 +25,10 @@ pub struct PackOptions {
     pub register: Option<PathBuf>,
     /// Answers to the profile's checklist, by question index.
     pub checklist_answers: Vec<Option<String>>,
+    /// The sender's key that signs the bundle (`<bundle>.sig`); `None` leaves it unsigned.
+    pub signer: Option<crate::sign::SigningKey>,
+    /// For a passphrase bundle: whom the passphrase was given to (it is recorded as such).
+    pub passphrase_given_to: Option<String>,
 }
 
 /// How far writing has got: rows of input `input` done so far.
@@ -39,6 +43,8 @@ pub struct Progress {
 pub struct Packed {
     pub bundle: PathBuf,
     pub checksum: PathBuf,
+    /// `<bundle>.sig`, when the bundle was signed.
+    pub signature: Option<PathBuf>,
     pub sha256: String,
     pub size: u64,
     pub bundle_id: String,
@@ -92,7 +98,44 @@ impl PackError {
 
 /// Everything that stops a bundle: the job's own blockers plus what the bundle needs.
 pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
-    blockers_for(job, &opts.analyst, opts.authorised_by.as_deref())
+    let mut out = blockers_for(job, &opts.analyst, opts.authorised_by.as_deref());
+    out.extend(recipient_blockers(
+        &opts.encryption,
+        opts.passphrase_given_to.as_deref(),
+    ));
+    out
+}
+
+/// Each recipient nobody said the name of: the record must say who can open the bundle (an
+/// organisation and role), never "recipient 1". A passphrase is recorded with whom it was
+/// given to.
+pub fn recipient_blockers(encryption: &Encryption, given_to: Option<&str>) -> Vec<Blocker> {
+    match encryption {
+        Encryption::Recipients(rs) => rs
+            .iter()
+            .filter(|r| !r.is_labelled())
+            .map(|r| Blocker {
+                kind: "recipient-unlabelled",
+                item: format!("{} ({})", r.origin(), r.public_key()),
+                fix: if r.origin().starts_with("--recipient") {
+                    format!("--recipient 'ORGANISATION, ROLE={}'", r.public_key())
+                } else {
+                    format!(
+                        "(a comment line '# ORGANISATION, ROLE' just above {} saying whose key it is)",
+                        r.origin()
+                    )
+                },
+            })
+            .collect(),
+        Encryption::Passphrase(_) if given_to.is_none_or(|g| g.trim().is_empty()) => {
+            vec![Blocker {
+                kind: "passphrase-recipient-unnamed",
+                item: "passphrase".into(),
+                fix: "--passphrase-given-to 'NAME, ORGANISATION'".into(),
+            }]
+        }
+        Encryption::Passphrase(_) => Vec::new(),
+    }
 }
 
 /// [`blockers`] from the names alone, for a dry run or a screen that has no keys yet.
@@ -157,7 +200,8 @@ pub fn write(
         .ok()
         .map(|t| t.replace_nanosecond(0).unwrap_or(t));
 
-    let mut writer = BundleWriter::create(&opts.out_dir, &name, &opts.encryption)?;
+    let mut writer =
+        BundleWriter::create_signed(&opts.out_dir, &name, &opts.encryption, opts.signer.as_ref())?;
     writer.set_timestamp(time::PrimitiveDateTime::new(now.date(), now.time()));
 
     let mut outcomes = Vec::new();
@@ -225,7 +269,8 @@ pub fn write(
                 .unwrap_or_else(|| "(local time zone unknown)".into()),
             analyst: opts.analyst.trim().to_string(),
             authorised_by: opts.authorised_by.as_ref().map(|a| a.trim().to_string()),
-            recipients: opts.encryption.records(),
+            recipients: opts.encryption.records(opts.passphrase_given_to.as_deref()),
+            signing_key: opts.signer.as_ref().map(|k| k.fingerprint().to_string()),
             payload,
             manual_decisions: manual_decisions(job),
             checklist_answers: opts.checklist_answers.clone(),
@@ -289,6 +334,7 @@ pub fn write(
             name: name.clone(),
             sha256: written.sha256.clone(),
         },
+        signing_key: record.signing_key.as_ref().map(|k| k.fingerprint.clone()),
     };
     let entry =
         register::append(&register_path, &disclosure).map_err(|source| PackError::Register {
@@ -299,6 +345,7 @@ pub fn write(
     Ok(Packed {
         bundle: written.path,
         checksum: written.checksum_path,
+        signature: written.signature_path,
         sha256: written.sha256,
         size: written.size,
         bundle_id: id.to_string(),

@@ -13,7 +13,10 @@ use std::fmt::Write as _;
 /// The record's format name; bump when its meaning changes.
 pub const FORMAT: &str = "disclose-record/1";
 
-/// What the bundle proves, and what it does not, in the words shown to both sides.
+/// What a signed bundle proves, and what it does not, in the words shown to both sides.
+pub const PROVES_SIGNED: &str = "This bundle proves, to anyone holding a matching key or passphrase, that its contents are exactly what was packed: every file is listed with its SHA-256 and the encryption is authenticated, so any change is detected. Only the named recipients (or holders of the passphrase) can read it. Who made it is shown by its detached signature (<bundle>.sig, an OpenSSH signature in the namespace \"disclose\") made with the signing key named in this record: check it against the key the sending force publishes (disclose verify --signers, or ssh-keygen -Y verify) before relying on the bundle.";
+
+/// What an unsigned bundle proves, and what it does not, in the words shown to both sides.
 pub const PROVES: &str = "This bundle proves, to anyone holding a matching key or passphrase, that its contents are exactly what was packed: every file is listed with its SHA-256 and the encryption is authenticated, so any change is detected. Only the named recipients (or holders of the passphrase) can read it. It does NOT prove who made it: age encryption does not authenticate the sender, so confirm the bundle's checksum with the sender by a separate channel (for example by phone) before relying on it.";
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +31,9 @@ pub struct Record {
     pub analyst: String,
     pub authorised_by: Option<String>,
     pub recipients: Vec<RecipientRecord>,
+    /// The key that signs the bundle file (`<bundle>.sig`); the record is inside the bundle,
+    /// so it can name the key but not hold the signature.
+    pub signing_key: Option<SigningKeyRecord>,
     pub period: String,
     pub inputs: Vec<InputRecord>,
     pub payload: Vec<PayloadRecord>,
@@ -43,6 +49,18 @@ pub struct Record {
     /// deletion of this bundle's entry from the register can be noticed.
     pub register_prev: Option<String>,
     pub proves: &'static str,
+}
+
+/// The sender's signing key, as the record names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SigningKeyRecord {
+    /// Always `ssh-ed25519`.
+    pub algorithm: &'static str,
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// Where the signature is: `<bundle>.sig`, namespace `disclose`.
+    pub signature_file: String,
+    pub namespace: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +157,8 @@ pub struct BundleFacts {
     pub analyst: String,
     pub authorised_by: Option<String>,
     pub recipients: Vec<RecipientRecord>,
+    /// The signing key's fingerprint (`SHA256:…`), when the bundle is signed.
+    pub signing_key: Option<String>,
     pub payload: Vec<PayloadRecord>,
     pub manual_decisions: Vec<ManualDecision>,
     /// Checklist answers by question index, where the analyst gave them.
@@ -149,6 +169,7 @@ pub struct BundleFacts {
 impl Record {
     pub fn new(profile: &Profile, summary: &Summary, facts: BundleFacts) -> Record {
         let a = &profile.agreement;
+        let bundle_file = facts.bundle_file.clone();
         Record {
             format: FORMAT,
             bundle_id: facts.bundle_id,
@@ -190,6 +211,12 @@ impl Record {
             analyst: facts.analyst.clone(),
             authorised_by: facts.authorised_by,
             recipients: facts.recipients,
+            signing_key: facts.signing_key.as_ref().map(|f| SigningKeyRecord {
+                algorithm: "ssh-ed25519",
+                fingerprint: f.clone(),
+                signature_file: format!("{bundle_file}.sig"),
+                namespace: crate::sign::NAMESPACE,
+            }),
             period: summary.period.clone(),
             inputs: summary
                 .inputs
@@ -236,7 +263,11 @@ impl Record {
                 })
                 .collect(),
             register_prev: facts.register_prev,
-            proves: PROVES,
+            proves: if facts.signing_key.is_some() {
+                PROVES_SIGNED
+            } else {
+                PROVES
+            },
         }
     }
 
@@ -305,10 +336,28 @@ impl Record {
         let _ = writeln!(s);
         let _ = writeln!(s, "RECIPIENTS");
         for r in &self.recipients {
+            let role = match r.role.as_str() {
+                crate::keys::ROLE_PARTNER | "" => String::new(),
+                crate::keys::ROLE_PASSPHRASE => " (passphrase given to them)".into(),
+                role => format!(" ({role})"),
+            };
             if r.fingerprint.is_empty() {
-                let _ = writeln!(s, "  {}", r.label);
+                let _ = writeln!(s, "  {}{role}", r.label);
             } else {
-                let _ = writeln!(s, "  {} (key fingerprint {})", r.label, r.fingerprint);
+                let _ = writeln!(s, "  {}{role} (key fingerprint {})", r.label, r.fingerprint);
+            }
+        }
+        let _ = writeln!(s);
+        match &self.signing_key {
+            Some(k) => {
+                let _ = writeln!(
+                    s,
+                    "SIGNED WITH   {} key {} (signature: {}, namespace \"{}\")",
+                    k.algorithm, k.fingerprint, k.signature_file, k.namespace
+                );
+            }
+            None => {
+                let _ = writeln!(s, "NOT SIGNED    (who made it cannot be checked)");
             }
         }
         let _ = writeln!(s);

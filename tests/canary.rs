@@ -129,6 +129,8 @@ impl Run {
             "2026-10",
             "--passphrase-file",
             self.path("in/pass.txt").to_str().unwrap(),
+            "--passphrase-given-to",
+            "J. Smith, Bromley YOT",
             "--out",
             out.to_str().unwrap(),
             "--analyst",

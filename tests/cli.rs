@@ -324,7 +324,7 @@ fn today_is_for_dry_runs_only_so_a_bundle_cannot_dodge_review_overdue() {
         "--input",
         input.to_str().unwrap(),
         "--recipient",
-        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "Bromley YOT, victim contact=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         dir.path().to_str().unwrap(),
         "--analyst",

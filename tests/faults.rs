@@ -238,7 +238,7 @@ fn pack(input: &Path, out: &Path, register: &Path) -> Output {
             "--period",
             "2026-10",
             "--recipient",
-            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "Bromley YOT, victim contact=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
             "--analyst",
             "A. Analyst",
         ])
@@ -436,6 +436,7 @@ fn sample_disclosure() -> disclose::register::Disclosure {
         withheld_count: 0,
         inputs: vec![file("in.csv")],
         bundle: file("b.zip.age"),
+        signing_key: None,
     }
 }
 

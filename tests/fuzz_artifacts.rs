@@ -266,6 +266,7 @@ fn register_verify_crash_7c338ed2_blank_register_takes_an_entry_and_stays_intact
             recipients: vec![RecipientRecord {
                 label: "YOT".into(),
                 fingerprint: "ab".repeat(8),
+                role: "partner".into(),
             }],
             rows_shared: 1,
             rows_excluded: 0,
@@ -273,6 +274,7 @@ fn register_verify_crash_7c338ed2_blank_register_takes_an_entry_and_stays_intact
             withheld_count: 2,
             inputs: vec![file("in.csv")],
             bundle: file("b.zip.age"),
+            signing_key: None,
         },
     )
     .unwrap();

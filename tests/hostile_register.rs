@@ -17,6 +17,7 @@ fn disclosure(n: u64) -> Disclosure {
         recipients: vec![RecipientRecord {
             label: "Bromley YOT".into(),
             fingerprint: "0123456789abcdef".into(),
+            role: "partner".into(),
         }],
         rows_shared: n,
         rows_excluded: 0,
@@ -30,6 +31,7 @@ fn disclosure(n: u64) -> Disclosure {
             name: format!("b_{n}.zip.age"),
             sha256: "cd".repeat(32),
         },
+        signing_key: None,
     }
 }
 

@@ -88,6 +88,7 @@ fn pack_bromley_from(input: &Path, extra: &[&str]) -> Packed {
         .unwrap();
     std::fs::create_dir(dir.path().join("out")).unwrap();
     let out_dir = dir.path().join("out");
+    let public = format!("Bromley YOT, victim contact officer={public}");
     let mut args = vec![
         "pack",
         "--profile",
@@ -304,7 +305,7 @@ fn pack_refuses_without_acknowledgements_and_writes_nothing() {
             "--input",
             input.to_str().unwrap(),
             "--recipient",
-            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
             "--out",
             dir.path().to_str().unwrap(),
             "--analyst",
@@ -346,7 +347,7 @@ fn orochi_requires_the_authorising_officer() {
         "--input",
         input.to_str().unwrap(),
         "--recipient",
-        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         dir.path().to_str().unwrap(),
         "--analyst",
@@ -395,7 +396,7 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     std::fs::create_dir(&out_dir).unwrap();
     let register = dir.path().join("register.jsonl");
     let identity = age::x25519::Identity::generate();
-    let public = identity.to_public().to_string();
+    let public = format!("Bromley YOT={}", identity.to_public());
     let args = |out: &Path| -> Vec<String> {
         let mut a: Vec<String> = [
             "pack",
@@ -545,7 +546,7 @@ fn a_register_that_cannot_be_appended_to_stops_the_pack_before_anything_is_writt
         "--input",
         input.to_str().unwrap(),
         "--recipient",
-        "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+        "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         out_dir.to_str().unwrap(),
         "--analyst",

@@ -869,6 +869,8 @@ fn pack_round_trip(profile_id: &str, inputs: &[Case]) -> Result<(), TestCaseErro
         authorised_by: Some("DS Authority".into()),
         register: Some(dir.path().join("register.jsonl")),
         checklist_answers: Vec::new(),
+        signer: None,
+        passphrase_given_to: None,
     };
     let packed = pack::write(&job, &opts, &mut |_| {}, &AtomicBool::new(false))
         .map_err(|e| fail(format!("pack failed: {e}")))?;

@@ -16,6 +16,7 @@ fn disclosure(n: u64) -> Disclosure {
         recipients: vec![RecipientRecord {
             label: "Bromley YOT".into(),
             fingerprint: "0123456789abcdef".into(),
+            role: "partner".into(),
         }],
         rows_shared: 10 * n,
         rows_excluded: n,
@@ -29,6 +30,7 @@ fn disclosure(n: u64) -> Disclosure {
             name: format!("bromley_2025-01_{n:08x}.zip.age"),
             sha256: "cd".repeat(32),
         },
+        signing_key: None,
     }
 }
 

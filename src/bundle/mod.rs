@@ -153,6 +153,8 @@ pub struct Written {
     pub path: PathBuf,
     /// The checksum file beside it (`<bundle>.sha256`).
     pub checksum_path: PathBuf,
+    /// The detached OpenSSH signature beside it (`<bundle>.sig`), when the bundle was signed.
+    pub signature_path: Option<PathBuf>,
     /// Lower-case hex SHA-256 of the bundle file.
     pub sha256: String,
     /// Size of the bundle file in bytes.
@@ -172,6 +174,8 @@ pub struct BundleWriter {
     dir: PathBuf,
     target: PathBuf,
     checksum_target: PathBuf,
+    /// The key that signs the finished file, and where its signature goes.
+    signer: Option<(crate::sign::SigningKey, PathBuf)>,
     file_name: String,
     payload: Vec<BagFile>,
     /// The path of the payload file being written, if one is open.
@@ -189,10 +193,26 @@ impl BundleWriter {
         file_name: &str,
         encryption: &Encryption,
     ) -> Result<BundleWriter, BundleError> {
+        BundleWriter::create_signed(out_dir, file_name, encryption, None)
+    }
+
+    /// [`BundleWriter::create`], and when `signer` is given, [`BundleWriter::finish`] also
+    /// writes `<bundle>.sig`: an OpenSSH signature (SSHSIG, namespace `disclose`) over the
+    /// bundle file, made from the SHA-512 taken as the ciphertext is written.
+    pub fn create_signed(
+        out_dir: &Path,
+        file_name: &str,
+        encryption: &Encryption,
+        signer: Option<&crate::sign::SigningKey>,
+    ) -> Result<BundleWriter, BundleError> {
         bag::check_bundle_name(file_name)?;
         let target = out_dir.join(file_name);
         let checksum_target = out_dir.join(format!("{file_name}.sha256"));
-        for path in [&target, &checksum_target] {
+        let signer = signer.map(|k| (k.clone(), crate::sign::signature_path(&target)));
+        for path in [&target, &checksum_target]
+            .into_iter()
+            .chain(signer.as_ref().map(|(_, p)| p))
+        {
             if path.symlink_metadata().is_ok() {
                 return Err(BundleError::Exists { path: path.clone() });
             }
@@ -208,8 +228,13 @@ impl BundleWriter {
         // Threads first, so a failure to start them leaves nothing in the folder.
         let deflate = ParallelDeflate::new().map_err(BundleError::Threads)?;
         let tmp = persist::temp_in(out_dir).map_err(io_err("create the temporary file"))?;
+        let sink = if signer.is_some() {
+            HashingWriter::with_sha512(tmp)
+        } else {
+            HashingWriter::new(tmp)
+        };
         let age_out = encryptor
-            .wrap_output(HashingWriter::new(tmp))
+            .wrap_output(sink)
             .map_err(io_err("write the temporary file"))?;
         Ok(BundleWriter {
             zip: ZipOut::new(age_out),
@@ -217,6 +242,7 @@ impl BundleWriter {
             dir: out_dir.to_path_buf(),
             target,
             checksum_target,
+            signer,
             file_name: file_name.to_string(),
             payload: Vec::new(),
             open: None,
@@ -265,15 +291,17 @@ impl BundleWriter {
         Ok(PayloadWriter { bundle: self })
     }
 
-    /// Writes the tag files and manifests, finishes the encryption, flushes the file to disk and
-    /// renames it into place, then writes `<bundle>.sha256` beside it.
+    /// Writes the tag files and manifests, finishes the encryption, flushes the file to disk,
+    /// writes `<bundle>.sha256` (and `<bundle>.sig`, when signing) beside it, then renames the
+    /// bundle into place.
     ///
     /// `bag_info` is written to `bag-info.txt` in order, followed by the `Payload-Oxum`
     /// disclose computes. `tag_files` (e.g. `disclosure-record.json`) go at the top of the bag
     /// and are listed in `tagmanifest-sha256.txt`.
     ///
-    /// Either both files appear or neither does: if the bundle cannot be renamed into place
-    /// (e.g. another run created it meanwhile) the checksum file just written is removed.
+    /// Either all the files appear or none does: if the bundle cannot be renamed into place
+    /// (e.g. another run created it meanwhile) the checksum and signature just written are
+    /// removed.
     pub fn finish(
         mut self,
         bag_info: &[(String, String)],
@@ -314,6 +342,7 @@ impl BundleWriter {
             dir,
             target,
             checksum_target,
+            signer,
             file_name,
             payload,
             ..
@@ -323,9 +352,10 @@ impl BundleWriter {
             move |source| BundleError::Io { what, dir, source }
         };
         let age_out = zip.finish().map_err(io_err("write the bundle"))?;
-        let sink = age_out
+        let mut sink = age_out
             .finish()
             .map_err(io_err("finish writing the bundle"))?;
+        let sha512 = sink.take_sha512();
         let (tmp, sha256, size) = sink
             .into_parts()
             .map_err(io_err("finish writing the bundle"))?;
@@ -336,13 +366,28 @@ impl BundleWriter {
             .map_err(io_err("write the checksum file"))?;
         persist::persist_noclobber(sum_tmp, &checksum_target)
             .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
+        let signature_path = match (signer, sha512) {
+            (Some((key, sig_target)), Some(hash)) => {
+                let written = write_signature(&dir, &key, &hash, &sig_target, io_err);
+                if let Err(e) = written {
+                    let _ = std::fs::remove_file(&checksum_target);
+                    return Err(e);
+                }
+                Some(sig_target)
+            }
+            _ => None,
+        };
         if let Err(e) = persist::persist_noclobber(tmp, &target) {
             let _ = std::fs::remove_file(&checksum_target);
+            if let Some(p) = &signature_path {
+                let _ = std::fs::remove_file(p);
+            }
             return Err(exists_or(e, &target, io_err("save the bundle")));
         }
         Ok(Written {
             path: target,
             checksum_path: checksum_target,
+            signature_path,
             sha256,
             size,
             payload,
@@ -473,6 +518,24 @@ fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
                 .map_err(internal)
         }
     }
+}
+
+/// Signs the bundle's SHA-512 and writes `<bundle>.sig` (a temporary file, then a rename that
+/// never replaces an existing file).
+fn write_signature<F: FnOnce(io::Error) -> BundleError>(
+    dir: &Path,
+    key: &crate::sign::SigningKey,
+    sha512: &[u8; 64],
+    target: &Path,
+    io_err: impl Fn(&'static str) -> F,
+) -> Result<(), BundleError> {
+    let pem =
+        crate::sign::sign_sha512(key, sha512).map_err(|e| BundleError::Internal(e.to_string()))?;
+    let mut tmp = persist::temp_in(dir).map_err(io_err("create the signature file"))?;
+    tmp.write_all(pem.as_bytes())
+        .map_err(io_err("write the signature file"))?;
+    persist::persist_noclobber(tmp, target)
+        .map_err(|e| exists_or(e, target, io_err("save the signature file")))
 }
 
 fn exists_or(

@@ -30,3 +30,40 @@ pub(super) fn run(output: Option<&Path>) -> Exit {
         }
     }
 }
+
+/// `disclose keygen --signing -o FILE`: the sender's OpenSSH Ed25519 key pair, and the line a
+/// partner puts in their allowed_signers file to check its signatures.
+pub(super) fn run_signing(output: &Path, principal: Option<&str>) -> Exit {
+    let principal = principal.unwrap_or("disclosures@your-force").trim();
+    if principal.is_empty() {
+        return fail(
+            "--principal is empty",
+            Some("Name the sender as partners will know them, e.g. disclosures@met.police.uk."),
+        );
+    }
+    match crate::sign::keygen_signing(output, principal) {
+        Err(e) => fail(&e.to_string(), None),
+        Ok(key) => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "Signing key written to {} (keep it private; back it up securely).",
+                key.private_path.display()
+            );
+            let _ = writeln!(
+                out,
+                "Public key written to {}: publish it to the partners you send bundles to.",
+                key.public_path.display()
+            );
+            let _ = writeln!(out, "Fingerprint: {}", key.fingerprint);
+            let _ = writeln!(
+                out,
+                "Sign bundles with: disclose pack ... --sign-key {}",
+                key.private_path.display()
+            );
+            let _ = writeln!(out, "Partners add this line to their allowed_signers file:");
+            let _ = writeln!(out, "{}", key.allowed_signers_line);
+            Exit::Ok
+        }
+    }
+}

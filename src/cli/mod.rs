@@ -8,6 +8,7 @@ mod pack;
 mod print;
 mod profiles;
 mod register;
+mod sending;
 mod verify;
 
 use crate::profile::{Catalog, ProfileError};
@@ -62,12 +63,22 @@ pub enum Command {
     Verify(Box<VerifyArgs>),
     /// List, check or export the register of disclosures made from this machine.
     Register(RegisterArgs),
-    /// Make a new age key pair, for a partner who has no age-keygen.
+    /// Make a new age key pair, for a partner who has no age-keygen (or, with --signing, the
+    /// sender's OpenSSH signing key pair).
     Keygen {
         /// Write the secret key to this file (created owner-only, never overwritten). Without
         /// it, the key file's text is printed.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Make an OpenSSH Ed25519 signing key pair instead (FILE and FILE.pub, as ssh-keygen
+        /// would), for `pack --sign-key FILE`, and print the line partners put in their
+        /// allowed_signers file.
+        #[arg(long, requires = "output")]
+        signing: bool,
+        /// With --signing: the name partners know the sender by in allowed_signers (e.g.
+        /// disclosures@met.police.uk).
+        #[arg(long, value_name = "NAME", requires = "signing")]
+        principal: Option<String>,
     },
     /// List the agreement profiles, or show one.
     Profiles {
@@ -128,17 +139,36 @@ pub struct PackArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// A partner's age public key (age1...). Repeat for several.
-    #[arg(long = "recipient", value_name = "AGE1...")]
+    /// A partner's age public key, named: 'ORGANISATION, ROLE=age1...'. Repeat for several.
+    #[arg(long = "recipient", value_name = "LABEL=AGE1...")]
     pub recipients: Vec<String>,
 
-    /// A file of age public keys, one per line ('#' comments).
+    /// A file of age public keys, one per line, each under a '# ORGANISATION, ROLE' comment.
     #[arg(long, value_name = "FILE")]
     pub recipients_file: Vec<PathBuf>,
 
     /// Encrypt to a passphrase read from the first line of this file instead of to keys.
     #[arg(long, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+
+    /// With --passphrase-file: whom the passphrase is given to (recorded as the recipient).
+    #[arg(long, value_name = "NAME")]
+    pub passphrase_given_to: Option<String>,
+
+    /// Your force's own archive key (age1...), added to every bundle as the sender's copy
+    /// (default: DISCLOSE_ARCHIVE_RECIPIENT).
+    #[arg(long, value_name = "AGE1...")]
+    pub archive_recipient: Option<String>,
+
+    /// Your OpenSSH Ed25519 private key: signs the bundle as <bundle>.sig (default:
+    /// DISCLOSE_SIGN_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+
+    /// The signing key's passphrase, on the first line of this file (otherwise asked for on a
+    /// terminal).
+    #[arg(long, value_name = "FILE")]
+    pub sign_passphrase_file: Option<PathBuf>,
 
     /// The folder to write the bundle into (default: the current folder).
     #[arg(long, value_name = "DIR")]
@@ -181,6 +211,11 @@ pub struct VerifyArgs {
     /// The SHA-256 the sender quoted, if there is no .sha256 file beside the bundle.
     #[arg(long, value_name = "HEX")]
     pub sha256: Option<String>,
+
+    /// An OpenSSH allowed_signers file naming the senders' keys: <bundle>.sig is checked
+    /// against it before anything is decrypted (default: DISCLOSE_SIGNERS).
+    #[arg(long, value_name = "FILE")]
+    pub signers: Option<PathBuf>,
 
     /// Print the report as JSON.
     #[arg(long)]
@@ -248,7 +283,20 @@ pub fn run(cli: Cli) -> Exit {
             Err(exit) => exit,
         },
         Some(Command::Register(args)) => register::run(&args),
-        Some(Command::Keygen { output }) => keygen::run(output.as_deref()),
+        Some(Command::Keygen {
+            output,
+            signing: false,
+            ..
+        }) => keygen::run(output.as_deref()),
+        Some(Command::Keygen {
+            output: Some(output),
+            signing: true,
+            principal,
+        }) => keygen::run_signing(&output, principal.as_deref()),
+        Some(Command::Keygen { output: None, .. }) => fail(
+            "--signing needs -o FILE: the key pair is written to FILE and FILE.pub",
+            None,
+        ),
         // `disclose verify BUNDLE` without a key: choose it on the Verify screen.
         Some(Command::Verify(args))
             if args.identity.is_none()
@@ -289,6 +337,12 @@ fn load_catalog(dir: Option<&std::path::Path>) -> Result<Catalog, ProfileError> 
         Some(dir) => Catalog::with_dir(dir),
         None => Catalog::embedded(),
     }
+}
+
+/// A path remembered in the environment (e.g. `DISCLOSE_SIGN_KEY`), as `DISCLOSE_REGISTER`
+/// remembers the register: set once in the analyst's profile, used by every run.
+pub(crate) fn env_default(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
 }
 
 /// Print an error and its hint to stderr; exit code 2. Both are made printable: they can name

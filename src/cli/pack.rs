@@ -1,10 +1,11 @@
-//! `disclose pack`: load the inputs, apply the profile, and (for now) report what would leave.
+//! `disclose pack`: load the inputs, apply the profile, and report what would leave
+//! (`--dry-run`) or write the bundle, signed and encrypted to named recipients.
 
+use super::sending::{self, Sending};
 use super::{Exit, PackArgs, fail, print};
 use crate::apply::{self, ApplyError, Decisions};
 use crate::dates::{Date, Period};
 use crate::job::Job;
-use crate::keys::{self, Encryption, Recipient};
 use crate::load::{LoadError, LoadOptions, Table};
 use crate::pack::{self, PackError, PackOptions};
 use crate::profile::Catalog;
@@ -200,18 +201,35 @@ fn attempt(
         }
         Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
     };
+    let send = match sending::read(&job, args, true) {
+        Ok(s) => s,
+        Err(exit) => return Attempt::Done(exit),
+    };
+    let given_to = args.passphrase_given_to.as_deref();
     let mut summary = job.summary(&outcomes);
     // The dry run rehearses the real run: it is ready only when a pack with the same flags
-    // would be (the bundle's own needs, analyst and authority, included).
+    // would be (the bundle's own needs, analyst, authority and named recipients, included).
     summary.blockers = pack::blockers_for(
         &job,
         args.analyst.as_deref().unwrap_or(""),
         args.authorised_by.as_deref(),
     );
+    if let Some(e) = &send.encryption {
+        summary
+            .blockers
+            .extend(pack::recipient_blockers(e, given_to));
+    }
     if args.json {
-        print::json(&summary);
+        let mut v = serde_json::to_value(&summary).unwrap_or_default();
+        v["sending"] = sending::json(&send, given_to);
+        print::json(&v);
     } else {
-        print::summary(&summary, &job.tables, true);
+        print::summary(
+            &summary,
+            &job.tables,
+            true,
+            &sending::lines(&send, given_to),
+        );
     }
     Attempt::Done(if summary.blockers.is_empty() {
         Exit::Ok
@@ -227,51 +245,35 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// Who can open the bundle: --recipient and --recipients-file, or --passphrase-file, or the
-/// profile's default recipients when none of those is given.
-fn encryption(job: &Job, args: &PackArgs) -> Result<Encryption, Exit> {
-    let mut recipients = Vec::new();
-    for (n, text) in args.recipients.iter().enumerate() {
-        let origin = format!("--recipient #{}", n + 1);
-        match Recipient::parse(text, &format!("recipient {}", n + 1), &origin) {
-            Ok(r) => recipients.push(r),
-            Err(e) => return Err(fail(&e.to_string(), None)),
-        }
-    }
-    for file in &args.recipients_file {
-        match keys::read_recipients_file(file) {
-            Ok(rs) => recipients.extend(rs),
-            Err(e) => return Err(fail(&e.to_string(), None)),
-        }
-    }
-    let passphrase = match &args.passphrase_file {
-        None => None,
-        Some(path) => match keys::read_passphrase_file(path) {
-            Ok(p) => Some(p),
-            Err(e) => return Err(fail(&e.to_string(), None)),
-        },
-    };
-    if recipients.is_empty() && passphrase.is_none() {
-        for r in &job.profile.recipients {
-            match Recipient::parse(&r.key, &r.label, &format!("profile {}", job.profile.id)) {
-                Ok(r) => recipients.push(r),
-                Err(e) => return Err(fail(&e.to_string(), None)),
-            }
-        }
-    }
-    Encryption::new(recipients, passphrase).map_err(|e| {
-        fail(
-            &e.to_string(),
-            Some("Use --recipient age1... (repeatable) or --recipients-file FILE for the partner's public keys, or --passphrase-file FILE; age cannot mix keys and a passphrase in one bundle."),
-        )
-    })
-}
-
 fn write(job: &Job, args: &PackArgs) -> Attempt {
-    let encryption = match encryption(job, args) {
-        Ok(e) => e,
+    let Sending {
+        encryption,
+        sign_key,
+        notes,
+    } = match sending::read(job, args, false) {
+        Ok(s) => s,
         Err(exit) => return Attempt::Done(exit),
     };
+    let Some(encryption) = encryption else {
+        return Attempt::Done(Exit::BadInput);
+    };
+    let given_to = args.passphrase_given_to.as_deref();
+    // What stops the bundle is found before the signing key asks for its passphrase.
+    let blocked = !pack::recipient_blockers(&encryption, given_to).is_empty()
+        || !pack::blockers_for(
+            job,
+            args.analyst.as_deref().unwrap_or(""),
+            args.authorised_by.as_deref(),
+        )
+        .is_empty();
+    let signer = match sign_key {
+        Some(k) if !blocked => match sending::unlock(k, args) {
+            Ok(k) => Some(k),
+            Err(exit) => return Attempt::Done(exit),
+        },
+        _ => None,
+    };
+    let notes: Vec<String> = notes.iter().map(|n| format!("! {n}")).collect();
     let opts = PackOptions {
         out_dir: args.out.clone().unwrap_or_else(|| ".".into()),
         encryption,
@@ -279,6 +281,8 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
         authorised_by: args.authorised_by.clone(),
         register: args.register.clone(),
         checklist_answers: Vec::new(),
+        signer,
+        passphrase_given_to: given_to.map(str::to_string),
     };
     if !opts.out_dir.is_dir() {
         return Attempt::Done(fail(
@@ -293,13 +297,26 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
                 let mut v = serde_json::to_value(&packed.summary).unwrap_or_default();
                 v["bundle"] = packed.bundle.display().to_string().into();
                 v["checksum"] = packed.checksum.display().to_string().into();
+                v["signature"] = packed
+                    .signature
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .into();
+                v["signing_key"] = packed
+                    .record
+                    .signing_key
+                    .as_ref()
+                    .map(|k| k.fingerprint.clone())
+                    .into();
+                v["recipients"] =
+                    serde_json::to_value(&packed.record.recipients).unwrap_or_default();
                 v["sha256"] = packed.sha256.clone().into();
                 v["bundle_id"] = packed.bundle_id.clone().into();
                 v["register"] = packed.register.display().to_string().into();
                 print::json(&v);
             } else {
-                print::summary(&packed.summary, &job.tables, false);
-                print::written(&packed);
+                print::summary(&packed.summary, &job.tables, false, &[]);
+                print::written(&packed, &notes);
             }
             Exit::Ok
         }
@@ -318,7 +335,7 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
             if args.json {
                 print::json(&summary);
             } else {
-                print::summary(&summary, &job.tables, false);
+                print::summary(&summary, &job.tables, false, &[]);
             }
             let fixes: Vec<&str> = blockers.iter().map(|b| b.fix.as_str()).collect();
             let _ = super::fail(

@@ -13,9 +13,11 @@ pub(super) fn json<T: serde::Serialize>(value: &T) {
 }
 
 /// The summary, with what the `tables` it was made from say beyond it (hidden rows and columns).
-pub(super) fn summary(s: &Summary, tables: &[Table], dry_run: bool) {
+/// `sending`: who can open the bundle and who signs it (see `sending::lines`), shown before the
+/// verdict.
+pub(super) fn summary(s: &Summary, tables: &[Table], dry_run: bool, sending: &[String]) {
     let mut o = super::console::stdout();
-    let _ = write_summary(&mut o, s, tables, dry_run);
+    let _ = write_summary(&mut o, s, tables, dry_run, sending);
 }
 
 fn write_summary(
@@ -23,6 +25,7 @@ fn write_summary(
     s: &Summary,
     tables: &[Table],
     dry_run: bool,
+    sending: &[String],
 ) -> std::io::Result<()> {
     writeln!(o, "Profile   {} — {}", s.profile, s.agreement)?;
     writeln!(o, "Period    {}", s.period)?;
@@ -198,6 +201,13 @@ fn write_summary(
         }
     }
 
+    if !sending.is_empty() {
+        writeln!(o)?;
+        for line in sending {
+            writeln!(o, "{line}")?;
+        }
+    }
+
     writeln!(o)?;
     if dry_run {
         writeln!(o, "Dry run: nothing was written.")?;
@@ -216,9 +226,30 @@ fn write_summary(
     Ok(())
 }
 
-pub(super) fn written(p: &crate::pack::Packed) {
+/// What was written; `notes`: what is missing but not required (no archive copy, unsigned).
+pub(super) fn written(p: &crate::pack::Packed, notes: &[String]) {
     let mut o = super::console::stdout();
     let _ = writeln!(o);
+    if !p.record.recipients.is_empty() {
+        for (i, r) in p.record.recipients.iter().enumerate() {
+            let key = if r.fingerprint.is_empty() {
+                String::new()
+            } else {
+                format!(", key {}", r.fingerprint)
+            };
+            let _ = writeln!(
+                o,
+                "{}{} ({}{key})",
+                if i == 0 {
+                    "Encrypted to:    "
+                } else {
+                    "                 "
+                },
+                printable(&r.label),
+                r.role
+            );
+        }
+    }
     let _ = writeln!(
         o,
         "Bundle written:  {}",
@@ -230,14 +261,32 @@ pub(super) fn written(p: &crate::pack::Packed) {
         "Checksum file:   {}",
         printable(&p.checksum.display().to_string())
     );
+    if let (Some(sig), Some(k)) = (&p.signature, &p.record.signing_key) {
+        let _ = writeln!(
+            o,
+            "Signature:       {} (key {})",
+            printable(&sig.display().to_string()),
+            k.fingerprint
+        );
+    }
     let _ = writeln!(
         o,
         "Register entry:  #{} in {}",
         p.register_seq,
         printable(&p.register.display().to_string())
     );
-    let _ = writeln!(
-        o,
-        "Quote the SHA-256 to the partner by a separate channel (phone) so they can check the bundle came from you."
-    );
+    for n in notes {
+        let _ = writeln!(o, "{n}");
+    }
+    if p.signature.is_some() {
+        let _ = writeln!(
+            o,
+            "Send the .sig with the bundle: the partner checks it against your published key (disclose verify --signers, or ssh-keygen -Y verify)."
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "Quote the SHA-256 to the partner by a separate channel (phone) so they can check the bundle came from you."
+        );
+    }
 }

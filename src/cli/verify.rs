@@ -1,12 +1,14 @@
 //! `disclose verify`: check a received bundle, or an extracted bag folder, and say plainly
 //! whether it can be trusted and what the disclosure record says.
 
-use super::{Exit, VerifyArgs, fail, print};
+use super::{Exit, VerifyArgs, env_default, fail, print};
 use crate::keys::{Decryption, read_identity_file, read_passphrase_file};
+use crate::sign::{AllowedSigners, Origin, check_origin};
 use crate::text::printable;
-use crate::verify::{Report, verify_bag_dir, verify_bundle};
+use crate::verify::{Report, verify_bag_dir, verify_bundle_after};
 use serde_json::{Value, json};
 use std::io::Write;
+use std::path::PathBuf;
 
 pub(super) fn run(args: &VerifyArgs) -> Exit {
     let mut notes = Vec::new();
@@ -41,6 +43,7 @@ pub(super) fn run(args: &VerifyArgs) -> Exit {
             ),
         );
     }
+    let mut origin = None;
     let report = if args.bundle.is_dir() {
         if args.extract.is_some() {
             return fail(
@@ -71,7 +74,29 @@ pub(super) fn run(args: &VerifyArgs) -> Exit {
                 );
             }
         };
-        verify_bundle(
+        // Who made it is checked first, before anything is decrypted.
+        let signers_path = args
+            .signers
+            .clone()
+            .or_else(|| env_default("DISCLOSE_SIGNERS").map(PathBuf::from));
+        let signers = match &signers_path {
+            None => None,
+            Some(p) => match AllowedSigners::read(p) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    return fail(
+                        &e,
+                        Some(
+                            "Make it from the key the sending force publishes: see docs/partner.md.",
+                        ),
+                    );
+                }
+            },
+        };
+        let mut report = Report::default();
+        origin = check_origin(&args.bundle, signers.as_ref(), &mut report);
+        verify_bundle_after(
+            report,
             &args.bundle,
             &decryption,
             args.sha256.as_deref(),
@@ -79,17 +104,40 @@ pub(super) fn run(args: &VerifyArgs) -> Exit {
         )
     };
 
+    // The record (inside the bundle) names the key its sender signs with: a signature by
+    // another listed key is still the listed signer's, but worth a word.
+    let mut report = report;
+    if let (Some(o), Some(named)) = (
+        &origin,
+        report
+            .record
+            .as_ref()
+            .and_then(|r| r["signing_key"]["fingerprint"].as_str()),
+    ) && named != o.fingerprint
+    {
+        let named = named.to_string();
+        report.warn(format!(
+            "The disclosure record names the signing key {named}, but the bundle was signed with {}: ask the sender why.",
+            o.fingerprint
+        ));
+    }
     if args.json {
-        print::json(&report_json(&report, &notes));
+        print::json(&report_json(&report, &notes, origin.as_ref()));
     } else {
-        let _ = write_report(&mut super::console::stdout(), &report, &notes);
+        let _ = write_report(
+            &mut super::console::stdout(),
+            &report,
+            &notes,
+            origin.as_ref(),
+        );
     }
     if report.ok() { Exit::Ok } else { Exit::Refused }
 }
 
-fn report_json(r: &Report, notes: &[String]) -> Value {
+fn report_json(r: &Report, notes: &[String], origin: Option<&Origin>) -> Value {
     json!({
         "ok": r.ok(),
+        "signer": origin,
         "checks": r.checks.iter().map(|c| json!({"name": c.name, "passed": c.passed, "detail": c.detail})).collect::<Vec<_>>(),
         "problems": r.problems,
         "warnings": r.warnings.iter().chain(notes).collect::<Vec<_>>(),
@@ -100,7 +148,12 @@ fn report_json(r: &Report, notes: &[String]) -> Value {
     })
 }
 
-fn write_report(o: &mut impl Write, r: &Report, notes: &[String]) -> std::io::Result<()> {
+fn write_report(
+    o: &mut impl Write,
+    r: &Report,
+    notes: &[String],
+    origin: Option<&Origin>,
+) -> std::io::Result<()> {
     for c in &r.checks {
         let mark = if c.passed { "✓ pass" } else { "✗ FAIL" };
         writeln!(o, "{mark}  {:<22} {}", c.name, printable(&c.detail))?;
@@ -128,10 +181,18 @@ fn write_report(o: &mut impl Write, r: &Report, notes: &[String]) -> std::io::Re
                 printable(&dir.display().to_string())
             )?;
         }
-        writeln!(
-            o,
-            "Note: this proves the contents are intact and were encrypted to you; it does not prove who sent them. Confirm the checksum with the sender by phone."
-        )?;
+        match origin {
+            Some(origin) => writeln!(
+                o,
+                "Signed by {} (key {}): the bundle is the one they signed.",
+                printable(&origin.principals.join(", ")),
+                origin.fingerprint
+            )?,
+            None => writeln!(
+                o,
+                "Note: this proves the contents are intact and were encrypted to you; it does not prove who sent them (the origin was not checked). Check the signature with --signers FILE, or confirm the checksum with the sender by phone."
+            )?,
+        }
     } else if r
         .checks
         .iter()
@@ -158,6 +219,25 @@ fn write_record_summary(o: &mut impl Write, rec: &Value) -> std::io::Result<()> 
     writeln!(o, "  Period      {}", s(&rec["period"]))?;
     writeln!(o, "  Created     {}", s(&rec["created_utc"]))?;
     writeln!(o, "  Analyst     {}", s(&rec["analyst"]))?;
+    if let Some(rs) = rec["recipients"].as_array() {
+        for (i, r) in rs.iter().enumerate() {
+            let role = r["role"].as_str().unwrap_or("");
+            writeln!(
+                o,
+                "  {} {}{}",
+                if i == 0 { "Recipients " } else { "           " },
+                s(&r["label"]),
+                if role.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", printable(role))
+                }
+            )?;
+        }
+    }
+    if let Some(k) = rec["signing_key"]["fingerprint"].as_str() {
+        writeln!(o, "  Signed with {}", printable(k))?;
+    }
     if let Some(a) = rec["authorised_by"].as_str() {
         writeln!(o, "  Authorised  {}", printable(a))?;
     }

@@ -8,7 +8,10 @@ mod identity;
 mod recipient;
 
 pub use identity::{IdentityFile, NewKey, keygen, read_identity_file};
-pub use recipient::{Recipient, RecipientRecord, parse_recipients, read_recipients_file};
+pub use recipient::{
+    ROLE_ARCHIVE, ROLE_PARTNER, ROLE_PASSPHRASE, Recipient, RecipientRecord, parse_recipients,
+    read_recipients_file,
+};
 
 use age::secrecy::SecretString;
 use sha2::{Digest, Sha256};
@@ -225,14 +228,20 @@ impl Encryption {
         }
     }
 
-    /// What the record keeps about who can open the bundle: each recipient's label and
-    /// fingerprint, or one entry labelled "passphrase" with an empty fingerprint.
-    pub fn records(&self) -> Vec<RecipientRecord> {
+    /// What the record keeps about who can open the bundle: each recipient's label, role and
+    /// fingerprint, or one passphrase entry labelled with whom it was given to (`given_to`;
+    /// "passphrase" when not said) and an empty fingerprint.
+    pub fn records(&self, given_to: Option<&str>) -> Vec<RecipientRecord> {
         match self {
             Encryption::Recipients(r) => r.iter().map(Recipient::record).collect(),
             Encryption::Passphrase(_) => vec![RecipientRecord {
-                label: "passphrase".into(),
+                label: given_to
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .unwrap_or("passphrase")
+                    .to_string(),
                 fingerprint: String::new(),
+                role: ROLE_PASSPHRASE.into(),
             }],
         }
     }

@@ -1,5 +1,6 @@
 //! Recipients: partners' age X25519 public keys, alone or from a recipients file, each with a
-//! label saying whose it is and a fingerprint for the record.
+//! label saying whose it is (an organisation and role, never "recipient 1": a key nobody named
+//! is left unlabelled, and the pack refuses it) and a fingerprint for the record.
 
 use super::{KeyError, fingerprint};
 use std::fmt;
@@ -12,22 +13,37 @@ pub struct Recipient {
     key: age::x25519::Recipient,
     text: String,
     label: String,
+    origin: String,
+    archive: bool,
 }
 
-/// What the disclosure record and register keep about a recipient: a label and a fingerprint,
-/// never key material.
+/// The role of a partner's key in the record.
+pub const ROLE_PARTNER: &str = "partner";
+/// The role of the sending force's own archive key: the sender's copy of what it sent.
+pub const ROLE_ARCHIVE: &str = "sender's archive copy";
+/// The role of a passphrase, recorded with whom it was given to.
+pub const ROLE_PASSPHRASE: &str = "passphrase";
+
+/// What the disclosure record and register keep about a recipient: a label, its role and a
+/// fingerprint, never key material.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecipientRecord {
-    /// Whose key it is, e.g. "Bromley YOT duty inbox".
+    /// Who it is (organisation and role), e.g. "Bromley YOT, duty inbox"; for a passphrase,
+    /// whom it was given to.
     pub label: String,
-    /// See [`Recipient::fingerprint`].
+    /// See [`Recipient::fingerprint`]; empty for a passphrase.
     pub fingerprint: String,
+    /// [`ROLE_PARTNER`], [`ROLE_ARCHIVE`] or [`ROLE_PASSPHRASE`] (empty in entries made before
+    /// roles were recorded).
+    #[serde(default)]
+    pub role: String,
 }
 
 impl Recipient {
     /// Parses one recipient, e.g. `age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p`.
     ///
-    /// `origin` names where the text came from, for errors ("recipients.txt line 3").
+    /// `origin` names where the text came from, for errors ("recipients.txt line 3"). An empty
+    /// `label` leaves the key unlabelled ([`Recipient::is_labelled`]).
     /// Post-quantum (`age1pq1…`), hardware-tag (`age1tag1…`), plugin and SSH keys are refused
     /// with a sentence saying why and what to ask the partner for; a private key pasted by
     /// mistake is refused without being echoed.
@@ -68,6 +84,8 @@ impl Recipient {
                 text: key.to_string(),
                 key,
                 label: label.trim().to_string(),
+                origin: origin.to_string(),
+                archive: false,
             }),
             Err(_) if lower.starts_with("age1") => Err(bad(
                 "this is not a valid age public key: it may be mistyped or cut short, or be a \
@@ -79,6 +97,40 @@ impl Recipient {
                  characters long.",
             )),
         }
+    }
+
+    /// Parses `LABEL=age1…` (the label naming whose key it is) or a bare `age1…` (left
+    /// unlabelled). Age keys never hold `=`, so the text after the last `=` is the key.
+    pub fn parse_spec(spec: &str, origin: &str) -> Result<Recipient, KeyError> {
+        match spec.rsplit_once('=') {
+            Some((label, key)) => Recipient::parse(key, label, origin),
+            None => Recipient::parse(spec, "", origin),
+        }
+    }
+
+    /// This key as the sending force's own archive key: the sender's copy of every bundle,
+    /// labelled so in the record (by default "sending force's archive").
+    pub fn into_archive(mut self) -> Recipient {
+        self.archive = true;
+        if self.label.is_empty() {
+            self.label = "sending force's archive".into();
+        }
+        self
+    }
+
+    /// Whether this is the sender's archive key.
+    pub fn is_archive(&self) -> bool {
+        self.archive
+    }
+
+    /// Whether someone said whose key this is.
+    pub fn is_labelled(&self) -> bool {
+        !self.label.is_empty()
+    }
+
+    /// Where the key came from ("--recipient #2", "partners.txt line 4").
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// The public key as text (`age1…`, lower case).
@@ -97,11 +149,17 @@ impl Recipient {
         fingerprint(&self.text)
     }
 
-    /// Label and fingerprint, for the disclosure record and register.
+    /// Label, role and fingerprint, for the disclosure record and register.
     pub fn record(&self) -> RecipientRecord {
         RecipientRecord {
             label: self.label.clone(),
             fingerprint: self.fingerprint(),
+            role: if self.archive {
+                ROLE_ARCHIVE
+            } else {
+                ROLE_PARTNER
+            }
+            .to_string(),
         }
     }
 
@@ -120,8 +178,8 @@ impl fmt::Debug for Recipient {
 /// comments allowed.
 ///
 /// Labels: a key takes the text of the comment line just above it (`# Bromley YOT inbox`),
-/// if there is one since the previous key or blank line; otherwise `default_label` followed by
-/// the line number ("partners.txt line 4"). `source` names the text in errors and labels.
+/// if there is one since the previous key or blank line; otherwise it is left unlabelled, with
+/// its line ("partners.txt line 4") as its origin. `source` names the text in errors.
 pub fn parse_recipients(text: &str, source: &str) -> Result<Vec<Recipient>, KeyError> {
     let mut out = Vec::new();
     let mut comment: Option<String> = None;
@@ -135,7 +193,7 @@ pub fn parse_recipients(text: &str, source: &str) -> Result<Vec<Recipient>, KeyE
             comment = (!c.is_empty()).then(|| c.to_string());
         } else {
             let origin = format!("{source} line {}", i + 1);
-            let label = comment.take().unwrap_or_else(|| origin.clone());
+            let label = comment.take().unwrap_or_default();
             out.push(Recipient::parse(line, &label, &origin)?);
         }
     }
@@ -173,10 +231,26 @@ mod tests {
         let r = parse_recipients(&text, "partners.txt").unwrap();
         assert_eq!(r.len(), 2);
         assert_eq!(r[0].label(), "Bromley YOT inbox");
-        assert_eq!(r[1].label(), "partners.txt line 4");
+        assert!(!r[1].is_labelled());
+        assert_eq!(r[1].origin(), "partners.txt line 4");
+        assert!(r[0].is_labelled());
         assert_eq!(r[0].public_key(), PK);
         assert_eq!(r[0].fingerprint().len(), 16);
         assert_eq!(r[0].fingerprint(), fingerprint(PK));
+    }
+
+    #[test]
+    fn a_label_given_before_the_key_names_it() {
+        let r = Recipient::parse_spec(&format!("Bromley YOT, case manager={PK}"), "--recipient #1")
+            .unwrap();
+        assert_eq!(r.label(), "Bromley YOT, case manager");
+        assert_eq!(r.public_key(), PK);
+        assert_eq!(r.record().role, ROLE_PARTNER);
+        let bare = Recipient::parse_spec(PK, "--recipient #2").unwrap();
+        assert!(!bare.is_labelled());
+        let archive = bare.into_archive();
+        assert!(archive.is_labelled());
+        assert_eq!(archive.record().role, ROLE_ARCHIVE);
     }
 
     #[test]

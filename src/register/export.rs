@@ -22,11 +22,13 @@ pub const CSV_COLUMNS: &[&str] = &[
     "inputs",
     "bundle_file",
     "bundle_sha256",
+    "signing_key",
     "hash",
 ];
 
 /// Writes the register as CSV for the force's logging system: one row per entry, lists joined
-/// with "; " (recipients as `label [fingerprint]`, inputs as `name sha256`).
+/// with "; " (recipients as `label [fingerprint]`, followed by `(role)` for any but a partner's
+/// key, inputs as `name sha256`).
 ///
 /// Text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or CR) is
 /// prefixed with `'`.
@@ -44,7 +46,10 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
         let recipients = d
             .recipients
             .iter()
-            .map(|r| format!("{} [{}]", r.label, r.fingerprint))
+            .map(|r| match r.role.as_str() {
+                "" | crate::keys::ROLE_PARTNER => format!("{} [{}]", r.label, r.fingerprint),
+                role => format!("{} [{}] ({role})", r.label, r.fingerprint),
+            })
             .collect::<Vec<_>>()
             .join("; ");
         let inputs = d
@@ -70,6 +75,7 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
             inputs,
             d.bundle.name.clone(),
             d.bundle.sha256.clone(),
+            d.signing_key.clone().unwrap_or_default(),
             e.hash.clone(),
         ];
         w.write_record(row.iter().map(|c| spreadsheet_safe(c)))

@@ -75,6 +75,10 @@ pub struct Disclosure {
     pub inputs: Vec<FileRecord>,
     /// The bundle file, by name and SHA-256.
     pub bundle: FileRecord,
+    /// The fingerprint (`SHA256:…`) of the key that signed the bundle (`<bundle>.sig`), if it
+    /// was signed. Absent in entries made before bundles were signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
 }
 
 /// One line of the register: a [`Disclosure`] with its place in the chain.

@@ -26,6 +26,8 @@ pub fn blockers(m: &Model) -> Vec<String> {
         authorised_by: Some(m.package.authorised_by.clone()),
         register: None,
         checklist_answers: Vec::new(),
+        signer: None,
+        passphrase_given_to: None,
     };
     for b in pack::blockers(job, &opts) {
         out.push(match b.kind {

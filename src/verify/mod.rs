@@ -66,7 +66,25 @@ pub fn verify_bundle(
     expected_sha256: Option<&str>,
     extract: Option<&Path>,
 ) -> Report {
-    let mut report = Report::default();
+    verify_bundle_after(
+        Report::default(),
+        path,
+        decryption,
+        expected_sha256,
+        extract,
+    )
+}
+
+/// [`verify_bundle`], adding to a report that already holds checks made before decryption
+/// (the bundle's signature, [`crate::sign::check_origin`]): a problem there also stops
+/// extraction.
+pub fn verify_bundle_after(
+    mut report: Report,
+    path: &Path,
+    decryption: &Decryption,
+    expected_sha256: Option<&str>,
+    extract: Option<&Path>,
+) -> Report {
     // A FIFO would hang the first read and a device never ends: nothing else is tried.
     if let Err(crate::files::FileError::Refused(problem)) = crate::files::check_regular(path) {
         report.problem(format!(

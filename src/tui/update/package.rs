@@ -347,6 +347,8 @@ pub fn start_write(m: &mut Model) {
         authorised_by: (!authorised.is_empty()).then(|| authorised.to_string()),
         register: m.opts.register.clone(),
         checklist_answers: m.package.checklist.clone(),
+        signer: None,
+        passphrase_given_to: None,
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let cmd = Cmd::Pack(Box::new(PackJob {

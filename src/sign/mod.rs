@@ -1,0 +1,204 @@
+//! Proof of origin: a detached OpenSSH signature (`<bundle>.sig`, the SSHSIG format, Ed25519,
+//! namespace `disclose`, SHA-512) over the bundle file, made with the sender's OpenSSH key and
+//! checked against an `allowed_signers` file, by this tool or by stock `ssh-keygen -Y verify`.
+//!
+//! A bundle can be gigabytes, and ssh-key signs only a message held whole, so the file is hashed
+//! as a stream and the blob SSHSIG signs is built here from that hash (PROTOCOL.sshsig:
+//! `"SSHSIG" || string(namespace) || string(reserved) || string(hash_alg) || string(H(file))`);
+//! ssh-key then signs that blob, wraps the signature and writes it as PEM.
+
+mod key;
+mod keygen;
+mod signers;
+
+pub use key::{SigningKey, SigningKeyFile};
+pub use keygen::{NewSigningKey, keygen_signing};
+pub use signers::{AllowedSigners, Origin, check_origin};
+
+use sha2::{Digest, Sha512};
+use ssh_key::{HashAlg, LineEnding, SshSig};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// The SSHSIG namespace of every bundle signature: what a partner passes to `ssh-keygen -Y
+/// verify -n`. A signature made for another purpose (e.g. `git`, `file`) is never accepted.
+pub const NAMESPACE: &str = "disclose";
+
+/// The hash SSHSIG is made over (`ssh-keygen -Y sign` uses the same by default).
+pub const HASH_ALG: &str = "sha512";
+
+/// The signature file beside a bundle: `<bundle>.sig`, as `ssh-keygen -Y sign` names it.
+pub fn signature_path(bundle: &Path) -> PathBuf {
+    let mut name = bundle.as_os_str().to_owned();
+    name.push(".sig");
+    PathBuf::from(name)
+}
+
+/// Something wrong with a signing key, a signature or an allowed signers file, worded for the
+/// person running the tool: what went wrong, where, and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// A file could not be read or written.
+    #[error("Could not {what} {}: {source}. Check the path and that you may use it.", .path.display())]
+    Io {
+        /// "read", "write", …
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The signing key file is not an OpenSSH private key.
+    #[error(
+        "{} is not an OpenSSH private key (one starting -----BEGIN OPENSSH PRIVATE KEY-----). \
+         Give the private key `ssh-keygen -t ed25519` or `disclose keygen --signing` made, not \
+         its .pub file. (The file is not shown, as it may be secret.)",
+        .path.display()
+    )]
+    NotAKey {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A key of another kind than Ed25519.
+    #[error(
+        "{} is an OpenSSH {algorithm} key; bundles are signed with Ed25519 keys only. Make one \
+         with `ssh-keygen -t ed25519 -f FILE` or `disclose keygen --signing -o FILE`.",
+        .path.display()
+    )]
+    NotEd25519 {
+        /// The file.
+        path: PathBuf,
+        /// The key's algorithm, e.g. `ssh-rsa`.
+        algorithm: String,
+    },
+    /// A passphrase-protected key with no passphrase to open it.
+    #[error(
+        "{} is protected by a passphrase, and none was given. Put the passphrase on the first \
+         line of a file and pass --sign-passphrase-file FILE, or run on a terminal to be asked \
+         for it.",
+        .path.display()
+    )]
+    PassphraseNeeded {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// The passphrase did not open the key.
+    #[error("The passphrase does not open the signing key {}. Check it and try again.", .path.display())]
+    WrongPassphrase {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// Making or encoding a signature failed (not expected in normal use).
+    #[error("Could not make the signature: {0}.")]
+    Internal(String),
+    /// The file `keygen --signing` would write exists.
+    #[error("{} already exists; a key file is never overwritten. Choose another name.", .path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// The SHA-512 of a file, read as a stream (the bundle may be far larger than memory).
+pub fn sha512_file(path: &Path) -> io::Result<[u8; 64]> {
+    Ok(hash_file::<Sha512>(path)?
+        .as_slice()
+        .try_into()
+        .unwrap_or([0; 64]))
+}
+
+/// A file's hash with `D`, read as a stream.
+pub(crate) fn hash_file<D: Digest>(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = D::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hasher.finalize().to_vec())
+}
+
+/// The bytes an SSHSIG signature is made over, from the message's hash (PROTOCOL.sshsig): the
+/// six bytes `SSHSIG`, then namespace, reserved (empty), hash algorithm and hash, each an SSH
+/// `string` (a 32-bit big-endian length, then the bytes).
+pub fn signed_blob(namespace: &str, hash_alg: &str, hash: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(6 + 4 * 4 + namespace.len() + hash_alg.len() + hash.len());
+    out.extend_from_slice(b"SSHSIG");
+    for field in [namespace.as_bytes(), b"", hash_alg.as_bytes(), hash] {
+        out.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        out.extend_from_slice(field);
+    }
+    out
+}
+
+/// The PEM signature (`-----BEGIN SSH SIGNATURE-----`) of a message whose SHA-512 is `sha512`.
+pub fn sign_sha512(key: &SigningKey, sha512: &[u8; 64]) -> Result<String, SignError> {
+    use signature::Signer as _;
+    let internal = |e: ssh_key::Error| SignError::Internal(e.to_string());
+    let blob = signed_blob(NAMESPACE, HASH_ALG, sha512);
+    let sig = key
+        .private()
+        .try_sign(&blob)
+        .map_err(|e| SignError::Internal(e.to_string()))?;
+    let sshsig = SshSig::new(
+        key.private().public_key().key_data().clone(),
+        NAMESPACE,
+        HashAlg::Sha512,
+        sig,
+    )
+    .map_err(internal)?;
+    sshsig.to_pem(LineEnding::LF).map_err(internal)
+}
+
+/// Signs a file already on disk (hashed as a stream) and returns the PEM signature.
+pub fn sign_file(key: &SigningKey, path: &Path) -> Result<String, SignError> {
+    let hash = sha512_file(path).map_err(|source| SignError::Io {
+        what: "read",
+        path: path.to_path_buf(),
+        source,
+    })?;
+    sign_sha512(key, &hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_blob_is_what_ssh_key_signs_over_the_whole_message() {
+        let msg = b"a bundle, in miniature";
+        let hash: [u8; 64] = Sha512::digest(msg).into();
+        let ours = signed_blob(NAMESPACE, HASH_ALG, &hash);
+        let theirs = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, msg).unwrap();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn signature_path_adds_sig() {
+        assert_eq!(
+            signature_path(Path::new("out/b.zip.age")),
+            PathBuf::from("out/b.zip.age.sig")
+        );
+    }
+
+    #[test]
+    fn a_signature_made_from_the_streamed_hash_verifies_with_ssh_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SigningKey::generate("test").unwrap();
+        let file = dir.path().join("b.zip.age");
+        let body: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&file, &body).unwrap();
+        let pem = sign_file(&key, &file).unwrap();
+        let sig: SshSig = pem.parse().unwrap();
+        key.private()
+            .public_key()
+            .verify(NAMESPACE, &body, &sig)
+            .unwrap();
+    }
+}
