@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-const PK: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+/// A partner's key, labelled with who it is (an unlabelled recipient is refused).
+const PK: &str = "Test Partner, YOT=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
 /// Everything a Bromley pack needs but its recipients and register.
 const BROMLEY_ACKS: &[&str] = &[
@@ -446,7 +447,8 @@ fn pack_refuses_more_recipients_than_verify_reads_and_verifies_the_most_it_write
     for count in [max + 1, max] {
         let list: String = ids[..count]
             .iter()
-            .map(|i| format!("{}\n", i.to_public()))
+            .enumerate()
+            .map(|(n, i)| format!("# Partner {n}, test\n{}\n", i.to_public()))
             .collect();
         let file = dir.path().join(format!("recipients-{count}.txt"));
         std::fs::write(&file, list).unwrap();

@@ -818,3 +818,88 @@ fn a_period_that_has_not_ended_is_refused_in_the_screens_words() {
     s.settle();
     assert!(s.text().contains("7 rows leave, 8"));
 }
+
+#[test]
+fn a_passphrase_bundle_names_who_the_passphrase_goes_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle().typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    s.typ("p").typ("correct horse battery staple").enter();
+    s.typ("correct horse battery staple").enter();
+    assert!(
+        s.text().contains("Who will you tell the passphrase to?"),
+        "{}",
+        s.text()
+    );
+    // Leaving the name out leaves a blocker that says what to do.
+    s.press(KeyCode::Esc);
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.contains("Name who the passphrase goes to")),
+        "{blockers:?}"
+    );
+    s.typ("p").typ("correct horse battery staple").enter();
+    s.typ("correct horse battery staple").enter();
+    s.typ("J. Smith, Bromley YOT").enter();
+    assert_eq!(
+        s.app.model.package.passphrase_given_to,
+        "J. Smith, Bromley YOT"
+    );
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    assert!(
+        !blockers.iter().any(|b| b.contains("passphrase")),
+        "{blockers:?}"
+    );
+}
+
+#[test]
+fn a_recipients_file_key_with_no_comment_is_named_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    std::fs::write(dir.path().join("keys.txt"), format!("{key}\n")).unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle().typ("c");
+    s.typ("f").typ("keys.txt").enter();
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.starts_with("Say whose key") && b.contains(&key)),
+        "{blockers:?}"
+    );
+    // A file whose key says whose it is leaves nothing to do about it.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("keys.txt"),
+        format!("# Bromley YOT, RJ officer\n{key}\n"),
+    )
+    .unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle().typ("c");
+    s.typ("f").typ("keys.txt").enter();
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    assert!(
+        !blockers.iter().any(|b| b.starts_with("Say whose key")),
+        "{blockers:?}"
+    );
+}

@@ -69,6 +69,7 @@ impl<'c> Model<'c> {
                 recipients: Vec::new(),
                 passphrase: None,
                 passphrase_first: None,
+                passphrase_given_to: String::new(),
                 analyst: String::new(),
                 authorised_by: String::new(),
                 out_dir: String::new(),

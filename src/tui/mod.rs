@@ -16,7 +16,7 @@ pub mod keymap;
 pub mod memory;
 pub mod model;
 pub mod msg;
-mod readiness;
+pub mod readiness;
 pub mod store;
 pub mod terminal;
 pub mod text_input;

@@ -96,6 +96,8 @@ pub enum PromptFor {
     RecipientFile,
     Passphrase,
     PassphraseAgain,
+    /// Who the passphrase is told to, for the record.
+    PassphraseGivenTo,
     Period,
     Analyst,
     AuthorisedBy,
@@ -413,6 +415,8 @@ pub struct PackageForm {
     pub passphrase: Option<TextInput>,
     /// The first typing of a new passphrase, until it is typed again.
     pub passphrase_first: Option<TextInput>,
+    /// Who the passphrase is told to (name and organisation), recorded in the bundle.
+    pub passphrase_given_to: String,
     pub analyst: String,
     pub authorised_by: String,
     pub out_dir: String,

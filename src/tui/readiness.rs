@@ -18,6 +18,22 @@ pub fn blockers(m: &Model) -> Vec<String> {
     if m.package.recipients.is_empty() && m.package.passphrase.is_none() {
         out.push("Say who can open it: add the partner's key (a) or set a passphrase (p).".into());
     }
+    if m.package.passphrase.is_some() && m.package.passphrase_given_to.trim().is_empty() {
+        out.push(
+            "Name who the passphrase goes to: set it again (p) and answer the last question."
+                .into(),
+        );
+    }
+    // The record names whose key each recipient is: a key read from a file needs its comment.
+    if m.package.passphrase.is_none() {
+        let keys = Encryption::Recipients(m.package.recipients.clone());
+        for b in pack::recipient_blockers(&keys, None) {
+            out.push(format!(
+                "Say whose key {} is: put a line '# ORGANISATION, ROLE' just above it in the recipients file, remove the key here (highlight it, d) and add the file again (f).",
+                printable(&b.item)
+            ));
+        }
+    }
     let opts = PackOptions {
         out_dir: m.package.out_dir.clone().into(),
         // Only the blockers are asked for here; who it is encrypted to is checked above.

@@ -226,13 +226,34 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
             if first.as_ref().map(|f| f.value()) == Some(input.value()) {
                 m.package.recipients.clear();
                 m.package.passphrase = Some(input);
-                m.info("The bundle will be protected by the passphrase.");
+                let given = m.package.passphrase_given_to.clone();
+                prompt(
+                    m,
+                    "Who will you tell the passphrase to?",
+                    &[
+                        "Their name and organisation, as the record of this disclosure will name them (e.g. J. Smith, Bromley YOT).",
+                    ],
+                    &given,
+                    PromptFor::PassphraseGivenTo,
+                );
             } else {
                 m.problem(Failure::new(
                     "the two passphrases differ",
                     "Press p and type it twice again.",
                 ));
             }
+        }
+        PromptFor::PassphraseGivenTo => {
+            let who = input.value().trim().to_string();
+            if who.is_empty() {
+                m.problem(Failure::new(
+                    "the record must say who the passphrase goes to",
+                    "Press p to set the passphrase again and name them.",
+                ));
+                return;
+            }
+            m.package.passphrase_given_to = who;
+            m.info("The bundle will be protected by the passphrase.");
         }
         PromptFor::Period => match Period::parse(&text) {
             Some(p) => set_period(m, p),
@@ -348,7 +369,8 @@ pub fn start_write(m: &mut Model) {
         register: m.opts.register.clone(),
         checklist_answers: m.package.checklist.clone(),
         signer: None,
-        passphrase_given_to: None,
+        passphrase_given_to: (!m.package.passphrase_given_to.is_empty())
+            .then(|| m.package.passphrase_given_to.clone()),
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let cmd = Cmd::Pack(Box::new(PackJob {
