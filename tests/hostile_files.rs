@@ -802,3 +802,54 @@ fn a_sha256_that_is_not_one_is_a_usage_error() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// --profiles DIR: every *.toml there is read, so each must be a small regular file
+
+#[test]
+fn a_profile_that_is_a_fifo_device_or_huge_is_refused_unread() {
+    let hostile = hostile_paths();
+    for (what, path, words) in &hostile.cases {
+        if *what == "a folder" {
+            continue; // a folder named x.toml: below
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("hostile.toml");
+        std::os::unix::fs::symlink(path, &target).unwrap();
+        let mut args = os(&["--profiles"]);
+        args.push(dir.path().as_os_str());
+        args.extend(os(&["profiles"]));
+        let out = run(&args, &dir.path().join("register.jsonl"));
+        let words = if *what == "a 5 GiB file" {
+            "is 5 GiB, larger than such a file can be (at most 1 MiB)"
+        } else {
+            words
+        };
+        assert_usage_error(
+            what,
+            &out,
+            &["hostile.toml: cannot read: it ", words, "--profiles folder"],
+        );
+        assert_eq!(entries(dir.path()), ["hostile.toml"], "{what}");
+    }
+    // A folder named like a profile, and a profile that is not text.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    let mut args = os(&["--profiles"]);
+    args.push(dir.path().as_os_str());
+    args.extend(os(&["profiles"]));
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_usage_error(
+        "folder",
+        &out,
+        &["folder.toml: cannot read: it is a folder, not a regular file"],
+    );
+    std::fs::remove_dir(dir.path().join("folder.toml")).unwrap();
+    std::fs::write(dir.path().join("binary.toml"), b"id = \"\xff\"\n").unwrap();
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_usage_error(
+        "not UTF-8",
+        &out,
+        &["binary.toml: cannot read: it is not UTF-8 text"],
+    );
+}
