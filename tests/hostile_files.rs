@@ -853,3 +853,112 @@ fn a_profile_that_is_a_fifo_device_or_huge_is_refused_unread() {
         &["binary.toml: cannot read: it is not UTF-8 text"],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// (e) input names that Windows reserves, or that differ only in case: pack names its payload
+// files so that its own bundles verify and unpack everywhere
+
+/// Packs the Bromley fixture copied to each of `inputs` (paths relative to a fresh folder),
+/// verifies the bundle and extracts it: the payload names, in the record's order, each with the
+/// input file it came from.
+fn pack_named(inputs: &[&str]) -> Vec<(String, String)> {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = bundling::key_pair();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, id.to_string().expose_secret()).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let mut args = os(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--period",
+        "2026-10",
+        "--json",
+    ]);
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| dir.path().join(i)).collect();
+    for p in &paths {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::copy(fixture("cris-victims.csv"), p).unwrap();
+        args.extend([std::ffi::OsStr::new("--input"), p.as_os_str()]);
+    }
+    let public = r.public_key().to_string();
+    args.extend([std::ffi::OsStr::new("--recipient"), public.as_ref()]);
+    args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+    args.extend(os(BROMLEY_ACKS));
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{inputs:?}: {}",
+        text(&out.stderr)
+    );
+    let packed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bundle = PathBuf::from(packed["bundle"].as_str().unwrap());
+
+    let received = dir.path().join("received");
+    let mut args = os(&["verify", "--json"]);
+    args.push(bundle.as_os_str());
+    args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+    args.extend([std::ffi::OsStr::new("--extract"), received.as_os_str()]);
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{inputs:?}: {v}");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(received.join("disclosure-record.json")).unwrap())
+            .unwrap();
+    let payload: Vec<(String, String)> = record["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = p["path"].as_str().unwrap().to_string();
+            let input = p["input"].as_str().unwrap().to_string();
+            (path, input)
+        })
+        .collect();
+    let mut extracted = entries(&received.join("data"));
+    let mut listed: Vec<String> = payload
+        .iter()
+        .map(|(p, _)| p.strip_prefix("data/").unwrap().to_string())
+        .collect();
+    extracted.sort();
+    listed.sort();
+    assert_eq!(extracted, listed, "{inputs:?}");
+    payload
+}
+
+#[test]
+fn inputs_named_for_windows_devices_are_packed_under_names_that_verify_and_unpack() {
+    let own = |p: &str, i: &str| (p.to_string(), i.to_string());
+    for (input, payload) in [
+        ("CON.csv", "data/CON_.csv"),
+        ("nul.csv", "data/nul_.csv"),
+        ("COM1.csv", "data/COM1_.csv"),
+        ("lpt9.backup.csv", "data/lpt9_.backup.csv"),
+    ] {
+        assert_eq!(pack_named(&[input]), [own(payload, input)]);
+    }
+}
+
+#[test]
+fn inputs_whose_names_differ_only_in_case_are_packed_under_names_that_verify_and_unpack() {
+    let own = |p: &str, i: &str| (p.to_string(), i.to_string());
+    // One folder (this file system tells case apart), then two.
+    assert_eq!(
+        pack_named(&["Upper.csv", "upper.csv"]),
+        [
+            own("data/Upper.csv", "Upper.csv"),
+            own("data/upper-2.csv", "upper.csv")
+        ]
+    );
+    assert_eq!(
+        pack_named(&["a/Upper.csv", "b/upper.csv", "c/UPPER-2.csv"]),
+        [
+            own("data/Upper.csv", "Upper.csv"),
+            own("data/upper-2.csv", "upper.csv"),
+            own("data/UPPER-2-2.csv", "UPPER-2.csv")
+        ]
+    );
+}
