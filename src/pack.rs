@@ -98,6 +98,20 @@ pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
 /// [`blockers`] from the names alone, for a dry run or a screen that has no keys yet.
 pub fn blockers_for(job: &Job, analyst: &str, authorised_by: Option<&str>) -> Vec<Blocker> {
     let mut out = job.blockers();
+    // Names go into the record and the register as typed: one line of plain text, no escape
+    // sequence to replay on whoever reads the register on a terminal.
+    for (kind, name, flag) in [
+        ("analyst-unprintable", Some(analyst), "--analyst"),
+        ("authority-unprintable", authorised_by, "--authorised-by"),
+    ] {
+        if let Some(c) = name.and_then(crate::text::unprintable_char) {
+            out.push(Blocker {
+                kind,
+                item: format!("{flag} holds the control character U+{:04X}", c as u32),
+                fix: format!("{flag} 'NAME' (plain text, one line)"),
+            });
+        }
+    }
     if analyst.trim().is_empty() {
         out.push(Blocker {
             kind: "analyst-missing",

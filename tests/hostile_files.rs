@@ -962,3 +962,299 @@ fn inputs_whose_names_differ_only_in_case_are_packed_under_names_that_verify_and
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// (g) the register: control characters in what it prints, and a register deleted, cut short or
+// replaced
+
+fn disclosure(n: u64) -> disclose::register::Disclosure {
+    use disclose::register::{Disclosure, FileRecord};
+    Disclosure {
+        bundle_id: format!("{n:032x}"),
+        created_utc: "2026-11-22T10:00:00Z".into(),
+        profile_id: "bromley-yot-victims".into(),
+        agreement_title: "Bromley YOT victim contact".into(),
+        period: "2026-10".into(),
+        analyst: "A. Analyst".into(),
+        authorised_by: String::new(),
+        recipients: vec![disclose::keys::RecipientRecord {
+            label: "Bromley YOT".into(),
+            fingerprint: "0123456789abcdef".into(),
+        }],
+        rows_shared: n,
+        rows_excluded: 0,
+        shared_fields: vec!["victim_name".into()],
+        withheld_count: 1,
+        inputs: vec![FileRecord {
+            name: "cris.csv".into(),
+            sha256: "ab".repeat(32),
+        }],
+        bundle: FileRecord {
+            name: format!("b_{n}.zip.age"),
+            sha256: "cd".repeat(32),
+        },
+    }
+}
+
+/// A register of `n` entries (and its head file) in a fresh folder.
+fn register_of(n: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.jsonl");
+    for i in 1..=n {
+        disclose::register::append(&path, &disclosure(i)).unwrap();
+    }
+    (dir, path)
+}
+
+/// Control characters but the line ends: none may reach the terminal.
+fn assert_no_controls(what: &str, out: &[u8]) {
+    let s = text(out).replace("\r\n", "\n");
+    assert!(
+        !s.chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{202e}')),
+        "{what}: {s:?}"
+    );
+}
+
+#[test]
+fn pack_refuses_control_characters_in_the_names_it_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    for (flag, name, code) in [
+        ("--authorised-by", "DS \u{1b}]0;owned\u{7}Smith", "U+001B"),
+        ("--analyst", "J. Smith\u{7}", "U+0007"),
+        ("--analyst", "J. Smith\r\nDS Jones", "U+000D"),
+        ("--authorised-by", "DS \u{202e}htimS", "U+202E"),
+    ] {
+        let mut args = os(&[
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--period",
+            "2026-10",
+            "--recipient",
+            PK,
+        ]);
+        args.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+        args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        // All but BROMLEY_ACKS's own analyst, and the name under test.
+        args.extend(os(&BROMLEY_ACKS[2..]));
+        if flag != "--analyst" {
+            args.extend(os(&BROMLEY_ACKS[..2]));
+        }
+        args.extend([std::ffi::OsStr::new(flag), name.as_ref()]);
+        let out = run(&args, &register);
+        assert_usage_error(
+            name,
+            &out,
+            &[
+                &format!("{flag} holds the control character {code}"),
+                "one line of plain text",
+            ],
+        );
+        assert_no_controls(name, &out.stderr);
+        assert!(entries(&out_dir).is_empty(), "{:?}", entries(&out_dir));
+        assert!(!register.exists(), "a register was made");
+    }
+}
+
+#[test]
+fn a_register_holding_control_characters_prints_them_escaped() {
+    // Written by the library (as an older version, or a file name, could): the outputs escape.
+    let (dir, path) = register_of(1);
+    let mut d = disclosure(2);
+    d.analyst = "A\u{1b}[2J\u{1b}]0;owned\u{7}B".into();
+    d.authorised_by = "=DS\rSmith\u{202e}".into();
+    d.inputs[0].name = "cris\u{1b}[31m.csv".into();
+    disclose::register::append(&path, &d).unwrap();
+    let unused = dir.path().join("unused.jsonl");
+    let reg = path.as_os_str();
+
+    let csv = run(
+        &[&os(&["register", "--csv", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(csv.status.code(), Some(0), "{}", text(&csv.stderr));
+    assert_no_controls("--csv", &csv.stdout);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.stdout.as_slice())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&rows[1][6], "A\\u{001b}[2J\\u{001b}]0;owned\\u{0007}B");
+    assert_eq!(&rows[1][7], "'=DS\\rSmith\\u{202e}");
+    assert!(
+        rows[1][13].starts_with("cris\\u{001b}[31m.csv "),
+        "{}",
+        &rows[1][13]
+    );
+
+    let listed = run(
+        &[&os(&["register", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert_no_controls("list", &listed.stdout);
+    assert!(
+        text(&listed.stdout).contains("by A\\u{001b}[2J"),
+        "{}",
+        text(&listed.stdout)
+    );
+
+    let checked = run(
+        &[&os(&["register", "--verify", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
+    assert_no_controls("--verify", &checked.stdout);
+
+    // JSON escapes them itself, and keeps the register's text exactly.
+    let json = run(
+        &[&os(&["register", "--json", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_no_controls("--json", &json.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v[1]["analyst"], "A\u{1b}[2J\u{1b}]0;owned\u{7}B");
+}
+
+/// `register --verify` on `path`: exit 1 and the one problem holding `words`; then a pack onto
+/// it is refused naming the problem and `register --verify`, and nothing is written (the
+/// register file is left as it was, or not made again).
+fn assert_register_refused(path: &Path, words: &str) {
+    let before = std::fs::read(path).ok();
+    let dir = tempfile::tempdir().unwrap();
+    let unused = dir.path().join("unused.jsonl");
+    let mut args = os(&["register", "--verify", "--json", "--register"]);
+    args.push(path.as_os_str());
+    let out = run(&args, &unused);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p.as_str().unwrap().contains(words)),
+        "{words:?} not in {problems:#?}"
+    );
+    // The text form says it too.
+    args.retain(|a| *a != "--json");
+    let out = run(&args, &unused);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains(words), "{}", text(&out.stdout));
+
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    let mut pack = os(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--period",
+        "2026-10",
+        "--recipient",
+        PK,
+    ]);
+    pack.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+    pack.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+    pack.extend([std::ffi::OsStr::new("--register"), path.as_os_str()]);
+    pack.extend(os(BROMLEY_ACKS));
+    let out = run(&pack, &unused);
+    assert_usage_error(
+        words,
+        &out,
+        &[
+            "does not verify, so nothing can be added to it",
+            words,
+            "disclose register --verify",
+        ],
+    );
+    assert!(entries(&out_dir).is_empty(), "{:?}", entries(&out_dir));
+    assert_eq!(std::fs::read(path).ok(), before, "the register was changed");
+}
+
+#[test]
+fn a_deleted_register_is_reported_and_not_begun_again() {
+    let (_dir, path) = register_of(2);
+    std::fs::remove_file(&path).unwrap();
+    assert_register_refused(
+        &path,
+        "The register is missing, but its head file register.jsonl.head says entry 2",
+    );
+    // Emptied rather than deleted: the same.
+    std::fs::write(&path, b"").unwrap();
+    assert_register_refused(&path, "The register is empty, but its head file");
+    // Listing it says what happened too.
+    std::fs::remove_file(&path).unwrap();
+    let mut args = os(&["register", "--register"]);
+    args.push(path.as_os_str());
+    let out = run(&args, &path.with_extension("unused"));
+    assert_usage_error(
+        "list",
+        &out,
+        &[
+            "there is no register at",
+            "says entry 2 was written to it: it was deleted or moved",
+        ],
+    );
+}
+
+#[test]
+fn a_register_cut_short_is_reported_and_not_appended_to() {
+    let (_dir, path) = register_of(3);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text.lines().take(2).collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    assert_register_refused(
+        &path,
+        "The register ends at entry 2, but its head file register.jsonl.head says entry 3",
+    );
+}
+
+#[test]
+fn a_replaced_or_restarted_register_is_reported_and_not_appended_to() {
+    let (_dir, path) = register_of(3);
+    // Replaced by a new chain of one entry: begun again.
+    let (_other_dir, other) = register_of(1);
+    std::fs::copy(&other, &path).unwrap();
+    assert_register_refused(&path, "or the register was deleted and a new chain begun");
+    // Replaced by another register as long as it: not the entry the head names.
+    let (_other_dir, other) = register_of(4);
+    let mut text = std::fs::read_to_string(&other).unwrap();
+    text = text.replace("\"rows_shared\":", "\"rows_shared\":1");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Rehash the edited chain, as someone rewriting it would.
+    let mut prev = disclose::register::GENESIS.to_string();
+    let mut out = String::new();
+    for mut v in lines {
+        v["prev"] = prev.clone().into();
+        let h = disclose::register::entry_hash(&v);
+        v["hash"] = h.clone().into();
+        prev = h;
+        out.push_str(&serde_json::to_string(&v).unwrap());
+        out.push('\n');
+    }
+    std::fs::write(&path, out).unwrap();
+    assert_register_refused(&path, "The register does not hold entry 3");
+    // The old entries put back in front of a restarted chain.
+    let (_dir, path) = register_of(2);
+    let old = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(disclose::register::head_path(&path)).unwrap();
+    disclose::register::append(&path, &disclosure(3)).unwrap();
+    let new = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{old}{new}")).unwrap();
+    assert_register_refused(
+        &path,
+        "Line 3 (entry 1, bundle 00000000000000000000000000000003) starts a new chain",
+    );
+}
