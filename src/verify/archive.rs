@@ -373,7 +373,10 @@ fn unsafe_entry_name(name: &str) -> Option<&'static str> {
 /// Every file name in the central directory, duplicates included, read from the raw bytes
 /// (the zip library keeps only the last entry of a name), and where the directory ends (`None`
 /// if it could not be read to its end).
-fn raw_central_names<R: Read + Seek>(r: &mut R, start: u64) -> (Vec<Vec<u8>>, Option<u64>) {
+pub(crate) fn raw_central_names<R: Read + Seek>(
+    r: &mut R,
+    start: u64,
+) -> (Vec<Vec<u8>>, Option<u64>) {
     let mut names = Vec::new();
     if r.seek(SeekFrom::Start(start)).is_err() {
         return (names, None);
