@@ -70,7 +70,15 @@
 //!   [`token_cap`], so a "decompression bomb" cannot make the XML parser buffer gigabytes (the
 //!   sheet reader also stops at a longer token by itself);
 //! - the shared strings table may not announce more strings than it could hold, since calamine
-//!   reserves memory for that count.
+//!   reserves memory for that count, nor hold more than its part has packed bytes (or 2^21,
+//!   whichever is more), since calamine holds each one in about 60 bytes: a part of empty
+//!   strings deflated a thousandfold would otherwise make a 0.5 MB file take a gigabyte;
+//! - no two parts may have one name (ignoring case, as a package does), counted from the raw
+//!   central directory, since programs differ in which of the two they read.
+//!
+//! While reading, a cell holding NUL (an `_x0000_` escape, or a NUL byte) stops the load, as
+//! NUL does in a CSV; so does a cell below Excel's last row (1,048,576), or a sheet whose
+//! `<dimension>` declares one.
 //!
 //! The worksheets' parts, which calamine does not read when it opens a workbook, are checked on
 //! a thread while calamine opens it and the header is found; only where the package's links
@@ -1850,7 +1858,17 @@ fn check_part(
     let binary = is_binary(name);
     let shared_strings = name.ends_with("sharedstrings.xml");
     let entry = zip.by_index(i).map_err(damaged)?;
-    let mut scan = read_part(path, entry, !binary, shared_strings, learn, cancel, cap)?;
+    let strings_limit = shared_strings.then(|| packed.max(HELD_STRINGS));
+    let mut scan = read_part(
+        path,
+        entry,
+        !binary,
+        shared_strings,
+        strings_limit,
+        learn,
+        cancel,
+        cap,
+    )?;
     if scan.longest() > cap {
         return Err(workbook(
             path,
@@ -1969,16 +1987,16 @@ fn check_strings_held(
 ) -> Result<(), LoadError> {
     let most = packed.max(HELD_STRINGS);
     if scan.strings > most {
+        // Reading stopped at the first string too many: the count is "more than".
         return Err(workbook(
             path,
             format!(
-                "its part \"{}\" holds {} shared strings in {} packed bytes, more than the {} \
-                 a workbook of that size can hold without repeating them: the file is damaged \
-                 or built to exhaust memory",
+                "its part \"{}\" holds more than {} shared strings in {} packed bytes, more \
+                 than a workbook of that size can hold without repeating them: the file is \
+                 damaged or built to exhaust memory",
                 crate::text::printable(name),
-                thousands(scan.strings),
-                thousands(packed),
-                thousands(most)
+                thousands(most),
+                thousands(packed)
             ),
         ));
     }
@@ -2045,13 +2063,16 @@ const BINARY_PARTS: &[&str] = &[
 
 /// Read a part to its end (which makes the zip crate check its CRC-32). With `measure`, its XML
 /// tokens are measured (reading stops once one is longer than the cap); with `first_tag`, its
-/// first element's start tag is kept; with `measure` and `learn`, its tags go to a
-/// [`hidden::PartScan`].
+/// first element's start tag is kept; with `strings_limit`, its shared strings are counted
+/// (reading stops at the first one past the limit); with `measure` and `learn`, its tags go to
+/// a [`hidden::PartScan`].
+#[allow(clippy::too_many_arguments)]
 fn read_part(
     path: &Path,
     mut entry: impl Read,
     measure: bool,
     first_tag: bool,
+    strings_limit: Option<u64>,
     learn: bool,
     cancel: &AtomicBool,
     cap: u64,
@@ -2062,7 +2083,7 @@ fn read_part(
         ..TokenScan::default()
     };
     let mut buf = vec![0u8; 64 * 1024];
-    let mut strings = first_tag.then(StringCount::default);
+    let mut strings = strings_limit.map(|_| StringCount::default());
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Ok(TokenScan::default());
@@ -2072,6 +2093,10 @@ fn read_part(
             Ok(n) => {
                 if let Some(count) = &mut strings {
                     count.feed(&buf[..n]);
+                    if strings_limit.is_some_and(|most| count.count > most) {
+                        scan.strings = count.count;
+                        return Ok(scan);
+                    }
                 }
                 if measure {
                     scan.feed(&buf[..n]);
@@ -2403,6 +2428,20 @@ impl TokenScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_strings_are_counted_across_the_blocks_they_are_read_in() {
+        let xml = br#"<sst><si/><si><t>a</t></si><x:si a="1"><x:t>b</x:t></x:si><sis/><s/><si
+/><!-- <si/> --></sst>"#;
+        for block in [1, 2, 3, 7, xml.len()] {
+            let mut count = StringCount::default();
+            for chunk in xml.chunks(block) {
+                count.feed(chunk);
+            }
+            // The one in the comment counts too: counting can only be generous.
+            assert_eq!(count.count, 5, "blocks of {block}");
+        }
+    }
 
     fn longest(xml: &str) -> u64 {
         let mut s = TokenScan::default();
