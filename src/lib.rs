@@ -37,6 +37,7 @@ mod hash_behind;
 pub mod job;
 pub mod keys;
 pub mod load;
+pub mod names;
 pub mod pack;
 pub mod panics;
 pub mod profile;

@@ -10,7 +10,7 @@ use crate::keys::Encryption;
 use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
 use crate::register::{self, Disclosure, FileRecord, RegisterError};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What the analyst gives to write a bundle, beyond the job itself.
@@ -141,6 +141,20 @@ pub fn recipient_blockers(encryption: &Encryption, given_to: Option<&str>) -> Ve
 /// [`blockers`] from the names alone, for a dry run or a screen that has no keys yet.
 pub fn blockers_for(job: &Job, analyst: &str, authorised_by: Option<&str>) -> Vec<Blocker> {
     let mut out = job.blockers();
+    // Names go into the record and the register as typed: one line of plain text, no escape
+    // sequence to replay on whoever reads the register on a terminal.
+    for (kind, name, flag) in [
+        ("analyst-unprintable", Some(analyst), "--analyst"),
+        ("authority-unprintable", authorised_by, "--authorised-by"),
+    ] {
+        if let Some(c) = name.and_then(crate::text::unprintable_char) {
+            out.push(Blocker {
+                kind,
+                item: format!("{flag} holds the control character U+{:04X}", c as u32),
+                fix: format!("{flag} 'NAME' (plain text, one line)"),
+            });
+        }
+    }
     if analyst.trim().is_empty() {
         out.push(Blocker {
             kind: "analyst-missing",
@@ -206,9 +220,10 @@ pub fn write(
 
     let mut outcomes = Vec::new();
     let mut payload = Vec::new();
-    let mut used_names = Vec::new();
+    let mut names = crate::names::PayloadNames::new();
     for i in 0..job.tables.len() {
-        let path = payload_name(&job.tables[i], &mut used_names);
+        let table = &job.tables[i];
+        let path = names.choose(&table.file_name(), table.format.sheet());
         let mut entry = writer.payload(&path)?;
         // A BOM so Excel opens the UTF-8 correctly.
         entry
@@ -398,59 +413,4 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
             }),
     );
     out
-}
-
-/// `data/<name>.csv` from the input's file name (and sheet), ASCII letters, digits, `-`, `_`
-/// and `.` only, unique within the bundle.
-fn payload_name(table: &crate::load::Table, used: &mut Vec<String>) -> String {
-    let stem = Path::new(&table.file_name())
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut base = ascii_slug(&stem);
-    if let Some(sheet) = table.format.sheet() {
-        base = format!("{base}-{}", ascii_slug(sheet));
-    }
-    if base.trim_matches(['-', '_', '.']).is_empty() {
-        base = "export".into();
-    }
-    let mut candidate = format!("data/{base}.csv");
-    let mut n = 2;
-    while used.contains(&candidate) {
-        candidate = format!("data/{base}-{n}.csv");
-        n += 1;
-    }
-    used.push(candidate.clone());
-    candidate
-}
-
-fn ascii_slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' {
-            out.push(c);
-        } else if c == '.' {
-            if !out.ends_with('.') {
-                out.push(c);
-            }
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches(['_', '.']).chars().take(80).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ascii_slug;
-
-    #[test]
-    fn payload_names_are_plain_ascii() {
-        assert_eq!(
-            ascii_slug("CRIS Export (Oct) £.csv"),
-            "CRIS_Export_Oct_.csv"
-        );
-        assert_eq!(ascii_slug("../../etc/passwd"), "etc_passwd");
-        assert_eq!(ascii_slug("a..b"), "a.b");
-    }
 }

@@ -637,6 +637,10 @@ pub struct ProfileError {
     pub what: String,
 }
 
+/// The largest profile file read from `--profiles`: the biggest built-in one is a few dozen
+/// KiB.
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+
 impl ProfileError {
     pub fn hint(&self) -> &'static str {
         "Fix the profile file at that line (see profiles/README.md for the format), or remove it from the --profiles folder."
@@ -1184,11 +1188,21 @@ impl Catalog {
             .collect();
         paths.sort();
         for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|e| ProfileError {
+            let unreadable = |what: String| ProfileError {
                 file: p.display().to_string(),
                 line: None,
-                what: format!("cannot read: {e}"),
+                what,
+            };
+            // Through `files`: a FIFO named `x.toml` would hang the read, `/dev/zero` linked
+            // there would never end.
+            let bytes = crate::files::read_small(&p, MAX_PROFILE_BYTES).map_err(|e| {
+                unreadable(match e {
+                    crate::files::FileError::Refused(r) => format!("cannot read: it {r}"),
+                    crate::files::FileError::Io(e) => format!("cannot read: {e}"),
+                })
             })?;
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| unreadable("cannot read: it is not UTF-8 text".into()))?;
             let prof = parse(&p.display().to_string(), &text)?;
             match cat.profiles.iter_mut().find(|q| q.id == prof.id) {
                 Some(slot) => *slot = prof,

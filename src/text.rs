@@ -31,6 +31,27 @@ pub fn printable(s: &str) -> String {
     out
 }
 
+/// The first character [`printable`] would escape (a control character, an escape sequence's
+/// start, a bidirectional override), if `s` holds one: a name typed for the record must not.
+pub fn unprintable_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| c.is_control() || is_bidi_control(c))
+}
+
+/// JSON text with the bidirectional overrides JSON leaves as they are written as `\uXXXX`
+/// escapes: the same JSON value, that cannot reorder what is shown on a terminal. (JSON already
+/// escapes control characters; these can only be inside strings, where the escape is valid.)
+pub fn json_without_bidi(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -804,3 +804,459 @@ fn a_sha256_that_is_not_one_is_a_usage_error() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// --profiles DIR: every *.toml there is read, so each must be a small regular file
+
+#[test]
+fn a_profile_that_is_a_fifo_device_or_huge_is_refused_unread() {
+    let hostile = hostile_paths();
+    for (what, path, words) in &hostile.cases {
+        if *what == "a folder" {
+            continue; // a folder named x.toml: below
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("hostile.toml");
+        std::os::unix::fs::symlink(path, &target).unwrap();
+        let mut args = os(&["--profiles"]);
+        args.push(dir.path().as_os_str());
+        args.extend(os(&["profiles"]));
+        let out = run(&args, &dir.path().join("register.jsonl"));
+        let words = if *what == "a 5 GiB file" {
+            "is 5 GiB, larger than such a file can be (at most 1 MiB)"
+        } else {
+            words
+        };
+        assert_usage_error(
+            what,
+            &out,
+            &["hostile.toml: cannot read: it ", words, "--profiles folder"],
+        );
+        assert_eq!(entries(dir.path()), ["hostile.toml"], "{what}");
+    }
+    // A folder named like a profile, and a profile that is not text.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("folder.toml")).unwrap();
+    let mut args = os(&["--profiles"]);
+    args.push(dir.path().as_os_str());
+    args.extend(os(&["profiles"]));
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_usage_error(
+        "folder",
+        &out,
+        &["folder.toml: cannot read: it is a folder, not a regular file"],
+    );
+    std::fs::remove_dir(dir.path().join("folder.toml")).unwrap();
+    std::fs::write(dir.path().join("binary.toml"), b"id = \"\xff\"\n").unwrap();
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_usage_error(
+        "not UTF-8",
+        &out,
+        &["binary.toml: cannot read: it is not UTF-8 text"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// (e) input names that Windows reserves, or that differ only in case: pack names its payload
+// files so that its own bundles verify and unpack everywhere
+
+/// Packs the Bromley fixture copied to each of `inputs` (paths relative to a fresh folder),
+/// verifies the bundle and extracts it: the payload names, in the record's order, each with the
+/// input file it came from.
+fn pack_named(inputs: &[&str]) -> Vec<(String, String)> {
+    use age::secrecy::ExposeSecret;
+    let dir = tempfile::tempdir().unwrap();
+    let (id, r) = bundling::key_pair();
+    let key = dir.path().join("key.txt");
+    std::fs::write(&key, id.to_string().expose_secret()).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let mut args = os(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--period",
+        "2026-10",
+        "--json",
+    ]);
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| dir.path().join(i)).collect();
+    for p in &paths {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::copy(fixture("cris-victims.csv"), p).unwrap();
+        args.extend([std::ffi::OsStr::new("--input"), p.as_os_str()]);
+    }
+    let public = r.public_key().to_string();
+    args.extend([std::ffi::OsStr::new("--recipient"), public.as_ref()]);
+    args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+    args.extend(os(BROMLEY_ACKS));
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{inputs:?}: {}",
+        text(&out.stderr)
+    );
+    let packed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bundle = PathBuf::from(packed["bundle"].as_str().unwrap());
+
+    let received = dir.path().join("received");
+    let mut args = os(&["verify", "--json"]);
+    args.push(bundle.as_os_str());
+    args.extend([std::ffi::OsStr::new("--identity"), key.as_os_str()]);
+    args.extend([std::ffi::OsStr::new("--extract"), received.as_os_str()]);
+    let out = run(&args, &dir.path().join("register.jsonl"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{inputs:?}: {v}");
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(received.join("disclosure-record.json")).unwrap())
+            .unwrap();
+    let payload: Vec<(String, String)> = record["payload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = p["path"].as_str().unwrap().to_string();
+            let input = p["input"].as_str().unwrap().to_string();
+            (path, input)
+        })
+        .collect();
+    let mut extracted = entries(&received.join("data"));
+    let mut listed: Vec<String> = payload
+        .iter()
+        .map(|(p, _)| p.strip_prefix("data/").unwrap().to_string())
+        .collect();
+    extracted.sort();
+    listed.sort();
+    assert_eq!(extracted, listed, "{inputs:?}");
+    payload
+}
+
+#[test]
+fn inputs_named_for_windows_devices_are_packed_under_names_that_verify_and_unpack() {
+    let own = |p: &str, i: &str| (p.to_string(), i.to_string());
+    for (input, payload) in [
+        ("CON.csv", "data/CON_.csv"),
+        ("nul.csv", "data/nul_.csv"),
+        ("COM1.csv", "data/COM1_.csv"),
+        ("lpt9.backup.csv", "data/lpt9_.backup.csv"),
+    ] {
+        assert_eq!(pack_named(&[input]), [own(payload, input)]);
+    }
+}
+
+#[test]
+fn inputs_whose_names_differ_only_in_case_are_packed_under_names_that_verify_and_unpack() {
+    let own = |p: &str, i: &str| (p.to_string(), i.to_string());
+    // One folder (this file system tells case apart), then two.
+    assert_eq!(
+        pack_named(&["Upper.csv", "upper.csv"]),
+        [
+            own("data/Upper.csv", "Upper.csv"),
+            own("data/upper-2.csv", "upper.csv")
+        ]
+    );
+    assert_eq!(
+        pack_named(&["a/Upper.csv", "b/upper.csv", "c/UPPER-2.csv"]),
+        [
+            own("data/Upper.csv", "Upper.csv"),
+            own("data/upper-2.csv", "upper.csv"),
+            own("data/UPPER-2-2.csv", "UPPER-2.csv")
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// (g) the register: control characters in what it prints, and a register deleted, cut short or
+// replaced
+
+fn disclosure(n: u64) -> disclose::register::Disclosure {
+    use disclose::register::{Disclosure, FileRecord};
+    Disclosure {
+        bundle_id: format!("{n:032x}"),
+        created_utc: "2026-11-22T10:00:00Z".into(),
+        profile_id: "bromley-yot-victims".into(),
+        agreement_title: "Bromley YOT victim contact".into(),
+        period: "2026-10".into(),
+        analyst: "A. Analyst".into(),
+        authorised_by: String::new(),
+        recipients: vec![disclose::keys::RecipientRecord {
+            label: "Bromley YOT".into(),
+            fingerprint: "0123456789abcdef".into(),
+        }],
+        rows_shared: n,
+        rows_excluded: 0,
+        shared_fields: vec!["victim_name".into()],
+        withheld_count: 1,
+        inputs: vec![FileRecord {
+            name: "cris.csv".into(),
+            sha256: "ab".repeat(32),
+        }],
+        bundle: FileRecord {
+            name: format!("b_{n}.zip.age"),
+            sha256: "cd".repeat(32),
+        },
+    }
+}
+
+/// A register of `n` entries (and its head file) in a fresh folder.
+fn register_of(n: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("register.jsonl");
+    for i in 1..=n {
+        disclose::register::append(&path, &disclosure(i)).unwrap();
+    }
+    (dir, path)
+}
+
+/// Control characters but the line ends: none may reach the terminal.
+fn assert_no_controls(what: &str, out: &[u8]) {
+    let s = text(out).replace("\r\n", "\n");
+    assert!(
+        !s.chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{202e}')),
+        "{what}: {s:?}"
+    );
+}
+
+#[test]
+fn pack_refuses_control_characters_in_the_names_it_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("register.jsonl");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    for (flag, name, code) in [
+        ("--authorised-by", "DS \u{1b}]0;owned\u{7}Smith", "U+001B"),
+        ("--analyst", "J. Smith\u{7}", "U+0007"),
+        ("--analyst", "J. Smith\r\nDS Jones", "U+000D"),
+        ("--authorised-by", "DS \u{202e}htimS", "U+202E"),
+    ] {
+        let mut args = os(&[
+            "pack",
+            "--profile",
+            "bromley-yot-victims",
+            "--period",
+            "2026-10",
+            "--recipient",
+            PK,
+        ]);
+        args.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+        args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+        // All but BROMLEY_ACKS's own analyst, and the name under test.
+        args.extend(os(&BROMLEY_ACKS[2..]));
+        if flag != "--analyst" {
+            args.extend(os(&BROMLEY_ACKS[..2]));
+        }
+        args.extend([std::ffi::OsStr::new(flag), name.as_ref()]);
+        let out = run(&args, &register);
+        assert_usage_error(
+            name,
+            &out,
+            &[
+                &format!("{flag} holds the control character {code}"),
+                "one line of plain text",
+            ],
+        );
+        assert_no_controls(name, &out.stderr);
+        assert!(entries(&out_dir).is_empty(), "{:?}", entries(&out_dir));
+        assert!(!register.exists(), "a register was made");
+    }
+}
+
+#[test]
+fn a_register_holding_control_characters_prints_them_escaped() {
+    // Written by the library (as an older version, or a file name, could): the outputs escape.
+    let (dir, path) = register_of(1);
+    let mut d = disclosure(2);
+    d.analyst = "A\u{1b}[2J\u{1b}]0;owned\u{7}B".into();
+    d.authorised_by = "=DS\rSmith\u{202e}".into();
+    d.inputs[0].name = "cris\u{1b}[31m.csv".into();
+    disclose::register::append(&path, &d).unwrap();
+    let unused = dir.path().join("unused.jsonl");
+    let reg = path.as_os_str();
+
+    let csv = run(
+        &[&os(&["register", "--csv", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(csv.status.code(), Some(0), "{}", text(&csv.stderr));
+    assert_no_controls("--csv", &csv.stdout);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.stdout.as_slice())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&rows[1][6], "A\\u{001b}[2J\\u{001b}]0;owned\\u{0007}B");
+    assert_eq!(&rows[1][7], "'=DS\\rSmith\\u{202e}");
+    assert!(
+        rows[1][13].starts_with("cris\\u{001b}[31m.csv "),
+        "{}",
+        &rows[1][13]
+    );
+
+    let listed = run(
+        &[&os(&["register", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+    assert_no_controls("list", &listed.stdout);
+    assert!(
+        text(&listed.stdout).contains("by A\\u{001b}[2J"),
+        "{}",
+        text(&listed.stdout)
+    );
+
+    let checked = run(
+        &[&os(&["register", "--verify", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
+    assert_no_controls("--verify", &checked.stdout);
+
+    // JSON escapes them itself, and keeps the register's text exactly.
+    let json = run(
+        &[&os(&["register", "--json", "--register"])[..], &[reg]].concat(),
+        &unused,
+    );
+    assert_no_controls("--json", &json.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v[1]["analyst"], "A\u{1b}[2J\u{1b}]0;owned\u{7}B");
+}
+
+/// `register --verify` on `path`: exit 1 and the one problem holding `words`; then a pack onto
+/// it is refused naming the problem and `register --verify`, and nothing is written (the
+/// register file is left as it was, or not made again).
+fn assert_register_refused(path: &Path, words: &str) {
+    let before = std::fs::read(path).ok();
+    let dir = tempfile::tempdir().unwrap();
+    let unused = dir.path().join("unused.jsonl");
+    let mut args = os(&["register", "--verify", "--json", "--register"]);
+    args.push(path.as_os_str());
+    let out = run(&args, &unused);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p.as_str().unwrap().contains(words)),
+        "{words:?} not in {problems:#?}"
+    );
+    // The text form says it too.
+    args.retain(|a| *a != "--json");
+    let out = run(&args, &unused);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains(words), "{}", text(&out.stdout));
+
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let input = fixture("cris-victims.csv");
+    let mut pack = os(&[
+        "pack",
+        "--profile",
+        "bromley-yot-victims",
+        "--period",
+        "2026-10",
+        "--recipient",
+        PK,
+    ]);
+    pack.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
+    pack.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
+    pack.extend([std::ffi::OsStr::new("--register"), path.as_os_str()]);
+    pack.extend(os(BROMLEY_ACKS));
+    let out = run(&pack, &unused);
+    assert_usage_error(
+        words,
+        &out,
+        &[
+            "does not verify, so nothing can be added to it",
+            words,
+            "disclose register --verify",
+        ],
+    );
+    assert!(entries(&out_dir).is_empty(), "{:?}", entries(&out_dir));
+    assert_eq!(std::fs::read(path).ok(), before, "the register was changed");
+}
+
+#[test]
+fn a_deleted_register_is_reported_and_not_begun_again() {
+    let (_dir, path) = register_of(2);
+    std::fs::remove_file(&path).unwrap();
+    assert_register_refused(
+        &path,
+        "The register is missing, but its head file register.jsonl.head says entry 2",
+    );
+    // Emptied rather than deleted: the same.
+    std::fs::write(&path, b"").unwrap();
+    assert_register_refused(&path, "The register is empty, but its head file");
+    // Listing it says what happened too.
+    std::fs::remove_file(&path).unwrap();
+    let mut args = os(&["register", "--register"]);
+    args.push(path.as_os_str());
+    let out = run(&args, &path.with_extension("unused"));
+    assert_usage_error(
+        "list",
+        &out,
+        &[
+            "there is no register at",
+            "says entry 2 was written to it: it was deleted or moved",
+        ],
+    );
+}
+
+#[test]
+fn a_register_cut_short_is_reported_and_not_appended_to() {
+    let (_dir, path) = register_of(3);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let kept: Vec<&str> = text.lines().take(2).collect();
+    std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    assert_register_refused(
+        &path,
+        "The register ends at entry 2, but its head file register.jsonl.head says entry 3",
+    );
+}
+
+#[test]
+fn a_replaced_or_restarted_register_is_reported_and_not_appended_to() {
+    let (_dir, path) = register_of(3);
+    // Replaced by a new chain of one entry: begun again.
+    let (_other_dir, other) = register_of(1);
+    std::fs::copy(&other, &path).unwrap();
+    assert_register_refused(&path, "or the register was deleted and a new chain begun");
+    // Replaced by another register as long as it: not the entry the head names.
+    let (_other_dir, other) = register_of(4);
+    let mut text = std::fs::read_to_string(&other).unwrap();
+    text = text.replace("\"rows_shared\":", "\"rows_shared\":1");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Rehash the edited chain, as someone rewriting it would.
+    let mut prev = disclose::register::GENESIS.to_string();
+    let mut out = String::new();
+    for mut v in lines {
+        v["prev"] = prev.clone().into();
+        let h = disclose::register::entry_hash(&v);
+        v["hash"] = h.clone().into();
+        prev = h;
+        out.push_str(&serde_json::to_string(&v).unwrap());
+        out.push('\n');
+    }
+    std::fs::write(&path, out).unwrap();
+    assert_register_refused(&path, "The register does not hold entry 3");
+    // The old entries put back in front of a restarted chain.
+    let (_dir, path) = register_of(2);
+    let old = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::fs::remove_file(disclose::register::head_path(&path)).unwrap();
+    disclose::register::append(&path, &disclosure(3)).unwrap();
+    let new = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{old}{new}")).unwrap();
+    assert_register_refused(
+        &path,
+        "Line 3 (entry 1, bundle 00000000000000000000000000000003) starts a new chain",
+    );
+}

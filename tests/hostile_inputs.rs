@@ -525,3 +525,210 @@ fn a_crafted_ole_file_is_refused_without_exhausting_memory() {
         "it is password-protected",
     );
 }
+
+// Issue 16 (f): parts of one name, NUL through `_x0000_`, a shared strings table of tiny
+// strings, rows beyond Excel's last.
+
+#[test]
+fn a_workbook_with_two_parts_of_one_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Exactly the same name: written under a stand-in of the same length, then renamed in
+    // the local headers and the central directory alike (the zip writer refuses duplicates).
+    let mut parts = fx::minimal_parts(Some(&secret_sheet()));
+    parts.push((
+        "xl/worksheets/sheetX.xml".into(),
+        secret_sheet().into_bytes(),
+    ));
+    let twice = dir.path().join("twice.xlsx");
+    fx::write_zip(&twice, &parts, true).unwrap();
+    let bytes = std::fs::read(&twice).unwrap();
+    let (from, to) = (b"xl/worksheets/sheetX.xml", b"xl/worksheets/sheet1.xml");
+    let mut patched = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            patched.extend_from_slice(to);
+            i += from.len();
+        } else {
+            patched.push(bytes[i]);
+            i += 1;
+        }
+    }
+    std::fs::write(&twice, patched).unwrap();
+    assert_refused(
+        "same name",
+        &dry_run(&twice, &[]),
+        "it holds two parts named \"xl/worksheets/sheet1.xml\"",
+    );
+    // Names in a package ignore case.
+    let mut parts = fx::minimal_parts(Some(&secret_sheet()));
+    parts.push((
+        "xl/worksheets/Sheet1.xml".into(),
+        secret_sheet().into_bytes(),
+    ));
+    let cased = dir.path().join("cased.xlsx");
+    fx::write_zip(&cased, &parts, true).unwrap();
+    assert_refused(
+        "same name but case",
+        &dry_run(&cased, &[]),
+        "it holds two parts named \"xl/worksheets/sheet1.xml\"",
+    );
+}
+
+#[test]
+fn a_nul_written_as_x0000_in_a_cell_or_a_shared_string_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let inline = fx::sheet_xml(
+        "",
+        &format!(
+            r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+            fx::istr("A1", "Name"),
+            fx::istr("B1", "Notes"),
+            fx::istr("A2", "x"),
+            fx::istr("B2", "before_x0000_after")
+        ),
+    );
+    let path = fx::crafted(dir.path(), "inline.xlsx", &inline).unwrap();
+    assert_refused(
+        "inline",
+        &dry_run(&path, &[]),
+        "cell B2 holds a NUL character (written as _x0000_ or as a NUL byte)",
+    );
+    // A shared string, in the header row.
+    let sheet = fx::sheet_xml(
+        "",
+        &format!(
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c>{}</row><row r="2">{}{}</row>"#,
+            fx::istr("B1", "Notes"),
+            fx::istr("A2", "x"),
+            fx::istr("B2", "y")
+        ),
+    );
+    let mut parts = fx::minimal_parts(Some(&sheet));
+    parts.push((
+        "xl/sharedStrings.xml".into(),
+        format!(
+            r#"<sst xmlns="{}" count="1" uniqueCount="1"><si><t>Na_x0000_me</t></si></sst>"#,
+            fx::NS
+        )
+        .into_bytes(),
+    ));
+    patch_rels_for_strings(&mut parts);
+    let shared = dir.path().join("shared.xlsx");
+    fx::write_zip(&shared, &parts, true).unwrap();
+    assert_refused(
+        "shared",
+        &dry_run(&shared, &[]),
+        "cell A1 holds a NUL character",
+    );
+}
+
+/// Links the shared strings part from the workbook, as Excel does.
+fn patch_rels_for_strings(parts: &mut [(String, Vec<u8>)]) {
+    for (name, data) in parts.iter_mut() {
+        if name == "xl/_rels/workbook.xml.rels" {
+            let text = String::from_utf8(data.clone()).unwrap().replace(
+                "</Relationships>",
+                r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+            );
+            *data = text.into_bytes();
+        }
+    }
+}
+
+#[test]
+fn a_shared_strings_table_of_tiny_strings_is_refused_before_it_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3 million strings, empty and one letter, deflated to a few KB: far more strings than
+    // packed bytes. (The 0.5 MB file of 40 million is measured, not tested: see the issue.)
+    for (what, one) in [("empty", "<si/>"), ("tiny", "<si><t>a</t></si>")] {
+        let mut sst = format!(r#"<sst xmlns="{}">"#, fx::NS);
+        sst.push_str(&one.repeat(3_000_000));
+        sst.push_str("</sst>");
+        let mut parts = fx::minimal_parts(Some(&secret_sheet()));
+        parts.push(("xl/sharedStrings.xml".into(), sst.into_bytes()));
+        patch_rels_for_strings(&mut parts);
+        let path = dir.path().join(format!("{what}.xlsx"));
+        fx::write_zip(&path, &parts, true).unwrap();
+        assert!(
+            std::fs::metadata(&path).unwrap().len() < 1_000_000,
+            "{what}"
+        );
+        assert_refused(
+            what,
+            &dry_run(&path, &[]),
+            "holds more than 2,097,152 shared strings in",
+        );
+    }
+    // As many as a real table: read.
+    let mut sst = format!(r#"<sst xmlns="{}">"#, fx::NS);
+    for i in 0..1000 {
+        sst.push_str(&format!("<si><t>s{i}</t></si>"));
+    }
+    sst.push_str("</sst>");
+    let mut parts = fx::minimal_parts(Some(&secret_sheet()));
+    parts.push(("xl/sharedStrings.xml".into(), sst.into_bytes()));
+    patch_rels_for_strings(&mut parts);
+    let path = dir.path().join("real.xlsx");
+    fx::write_zip(&path, &parts, true).unwrap();
+    loaded("real", &dry_run(&path, &[]));
+}
+
+#[test]
+fn rows_beyond_excels_last_are_refused_held_or_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+        fx::istr("A1", "Name"),
+        fx::istr("B1", "Notes"),
+        fx::istr("A2", "x"),
+        fx::istr("B2", "y")
+    );
+    // Excel's last row itself is fine.
+    let last = format!(
+        r#"{header}<row r="1048576">{}</row>"#,
+        fx::istr("A1048576", "z")
+    );
+    let path = fx::crafted(
+        dir.path(),
+        "last.xlsx",
+        &fx::sheet_xml("A1:B1048576", &last),
+    )
+    .unwrap();
+    let v = loaded("last row", &dry_run(&path, &[]));
+    assert_eq!(v["rows"]["read"], 2, "{v}");
+    // One beyond it, held.
+    let beyond = format!(
+        r#"{header}<row r="1048577">{}</row>"#,
+        fx::istr("A1048577", "z")
+    );
+    let path = fx::crafted(dir.path(), "held.xlsx", &fx::sheet_xml("", &beyond)).unwrap();
+    assert_refused(
+        "held",
+        &dry_run(&path, &[]),
+        "its sheet holds more rows than Excel's 1,048,576: row 1,048,577 is beyond",
+    );
+    // Held in rows without numbers: counted on from the last numbered one.
+    let counted = format!(
+        r#"{header}<row r="1048576">{}</row><row><c t="inlineStr"><is><t>z</t></is></c></row>"#,
+        fx::istr("A1048576", "z")
+    );
+    let path = fx::crafted(dir.path(), "counted.xlsx", &fx::sheet_xml("", &counted)).unwrap();
+    assert_refused(
+        "counted",
+        &dry_run(&path, &[]),
+        "row 1,048,577 is beyond Excel's last row",
+    );
+    // Declared by the sheet's size, the rows themselves few.
+    let path = fx::crafted(
+        dir.path(),
+        "declared.xlsx",
+        &fx::sheet_xml("A1:B2000000", &header),
+    )
+    .unwrap();
+    assert_refused(
+        "declared",
+        &dry_run(&path, &[]),
+        "its sheet declares more rows than Excel's 1,048,576: row 2,000,000 is beyond",
+    );
+}

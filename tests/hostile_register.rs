@@ -71,9 +71,10 @@ fn append_after_trailing_blank_lines_keeps_the_register_verifiable() {
     }
 }
 
-/// A blank line between entries is still reported: only a blank tail is dropped by `append`.
+/// A blank line between entries is still reported: only a blank tail is dropped by `append`,
+/// and a register that does not verify is not appended to.
 #[test]
-fn a_blank_line_between_entries_is_still_reported_after_an_append() {
+fn a_blank_line_between_entries_is_reported_and_stops_the_append() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("register.jsonl");
     register::append(&path, &disclosure(1)).unwrap();
@@ -81,7 +82,12 @@ fn a_blank_line_between_entries_is_still_reported_after_an_append() {
     let text = std::fs::read_to_string(&path).unwrap();
     let (first, second) = text.split_once('\n').unwrap();
     std::fs::write(&path, format!("{first}\n\n{second}")).unwrap();
-    register::append(&path, &disclosure(3)).unwrap();
+    let e = register::append(&path, &disclosure(3)).unwrap_err();
+    assert!(e.to_string().contains("does not verify"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        format!("{first}\n\n{second}")
+    );
     let check = register::verify(&path).unwrap();
     assert_eq!(
         check.problems,

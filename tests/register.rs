@@ -180,14 +180,27 @@ fn inserted_entry_is_named() {
 }
 
 #[test]
-fn deleting_the_last_entry_is_not_detectable_from_the_file_but_changes_the_head() {
-    // Documented limitation: compare the head with the one recorded elsewhere.
+fn deleting_the_last_entry_is_caught_by_the_head_file_and_not_by_the_chain_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("register.jsonl");
     let mut lines = three(&path);
     let head = register::head(&path).unwrap();
     lines.pop();
     write_lines(&path, &lines);
+    let check = register::verify(&path).unwrap();
+    assert_eq!(
+        check.problems,
+        [format!(
+            "The register ends at entry 2, but its head file register.jsonl.head says entry 3 \
+             (hash {}…) was written to it: the entries after 2 were removed, or the register \
+             was deleted and a new chain begun.",
+            &head.as_ref().unwrap()[..12]
+        )]
+    );
+    assert!(register::append(&path, &disclosure(4)).is_err());
+    // Documented limitation: with the head file deleted too, the file alone cannot show it;
+    // compare the head with the one in the last bundle's record.
+    std::fs::remove_file(register::head_path(&path)).unwrap();
     let check = register::verify(&path).unwrap();
     assert!(check.ok());
     assert_ne!(check.head, head);

@@ -82,6 +82,15 @@ pub fn check_payload_path(path: &str) -> Result<(), BundleError> {
             name: crate::text::printable(path),
             reason: "a payload file must be inside data/, e.g. data/cris.csv".into(),
         })?;
+    if let Some(reason) = rest
+        .split('/')
+        .find_map(crate::names::windows_unsafe_component)
+    {
+        return Err(BundleError::BadName {
+            name: crate::text::printable(path),
+            reason: format!("it is {reason}"),
+        });
+    }
     if rest.split('/').all(is_portable_component) {
         Ok(())
     } else {
@@ -195,6 +204,9 @@ mod tests {
             "data/a b",
             "data//x",
             "data/x\\y",
+            "data/CON.csv",
+            "data/nul",
+            "data/sub/com1.csv",
             "data/",
         ] {
             assert!(check_payload_path(bad).is_err(), "{bad} accepted");

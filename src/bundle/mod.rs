@@ -35,7 +35,7 @@ mod id;
 mod persist;
 mod zipout;
 
-pub use bag::{BAGIT_TXT, BagFile};
+pub use bag::{BAGIT_TXT, BagFile, check_payload_path};
 pub use csv_out::CsvOut;
 pub use id::BundleId;
 pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
@@ -275,7 +275,13 @@ impl BundleWriter {
         self.usable()?;
         bag::check_payload_path(path)?;
         self.close_open()?;
-        if self.payload.iter().any(|f| f.path == path) {
+        // In any case or Unicode form: one file on Windows or macOS.
+        let key = crate::names::folded(path);
+        if self
+            .payload
+            .iter()
+            .any(|f| crate::names::folded(&f.path) == key)
+        {
             return Err(BundleError::Duplicate {
                 name: path.to_string(),
             });

@@ -20,6 +20,22 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
             Some("Remove --today, or add --dry-run."),
         );
     }
+    for (flag, name) in [
+        ("--analyst", &args.analyst),
+        ("--authorised-by", &args.authorised_by),
+    ] {
+        if let Some(c) = name.as_deref().and_then(crate::text::unprintable_char) {
+            return fail(
+                &format!(
+                    "{flag} holds the control character U+{:04X}: a name is recorded in the \
+                     register as given, and a control character there would replay on the \
+                     terminal of whoever reads it",
+                    c as u32
+                ),
+                Some(&format!("Give {flag} as one line of plain text.")),
+            );
+        }
+    }
     let Some(profile) = catalog.get(&args.profile) else {
         return fail(
             &format!("there is no profile {:?}", args.profile),

@@ -8,8 +8,8 @@ use std::io::Write;
 
 pub(super) fn json<T: serde::Serialize>(value: &T) {
     let mut out = std::io::stdout().lock();
-    let _ = serde_json::to_writer_pretty(&mut out, value);
-    let _ = writeln!(out);
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let _ = writeln!(out, "{}", crate::text::json_without_bidi(&text));
 }
 
 /// The summary, with what the `tables` it was made from say beyond it (hidden rows and columns).

@@ -10,10 +10,23 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
         Ok(p) => p,
         Err(e) => return fail(&e.to_string(), None),
     };
-    if !path.exists() {
+    let head = register::read_head(&path);
+    // A register deleted while its head file stayed is for --verify to report (exit 1).
+    let verify_deleted = args.verify && head != register::HeadFile::Missing;
+    if !path.exists() && !verify_deleted {
+        let hint = match head {
+            register::HeadFile::Found(h) => format!(
+                "Its head file {} says entry {} was written to it: it was deleted or moved. \
+                 Restore it from a backup; `disclose register --verify` reports what is missing.",
+                register::head_path(&path).display(),
+                h.seq
+            ),
+            _ => "One is made when the first bundle is written; or name it with --register FILE."
+                .into(),
+        };
         return fail(
             &format!("there is no register at {}", path.display()),
-            Some("One is made when the first bundle is written; or name it with --register FILE."),
+            Some(&hint),
         );
     }
     if args.csv {

@@ -70,7 +70,15 @@
 //!   [`token_cap`], so a "decompression bomb" cannot make the XML parser buffer gigabytes (the
 //!   sheet reader also stops at a longer token by itself);
 //! - the shared strings table may not announce more strings than it could hold, since calamine
-//!   reserves memory for that count.
+//!   reserves memory for that count, nor hold more than its part has packed bytes (or 2^21,
+//!   whichever is more), since calamine holds each one in about 60 bytes: a part of empty
+//!   strings deflated a thousandfold would otherwise make a 0.5 MB file take a gigabyte;
+//! - no two parts may have one name (ignoring case, as a package does), counted from the raw
+//!   central directory, since programs differ in which of the two they read.
+//!
+//! While reading, a cell holding NUL (an `_x0000_` escape, or a NUL byte) stops the load, as
+//! NUL does in a CSV; so does a cell below Excel's last row (1,048,576), or a sheet whose
+//! `<dimension>` declares one.
 //!
 //! The worksheets' parts, which calamine does not read when it opens a workbook, are checked on
 //! a thread while calamine opens it and the header is found; only where the package's links
@@ -129,6 +137,10 @@ use std::time::SystemTime;
 
 /// Rows among which the header is guessed (1-based Excel rows 1 to this).
 const GUESS_ROWS: u32 = 30;
+
+/// Excel's last row (1-based): no workbook Excel writes holds a row below it, and a sheet
+/// that claims or holds one was made by some other program, or to mislead.
+const EXCEL_ROWS: u32 = 1_048_576;
 
 /// Largest unpacked size of a part that calamine reads whole into memory.
 const MAX_HELD_PART_BYTES: u64 = 256 * 1024 * 1024;
@@ -874,6 +886,19 @@ fn letter_list(cols: &[u32]) -> String {
 }
 
 /// Excel's letters for a 0-based column index: 0 → "A", 26 → "AA".
+/// `1048576` as `1,048,576`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 fn column_letters(col: u32) -> String {
     let mut n = u64::from(col) + 1;
     let mut out = Vec::new();
@@ -1247,6 +1272,24 @@ impl<'a> SheetReader<'a> {
                 ));
             }
             self.last = Some((row, col));
+            let declared = self.cells.declared_last_row().filter(|&r| r >= EXCEL_ROWS);
+            if row >= EXCEL_ROWS || declared.is_some() {
+                return Err(workbook(
+                    &self.path,
+                    format!(
+                        "its sheet {} more rows than Excel's {}: row {} is beyond Excel's last \
+                         row, so the file was not saved by Excel, and what Excel would show of \
+                         it is not what would be shared",
+                        if declared.is_some() {
+                            "declares"
+                        } else {
+                            "holds"
+                        },
+                        thousands(u64::from(EXCEL_ROWS)),
+                        thousands(u64::from(declared.unwrap_or(row)) + 1),
+                    ),
+                ));
+            }
             if let Some((text, is_text)) = self.text_of(value, style, row, col)? {
                 return Ok(Some((row, RawCell { col, text, is_text })));
             }
@@ -1291,6 +1334,17 @@ impl<'a> SheetReader<'a> {
         };
         if text.is_empty() {
             return Ok(None);
+        }
+        if text.contains('\0') {
+            // As in a CSV: no export holds one, and a NUL cuts text short in other programs.
+            return Err(workbook(
+                &self.path,
+                format!(
+                    "cell {} holds a NUL character (written as _x0000_ or as a NUL byte), which \
+                     no export should hold",
+                    cell_ref(row, col)
+                ),
+            ));
         }
         if text.len() > self.limits.max_cell_bytes {
             return Err(LoadError::CellTooLarge {
@@ -1650,6 +1704,34 @@ fn preflight_but(
         let name = entry.name().map_err(damaged)?;
         names.push(name.replace('\\', "/").to_ascii_lowercase());
     }
+    // Two parts of one name (zip allows it; a package does not, and names in a package ignore
+    // case): which one a program reads differs, so what is shared may not be what Excel shows.
+    // Counted from the raw central directory: the zip crate keeps only one entry of a name.
+    let raw: Vec<String> = {
+        let mut reader = BufReader::new(At::new(file).map_err(|e| LoadError::io(path, e))?);
+        crate::verify::archive::raw_central_names(&mut reader, zip.central_directory_start())
+            .0
+            .iter()
+            .map(|n| String::from_utf8_lossy(n).replace('\\', "/").to_lowercase())
+            .collect()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let listed = if raw.len() >= names.len() {
+        &raw
+    } else {
+        &names
+    };
+    if let Some(twice) = listed.iter().find(|n| !seen.insert(n.as_str())) {
+        return Err(workbook(
+            path,
+            format!(
+                "it holds two parts named \"{}\": programs differ in which they read, so what \
+                 would be shared may not be what Excel shows; the file is damaged or built to \
+                 mislead",
+                crate::text::printable(twice)
+            ),
+        ));
+    }
     if let Some(i) = names.iter().position(|n| n == "mimetype") {
         let mut head = Vec::new();
         let entry = zip.by_index(i).map_err(damaged)?;
@@ -1741,9 +1823,14 @@ fn check_part(
 ) -> Result<(), LoadError> {
     let damaged = |e: zip::result::ZipError| workbook(path, zip_sentence(&e));
     let cap = token_cap(limits);
-    let (size, encrypted, is_dir) = {
+    let (size, packed, encrypted, is_dir) = {
         let entry = zip.by_index_data(i).map_err(damaged)?;
-        (entry.size(), entry.encrypted(), entry.is_dir())
+        (
+            entry.size(),
+            entry.compressed_size(),
+            entry.encrypted(),
+            entry.is_dir(),
+        )
     };
     if is_dir {
         return Ok(());
@@ -1771,7 +1858,17 @@ fn check_part(
     let binary = is_binary(name);
     let shared_strings = name.ends_with("sharedstrings.xml");
     let entry = zip.by_index(i).map_err(damaged)?;
-    let mut scan = read_part(path, entry, !binary, shared_strings, learn, cancel, cap)?;
+    let strings_limit = shared_strings.then(|| packed.max(HELD_STRINGS));
+    let mut scan = read_part(
+        path,
+        entry,
+        !binary,
+        shared_strings,
+        strings_limit,
+        learn,
+        cancel,
+        cap,
+    )?;
     if scan.longest() > cap {
         return Err(workbook(
             path,
@@ -1785,6 +1882,7 @@ fn check_part(
     }
     if shared_strings {
         check_string_count(path, name, size, &scan)?;
+        check_strings_held(path, name, packed, &scan)?;
     }
     if let Some(facts) = scan.facts.take().and_then(hidden::PartScan::finish) {
         package.insert(name.to_string(), facts);
@@ -1874,6 +1972,84 @@ fn check_string_count(
     Ok(())
 }
 
+/// calamine holds each shared string as a `String` (24 bytes, and a heap block for any that is
+/// not empty) and the table again in `Strings`: about 60 bytes a string, whatever the part
+/// spends on it. A part of tiny or empty strings (`<si/>`, 5 bytes, and deflated a
+/// thousandfold) would make a 0.5 MB file hold a gigabyte. Every string of a real table is
+/// different from the others, and costs the zip at least a byte: so a table may hold at most
+/// as many strings as its part has packed bytes, or [`HELD_STRINGS`] (about 130 MB, for any
+/// file), whichever is more. Memory is then bounded by the file's size.
+fn check_strings_held(
+    path: &Path,
+    name: &str,
+    packed: u64,
+    scan: &TokenScan,
+) -> Result<(), LoadError> {
+    let most = packed.max(HELD_STRINGS);
+    if scan.strings > most {
+        // Reading stopped at the first string too many: the count is "more than".
+        return Err(workbook(
+            path,
+            format!(
+                "its part \"{}\" holds more than {} shared strings in {} packed bytes, more \
+                 than a workbook of that size can hold without repeating them: the file is \
+                 damaged or built to exhaust memory",
+                crate::text::printable(name),
+                thousands(most),
+                thousands(packed)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Counts the shared strings (`<si>`, `<si/>`, `<x:si ...>`) of a part as it is read, across
+/// the blocks it is read in. Markup inside a comment is counted too: it can only count more.
+#[derive(Default)]
+struct StringCount {
+    /// The start of a tag cut off at the end of the last block.
+    carry: Vec<u8>,
+    count: u64,
+}
+
+impl StringCount {
+    /// Longest tag name looked at: `<` and a prefix, `:si` and the byte after.
+    const NAME: usize = 64;
+
+    fn feed(&mut self, bytes: &[u8]) {
+        let joined;
+        let data = if self.carry.is_empty() {
+            bytes
+        } else {
+            self.carry.extend_from_slice(bytes);
+            joined = std::mem::take(&mut self.carry);
+            &joined[..]
+        };
+        let mut at = 0;
+        while let Some(p) = memchr::memchr(b'<', &data[at..]) {
+            let start = at + p + 1;
+            let end = data[start..]
+                .iter()
+                .take(Self::NAME)
+                .position(|&b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/' | b'<'));
+            match end {
+                Some(n) => {
+                    let tag = &data[start..start + n];
+                    if tag.rsplit(|&b| b == b':').next() == Some(b"si".as_slice()) {
+                        self.count += 1;
+                    }
+                    at = start + n;
+                }
+                None if data.len() - start < Self::NAME => {
+                    self.carry = data[start - 1..].to_vec();
+                    return;
+                }
+                None => at = start,
+            }
+        }
+    }
+}
+
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
@@ -1887,13 +2063,16 @@ const BINARY_PARTS: &[&str] = &[
 
 /// Read a part to its end (which makes the zip crate check its CRC-32). With `measure`, its XML
 /// tokens are measured (reading stops once one is longer than the cap); with `first_tag`, its
-/// first element's start tag is kept; with `measure` and `learn`, its tags go to a
-/// [`hidden::PartScan`].
+/// first element's start tag is kept; with `strings_limit`, its shared strings are counted
+/// (reading stops at the first one past the limit); with `measure` and `learn`, its tags go to
+/// a [`hidden::PartScan`].
+#[allow(clippy::too_many_arguments)]
 fn read_part(
     path: &Path,
     mut entry: impl Read,
     measure: bool,
     first_tag: bool,
+    strings_limit: Option<u64>,
     learn: bool,
     cancel: &AtomicBool,
     cap: u64,
@@ -1904,6 +2083,7 @@ fn read_part(
         ..TokenScan::default()
     };
     let mut buf = vec![0u8; 64 * 1024];
+    let mut strings = strings_limit.map(|_| StringCount::default());
     loop {
         if cancel.load(Ordering::Relaxed) {
             return Ok(TokenScan::default());
@@ -1911,6 +2091,13 @@ fn read_part(
         match entry.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
+                if let Some(count) = &mut strings {
+                    count.feed(&buf[..n]);
+                    if strings_limit.is_some_and(|most| count.count > most) {
+                        scan.strings = count.count;
+                        return Ok(scan);
+                    }
+                }
                 if measure {
                     scan.feed(&buf[..n]);
                     if scan.longest() > cap {
@@ -1922,6 +2109,7 @@ fn read_part(
             Err(e) => return Err(workbook(path, damaged_part(&e))),
         }
     }
+    scan.strings = strings.map_or(0, |c| c.count);
     Ok(scan)
 }
 
@@ -1953,12 +2141,17 @@ struct TokenScan {
     /// The tag being read for `facts`, up to [`hidden::TAG_BYTES`].
     tag: Vec<u8>,
     in_tag: bool,
+    /// With `want_first_tag` (the shared strings), the strings counted so far.
+    strings: u64,
 }
 
 const FIRST_TAG_BYTES: usize = 64 * 1024;
 
 /// A shared strings count calamine may reserve room for whatever the part holds (96 MiB).
 const HARMLESS_STRING_COUNT: u64 = 1 << 22;
+
+/// Shared strings any workbook may hold, however small (see [`check_strings_held`]).
+const HELD_STRINGS: u64 = 1 << 21;
 
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
 enum ScanState {
@@ -2235,6 +2428,20 @@ impl TokenScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_strings_are_counted_across_the_blocks_they_are_read_in() {
+        let xml = br#"<sst><si/><si><t>a</t></si><x:si a="1"><x:t>b</x:t></x:si><sis/><s/><si
+/><!-- <si/> --></sst>"#;
+        for block in [1, 2, 3, 7, xml.len()] {
+            let mut count = StringCount::default();
+            for chunk in xml.chunks(block) {
+                count.feed(chunk);
+            }
+            // The one in the comment counts too: counting can only be generous.
+            assert_eq!(count.count, 5, "blocks of {block}");
+        }
+    }
 
     fn longest(xml: &str) -> u64 {
         let mut s = TokenScan::default();

@@ -1,5 +1,6 @@
 //! The hash chain: canonical JSON, each entry's hash, and checking a whole register.
 
+use super::head::{HeadFile, read_head};
 use super::{GENESIS, RegisterError, read_register};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -76,16 +77,25 @@ impl RegisterCheck {
     }
 }
 
-/// Checks every entry's `seq`, `prev` and `hash`. A missing file is an empty register.
+/// Checks every entry's `seq`, `prev` and `hash`, and that the register still holds the entry
+/// its head file (see [`super::head`]) says was appended last. A missing file is an empty
+/// register; a missing register whose head file says it held entries was deleted.
 ///
 /// Problems name the line, the entry's number and its bundle, e.g. "Line 2 (entry 2, bundle
 /// 1a2b3c4d) has been changed since it was written…". Each problem is reported where it shows:
 /// an edited entry at its own line; a deleted, inserted or moved entry at the line after it.
 pub fn verify(path: &Path) -> Result<RegisterCheck, RegisterError> {
     let text = read_register(path)?;
+    Ok(check_text(&text, &read_head(path), path))
+}
+
+/// [`verify`] on the register's text, with what its head file says.
+pub(super) fn check_text(text: &str, head: &HeadFile, path: &Path) -> RegisterCheck {
     let mut check = RegisterCheck::default();
     let mut expected_prev = GENESIS.to_string();
     let mut expected_seq = 1u64;
+    // Every entry's (seq, hash), to find the one the head file names.
+    let mut written: Vec<(Option<u64>, String)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         if line.trim().is_empty() {
@@ -117,23 +127,73 @@ pub fn verify(path: &Path) -> Result<RegisterCheck, RegisterError> {
                  contents."
             ));
         }
-        if v["prev"].as_str() != Some(expected_prev.as_str()) {
+        let restarts = check.entries > 1 && seq == Some(1) && v["prev"] == GENESIS;
+        if restarts {
             check.problems.push(format!(
-                "{who} does not follow on from the entry before it: an entry before it was \
-                 removed, inserted, moved or rewritten."
+                "{who} starts a new chain: the register was deleted or emptied and begun \
+                 again, and the old entries were put back in front of the new ones."
             ));
-        }
-        if seq != Some(expected_seq) {
-            check.problems.push(format!(
-                "{who} should be entry {expected_seq}: entries are missing, added or out of \
-                 order."
-            ));
+        } else {
+            if v["prev"].as_str() != Some(expected_prev.as_str()) {
+                check.problems.push(format!(
+                    "{who} does not follow on from the entry before it: an entry before it was \
+                     removed, inserted, moved or rewritten."
+                ));
+            }
+            if seq != Some(expected_seq) {
+                check.problems.push(format!(
+                    "{who} should be entry {expected_seq}: entries are missing, added or out of \
+                     order."
+                ));
+            }
         }
         expected_seq = seq.unwrap_or(expected_seq).saturating_add(1);
         expected_prev = stored.clone();
+        written.push((seq, stored.clone()));
         check.head = Some(stored);
     }
-    Ok(check)
+    let head_file = super::head_path(path);
+    let head_name = head_file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let head_name = crate::text::printable(&head_name);
+    match head {
+        HeadFile::Missing => {}
+        HeadFile::Damaged(why) => check.problems.push(format!(
+            "The register's head file {head_name} cannot be used: {why}. It was damaged or \
+             edited by hand, so whether entries were removed from the end cannot be checked."
+        )),
+        HeadFile::Found(h)
+            if written
+                .iter()
+                .any(|(s, hash)| *s == Some(h.seq) && *hash == h.hash) => {}
+        HeadFile::Found(h) => {
+            let short = &h.hash[..h.hash.len().min(12)];
+            let last_seq = written.iter().rev().find_map(|(s, _)| *s);
+            check.problems.push(match last_seq {
+                None => format!(
+                    "The register is {}, but its head file {head_name} says entry {} (hash \
+                     {short}…) was written to it: the register was deleted or emptied.",
+                    if path.exists() { "empty" } else { "missing" },
+                    h.seq
+                ),
+                Some(last) if written.first().is_some_and(|(s, _)| *s == Some(1)) && last < h.seq => format!(
+                    "The register ends at entry {last}, but its head file {head_name} says entry \
+                     {} (hash {short}…) was written to it: the entries after {last} were removed, \
+                     or the register was deleted and a new chain begun.",
+                    h.seq
+                ),
+                Some(_) => format!(
+                    "The register does not hold entry {} (hash {short}…), which its head file \
+                     {head_name} says was the last written: the register was replaced or \
+                     rewritten, or deleted and a new chain begun.",
+                    h.seq
+                ),
+            });
+        }
+    }
+    check
 }
 
 /// The head hash (the last entry's `hash`), or `None` for an empty register.

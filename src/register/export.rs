@@ -31,7 +31,11 @@ pub const CSV_COLUMNS: &[&str] = &[
 /// key, inputs as `name sha256`).
 ///
 /// Text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or CR) is
-/// prefixed with `'`.
+/// prefixed with `'`. Control characters (an escape sequence's ESC, BEL, CR, LF) and
+/// bidirectional overrides are written as visible escapes (`\u{001b}`, `\r`), as on the
+/// terminal: pack refuses them in the names it records, but a file name, a recipient's label
+/// or a register written by an older version may still hold them, and a CSV is read on a
+/// terminal and imported into other systems as often as it is opened in a spreadsheet.
 pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
     let entries = list(path)?;
     let io = |source| RegisterError::Io {
@@ -86,6 +90,7 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
 }
 
 fn spreadsheet_safe(s: &str) -> String {
+    let s = &crate::text::printable(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -101,5 +106,9 @@ mod tests {
     fn spreadsheet_formulas_are_defused() {
         assert_eq!(spreadsheet_safe("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(spreadsheet_safe("Bromley"), "Bromley");
+        assert_eq!(
+            spreadsheet_safe("A\u{1b}]0;owned\u{7}\r\nB"),
+            "A\\u{001b}]0;owned\\u{0007}\\r\\nB"
+        );
     }
 }

@@ -7,10 +7,12 @@
 //! JSON of the entry without `hash` (keys sorted at every level, no spaces).
 //!
 //! What the chain cannot show: deleting the *last* entries leaves a shorter chain that is still
-//! valid, and anyone who edits an entry can recompute every hash after it. So the head hash
-//! ([`head`]) should also be kept somewhere else: put it in each bundle's disclosure record and
-//! in the force's logging system (e.g. CrimInt/CONNECT, via [`to_csv`]); a register whose head
-//! is not the one last recorded has lost or rewritten entries.
+//! valid, deleting the whole file lets the next disclosure begin a new chain, and anyone who
+//! edits an entry can recompute every hash after it. So the head hash ([`head`]) is also kept
+//! elsewhere: in a head file beside the register ([`head_path`], `register.jsonl.head`), which
+//! [`verify`] checks the register still reaches; in each bundle's disclosure record; and, via
+//! [`to_csv`], in the force's logging system (e.g. CrimInt/CONNECT). A register that does not
+//! verify is not appended to: a disclosure is never recorded on a broken or restarted chain.
 //!
 //! Location: [`default_path`]: `DISCLOSE_REGISTER` if set, else `%APPDATA%\disclose\register.jsonl`
 //! on Windows, `~/Library/Application Support/disclose/register.jsonl` on macOS, and
@@ -18,9 +20,11 @@
 
 mod chain;
 mod export;
+mod head;
 
 pub use chain::{RegisterCheck, canonical_json, entry_hash, head, verify};
 pub use export::{CSV_COLUMNS, to_csv};
+pub use head::{Head, HeadFile, head_path, read_head};
 
 use crate::keys::RecipientRecord;
 use serde::{Deserialize, Serialize};
@@ -136,6 +140,20 @@ pub enum RegisterError {
         /// What it is instead.
         problem: crate::files::Refused,
     },
+    /// The register's chain does not verify (see [`verify`]): nothing may be added to it.
+    #[error(
+        "The disclosure register {} does not verify, so nothing can be added to it: {first}{}",
+        .path.display(),
+        if *.more > 0 { format!(" ({} more problem{}: run `disclose register --verify` to see them all)", .more, if *.more == 1 { "" } else { "s" }) } else { String::new() }
+    )]
+    Broken {
+        /// The register file.
+        path: PathBuf,
+        /// The first problem [`verify`] found.
+        first: String,
+        /// How many more it found.
+        more: usize,
+    },
     /// No location could be worked out.
     #[error(
         "Could not find where to keep the disclosure register (no home folder found). Set \
@@ -175,14 +193,20 @@ pub fn default_path() -> Result<PathBuf, RegisterError> {
         .ok_or(RegisterError::NoLocation)
 }
 
-/// Appends `d` as the next entry and returns it.
+/// Appends `d` as the next entry, records it as the head (see [`head_path`]) and returns it.
 ///
 /// The file (and its folder) is created if missing, owner-only on Unix. The file is locked for
 /// the append, so two runs cannot take the same `seq`; the line is written with one write call
-/// and flushed to disk before returning. The existing chain is not re-checked here (see
-/// [`verify`]), but a last line that cannot be read stops the append.
+/// and flushed to disk before returning. The existing chain is checked first, under the lock:
+/// a register that does not [`verify`] (a line that cannot be read, an edited or missing entry,
+/// a head file it no longer reaches) is not appended to.
 pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
-    let (mut file, seq, prev, kept, len) = open_for_append(path)?;
+    // The head is read before the register is created: a deleted register must not be
+    // recreated empty by a refused append.
+    let head = read_head(path);
+    refuse_missing_with_head(path, &head)?;
+    let (mut file, seq, prev, kept, len, text) = open_for_append(path)?;
+    broken(path, chain::check_text(&text, &head, path))?;
     let io = |what| {
         move |source| RegisterError::Io {
             what,
@@ -216,28 +240,61 @@ pub fn append(path: &Path, d: &Disclosure) -> Result<Entry, RegisterError> {
         let _ = file.set_len(kept as u64).and_then(|()| file.sync_data());
         return Err(io("write to")(e));
     }
+    // Still under the lock, so heads are written in the order entries are.
+    head::write_head(
+        path,
+        &Head {
+            seq: entry.seq,
+            hash: entry.hash.clone(),
+        },
+    )?;
     Ok(entry)
+}
+
+/// [`RegisterError::Broken`] when `check` found problems.
+fn broken(path: &Path, check: RegisterCheck) -> Result<(), RegisterError> {
+    match check.problems.split_first() {
+        None => Ok(()),
+        Some((first, rest)) => Err(RegisterError::Broken {
+            path: path.to_path_buf(),
+            first: first.clone(),
+            more: rest.len(),
+        }),
+    }
+}
+
+/// A register that is missing while its head file says entries were written to it was
+/// deleted: refused as [`verify`] reports it, before anything creates a new one.
+fn refuse_missing_with_head(path: &Path, head: &HeadFile) -> Result<(), RegisterError> {
+    if path.exists() || *head == HeadFile::Missing {
+        return Ok(());
+    }
+    broken(path, chain::check_text("", head, path))
 }
 
 /// Checks that an entry could be appended now (the folder and file can be created or opened
 /// for appending, and the last line is a whole entry), without writing one. Call it before
 /// writing a bundle, so that a bundle is never left unrecorded.
 pub fn check_appendable(path: &Path) -> Result<(), RegisterError> {
+    let head = read_head(path);
+    refuse_missing_with_head(path, &head)?;
     // A register not made yet is created by the first append; checking must not leave an
     // empty one behind (a refused or failed pack records nothing).
     if !path.exists() {
         return Ok(());
     }
-    open_for_append(path).map(|_| ())
+    let (_, _, _, _, _, text) = open_for_append(path)?;
+    broken(path, chain::check_text(&text, &head, path))
 }
 
 /// Opens (creating if need be) and locks the register, and reads the `seq` and `prev` the
 /// next entry takes.
-/// Also returns the length of the text without blank lines at its end, and the whole length.
+/// Also returns the length of the text without blank lines at its end, the whole length, and
+/// the text.
 #[allow(clippy::type_complexity)]
 fn open_for_append(
     path: &Path,
-) -> Result<(std::fs::File, u64, String, usize, usize), RegisterError> {
+) -> Result<(std::fs::File, u64, String, usize, usize, String), RegisterError> {
     let io = |what| {
         move |source| RegisterError::Io {
             what,
@@ -311,7 +368,8 @@ fn open_for_append(
         }
     };
     let kept = without_trailing_blank_lines(&text);
-    Ok((file, seq, prev, kept, text.len()))
+    let len = text.len();
+    Ok((file, seq, prev, kept, len, text))
 }
 
 /// The length of `text` without the blank (white-space only) lines at its end: up to and

@@ -7,6 +7,7 @@
 use super::bag::{BagSource, unsafe_path};
 use super::digest::{Algorithm, MultiHasher};
 use super::report::{Report, count};
+use crate::names::{folded, nfc};
 use crate::text::printable;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Seek, SeekFrom};
@@ -360,43 +361,22 @@ impl<R: Read + Seek> BagSource for ZipBag<R> {
     }
 }
 
-/// A name in Unicode's composed form (NFC): é as one character, whichever way it was written.
-fn nfc(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    name.nfc().collect()
-}
-
-/// The key under which two names land on one file somewhere: macOS folds Unicode
-/// normalisation, Windows folds case, and some file systems do both.
-pub(crate) fn folded(name: &str) -> String {
-    nfc(&nfc(name).to_lowercase())
-}
-
 /// Why an entry name is unsafe to unpack anywhere (Linux, macOS or Windows), if it is.
 fn unsafe_entry_name(name: &str) -> Option<&'static str> {
     if let Some(r) = unsafe_path(name) {
         return Some(r);
     }
-    for part in name.split('/') {
-        let stem = part.split('.').next().unwrap_or("").to_ascii_uppercase();
-        let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-                && stem.len() == 4
-                && stem.as_bytes()[3].is_ascii_digit());
-        if reserved {
-            return Some("a name Windows reserves for a device");
-        }
-        if part.ends_with(['.', ' ']) {
-            return Some("a name ending in a dot or space, which Windows silently changes");
-        }
-    }
-    None
+    name.split('/')
+        .find_map(crate::names::windows_unsafe_component)
 }
 
 /// Every file name in the central directory, duplicates included, read from the raw bytes
 /// (the zip library keeps only the last entry of a name), and where the directory ends (`None`
 /// if it could not be read to its end).
-fn raw_central_names<R: Read + Seek>(r: &mut R, start: u64) -> (Vec<Vec<u8>>, Option<u64>) {
+pub(crate) fn raw_central_names<R: Read + Seek>(
+    r: &mut R,
+    start: u64,
+) -> (Vec<Vec<u8>>, Option<u64>) {
     let mut names = Vec::new();
     if r.seek(SeekFrom::Start(start)).is_err() {
         return (names, None);

@@ -15,7 +15,7 @@
 //! Nothing is written but the extracted files, and no plaintext ever touches the disk before
 //! step 6: the zip is read in place through the seekable decrypting reader.
 
-mod archive;
+pub(crate) mod archive;
 mod bag;
 mod decrypt;
 mod digest;

@@ -193,6 +193,8 @@ pub(super) struct Cells<'w, R> {
     col: u32,
     started: bool,
     done: bool,
+    /// The last row (0-based) the sheet's `<dimension>` declares, when it declares one.
+    declared_last_row: Option<u32>,
     /// Scratch: the text of a `<v>` with references, the name of the element being read.
     text: String,
     name: Vec<u8>,
@@ -288,6 +290,7 @@ impl<'w, R: Read> Cells<'w, R> {
             col: 0,
             started: false,
             done: false,
+            declared_last_row: None,
             text: String::new(),
             name: Vec::new(),
         }
@@ -311,6 +314,7 @@ impl<'w, R: Read> Cells<'w, R> {
                         if parts.len() > 2 {
                             return Err(XlsxError::DimensionCount(parts.len()).into());
                         }
+                        self.declared_last_row = parts.iter().map(|(r, _)| *r).max();
                     }
                     b"sheetData" => {
                         self.done = empty;
@@ -332,6 +336,12 @@ impl<'w, R: Read> Cells<'w, R> {
                 _ => {}
             }
         }
+    }
+
+    /// The last row (0-based) the sheet's `<dimension>` declares, once the sheet's start has
+    /// been read (by the first [`Cells::next_cell`]).
+    pub(super) fn declared_last_row(&self) -> Option<u32> {
+        self.declared_last_row
     }
 
     /// The next cell, empty or not, with its 0-based position and style id.
