@@ -885,7 +885,7 @@ fn pack_named(inputs: &[&str]) -> Vec<(String, String)> {
         std::fs::copy(fixture("cris-victims.csv"), p).unwrap();
         args.extend([std::ffi::OsStr::new("--input"), p.as_os_str()]);
     }
-    let public = r.public_key().to_string();
+    let public = format!("Test Partner, YOT={}", r.public_key());
     args.extend([std::ffi::OsStr::new("--recipient"), public.as_ref()]);
     args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
     args.extend(os(BROMLEY_ACKS));
@@ -982,6 +982,7 @@ fn disclosure(n: u64) -> disclose::register::Disclosure {
         recipients: vec![disclose::keys::RecipientRecord {
             label: "Bromley YOT".into(),
             fingerprint: "0123456789abcdef".into(),
+            role: "partner".into(),
         }],
         rows_shared: n,
         rows_excluded: 0,
@@ -995,6 +996,7 @@ fn disclosure(n: u64) -> disclose::register::Disclosure {
             name: format!("b_{n}.zip.age"),
             sha256: "cd".repeat(32),
         },
+        signing_key: None,
     }
 }
 
