@@ -60,19 +60,6 @@ impl Recipient {
                  Remove it from here, keep it secret, and use the public key (age1…) instead.",
             ));
         }
-        if lower.starts_with("age1pq1") {
-            return Err(bad(
-                "this is a post-quantum age key (age1pq1…). disclose cannot encrypt to it yet: \
-                 the age library it is built on does not support post-quantum recipients. Ask \
-                 the partner for an ordinary age key (age1…, made with `age-keygen`).",
-            ));
-        }
-        if lower.starts_with("age1tag") {
-            return Err(bad(
-                "this is a hardware-key age recipient (age1tag…), which disclose does not \
-                 support. Ask the partner for an ordinary age key (age1…, made with `age-keygen`).",
-            ));
-        }
         if lower.starts_with("ssh-") || lower.starts_with("ecdsa-") {
             return Err(bad(
                 "SSH keys are not supported. Ask the partner for an age public key (age1…, made \
@@ -87,6 +74,17 @@ impl Recipient {
                 origin: origin.to_string(),
                 archive: false,
             }),
+            // Only once it is not an ordinary key: one of those may itself begin "age1tag" or
+            // "age1pq1" (its data is random), and must never be refused for it.
+            Err(_) if lower.starts_with("age1pq1") => Err(bad(
+                "this is a post-quantum age key (age1pq1…). disclose cannot encrypt to it yet: \
+                 the age library it is built on does not support post-quantum recipients. Ask \
+                 the partner for an ordinary age key (age1…, made with `age-keygen`).",
+            )),
+            Err(_) if lower.starts_with("age1tag") => Err(bad(
+                "this is a hardware-key age recipient (age1tag…), which disclose does not \
+                 support. Ask the partner for an ordinary age key (age1…, made with `age-keygen`).",
+            )),
             Err(_) if lower.starts_with("age1") => Err(bad(
                 "this is not a valid age public key: it may be mistyped or cut short, or be a \
                  plugin key (e.g. age1yubikey1…), which disclose does not support. Copy the whole \
@@ -284,5 +282,64 @@ mod tests {
             parse_recipients("# only a comment\n\n", "r.txt"),
             Err(KeyError::NoRecipients { .. })
         ));
+    }
+
+    /// An ordinary key's data is random, so it may begin "tag": found when a
+    /// generated partner key was refused as a hardware key.
+    #[test]
+    fn an_ordinary_key_that_happens_to_begin_like_a_hardware_key_is_accepted() {
+        fn bech32(hrp: &str, data: &[u8]) -> String {
+            const CHARSET: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+            let (mut five, mut acc, mut bits) = (Vec::new(), 0u32, 0);
+            for &b in data {
+                acc = (acc << 8) | u32::from(b);
+                bits += 8;
+                while bits >= 5 {
+                    bits -= 5;
+                    five.push(((acc >> bits) & 31) as u8);
+                }
+            }
+            if bits > 0 {
+                five.push(((acc << (5 - bits)) & 31) as u8);
+            }
+            let polymod = |v: &[u8]| {
+                let g = [
+                    0x3b6a57b2u32,
+                    0x26508e6d,
+                    0x1ea119fa,
+                    0x3d4233dd,
+                    0x2a1462b3,
+                ];
+                let mut chk = 1u32;
+                for &x in v {
+                    let top = chk >> 25;
+                    chk = ((chk & 0x1ff_ffff) << 5) ^ u32::from(x);
+                    for (i, gi) in g.iter().enumerate() {
+                        if (top >> i) & 1 == 1 {
+                            chk ^= gi;
+                        }
+                    }
+                }
+                chk
+            };
+            let mut v: Vec<u8> = hrp.bytes().map(|c| c >> 5).collect();
+            v.push(0);
+            v.extend(hrp.bytes().map(|c| c & 31));
+            v.extend(&five);
+            v.extend([0u8; 6]);
+            let pm = polymod(&v) ^ 1;
+            let mut out = format!("{hrp}1");
+            out.extend(five.iter().map(|&d| CHARSET[usize::from(d)] as char));
+            out.extend((0..6).map(|i| CHARSET[((pm >> (5 * (5 - i))) & 31) as usize] as char));
+            out
+        }
+        // 01011 11101 01000 = "t" "a" "g". ("age1pq1" cannot happen: "1" is not a data
+        // character.)
+        let mut bytes = [7u8; 32];
+        bytes[..2].copy_from_slice(&[0x5f, 0x50]);
+        let key = bech32("age", &bytes);
+        assert!(key.starts_with("age1tag"), "{key}");
+        let r = Recipient::parse(&key, "Partner", "test").unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_eq!(r.public_key(), key);
     }
 }
