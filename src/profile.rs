@@ -330,20 +330,7 @@ impl Rule {
     /// Every field the rule may read: its own, then for an age at the offence the offence
     /// date and the age-at-offence column.
     pub fn fields(&self) -> Vec<&str> {
-        let mut out = vec![self.field.as_str()];
-        if let RuleTest::AgeBetween {
-            at:
-                AgeAt::Offence {
-                    date_field,
-                    age_field,
-                },
-            ..
-        } = &self.test
-        {
-            out.push(date_field);
-            out.extend(age_field.as_deref());
-        }
-        out
+        rule_fields_of(&self.test, &self.field)
     }
 }
 
@@ -535,24 +522,7 @@ impl Marking {
 
     /// Read a marking and say which name it is: an index into [`MARKING_NAMES`].
     pub fn parse_named(text: &str) -> Option<(Marking, u8)> {
-        let (m, sensitive) = Marking::read(text)?;
-        let first: String = text
-            .chars()
-            .skip_while(|c| !c.is_alphanumeric())
-            .take_while(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let name = match m {
-            Marking::NotProtectivelyMarked => 0,
-            Marking::Official if sensitive => 4,
-            Marking::Official if first == "RESTRICTED" => 3,
-            Marking::Official if first == "PROTECT" => 2,
-            Marking::Official => 1,
-            Marking::Confidential => 5,
-            Marking::Secret => 6,
-            Marking::TopSecret => 7,
-        };
-        Some((m, name))
+        Marking::read(text)
     }
 
     /// Read a marking as written in an export or an agreement. Case, spaces, hyphens and any
@@ -562,13 +532,13 @@ impl Marking {
         Marking::read(text).map(|(m, _)| m)
     }
 
-    /// The rung and whether the marking was OFFICIAL-SENSITIVE (which keeps its name in what
-    /// the bundle reports). Exports spell markings many ways: "OFFICIAL - SENSITIVE", "O/S",
+    /// The rung and the marking's name (an index into [`MARKING_NAMES`]: OFFICIAL-SENSITIVE
+    /// keeps its name in what the bundle reports). Exports spell markings many ways: "OFFICIAL - SENSITIVE", "O/S",
     /// "N.P.M.", "PROTECT - PERSONAL", "SECRET UK EYES ONLY". A level may be followed by
     /// descriptors and the UK EYES ONLY caveat; any other word (a second classification, a
     /// codeword, "DO NOT SHARE") makes the marking unreadable, so the row is excluded rather
     /// than guessed about.
-    fn read(text: &str) -> Option<(Marking, bool)> {
+    fn read(text: &str) -> Option<(Marking, u8)> {
         // Letters standing alone are one word: "O/S" is OS, "N.P.M." is NPM.
         let mut words: Vec<String> = Vec::new();
         let mut letters = String::new();
@@ -607,21 +577,23 @@ impl Marking {
                 )
             })
         };
-        let (level, sensitive, rest): (Marking, bool, &[&str]) = match w.as_slice() {
+        let (level, name, rest): (Marking, u8, &[&str]) = match w.as_slice() {
             // Not "NONE": in an export that means no marking was recorded, which is empty.
             ["NOT", "PROTECTIVELY", "MARKED"] | ["NPM"] | ["UNCLASSIFIED"] => {
-                return Some((Marking::NotProtectivelyMarked, false));
+                return Some((Marking::NotProtectivelyMarked, 0));
             }
             ["OFFICIAL", "SENSITIVE", rest @ ..] | ["OS", rest @ ..] => {
-                (Marking::Official, true, rest)
+                (Marking::Official, 4, rest)
             }
-            ["OFFICIAL" | "PROTECT" | "RESTRICTED", rest @ ..] => (Marking::Official, false, rest),
-            ["CONFIDENTIAL", rest @ ..] => (Marking::Confidential, false, rest),
-            ["TOP", "SECRET", rest @ ..] => (Marking::TopSecret, false, rest),
-            ["SECRET", rest @ ..] => (Marking::Secret, false, rest),
+            ["RESTRICTED", rest @ ..] => (Marking::Official, 3, rest),
+            ["PROTECT", rest @ ..] => (Marking::Official, 2, rest),
+            ["OFFICIAL", rest @ ..] => (Marking::Official, 1, rest),
+            ["CONFIDENTIAL", rest @ ..] => (Marking::Confidential, 5, rest),
+            ["TOP", "SECRET", rest @ ..] => (Marking::TopSecret, 7, rest),
+            ["SECRET", rest @ ..] => (Marking::Secret, 6, rest),
             _ => return None,
         };
-        caveats(rest).then_some((level, sensitive))
+        caveats(rest).then_some((level, name))
     }
 }
 

@@ -49,6 +49,16 @@ fn shared(s: &common::Shared) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The headers of the withheld columns, in file order.
+fn withheld(s: &common::Shared) -> Vec<&str> {
+    s.summary
+        .columns
+        .withheld
+        .iter()
+        .map(|c| c.source.as_str())
+        .collect()
+}
+
 fn suggested(s: &common::Shared) -> Vec<(String, String)> {
     let mut v: Vec<_> = s
         .summary
@@ -116,13 +126,7 @@ fn a_cris_export_shares_exactly_the_eight_items_and_no_suspect_or_witness_column
             "Vulnerability Marker: relevant details"
         ]
     );
-    let withheld: Vec<&str> = s
-        .summary
-        .columns
-        .withheld
-        .iter()
-        .map(|c| c.source.as_str())
-        .collect();
+    let withheld = withheld(&s);
     assert_eq!(
         withheld,
         [
@@ -347,13 +351,7 @@ fn every_suggestion_accepted_shares_exactly_the_agreed_columns_and_no_parents_de
     assert_eq!(got, agreed, "exactly the 13 agreed fields");
     assert!(suggested(&s).is_empty());
     assert!(s.summary.columns.not_in_export.is_empty());
-    let withheld: Vec<&str> = s
-        .summary
-        .columns
-        .withheld
-        .iter()
-        .map(|c| c.source.as_str())
-        .collect();
+    let withheld = withheld(&s);
     assert_eq!(
         withheld,
         [

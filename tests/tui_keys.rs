@@ -23,6 +23,14 @@ fn columns<'c>(catalog: &'c Catalog, dir: &std::path::Path, file: &str, id: &str
     s
 }
 
+/// The Bromley CRIS fixture through Columns and Rows: on Package.
+fn bromley_package<'c>(catalog: &'c Catalog, dir: &std::path::Path) -> Screen<'c> {
+    let mut s = columns(catalog, dir, "cris-victims.csv", "bromley-yot-victims");
+    s.typ("c").settle().typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    s
+}
+
 #[test]
 fn key_releases_do_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -823,14 +831,7 @@ fn a_period_that_has_not_ended_is_refused_in_the_screens_words() {
 fn a_passphrase_bundle_names_who_the_passphrase_goes_to() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = Catalog::embedded().unwrap();
-    let mut s = columns(
-        &catalog,
-        dir.path(),
-        "cris-victims.csv",
-        "bromley-yot-victims",
-    );
-    s.typ("c").settle().typ("c");
-    assert_eq!(s.app.model.screen, Step::Package);
+    let mut s = bromley_package(&catalog, dir.path());
     s.typ("p").typ("correct horse battery staple").enter();
     s.typ("correct horse battery staple").enter();
     assert!(
@@ -867,13 +868,7 @@ fn a_recipients_file_key_with_no_comment_is_named_before_writing() {
     let catalog = Catalog::embedded().unwrap();
     let key = age::x25519::Identity::generate().to_public().to_string();
     std::fs::write(dir.path().join("keys.txt"), format!("{key}\n")).unwrap();
-    let mut s = columns(
-        &catalog,
-        dir.path(),
-        "cris-victims.csv",
-        "bromley-yot-victims",
-    );
-    s.typ("c").settle().typ("c");
+    let mut s = bromley_package(&catalog, dir.path());
     s.typ("f").typ("keys.txt").enter();
     let blockers = disclose::tui::readiness::blockers(&s.app.model);
     assert!(
@@ -889,13 +884,7 @@ fn a_recipients_file_key_with_no_comment_is_named_before_writing() {
         format!("# Bromley YOT, RJ officer\n{key}\n"),
     )
     .unwrap();
-    let mut s = columns(
-        &catalog,
-        dir.path(),
-        "cris-victims.csv",
-        "bromley-yot-victims",
-    );
-    s.typ("c").settle().typ("c");
+    let mut s = bromley_package(&catalog, dir.path());
     s.typ("f").typ("keys.txt").enter();
     let blockers = disclose::tui::readiness::blockers(&s.app.model);
     assert!(
