@@ -19,6 +19,7 @@
 //! - [`sign`]: the detached OpenSSH signature (`<bundle>.sig`) that shows who made a bundle,
 //!   made with the sender's Ed25519 key and checked against an `allowed_signers` file;
 //! - [`register`]: the hash-chained local log of every disclosure (metadata only);
+//! - [`grounds`]: who discloses, why, under which basis, on whose authority, and the checklist;
 //! - [`job`]: one disclosure job (profile, inputs, decisions, period) and its [`job::Summary`];
 //! - [`record`]: the disclosure record that travels in the bundle;
 //! - [`cli`]: the headless commands on top.
@@ -33,6 +34,7 @@ pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod files;
+pub mod grounds;
 mod hash_behind;
 pub mod job;
 pub mod keys;

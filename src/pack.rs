@@ -5,10 +5,13 @@
 
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
+use crate::grounds::Grounds;
 use crate::job::{Blocker, Job, Summary};
 use crate::keys::Encryption;
 use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
-use crate::register::{self, Disclosure, FileRecord, RegisterError};
+use crate::register::{
+    self, ChecklistAnswer, Disclosure, FileRecord, GroundsEntry, ReasonCount, RegisterError,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,13 +21,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct PackOptions {
     pub out_dir: PathBuf,
     pub encryption: Encryption,
-    pub analyst: String,
-    /// The agreement's SPOC or authorising officer, where the agreement requires one.
-    pub authorised_by: Option<String>,
+    /// Who, why, under which basis, on whose authority, and the checklist's answers.
+    pub grounds: Grounds,
     /// The register file; `None` for the default location (see [`register::resolve`]).
     pub register: Option<PathBuf>,
-    /// Answers to the profile's checklist, by question index.
-    pub checklist_answers: Vec<Option<String>>,
     /// The sender's key that signs the bundle (`<bundle>.sig`); `None` leaves it unsigned.
     pub signer: Option<crate::sign::SigningKey>,
     /// For a passphrase bundle: whom the passphrase was given to (it is recorded as such).
@@ -98,7 +98,7 @@ impl PackError {
 
 /// Everything that stops a bundle: the job's own blockers plus what the bundle needs.
 pub fn blockers(job: &Job, opts: &PackOptions) -> Vec<Blocker> {
-    let mut out = blockers_for(job, &opts.analyst, opts.authorised_by.as_deref());
+    let mut out = blockers_for(job, &opts.grounds);
     out.extend(recipient_blockers(
         &opts.encryption,
         opts.passphrase_given_to.as_deref(),
@@ -138,39 +138,15 @@ pub fn recipient_blockers(encryption: &Encryption, given_to: Option<&str>) -> Ve
     }
 }
 
-/// [`blockers`] from the names alone, for a dry run or a screen that has no keys yet.
-pub fn blockers_for(job: &Job, analyst: &str, authorised_by: Option<&str>) -> Vec<Blocker> {
+/// [`blockers`] without the keys, for a dry run or a screen that has no keys yet: the job's
+/// own and the grounds' (see [`crate::grounds::blockers`]).
+pub fn blockers_for(job: &Job, grounds: &Grounds) -> Vec<Blocker> {
     let mut out = job.blockers();
-    // Names go into the record and the register as typed: one line of plain text, no escape
-    // sequence to replay on whoever reads the register on a terminal.
-    for (kind, name, flag) in [
-        ("analyst-unprintable", Some(analyst), "--analyst"),
-        ("authority-unprintable", authorised_by, "--authorised-by"),
-    ] {
-        if let Some(c) = name.and_then(crate::text::unprintable_char) {
-            out.push(Blocker {
-                kind,
-                item: format!("{flag} holds the control character U+{:04X}", c as u32),
-                fix: format!("{flag} 'NAME' (plain text, one line)"),
-            });
-        }
-    }
-    if analyst.trim().is_empty() {
-        out.push(Blocker {
-            kind: "analyst-missing",
-            item: "analyst".into(),
-            fix: "--analyst 'YOUR NAME'".into(),
-        });
-    }
-    if let Some(role) = &job.profile.agreement.authority
-        && authorised_by.is_none_or(|a| a.trim().is_empty())
-    {
-        out.push(Blocker {
-            kind: "authority-missing",
-            item: role.clone(),
-            fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
-        });
-    }
+    out.extend(crate::grounds::blockers(
+        job,
+        grounds,
+        crate::grounds::local_now(),
+    ));
     out
 }
 
@@ -272,6 +248,7 @@ pub fn write(
     }
 
     let summary = job.summary(&outcomes);
+    let g = &opts.grounds;
     let record = Record::new(
         job.profile,
         &summary,
@@ -282,13 +259,40 @@ pub fn write(
             created_local: local
                 .map(rfc3339)
                 .unwrap_or_else(|| "(local time zone unknown)".into()),
-            analyst: opts.analyst.trim().to_string(),
-            authorised_by: opts.authorised_by.as_ref().map(|a| a.trim().to_string()),
+            analyst: g.analyst.trim().to_string(),
+            reason: g.reason.trim().to_string(),
+            basis_relied_on: g
+                .basis
+                .as_deref()
+                .and_then(|id| crate::grounds::basis(job.profile, id.trim()))
+                .cloned(),
+            authorised_by: g
+                .authorised_by
+                .as_ref()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            authorised_at: g
+                .authorised_at
+                .as_deref()
+                .and_then(crate::grounds::parse_time)
+                .map(crate::grounds::show_time),
             recipients: opts.encryption.records(opts.passphrase_given_to.as_deref()),
             signing_key: opts.signer.as_ref().map(|k| k.fingerprint().to_string()),
             payload,
             manual_decisions: manual_decisions(job),
-            checklist_answers: opts.checklist_answers.clone(),
+            checklist_answers: job
+                .profile
+                .checklist
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    g.answers
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .and_then(|a| c.read_answer(&a).ok())
+                })
+                .collect(),
             register_prev,
         },
     );
@@ -337,11 +341,12 @@ pub fn write(
         rows_excluded: summary.rows.excluded.iter().map(|e| e.count).sum(),
         shared_fields: dedup(summary.columns.shared.iter().map(|c| c.field.clone())),
         withheld_count: summary.columns.withheld.len() as u64,
+        // By hash only: an export's file name may name the person it is about.
         inputs: summary
             .inputs
             .iter()
             .map(|i| FileRecord {
-                name: i.file.clone(),
+                name: String::new(),
                 sha256: i.sha256.clone(),
             })
             .collect(),
@@ -350,6 +355,38 @@ pub fn write(
             sha256: written.sha256.clone(),
         },
         signing_key: record.signing_key.as_ref().map(|k| k.fingerprint.clone()),
+        grounds: GroundsEntry {
+            reason: record.reason.clone(),
+            basis: record.basis_relied_on.clone(),
+            authorised_at: record.authorised_at.clone(),
+            profile_sha256: job.profile.sha256.clone(),
+            warnings_acknowledged: record
+                .warnings
+                .iter()
+                .filter(|w| w.acknowledged_by.is_some())
+                .map(|w| w.code.clone())
+                .collect(),
+            checklist: record
+                .checklist
+                .iter()
+                .filter_map(|c| {
+                    c.answer.as_ref().map(|a| ChecklistAnswer {
+                        id: c.id.clone(),
+                        answer: a.clone(),
+                    })
+                })
+                .collect(),
+            excluded_by_reason: summary
+                .rows
+                .excluded
+                .iter()
+                .map(|e| ReasonCount {
+                    reason: e.reason.clone(),
+                    count: e.count,
+                })
+                .collect(),
+            marking: summary.marking.shown(),
+        },
     };
     let entry =
         register::append(&register_path, &disclosure).map_err(|source| PackError::Register {

@@ -87,8 +87,10 @@ struct RawAgreement {
     parties: Vec<String>,
     purpose: String,
     /// The legal basis as the agreement states it: statute and DPA/GDPR conditions, each with
-    /// its section.
-    legal_basis: Vec<String>,
+    /// its section. An entry written `{ id = "...", text = "..." }` is one of several
+    /// alternative gateways the agreement lists, of which the analyst names the one relied on
+    /// for each bundle; a plain string applies to every bundle.
+    legal_basis: Vec<RawBasis>,
     /// Highest protective marking the agreement allows, e.g. "OFFICIAL" or "RESTRICTED".
     max_marking: Spanned<String>,
     /// Where the agreement says so, or why the ceiling is OFFICIAL when it says nothing.
@@ -101,6 +103,9 @@ struct RawAgreement {
     retention: String,
     /// How data may (or may not) travel: e.g. "Box only", "secure email only".
     transfer: String,
+    /// What the analyst is told to do with the bundle once written, in one or two sentences
+    /// that follow `transfer` (Bromley: print it, do not send it; Orochi: Box only).
+    transfer_advice: String,
     /// Terms on onward sharing by the recipient.
     onward_sharing: String,
     /// True when the agreement lists exactly what may be shared; false when it is "not
@@ -188,10 +193,35 @@ struct RawWarning {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawBasis {
+    Stated(String),
+    Choice(RawBasisChoice),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBasisChoice {
+    id: String,
+    text: String,
+}
+
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChecklistItem {
+    /// What `--answer ID=...` names, e.g. "lawful-basis".
+    id: Spanned<String>,
     section: String,
     question: String,
+    /// "yes-no" or "text" (the default): what kind of answer the question takes.
+    #[serde(default)]
+    answer: Option<Spanned<String>>,
+    /// "yes" or "no": the answer with which the agreement says the sharing must not go ahead.
+    #[serde(default)]
+    stops_on: Option<Spanned<String>>,
+    /// The agreement's words that make that answer stop the sharing.
+    #[serde(default)]
+    stops_because: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,7 +274,11 @@ pub struct Agreement {
     pub source: String,
     pub parties: Vec<String>,
     pub purpose: String,
+    /// Every basis the agreement states, alternatives included, as written.
     pub legal_basis: Vec<String>,
+    /// The alternative gateways among them, of which each bundle names the one relied on
+    /// (none, or at least two).
+    pub bases: Vec<Basis>,
     pub max_marking: Marking,
     pub max_marking_text: String,
     pub max_marking_section: String,
@@ -254,6 +288,7 @@ pub struct Agreement {
     pub review_due: crate::dates::Date,
     pub retention: String,
     pub transfer: String,
+    pub transfer_advice: String,
     pub onward_sharing: String,
     pub prescriptive: bool,
     pub authority: Option<String>,
@@ -392,8 +427,66 @@ pub struct Warning {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistItem {
+    pub id: String,
     pub section: String,
     pub question: String,
+    pub answer: AnswerKind,
+    /// The answer that stops the sharing, and the agreement's words that say so.
+    pub stops: Option<Stop>,
+}
+
+/// What kind of answer a checklist question takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnswerKind {
+    YesNo,
+    Text,
+}
+
+/// A checklist answer with which the agreement says the sharing must not go ahead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    /// `true` when "yes" stops it, `false` when "no" does.
+    pub on_yes: bool,
+    pub because: String,
+}
+
+impl ChecklistItem {
+    /// The answer as recorded, or why it cannot be taken: "yes"/"no" for a yes-no question
+    /// (y, n and any case accepted), the trimmed text otherwise.
+    pub fn read_answer(&self, given: &str) -> Result<String, String> {
+        let t = given.trim();
+        if let Some(c) = crate::text::unprintable_char(t) {
+            return Err(format!(
+                "holds the control character U+{:04X}; write it as one line of plain text",
+                c as u32
+            ));
+        }
+        match self.answer {
+            AnswerKind::YesNo => match t.to_ascii_lowercase().as_str() {
+                "yes" | "y" => Ok("yes".into()),
+                "no" | "n" => Ok("no".into()),
+                _ => Err("answer yes or no".into()),
+            },
+            AnswerKind::Text if t.is_empty() => Err("write an answer".into()),
+            AnswerKind::Text => Ok(t.to_string()),
+        }
+    }
+
+    /// Whether `answer` (as [`read_answer`](Self::read_answer) gives it) stops the sharing.
+    pub fn stopped_by(&self, answer: &str) -> Option<&Stop> {
+        self.stops
+            .as_ref()
+            .filter(|s| answer == if s.on_yes { "yes" } else { "no" })
+    }
+}
+
+/// One of several legal gateways an agreement lists as alternatives; the analyst names the
+/// one a bundle relies on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Basis {
+    pub id: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -649,6 +742,13 @@ fn line_of(text: &str, offset: usize) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Parsing and validation
 
+/// Lower-case letters, digits and hyphens: the form of every id a flag names.
+fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 /// Parse and validate one profile. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
     let cx = Ctx { file, text };
@@ -701,12 +801,48 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
             );
         }
     };
+    let mut legal_basis = Vec::new();
+    let mut bases: Vec<Basis> = Vec::new();
+    for b in a.legal_basis {
+        match b {
+            RawBasis::Stated(text) => legal_basis.push(text),
+            RawBasis::Choice(c) => {
+                if !is_code(&c.id) {
+                    return cx.err(
+                        None,
+                        format!("key `agreement.legal_basis.id`: {:?}: use lower-case letters, digits and hyphens only", c.id),
+                    );
+                }
+                if bases.iter().any(|x| x.id == c.id) {
+                    return cx.err(
+                        None,
+                        format!("key `agreement.legal_basis.id`: {:?} is listed twice", c.id),
+                    );
+                }
+                legal_basis.push(c.text.clone());
+                bases.push(Basis {
+                    id: c.id,
+                    text: c.text,
+                });
+            }
+        }
+    }
+    if bases.len() == 1 {
+        return cx.err(
+            None,
+            format!(
+                "key `agreement.legal_basis`: {:?} is the only basis with an id; ids mark alternatives the analyst chooses between, so give two or more, or write it as plain text",
+                bases[0].id
+            ),
+        );
+    }
     let agreement = Agreement {
         title: a.title,
         source: a.source,
         parties: a.parties,
         purpose: a.purpose,
-        legal_basis: a.legal_basis,
+        legal_basis,
+        bases,
         max_marking,
         max_marking_text: a.max_marking.into_inner(),
         max_marking_section: a.max_marking_section,
@@ -714,6 +850,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         review_due,
         retention: a.retention,
         transfer: a.transfer,
+        transfer_advice: a.transfer_advice,
         onward_sharing: a.onward_sharing,
         prescriptive: a.prescriptive,
         authority: a.authority,
@@ -1043,6 +1180,68 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         });
     }
 
+    let mut checklist: Vec<ChecklistItem> = Vec::new();
+    for c in raw.checklist {
+        let cid = c.id.get_ref().clone();
+        if !is_code(&cid) {
+            return cx.err(
+                Some(c.id.span()),
+                "key `checklist.id`: use lower-case letters, digits and hyphens only",
+            );
+        }
+        if checklist.iter().any(|x| x.id == cid) {
+            return cx.err(
+                Some(c.id.span()),
+                format!("key `checklist.id`: {cid:?} is listed twice"),
+            );
+        }
+        let answer = match c.answer.as_ref().map(|a| (a.get_ref().as_str(), a.span())) {
+            None | Some(("text", _)) => AnswerKind::Text,
+            Some(("yes-no", _)) => AnswerKind::YesNo,
+            Some((other, span)) => {
+                return cx.err(
+                    Some(span),
+                    format!("key `checklist.answer`: {other:?}: write \"yes-no\" or \"text\""),
+                );
+            }
+        };
+        let stops = match (c.stops_on, c.stops_because) {
+            (None, None) => None,
+            (Some(on), Some(because)) => {
+                let on_yes = match on.get_ref().as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    other => {
+                        return cx.err(
+                            Some(on.span()),
+                            format!("key `checklist.stops_on`: {other:?}: write \"yes\" or \"no\""),
+                        );
+                    }
+                };
+                if answer != AnswerKind::YesNo {
+                    return cx.err(
+                        Some(on.span()),
+                        "key `checklist.stops_on`: only a yes-no question (answer = \"yes-no\") can stop the sharing",
+                    );
+                }
+                Some(Stop { on_yes, because })
+            }
+            _ => {
+                return cx.err(
+                    Some(c.id.span()),
+                    format!("checklist item {cid:?}: give `stops_on` and `stops_because` together (the answer that stops the sharing, and the agreement's words that say so)"),
+                );
+            }
+        };
+        checklist.push(ChecklistItem {
+            id: cid,
+            section: c.section,
+            question: c.question,
+            answer,
+            stops,
+        });
+    }
+
     Ok(Profile {
         id,
         origin: file.to_string(),
@@ -1055,14 +1254,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         rule_fields,
         rules,
         warnings,
-        checklist: raw
-            .checklist
-            .into_iter()
-            .map(|c| ChecklistItem {
-                section: c.section,
-                question: c.question,
-            })
-            .collect(),
+        checklist,
         recipients,
         single_person: raw.single_person,
         never_shared: raw.never_shared.map(|n| NeverShared {

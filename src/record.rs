@@ -29,7 +29,13 @@ pub struct Record {
     pub tool: Tool,
     pub agreement: AgreementRecord,
     pub analyst: String,
+    /// Why this bundle was made, as the analyst gave it.
+    pub reason: String,
+    /// The legal basis relied on, where the agreement lists alternatives to choose between.
+    pub basis_relied_on: Option<crate::profile::Basis>,
     pub authorised_by: Option<String>,
+    /// When the authority was given (`YYYY-MM-DD HH:MM (local time)`), where required.
+    pub authorised_at: Option<String>,
     pub recipients: Vec<RecipientRecord>,
     /// The key that signs the bundle file (`<bundle>.sig`); the record is inside the bundle,
     /// so it can name the key but not hold the signature.
@@ -89,6 +95,8 @@ pub struct AgreementRecord {
     pub review_due: String,
     pub retention: String,
     pub transfer: String,
+    /// What the sender was told to do with the bundle, following `transfer`.
+    pub transfer_advice: String,
     pub onward_sharing: String,
     pub prescriptive: bool,
     pub authority: Option<String>,
@@ -143,6 +151,7 @@ pub struct WarningRecord {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistRecord {
+    pub id: String,
     pub section: String,
     pub question: String,
     pub answer: Option<String>,
@@ -155,7 +164,10 @@ pub struct BundleFacts {
     pub created_utc: String,
     pub created_local: String,
     pub analyst: String,
+    pub reason: String,
+    pub basis_relied_on: Option<crate::profile::Basis>,
     pub authorised_by: Option<String>,
+    pub authorised_at: Option<String>,
     pub recipients: Vec<RecipientRecord>,
     /// The signing key's fingerprint (`SHA256:…`), when the bundle is signed.
     pub signing_key: Option<String>,
@@ -204,12 +216,16 @@ impl Record {
                 review_due: a.review_due.to_string(),
                 retention: a.retention.clone(),
                 transfer: a.transfer.clone(),
+                transfer_advice: a.transfer_advice.clone(),
                 onward_sharing: a.onward_sharing.clone(),
                 prescriptive: a.prescriptive,
                 authority: a.authority.clone(),
             },
             analyst: facts.analyst.clone(),
+            reason: facts.reason,
+            basis_relied_on: facts.basis_relied_on,
             authorised_by: facts.authorised_by,
+            authorised_at: facts.authorised_at,
             recipients: facts.recipients,
             signing_key: facts.signing_key.as_ref().map(|f| SigningKeyRecord {
                 algorithm: "ssh-ed25519",
@@ -257,6 +273,7 @@ impl Record {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| ChecklistRecord {
+                    id: c.id.clone(),
                     section: c.section.clone(),
                     question: c.question.clone(),
                     answer: facts.checklist_answers.get(i).cloned().flatten(),
@@ -292,6 +309,7 @@ impl Record {
         let _ = writeln!(s, "Tool          {} {}", self.tool.name, self.tool.version);
         let _ = writeln!(s, "Period        {}", self.period);
         let _ = writeln!(s, "Analyst       {}", self.analyst);
+        let _ = writeln!(s, "Reason        {}", self.reason);
         let _ = writeln!(
             s,
             "Authorised by {}",
@@ -299,6 +317,9 @@ impl Record {
                 .as_deref()
                 .unwrap_or("(not required by this agreement)")
         );
+        if let Some(at) = &self.authorised_at {
+            let _ = writeln!(s, "Authorised at {at}");
+        }
         let _ = writeln!(s);
         let _ = writeln!(s, "AGREEMENT");
         let _ = writeln!(s, "{} [{}]", a.title, a.profile);
@@ -319,8 +340,18 @@ impl Record {
             }
         }
         let _ = writeln!(s, "Purpose       {}", a.purpose);
-        for l in &a.legal_basis {
-            let _ = writeln!(s, "Legal basis   {l}");
+        match &self.basis_relied_on {
+            Some(b) => {
+                let _ = writeln!(s, "Relied on     {} [{}]", b.text, b.id);
+                for l in a.legal_basis.iter().filter(|l| **l != b.text) {
+                    let _ = writeln!(s, "Also stated   {l}");
+                }
+            }
+            None => {
+                for l in &a.legal_basis {
+                    let _ = writeln!(s, "Legal basis   {l}");
+                }
+            }
         }
         let _ = writeln!(
             s,
@@ -333,6 +364,7 @@ impl Record {
         let _ = writeln!(s, "Retention     {}", a.retention);
         let _ = writeln!(s, "Onward        {}", a.onward_sharing);
         let _ = writeln!(s, "Transfer      {}", a.transfer);
+        let _ = writeln!(s, "So            {}", a.transfer_advice);
         let _ = writeln!(s);
         let _ = writeln!(s, "RECIPIENTS");
         for r in &self.recipients {
@@ -464,7 +496,7 @@ impl Record {
             let _ = writeln!(s);
             let _ = writeln!(s, "CHECKLIST");
             for c in &self.checklist {
-                let _ = writeln!(s, "  {} [section {}]", c.question, c.section);
+                let _ = writeln!(s, "  {} [{}, section {}]", c.question, c.id, c.section);
                 let _ = writeln!(s, "    {}", c.answer.as_deref().unwrap_or("(not answered)"));
             }
         }

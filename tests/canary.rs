@@ -133,6 +133,8 @@ impl Run {
             "J. Smith, Bromley YOT",
             "--out",
             out.to_str().unwrap(),
+            "--reason",
+            "monthly panel, test bundle",
             "--analyst",
             "A. Analyst",
             "--json",

@@ -19,7 +19,9 @@ fn text(b: &[u8]) -> String {
 }
 
 /// Everything a Bromley pack needs to be ready: its warnings acknowledged and an analyst.
-const BROMLEY_ACKS: [&str; 14] = [
+const BROMLEY_ACKS: [&str; 16] = [
+    "--reason",
+    "monthly panel, test bundle",
     "--analyst",
     "A. Analyst",
     "--acknowledge",
@@ -267,13 +269,13 @@ fn a_broken_profile_file_is_named_with_its_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("bad.toml"),
-        "id = \"bad\"\n[agreement]\ntitle = \"t\"\nsource = \"s\"\nparties = []\npurpose = \"p\"\nlegal_basis = []\nmax_marking = \"OFFICIAL\"\nmax_marking_section = \"1\"\nreview_due = \"2030-01-01\"\nretention = \"r\"\ntransfer = \"t\"\nonward_sharing = \"o\"\nprescriptive = true\n\n[[fields]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"personel\"\nsection = \"1\"\n",
+        "id = \"bad\"\n[agreement]\ntitle = \"t\"\nsource = \"s\"\nparties = []\npurpose = \"p\"\nlegal_basis = []\nmax_marking = \"OFFICIAL\"\nmax_marking_section = \"1\"\nreview_due = \"2030-01-01\"\nretention = \"r\"\ntransfer = \"t\"\ntransfer_advice = \"a\"\nonward_sharing = \"o\"\nprescriptive = true\n\n[[fields]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"personel\"\nsection = \"1\"\n",
     )
     .unwrap();
     let out = disclose(&["--profiles", dir.path().to_str().unwrap(), "profiles"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(err.contains("bad.toml, line 19"), "{err}");
+    assert!(err.contains("bad.toml, line 20"), "{err}");
     assert!(err.contains("fields.category"), "{err}");
 
     std::fs::write(dir.path().join("bad.toml"), "id = \"bad\"\nagreement = 3\n").unwrap();
@@ -327,6 +329,8 @@ fn today_is_for_dry_runs_only_so_a_bundle_cannot_dodge_review_overdue() {
         "Bromley YOT, victim contact=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         dir.path().to_str().unwrap(),
+        "--reason",
+        "monthly panel, test bundle",
         "--analyst",
         "A",
     ]);
@@ -367,9 +371,29 @@ fn a_dry_run_is_ready_only_when_the_real_pack_would_be() {
         .iter()
         .map(|b| b["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["analyst-missing", "authority-missing"]);
+    assert_eq!(
+        kinds,
+        [
+            "analyst-missing",
+            "reason-missing",
+            "basis-missing",
+            "authority-missing",
+            "authorisation-time-missing"
+        ]
+    );
 
-    args.extend(["--analyst", "A. Analyst", "--authorised-by", "DI Spoc"]);
+    args.extend([
+        "--analyst",
+        "A. Analyst",
+        "--authorised-by",
+        "DI Spoc",
+        "--authorised-at",
+        "2026-11-02 09:30",
+        "--basis",
+        "children-act-2004",
+        "--reason",
+        "monthly panel, test bundle",
+    ]);
     let out = disclose(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }

@@ -239,6 +239,8 @@ fn pack(input: &Path, out: &Path, register: &Path) -> Output {
             "2026-10",
             "--recipient",
             "Bromley YOT, victim contact=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
+            "--reason",
+            "monthly panel, test bundle",
             "--analyst",
             "A. Analyst",
         ])
@@ -437,6 +439,7 @@ fn sample_disclosure() -> disclose::register::Disclosure {
         inputs: vec![file("in.csv")],
         bundle: file("b.zip.age"),
         signing_key: None,
+        grounds: Default::default(),
     }
 }
 

@@ -275,6 +275,7 @@ fn register_verify_crash_7c338ed2_blank_register_takes_an_entry_and_stays_intact
             inputs: vec![file("in.csv")],
             bundle: file("b.zip.age"),
             signing_key: None,
+            grounds: Default::default(),
         },
     )
     .unwrap();

@@ -20,6 +20,8 @@ const PK: &str = "Test Partner, YOT=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zm
 
 /// Everything a Bromley pack needs but its recipients and register.
 const BROMLEY_ACKS: &[&str] = &[
+    "--reason",
+    "monthly panel, test bundle",
     "--analyst",
     "A. Analyst",
     "--acknowledge",
@@ -997,6 +999,7 @@ fn disclosure(n: u64) -> disclose::register::Disclosure {
             sha256: "cd".repeat(32),
         },
         signing_key: None,
+        grounds: Default::default(),
     }
 }
 
@@ -1032,6 +1035,7 @@ fn pack_refuses_control_characters_in_the_names_it_records() {
         ("--analyst", "J. Smith\u{7}", "U+0007"),
         ("--analyst", "J. Smith\r\nDS Jones", "U+000D"),
         ("--authorised-by", "DS \u{202e}htimS", "U+202E"),
+        ("--reason", "October panel\u{1b}[2J", "U+001B"),
     ] {
         let mut args = os(&[
             "pack",
@@ -1044,10 +1048,13 @@ fn pack_refuses_control_characters_in_the_names_it_records() {
         ]);
         args.extend([std::ffi::OsStr::new("--input"), input.as_os_str()]);
         args.extend([std::ffi::OsStr::new("--out"), out_dir.as_os_str()]);
-        // All but BROMLEY_ACKS's own analyst, and the name under test.
-        args.extend(os(&BROMLEY_ACKS[2..]));
-        if flag != "--analyst" {
+        // BROMLEY_ACKS starts with the reason, then the analyst: all but the one under test.
+        args.extend(os(&BROMLEY_ACKS[4..]));
+        if flag != "--reason" {
             args.extend(os(&BROMLEY_ACKS[..2]));
+        }
+        if flag != "--analyst" {
+            args.extend(os(&BROMLEY_ACKS[2..4]));
         }
         args.extend([std::ffi::OsStr::new(flag), name.as_ref()]);
         let out = run(&args, &register);

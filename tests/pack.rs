@@ -101,6 +101,8 @@ fn pack_bromley_from(input: &Path, extra: &[&str]) -> Packed {
         &public,
         "--out",
         out_dir.to_str().unwrap(),
+        "--reason",
+        "monthly panel, test bundle",
         "--analyst",
         "A. Analyst",
         "--json",
@@ -308,6 +310,8 @@ fn pack_refuses_without_acknowledgements_and_writes_nothing() {
             "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
             "--out",
             dir.path().to_str().unwrap(),
+            "--reason",
+            "monthly panel, test bundle",
             "--analyst",
             "A. Analyst",
         ],
@@ -350,6 +354,8 @@ fn orochi_requires_the_authorising_officer() {
         "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         dir.path().to_str().unwrap(),
+        "--reason",
+        "monthly panel, test bundle",
         "--analyst",
         "A. Analyst",
     ];
@@ -358,11 +364,66 @@ fn orochi_requires_the_authorising_officer() {
     }
     let out = disclose(&args, &register);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("--authorised-by"));
+    let err = text(&out.stderr);
+    for flag in ["--authorised-by", "--authorised-at", "--basis"] {
+        assert!(err.contains(flag), "{flag}: {err}");
+    }
 
-    args.extend(["--authorised-by", "DI Orochi SPOC"]);
+    // Orochi 3.1: the SPOC reviews the data before it is shared, so the analyst cannot be
+    // their own authority (named however they spell themselves).
+    let mut own = args.clone();
+    own.extend([
+        "--authorised-by",
+        "a analyst",
+        "--authorised-at",
+        "2026-11-02 09:30",
+        "--basis",
+        "children-act-2004",
+    ]);
+    let out = disclose(&own, &register);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("authoriser-is-analyst")
+            || text(&out.stderr).contains("--authorised-by"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A time that is not one, or one in the future, is refused.
+    for when in ["yesterday", "2099-01-01 10:00"] {
+        let mut bad = args.clone();
+        bad.extend([
+            "--authorised-by",
+            "DI Orochi SPOC",
+            "--authorised-at",
+            when,
+            "--basis",
+            "children-act-2004",
+        ]);
+        let out = disclose(&bad, &register);
+        assert_eq!(out.status.code(), Some(1), "{when}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("--authorised-at"), "{when}");
+    }
+
+    args.extend([
+        "--authorised-by",
+        "DI Orochi SPOC",
+        "--authorised-at",
+        "2026-11-02T09:30",
+        "--basis",
+        "children-act-2004",
+    ]);
     let out = disclose(&args, &register);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The agreement's own transfer, not a generic "send it".
+    assert!(text(&out.stdout).contains("Upload the bundle to Box only"));
+    let entries = std::fs::read_to_string(&register).unwrap();
+    assert_eq!(entries.lines().count(), 1, "refused packs record nothing");
+    let e: serde_json::Value = serde_json::from_str(entries.lines().next().unwrap()).unwrap();
+    assert_eq!(e["authorised_by"], "DI Orochi SPOC");
+    assert_eq!(e["authorised_at"], "2026-11-02 09:30 (local time)");
+    assert_eq!(e["basis"]["id"], "children-act-2004");
+    assert_eq!(e["reason"], "monthly panel, test bundle");
 }
 
 #[test]
@@ -408,6 +469,8 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
             &public,
             "--out",
             out.to_str().unwrap(),
+            "--reason",
+            "monthly panel, test bundle",
             "--analyst",
             "A",
         ]
@@ -549,6 +612,8 @@ fn a_register_that_cannot_be_appended_to_stops_the_pack_before_anything_is_writt
         "Partner unit, duty inbox=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
         "--out",
         out_dir.to_str().unwrap(),
+        "--reason",
+        "monthly panel, test bundle",
         "--analyst",
         "A. Analyst",
     ];

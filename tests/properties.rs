@@ -865,10 +865,27 @@ fn pack_round_trip(profile_id: &str, inputs: &[Case]) -> Result<(), TestCaseErro
     let opts = PackOptions {
         out_dir: out.clone(),
         encryption: Encryption::new(vec![recipient], None).unwrap(),
-        analyst: "A. Analyst".into(),
-        authorised_by: Some("DS Authority".into()),
+        grounds: disclose::grounds::Grounds {
+            analyst: "A. Analyst".into(),
+            reason: "property test".into(),
+            basis: profile.agreement.bases.first().map(|b| b.id.clone()),
+            authorised_by: Some("DS Authority".into()),
+            authorised_at: Some("2026-11-02 09:30".into()),
+            // Every question answered so that nothing stops the sharing.
+            answers: profile
+                .checklist
+                .iter()
+                .map(|c| {
+                    Some(match &c.stops {
+                        Some(s) if s.on_yes => "no".to_string(),
+                        Some(_) => "yes".to_string(),
+                        None if c.answer == disclose::profile::AnswerKind::YesNo => "yes".into(),
+                        None => "considered".into(),
+                    })
+                })
+                .collect(),
+        },
         register: Some(dir.path().join("register.jsonl")),
-        checklist_answers: Vec::new(),
         signer: None,
         passphrase_given_to: None,
     };

@@ -31,6 +31,7 @@ fn disclosure(n: u64) -> Disclosure {
             sha256: "cd".repeat(32),
         },
         signing_key: None,
+        grounds: Default::default(),
     }
 }
 

@@ -82,6 +82,8 @@ impl Desk {
             "2026-10",
             "--out",
             "out",
+            "--reason",
+            "monthly panel, test bundle",
             "--analyst",
             "A. Analyst",
             "--json",

@@ -37,6 +37,8 @@ fn disclosure() -> Disclosure {
         withheld_count: 2,
         inputs: vec![file("in.csv")],
         bundle: file("b.zip.age"),
+        signing_key: None,
+        grounds: Default::default(),
     }
 }
 

@@ -178,9 +178,29 @@ pub struct PackArgs {
     #[arg(long, value_name = "NAME")]
     pub analyst: Option<String>,
 
-    /// The authorising officer (the agreement's SPOC), where the agreement requires authority.
+    /// Why this bundle is made, e.g. 'October panel, referrals list' (recorded in the bundle
+    /// and the register; name no data subject in it).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// The legal basis relied on, where the agreement lists alternatives (see `disclose
+    /// profiles show ID`).
+    #[arg(long, value_name = "ID")]
+    pub basis: Option<String>,
+
+    /// The authorising officer (the agreement's SPOC), where the agreement requires authority;
+    /// not the analyst.
     #[arg(long, value_name = "NAME")]
     pub authorised_by: Option<String>,
+
+    /// When the authority was given, local time: 'YYYY-MM-DD HH:MM'.
+    #[arg(long, value_name = "WHEN")]
+    pub authorised_at: Option<String>,
+
+    /// Answer one question of the agreement's checklist: 'ID=yes', 'ID=no' or 'ID=TEXT' (see
+    /// `disclose profiles show ID`). Repeat for each.
+    #[arg(long = "answer", value_name = "ID=ANSWER")]
+    pub answers: Vec<String>,
 
     /// The register file (default: DISCLOSE_REGISTER, or your data folder).
     #[arg(long, value_name = "FILE")]

@@ -23,6 +23,7 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
     for (flag, name) in [
         ("--analyst", &args.analyst),
         ("--authorised-by", &args.authorised_by),
+        ("--reason", &args.reason),
     ] {
         if let Some(c) = name.as_deref().and_then(crate::text::unprintable_char) {
             return fail(
@@ -57,6 +58,13 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
     };
     if let Err(e) = crate::job::check_period(period, today) {
         return fail(&format!("--period: {e}"), Some(&e.hint()));
+    }
+
+    if let Err(e) = crate::grounds::read_answers(profile, &args.answers) {
+        return fail(
+            &e,
+            Some("List the checklist with `disclose profiles show ID`; give each answer once."),
+        );
     }
 
     let mut decisions = Decisions::default();
@@ -225,11 +233,7 @@ fn attempt(
     let mut summary = job.summary(&outcomes);
     // The dry run rehearses the real run: it is ready only when a pack with the same flags
     // would be (the bundle's own needs, analyst, authority and named recipients, included).
-    summary.blockers = pack::blockers_for(
-        &job,
-        args.analyst.as_deref().unwrap_or(""),
-        args.authorised_by.as_deref(),
-    );
+    summary.blockers = pack::blockers_for(&job, &grounds(job.profile, args));
     if let Some(e) = &send.encryption {
         summary
             .blockers
@@ -254,6 +258,18 @@ fn attempt(
     })
 }
 
+/// The grounds as the flags give them (answers were checked when the run began).
+fn grounds(profile: &crate::profile::Profile, args: &PackArgs) -> crate::grounds::Grounds {
+    crate::grounds::Grounds {
+        analyst: args.analyst.clone().unwrap_or_default(),
+        reason: args.reason.clone().unwrap_or_default(),
+        basis: args.basis.clone(),
+        authorised_by: args.authorised_by.clone(),
+        authorised_at: args.authorised_at.clone(),
+        answers: crate::grounds::read_answers(profile, &args.answers).unwrap_or_default(),
+    }
+}
+
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
@@ -276,12 +292,7 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
     let given_to = args.passphrase_given_to.as_deref();
     // What stops the bundle is found before the signing key asks for its passphrase.
     let blocked = !pack::recipient_blockers(&encryption, given_to).is_empty()
-        || !pack::blockers_for(
-            job,
-            args.analyst.as_deref().unwrap_or(""),
-            args.authorised_by.as_deref(),
-        )
-        .is_empty();
+        || !pack::blockers_for(job, &grounds(job.profile, args)).is_empty();
     let signer = match sign_key {
         Some(k) if !blocked => match sending::unlock(k, args) {
             Ok(k) => Some(k),
@@ -293,10 +304,8 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
     let opts = PackOptions {
         out_dir: args.out.clone().unwrap_or_else(|| ".".into()),
         encryption,
-        analyst: args.analyst.clone().unwrap_or_default(),
-        authorised_by: args.authorised_by.clone(),
+        grounds: grounds(job.profile, args),
         register: args.register.clone(),
-        checklist_answers: Vec::new(),
         signer,
         passphrase_given_to: given_to.map(str::to_string),
     };

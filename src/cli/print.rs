@@ -278,15 +278,22 @@ pub(super) fn written(p: &crate::pack::Packed, notes: &[String]) {
     for n in notes {
         let _ = writeln!(o, "{n}");
     }
+    let _ = writeln!(o, "Reason:          {}", printable(&p.record.reason));
+    // How this agreement lets the bundle travel, never a generic "send it".
+    let _ = writeln!(
+        o,
+        "How it travels:  {}",
+        printable(&p.record.agreement.transfer_advice)
+    );
     if p.signature.is_some() {
         let _ = writeln!(
             o,
-            "Send the .sig with the bundle: the partner checks it against your published key (disclose verify --signers, or ssh-keygen -Y verify)."
+            "Proof of origin: the partner checks the .sig against your published key (disclose verify --signers, or ssh-keygen -Y verify); keep it with the bundle."
         );
     } else {
         let _ = writeln!(
             o,
-            "Quote the SHA-256 to the partner by a separate channel (phone) so they can check the bundle came from you."
+            "Proof of origin: none (not signed); quote the SHA-256 to the partner by a separate channel (phone) so they can check the bundle came from you."
         );
     }
 }

@@ -109,9 +109,10 @@ fn profile_json(p: &Profile, today: Date) -> serde_json::Value {
         "agreement": {
             "title": a.title, "source": a.source, "parties": a.parties,
             "signatories": a.signatories, "purpose": a.purpose,
-            "legal_basis": a.legal_basis, "max_marking": a.max_marking_text,
+            "legal_basis": a.legal_basis, "bases": a.bases, "max_marking": a.max_marking_text,
             "max_marking_section": a.max_marking_section,
             "review_due": a.review_due.to_string(), "retention": a.retention, "transfer": a.transfer,
+            "transfer_advice": a.transfer_advice,
             "onward_sharing": a.onward_sharing, "prescriptive": a.prescriptive, "authority": a.authority,
         },
         "fields": p.fields.iter().map(field_json).collect::<Vec<_>>(),
@@ -124,7 +125,11 @@ fn profile_json(p: &Profile, today: Date) -> serde_json::Value {
         "single_person": p.single_person,
         "never_shared": p.never_shared.as_ref().map(|n| json!({"section": n.section, "headers": n.headers})),
         "warnings": p.warnings_on(today).iter().map(|w| json!({"code": w.code, "section": w.section, "message": w.message})).collect::<Vec<_>>(),
-        "checklist": p.checklist.iter().map(|c| json!({"section": c.section, "question": c.question})).collect::<Vec<_>>(),
+        "checklist": p.checklist.iter().map(|c| json!({
+            "id": c.id, "section": c.section, "question": c.question, "answer": c.answer,
+            "stops_on": c.stops.as_ref().map(|s| if s.on_yes { "yes" } else { "no" }),
+            "stops_because": c.stops.as_ref().map(|s| &s.because),
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -147,7 +152,17 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     writeln!(o, "Purpose       {}", a.purpose)?;
     writeln!(o, "Legal basis")?;
     for l in &a.legal_basis {
-        writeln!(o, "  - {l}")?;
+        match a.bases.iter().find(|b| &b.text == l) {
+            Some(b) => writeln!(o, "  - [--basis {}] {l}", b.id)?,
+            None => writeln!(o, "  - {l}")?,
+        }
+    }
+    if !a.bases.is_empty() {
+        writeln!(
+            o,
+            "  Each bundle names the one of the {} bases marked --basis that it relies on.",
+            a.bases.len()
+        )?;
     }
     writeln!(
         o,
@@ -162,9 +177,13 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     writeln!(o, "Review due    {}{overdue}", a.review_due)?;
     writeln!(o, "Retention     {}", a.retention)?;
     writeln!(o, "Transfer      {}", a.transfer)?;
+    writeln!(o, "So            {}", a.transfer_advice)?;
     writeln!(o, "Onward        {}", a.onward_sharing)?;
     if let Some(auth) = &a.authority {
-        writeln!(o, "Authority     {auth}")?;
+        writeln!(
+            o,
+            "Authority     {auth}: not the analyst (--authorised-by NAME --authorised-at 'YYYY-MM-DD HH:MM')"
+        )?;
     }
     writeln!(
         o,
@@ -244,9 +263,25 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
         }
     }
     if !p.checklist.is_empty() {
-        writeln!(o, "\nChecklist")?;
+        writeln!(
+            o,
+            "\nChecklist (answer each: --answer ID=yes|no, or ID=TEXT)"
+        )?;
         for c in &p.checklist {
-            writeln!(o, "  [ ] {} [§{}]", c.question, c.section)?;
+            let kind = match c.answer {
+                crate::profile::AnswerKind::YesNo => "yes|no",
+                crate::profile::AnswerKind::Text => "text",
+            };
+            writeln!(o, "  {:<22} {} [{kind}, §{}]", c.id, c.question, c.section)?;
+            if let Some(stop) = &c.stops {
+                writeln!(
+                    o,
+                    "  {:<22}   \"{}\" stops the sharing: {}",
+                    "",
+                    if stop.on_yes { "yes" } else { "no" },
+                    stop.because
+                )?;
+            }
         }
     }
     Ok(())

@@ -23,12 +23,21 @@ pub const CSV_COLUMNS: &[&str] = &[
     "bundle_file",
     "bundle_sha256",
     "signing_key",
+    "reason",
+    "basis",
+    "authorised_at",
+    "profile_sha256",
+    "warnings_acknowledged",
+    "checklist",
+    "excluded_by_reason",
+    "marking",
     "hash",
 ];
 
 /// Writes the register as CSV for the force's logging system: one row per entry, lists joined
 /// with "; " (recipients as `label [fingerprint]`, followed by `(role)` for any but a partner's
-/// key, inputs as `name sha256`).
+/// key, inputs as `sha256` (`name sha256` in entries from before names were left out),
+/// checklist answers as `id=answer`, exclusions as `count reason`).
 ///
 /// Text that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or CR) is
 /// prefixed with `'`. Control characters (an escape sequence's ESC, BEL, CR, LF) and
@@ -47,6 +56,7 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
     w.write_record(CSV_COLUMNS).map_err(|e| io(e.into()))?;
     for e in &entries {
         let d = &e.disclosure;
+        let g = &d.grounds;
         let recipients = d
             .recipients
             .iter()
@@ -59,7 +69,13 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
         let inputs = d
             .inputs
             .iter()
-            .map(|f| format!("{} {}", f.name, f.sha256))
+            .map(|f| {
+                if f.name.is_empty() {
+                    f.sha256.clone()
+                } else {
+                    format!("{} {}", f.name, f.sha256)
+                }
+            })
             .collect::<Vec<_>>()
             .join("; ");
         let row = [
@@ -80,6 +96,25 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
             d.bundle.name.clone(),
             d.bundle.sha256.clone(),
             d.signing_key.clone().unwrap_or_default(),
+            g.reason.clone(),
+            g.basis
+                .as_ref()
+                .map(|b| format!("{} [{}]", b.text, b.id))
+                .unwrap_or_default(),
+            g.authorised_at.clone().unwrap_or_default(),
+            g.profile_sha256.clone(),
+            g.warnings_acknowledged.join("; "),
+            g.checklist
+                .iter()
+                .map(|c| format!("{}={}", c.id, c.answer))
+                .collect::<Vec<_>>()
+                .join("; "),
+            g.excluded_by_reason
+                .iter()
+                .map(|r| format!("{} {}", r.count, r.reason))
+                .collect::<Vec<_>>()
+                .join("; "),
+            g.marking.clone(),
             e.hash.clone(),
         ];
         w.write_record(row.iter().map(|c| spreadsheet_safe(c)))

@@ -42,7 +42,10 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// A file and its SHA-256, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRecord {
-    /// File name (no folder).
+    /// File name (no folder). Empty for an input export in entries made since issue 17: an
+    /// export's file name may name the person it is about, and the register names nobody;
+    /// the SHA-256 identifies the export.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Lower-case hex SHA-256.
     pub sha256: String,
@@ -83,6 +86,54 @@ pub struct Disclosure {
     /// was signed. Absent in entries made before bundles were signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<String>,
+    /// Why, on what basis and authority, and what was checked: what DPA 2018 s62 asks a log
+    /// of disclosures to let the force establish. Absent in entries made before it was kept.
+    #[serde(flatten)]
+    pub grounds: GroundsEntry,
+}
+
+/// The justification of one disclosure, as the register keeps it (no cell value, no name of a
+/// data subject; the analyst is told not to name one in the reason or the answers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroundsEntry {
+    /// Why the bundle was made.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// The legal basis relied on, where the agreement lists alternatives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<crate::profile::Basis>,
+    /// When the authority was given (`YYYY-MM-DD HH:MM (local time)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorised_at: Option<String>,
+    /// The SHA-256 of the profile file applied, so the exact rules can be shown later.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub profile_sha256: String,
+    /// The warning codes the analyst acknowledged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings_acknowledged: Vec<String>,
+    /// The agreement's checklist, answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<ChecklistAnswer>,
+    /// Rows excluded, by reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_by_reason: Vec<ReasonCount>,
+    /// The highest protective marking among the rows shared, as the bag states it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub marking: String,
+}
+
+/// One checklist question's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistAnswer {
+    pub id: String,
+    pub answer: String,
+}
+
+/// Rows excluded for one reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
 }
 
 /// One line of the register: a [`Disclosure`] with its place in the chain.

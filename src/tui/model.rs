@@ -418,10 +418,34 @@ pub struct PackageForm {
     /// Who the passphrase is told to (name and organisation), recorded in the bundle.
     pub passphrase_given_to: String,
     pub analyst: String,
+    /// Why this bundle is made (recorded in the bundle and the register).
+    pub reason: String,
+    /// The id of the legal basis relied on, where the agreement lists alternatives.
+    pub basis: Option<String>,
     pub authorised_by: String,
+    /// When the authority was given, "YYYY-MM-DD HH:MM", as typed.
+    pub authorised_at: String,
     pub out_dir: String,
     pub checklist: Vec<Option<String>>,
     pub cursor: usize,
+}
+
+impl PackageForm {
+    /// The grounds as typed on the Package screen.
+    pub fn grounds(&self) -> crate::grounds::Grounds {
+        let given = |s: &str| {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        };
+        crate::grounds::Grounds {
+            analyst: self.analyst.clone(),
+            reason: self.reason.clone(),
+            basis: self.basis.clone(),
+            authorised_by: given(&self.authorised_by),
+            authorised_at: given(&self.authorised_at),
+            answers: self.checklist.clone(),
+        }
+    }
 }
 
 pub struct Writing {

@@ -38,10 +38,8 @@ pub fn blockers(m: &Model) -> Vec<String> {
         out_dir: m.package.out_dir.clone().into(),
         // Only the blockers are asked for here; who it is encrypted to is checked above.
         encryption: Encryption::Recipients(Vec::new()),
-        analyst: m.package.analyst.clone(),
-        authorised_by: Some(m.package.authorised_by.clone()),
+        grounds: m.package.grounds(),
         register: None,
-        checklist_answers: Vec::new(),
         signer: None,
         passphrase_given_to: None,
     };

@@ -360,14 +360,11 @@ pub fn start_write(m: &mut Model) {
         Some(p) => Encryption::Passphrase(SecretString::from(p.value())),
         None => Encryption::Recipients(m.package.recipients.clone()),
     };
-    let authorised = m.package.authorised_by.trim();
     let options = PackOptions {
         out_dir: browse::resolve(&m.opts.cwd, &m.package.out_dir),
         encryption,
-        analyst: m.package.analyst.clone(),
-        authorised_by: (!authorised.is_empty()).then(|| authorised.to_string()),
+        grounds: m.package.grounds(),
         register: m.opts.register.clone(),
-        checklist_answers: m.package.checklist.clone(),
         signer: None,
         passphrase_given_to: (!m.package.passphrase_given_to.is_empty())
             .then(|| m.package.passphrase_given_to.clone()),
