@@ -56,7 +56,7 @@ acks=(--acknowledge review-overdue --acknowledge no-electronic-transfer
 
 # One timed run: prints "seconds max_rss_kb" of the whole command.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$1" >/dev/null 2>&1; cat "$work/time"; }
-pack_cmd() { echo "rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $1 --recipient Bench=$public --out $work/out --analyst Bench ${acks[*]}"; }
+pack_cmd() { echo "rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $1 --recipient Bench=$public --out $work/out --analyst Bench --reason Bench ${acks[*]}"; }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 

@@ -18,7 +18,7 @@ echo "   public key: $public"
 echo "== 2. The analyst packs October's CRIS export under the Bromley agreement"
 mkdir -p "$work/out"
 "$bin" pack --profile bromley-yot-victims --input fixtures/cris-victims.csv --period 2026-10 \
-    --recipient "Bromley YOT, victim contact=$public" --out "$work/out" --analyst "Demo Analyst" \
+    --recipient "Bromley YOT, victim contact=$public" --out "$work/out" --analyst "Demo Analyst" --reason "October YOT victim contact list" \
     --acknowledge review-overdue --acknowledge no-electronic-transfer \
     --acknowledge victim-assessed-before-release --acknowledge rjo-signed-undertaking \
     --acknowledge no-protective-marking --acknowledge period-over-12-months-ago

@@ -185,7 +185,7 @@ for w in d["warnings"]:
 ' "$work/dry-run.json") || die "the dry run's JSON could not be read"
 echo "acknowledging: ${acks[*]:-nothing}"
 
-pack_args=(--profile "$profile" --period "$period" --recipient "Partner, check=$public" --analyst "Wine Check"
+pack_args=(--profile "$profile" --period "$period" --recipient "Partner, check=$public" --analyst "Wine Check" --reason "Windows check"
     "${acks[@]}")
 
 step "wine: pack (Windows paths: --input and --out with drive letter and backslashes)"

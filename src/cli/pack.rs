@@ -362,11 +362,24 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
             } else {
                 print::summary(&summary, &job.tables, false, &[]);
             }
-            let fixes: Vec<&str> = blockers.iter().map(|b| b.fix.as_str()).collect();
-            let _ = super::fail(
-                "refused: the bundle was not written",
-                Some(&format!("Run again with: {}", fixes.join(" "))),
-            );
+            let stops: Vec<&str> = blockers
+                .iter()
+                .filter(|b| b.kind == "checklist-stops")
+                .map(|b| b.item.as_str())
+                .collect();
+            let fixes: Vec<&str> = blockers
+                .iter()
+                .filter(|b| b.kind != "checklist-stops")
+                .map(|b| b.fix.as_str())
+                .collect();
+            let mut hint = String::new();
+            for s in &stops {
+                hint.push_str(&format!("{}\n", crate::text::printable(s)));
+            }
+            if !fixes.is_empty() {
+                hint.push_str(&format!("Run again with: {}", fixes.join(" ")));
+            }
+            let _ = super::fail("refused: the bundle was not written", Some(hint.trim_end()));
             Exit::Refused
         }
         Err(e) => fail(&e.to_string(), Some(&e.hint())),

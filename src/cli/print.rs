@@ -221,6 +221,10 @@ fn write_summary(
         )?;
         for b in &s.blockers {
             writeln!(o, "  {}", b.fix)?;
+            // A sentence the flag alone does not say (which question, why it stops).
+            if !b.fix.contains(b.item.as_str()) && b.item.contains(' ') {
+                writeln!(o, "      {}", printable(&b.item))?;
+            }
         }
     }
     Ok(())

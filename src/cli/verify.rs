@@ -219,6 +219,13 @@ fn write_record_summary(o: &mut impl Write, rec: &Value) -> std::io::Result<()> 
     writeln!(o, "  Period      {}", s(&rec["period"]))?;
     writeln!(o, "  Created     {}", s(&rec["created_utc"]))?;
     writeln!(o, "  Analyst     {}", s(&rec["analyst"]))?;
+    // Records made before the grounds were kept lack them.
+    if let Some(r) = rec["reason"].as_str() {
+        writeln!(o, "  Reason      {}", printable(r))?;
+    }
+    if let Some(b) = rec["basis_relied_on"]["text"].as_str() {
+        writeln!(o, "  Basis       {}", printable(b))?;
+    }
     if let Some(rs) = rec["recipients"].as_array() {
         for (i, r) in rs.iter().enumerate() {
             let role = r["role"].as_str().unwrap_or("");
@@ -239,7 +246,10 @@ fn write_record_summary(o: &mut impl Write, rec: &Value) -> std::io::Result<()> 
         writeln!(o, "  Signed with {}", printable(k))?;
     }
     if let Some(a) = rec["authorised_by"].as_str() {
-        writeln!(o, "  Authorised  {}", printable(a))?;
+        match rec["authorised_at"].as_str() {
+            Some(at) => writeln!(o, "  Authorised  {} at {}", printable(a), printable(at))?,
+            None => writeln!(o, "  Authorised  {}", printable(a))?,
+        }
     }
     writeln!(
         o,
