@@ -198,6 +198,8 @@ impl Run {
                 bytes.starts_with(b"age-encryption.org/v1\n") || bytes.len() <= 200
             } else if name.ends_with(".zip.age") {
                 bytes.starts_with(b"age-encryption.org/v1\n")
+            } else if name.ends_with(".zip.age.sig") {
+                bytes.starts_with(b"-----BEGIN SSH SIGNATURE-----") && bytes.len() < 1000
             } else {
                 name.ends_with(".zip.age.sha256") && bytes.len() < 200
             };

@@ -142,8 +142,12 @@ fn a_packed_bundle_verifies_and_extracts_exactly_the_agreed_data() {
     );
     assert_eq!(
         p.files(),
-        [name.clone(), format!("{name}.sha256")],
-        "only the bundle and its checksum"
+        [
+            name.clone(),
+            format!("{name}.sha256"),
+            format!("{name}.sig")
+        ],
+        "only the bundle, its checksum and its signature (every bundle is signed)"
     );
     assert_eq!(v["rows"]["shared"], 7);
     assert_eq!(v["rows"]["shared_as_agreed"][0]["count"], 1);
@@ -690,8 +694,8 @@ fn a_windows_1252_export_with_accents_far_down_is_packed_as_windows_1252() {
     assert!(csv.contains("\r\nRenée Café,"), "decoded as Windows-1252");
     assert_eq!(
         p.files().len(),
-        2,
-        "one bundle and its checksum: the first attempt left nothing"
+        3,
+        "one bundle, its checksum and signature: the first attempt left nothing"
     );
     let reg = std::fs::read_to_string(&p.register).unwrap();
     assert_eq!(reg.lines().count(), 1, "one disclosure recorded");

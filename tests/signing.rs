@@ -266,6 +266,9 @@ fn a_signature_made_by_stock_ssh_keygen_is_accepted_and_an_unlisted_key_is_not()
         .path()
         .join(bundle_of(&desk.pack(&["--recipient", &partner])));
     let key = desk.ssh_key("force_key", "");
+    // Every pack signs (here with the sender's own default key): sign it again with stock
+    // ssh-keygen instead.
+    std::fs::remove_file(disclose::sign::signature_path(&bundle)).unwrap();
     let signed = Command::new("ssh-keygen")
         .args(["-Y", "sign", "-n", "disclose", "-f"])
         .arg(&key)
@@ -587,4 +590,44 @@ fn a_passphrase_is_recorded_with_whom_it_was_given_to() {
     let r = &json(&out)["recipients"][0];
     assert_eq!(r["label"], "J. Smith, Bromley YOT");
     assert_eq!(r["role"], "passphrase");
+}
+
+#[test]
+fn with_no_key_named_every_bundle_is_signed_with_the_senders_own_key_made_once() {
+    let desk = Desk::new();
+    let partner = desk.partner();
+    let key = desk.path("signing_ed25519");
+
+    // A refused pack (no reason) makes no key.
+    let mut refused = vec!["pack", "--profile", "bromley-yot-victims", "--recipient"];
+    refused.push(&partner);
+    let input = fixture("cris-victims.csv");
+    refused.extend(["--input", input.to_str().unwrap(), "--out", "out"]);
+    let out = desk.run(&refused);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(!key.exists(), "a refused pack made a key");
+
+    let first = desk.pack(&["--recipient", &partner]);
+    let bundle = desk.dir.path().join(bundle_of(&first));
+    assert!(key.exists(), "the key is made beside the register");
+    let note = json(&first);
+    let fingerprint = note["signing_key"].as_str().unwrap().to_string();
+    assert!(fingerprint.starts_with("SHA256:"), "{note}");
+
+    // The partner checks it with stock ssh-keygen from the published .pub alone.
+    if Command::new("ssh-keygen").arg("-?").output().is_ok() {
+        let signers = desk.allowed_signers("allowed_signers", &[("analyst@force", &key)]);
+        let ok = ssh_verify(&signers, "analyst@force", &bundle);
+        assert!(ok.status.success(), "{}", text(&ok.stderr));
+    }
+
+    // The next bundle is signed with the same key, not a new one.
+    let second = desk.pack(&["--recipient", &partner]);
+    assert_eq!(json(&second)["signing_key"], fingerprint.as_str());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the private key is the owner's alone");
+    }
 }

@@ -11,6 +11,7 @@ use crate::pack::{self, PackError, PackOptions};
 use crate::profile::Catalog;
 use std::collections::BTreeSet;
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: bool) -> Exit {
@@ -278,10 +279,18 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
 }
 
 fn write(job: &Job, args: &PackArgs) -> Attempt {
+    let out_dir: PathBuf = args.out.clone().unwrap_or_else(|| ".".into());
+    if !out_dir.is_dir() {
+        return Attempt::Done(fail(
+            &format!("--out {}: no such folder", out_dir.display()),
+            Some("Create the folder first, or name an existing one."),
+        ));
+    }
     let Sending {
         encryption,
         sign_key,
-        notes,
+        make_key_beside,
+        mut notes,
     } = match sending::read(job, args, false) {
         Ok(s) => s,
         Err(exit) => return Attempt::Done(exit),
@@ -293,6 +302,15 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
     // What stops the bundle is found before the signing key asks for its passphrase.
     let blocked = !pack::recipient_blockers(&encryption, given_to).is_empty()
         || !pack::blockers_for(job, &grounds(job.profile, args)).is_empty();
+    let sign_key = match (sign_key, make_key_beside) {
+        (None, Some(register)) if !blocked => {
+            match sending::make_default_key(&register, args, &mut notes) {
+                Ok(k) => Some(k),
+                Err(exit) => return Attempt::Done(exit),
+            }
+        }
+        (k, _) => k,
+    };
     let signer = match sign_key {
         Some(k) if !blocked => match sending::unlock(k, args) {
             Ok(k) => Some(k),
@@ -302,19 +320,13 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
     };
     let notes: Vec<String> = notes.iter().map(|n| format!("! {n}")).collect();
     let opts = PackOptions {
-        out_dir: args.out.clone().unwrap_or_else(|| ".".into()),
+        out_dir,
         encryption,
         grounds: grounds(job.profile, args),
         register: args.register.clone(),
         signer,
         passphrase_given_to: given_to.map(str::to_string),
     };
-    if !opts.out_dir.is_dir() {
-        return Attempt::Done(fail(
-            &format!("--out {}: no such folder", opts.out_dir.display()),
-            Some("Create the folder first, or name an existing one."),
-        ));
-    }
     let cancel = AtomicBool::new(false);
     Attempt::Done(match pack::write(job, &opts, &mut |_| {}, &cancel) {
         Ok(packed) => {

@@ -16,6 +16,9 @@ pub(super) struct Sending {
     /// `None` in a dry run given no recipient yet.
     pub encryption: Option<Encryption>,
     pub sign_key: Option<SigningKeyFile>,
+    /// The register beside which the sender's own signing key is to be made, when none was
+    /// named and none has been made yet (see [`make_default_key`]).
+    pub make_key_beside: Option<PathBuf>,
     /// Lines for the dry run and the pack: what is missing but not required.
     pub notes: Vec<String>,
 }
@@ -123,14 +126,42 @@ pub(super) fn read(job: &Job, args: &PackArgs, dry_run: bool) -> Result<Sending,
         .sign_key
         .clone()
         .or_else(|| env_default("DISCLOSE_SIGN_KEY").map(PathBuf::from));
+    let mut make_key_beside = None;
     let sign_key = match sign_path {
+        // Every bundle is signed: with no key named, the sender's own key beside the register,
+        // made on the first real pack.
         None => {
-            notes.push(
-                "NOT SIGNED: without --sign-key (or DISCLOSE_SIGN_KEY) the partner cannot check \
-                 who made the bundle. Make a key once with `disclose keygen --signing -o FILE`."
-                    .into(),
-            );
-            None
+            let register = match crate::register::resolve(args.register.as_deref()) {
+                Ok(r) => r,
+                Err(e) => return Err(fail(&e.to_string(), None)),
+            };
+            // A register that cannot be used stops the pack anyway: say so, rather than fail
+            // making a key beside it.
+            if let Err(e) = crate::register::check_appendable(&register) {
+                let e = crate::pack::PackError::Register {
+                    bundle: PathBuf::new(),
+                    source: e,
+                };
+                return Err(fail(&e.to_string(), Some(&e.hint())));
+            }
+            let path = crate::sign::default_key_path(&register);
+            if path.symlink_metadata().is_err() {
+                // Made only once the bundle is sure to be written (see `make_default_key`):
+                // a refused pack leaves nothing behind.
+                if dry_run {
+                    notes.push(format!(
+                        "Signed with your own signing key, made on the first pack at {} (publish its .pub to your partners).",
+                        printable(&path.display().to_string())
+                    ));
+                }
+                make_key_beside = Some(register);
+                None
+            } else {
+                match SigningKeyFile::read(&path) {
+                    Ok(k) => Some(k),
+                    Err(e) => return Err(fail(&e.to_string(), None)),
+                }
+            }
         }
         Some(p) => match SigningKeyFile::read(&p) {
             Ok(k) => Some(k),
@@ -146,11 +177,41 @@ pub(super) fn read(job: &Job, args: &PackArgs, dry_run: bool) -> Result<Sending,
     Ok(Sending {
         encryption,
         sign_key,
+        make_key_beside,
         notes,
     })
 }
 
 const LABEL_HINT: &str = "Give each partner's key with who it is: --recipient 'ORGANISATION, ROLE=age1...' (repeatable), or --recipients-file FILE with a '# ORGANISATION, ROLE' line above each key; or --passphrase-file FILE with --passphrase-given-to NAME. age cannot mix keys and a passphrase in one bundle.";
+
+/// Makes the sender's own signing key beside `register` (the first pack on this machine that
+/// names no key), and says where it is and what to publish.
+pub(super) fn make_default_key(
+    register: &std::path::Path,
+    args: &PackArgs,
+    notes: &mut Vec<String>,
+) -> Result<SigningKeyFile, Exit> {
+    let principal = args.analyst.as_deref().unwrap_or("").trim();
+    let principal = if principal.is_empty() {
+        "disclose sender"
+    } else {
+        principal
+    };
+    match crate::sign::default_key(register, principal) {
+        Ok((k, made)) => {
+            if let Some(made) = made {
+                notes.push(format!(
+                    "A signing key was made for you: {}. Publish {} to your partners (key {}; see docs/partner.md): they check every bundle's .sig against it.",
+                    printable(&made.private_path.display().to_string()),
+                    printable(&made.public_path.display().to_string()),
+                    made.fingerprint
+                ));
+            }
+            Ok(k)
+        }
+        Err(e) => Err(fail(&e.to_string(), None)),
+    }
+}
 
 /// Opens the signing key: with the passphrase file, or by asking on a terminal.
 pub(super) fn unlock(file: SigningKeyFile, args: &PackArgs) -> Result<SigningKey, Exit> {

@@ -27,6 +27,58 @@ pub const NAMESPACE: &str = "disclose";
 /// The hash SSHSIG is made over (`ssh-keygen -Y sign` uses the same by default).
 pub const HASH_ALG: &str = "sha512";
 
+/// The file name of the sender's own signing key, kept beside the register it signs for
+/// (`%APPDATA%\disclose\signing_ed25519` on Windows by default), with its `.pub` beside it.
+pub const DEFAULT_KEY_NAME: &str = "signing_ed25519";
+
+/// Where the signing key used when none is named lives: beside `register`.
+pub fn default_key_path(register: &Path) -> PathBuf {
+    register
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(DEFAULT_KEY_NAME)
+}
+
+/// The sender's default signing key ([`default_key_path`]): read, or made on first use (an
+/// Ed25519 key in OpenSSH's format, owner-only, no passphrase, named for `principal`), so that
+/// every bundle is signed without the analyst having to make a key first. Returns the key and,
+/// when it was just made, what was made (its `.pub` is what the force publishes).
+pub fn default_key(
+    register: &Path,
+    principal: &str,
+) -> Result<(SigningKeyFile, Option<NewSigningKey>), SignError> {
+    let path = default_key_path(register);
+    if path.symlink_metadata().is_ok() {
+        return Ok((SigningKeyFile::read(&path)?, None));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| SignError::Io {
+            what: "create the folder of",
+            path: path.clone(),
+            source,
+        })?;
+    }
+    match keygen_signing(&path, principal) {
+        Ok(made) => Ok((SigningKeyFile::read(&path)?, Some(made))),
+        // Another pack is making it this moment: use theirs once it is written whole.
+        Err(SignError::Exists { .. }) => {
+            let mut tries = 0;
+            loop {
+                match SigningKeyFile::read(&path) {
+                    Ok(k) => return Ok((k, None)),
+                    Err(_) if tries < 40 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The signature file beside a bundle: `<bundle>.sig`, as `ssh-keygen -Y sign` names it.
 pub fn signature_path(bundle: &Path) -> PathBuf {
     let mut name = bundle.as_os_str().to_owned();
