@@ -92,6 +92,9 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            if !d.grounds.reason.is_empty() {
+                let _ = writeln!(o, "      why: {}", printable(&d.grounds.reason));
+            }
         }
         if entries.is_empty() {
             let _ = writeln!(o, "(no entries)");
