@@ -34,6 +34,7 @@ pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod files;
+pub mod freetext;
 pub mod grounds;
 mod hash_behind;
 pub mod job;

@@ -1,0 +1,300 @@
+//! Runs of digits: UK telephone numbers (national `07700 900123`, `020 7946 0958`, and
+//! international `+44 (0)20 7946 0958`), NHS numbers (`943 476 5919`, modulus 11 check digit)
+//! and payment card numbers (13 to 19 digits, Luhn check).
+//!
+//! A run is digits with single spaces, hyphens and brackets between them, not joined to a
+//! letter, nor to a date or time (`12/03`, `14:30`, `3.5`). A run holding several numbers
+//! ("07700 900123 020 7946 0958") is read greedily from the left, longest first.
+
+use super::{Kind, Span};
+
+pub(super) fn find(text: &str, out: &mut Vec<Span>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit()
+            || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            || (b[i] == b'('
+                && b.get(i + 1)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == b'+'));
+        if !starts || (i > 0 && joined(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let end = run_end(b, i);
+        if end < b.len() && joined_after(b, end) {
+            i = end.max(i + 1);
+            continue;
+        }
+        read_run(text, i, end, out);
+        i = end.max(i + 1);
+    }
+}
+
+/// A byte before a run that joins it to something else: a letter or digit, or the separator
+/// of a date, time, decimal or reference.
+fn joined(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'/' | b':' | b'.' | b'_' | b'@' | b'\\' | b'#')
+}
+
+/// Whether what follows a run joins it to more: a letter or digit, or `/`, `:`, `.` before a
+/// digit (`12/03`, `14:30`, `3.5`; a full stop ending a sentence is fine).
+fn joined_after(b: &[u8], end: usize) -> bool {
+    let c = b[end];
+    c.is_ascii_alphanumeric()
+        || c == b'@'
+        || (matches!(c, b'/' | b':' | b'.' | b',')
+            && b.get(end + 1).is_some_and(u8::is_ascii_digit))
+}
+
+/// The end of the run of digits and separators starting at `i`.
+fn run_end(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    let mut end = start;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let ok = c.is_ascii_digit()
+            || (c == b'+' && i == start)
+            || c == b'(' && next.is_some_and(|n| n.is_ascii_digit() || n == b'+')
+            || c == b')' && next.is_some_and(|n| n.is_ascii_digit() || n == b' ')
+            || matches!(c, b' ' | b'-') && next.is_some_and(|n| n.is_ascii_digit() || n == b'(');
+        if !ok {
+            break;
+        }
+        i += 1;
+        if c.is_ascii_digit() || c == b')' {
+            end = i;
+        }
+    }
+    end
+}
+
+/// Reads the numbers in `text[start..end]`: tokens split at spaces and hyphens, the longest
+/// run of tokens from the left that is a number of some kind taken first.
+fn read_run(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let b = text.as_bytes();
+    let mut t = start;
+    for i in start..=end {
+        if i == end || matches!(b[i], b' ' | b'-') {
+            if t < i {
+                tokens.push((t, i));
+            }
+            t = i + 1;
+        }
+    }
+    let mut s = 0;
+    while s < tokens.len() {
+        let mut taken = None;
+        for e in (s..tokens.len()).rev() {
+            let (from, to) = (tokens[s].0, tokens[e].1);
+            let raw = &text[from..to];
+            let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() > 19 {
+                continue;
+            }
+            if let Some(kind) = classify(raw, &digits, &tokens[s..=e], text) {
+                taken = Some((
+                    e,
+                    Span {
+                        start: from,
+                        end: to,
+                        kind,
+                    },
+                ));
+                break;
+            }
+        }
+        match taken {
+            Some((e, span)) => {
+                out.push(span);
+                s = e + 1;
+            }
+            None => s += 1,
+        }
+    }
+}
+
+fn classify(raw: &str, digits: &str, tokens: &[(usize, usize)], text: &str) -> Option<Kind> {
+    let lens: Vec<usize> = tokens
+        .iter()
+        .map(|&(a, b)| text[a..b].chars().filter(char::is_ascii_digit).count())
+        .collect();
+    let international =
+        raw.starts_with("+44") || raw.starts_with("(+44") || raw.starts_with("0044");
+    if international {
+        let rest = digits
+            .strip_prefix("0044")
+            .or_else(|| digits.strip_prefix("44"))?;
+        // "+44 (0)20 …": the bracketed 0 is the national prefix, written for callers in the UK.
+        let rest = rest.strip_prefix('0').unwrap_or(rest);
+        return phone(&format!("0{rest}")).then_some(Kind::Phone);
+    }
+    if digits.starts_with('0') {
+        return phone(digits).then_some(Kind::Phone);
+    }
+    if digits.len() == 10 && (lens == [10] || lens == [3, 3, 4]) && nhs_number(digits) {
+        return Some(Kind::NhsNumber);
+    }
+    let grouped = lens.len() == 1
+        || lens.iter().all(|&l| l == 4 || l == lens[lens.len() - 1])
+        || lens == [4, 6, 5];
+    if (13..=19).contains(&digits.len())
+        && grouped
+        && matches!(digits.as_bytes()[0], b'2'..=b'6')
+        && luhn(digits)
+    {
+        return Some(Kind::CardNumber);
+    }
+    None
+}
+
+/// A UK national telephone number, as dialled within the UK: 11 digits in the geographic
+/// (01, 02), non-geographic (03), mobile and personal (07) and freephone/special (08) ranges,
+/// or 10 digits for the 01 areas and 0800 numbers that have them.
+fn phone(d: &str) -> bool {
+    let b = d.as_bytes();
+    if b.len() < 10 || b[0] != b'0' {
+        return false;
+    }
+    match (b.len(), b[1]) {
+        (11, b'1' | b'2' | b'3' | b'7' | b'8') => true,
+        (10, b'1') => true,
+        (10, b'8') => d.starts_with("0800"),
+        _ => false,
+    }
+}
+
+/// The NHS number check: digits 1–9 weighted 10 down to 2, and 11 minus the sum modulo 11
+/// (11 read as 0; 10 is never issued) equals the tenth digit.
+pub(super) fn nhs_number(d: &str) -> bool {
+    let b = d.as_bytes();
+    if b.len() != 10 || !b.iter().all(u8::is_ascii_digit) || b[0] == b'0' {
+        return false;
+    }
+    let sum: u32 = b[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| u32::from(c - b'0') * (10 - i as u32))
+        .sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return false,
+        c => c,
+    };
+    check == u32::from(b[9] - b'0')
+}
+
+/// The Luhn check of payment card numbers.
+pub(super) fn luhn(d: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in d.bytes().rev().enumerate() {
+        let mut v = u32::from(c - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::find as find_all;
+    use super::*;
+
+    fn found(text: &str) -> Vec<(Kind, String)> {
+        find_all(text)
+            .into_iter()
+            .map(|s| (s.kind, text[s.start..s.end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn uk_telephone_numbers_as_people_write_them() {
+        for (text, number) in [
+            ("ring 07700 900123 after six", "07700 900123"),
+            ("mobile 07700900123.", "07700900123"),
+            ("tel: 020 7946 0958", "020 7946 0958"),
+            ("call (020) 7946 0958 now", "(020) 7946 0958"),
+            ("on +44 7700 900123", "+44 7700 900123"),
+            ("on +44 (0)20 7946 0958", "+44 (0)20 7946 0958"),
+            ("on 0044 20 7946 0958", "0044 20 7946 0958"),
+            ("landline 0161-496-0000", "0161-496-0000"),
+            ("freephone 0800 123 456", "0800 123 456"),
+            ("Bromley 01689 000 000", "01689 000 000"),
+        ] {
+            assert_eq!(found(text), [(Kind::Phone, number.to_string())], "{text}");
+        }
+    }
+
+    #[test]
+    fn near_misses_are_not_telephone_numbers() {
+        for text in [
+            "order 0123 4567",                // too short
+            "ref 07700900123456",             // too long
+            "on 12/07/2024 at 0930",          // a date and a time
+            "crime ref 0101234567/24",        // joined to a year
+            "version 0.7700900123",           // a decimal
+            "CAD 07700900123X",               // joined to a letter
+            "091 234 5678 is not a UK range", // 09 with 10 digits
+        ] {
+            assert!(
+                found(text).iter().all(|(k, _)| *k != Kind::Phone),
+                "{text}: {:?}",
+                found(text)
+            );
+        }
+    }
+
+    #[test]
+    fn two_numbers_in_one_run_are_two_numbers() {
+        assert_eq!(
+            found("07700 900123 020 7946 0958"),
+            [
+                (Kind::Phone, "07700 900123".to_string()),
+                (Kind::Phone, "020 7946 0958".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn nhs_numbers_need_their_check_digit() {
+        assert_eq!(
+            found("NHS 943 476 5919."),
+            [(Kind::NhsNumber, "943 476 5919".to_string())]
+        );
+        assert_eq!(
+            found("NHS no 9434765919"),
+            [(Kind::NhsNumber, "9434765919".to_string())]
+        );
+        // One digit wrong, a check digit of 10, and a 10-digit order number.
+        for text in ["NHS 943 476 5918", "NHS 123 456 7890", "order 4829104857"] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        assert!(nhs_number("4010232137"));
+        assert!(!nhs_number("0000000000"));
+    }
+
+    #[test]
+    fn card_numbers_need_the_luhn_check() {
+        assert_eq!(
+            found("card 4111 1111 1111 1111 used"),
+            [(Kind::CardNumber, "4111 1111 1111 1111".to_string())]
+        );
+        assert_eq!(
+            found("amex 3782-822463-10005"),
+            [(Kind::CardNumber, "3782-822463-10005".to_string())]
+        );
+        assert_eq!(found("card 4111 1111 1111 1112"), []);
+        assert_eq!(
+            found("barcode 9780140449136"),
+            [],
+            "an ISBN passes Luhn-like checks but starts 9"
+        );
+    }
+}
