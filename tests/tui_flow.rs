@@ -58,6 +58,8 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     s.typ("a").typ(&public).enter();
     s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
     s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter(); // Reason
+    s.typ("October panel, victims list").enter();
     s.press(KeyCode::Down).enter(); // Folder
     s.ctrl('u').typ(&out.display().to_string()).enter();
     s.typ("G");
@@ -91,6 +93,23 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     assert!(report.ok(), "{:?}", report.problems);
     let record = report.record.expect("a disclosure record");
     assert_eq!(record["analyst"], "PC 999 Quinn");
+    assert_eq!(record["reason"], "October panel, victims list");
+    // The Done screen says how the bundle travels under this agreement (Bromley: it does not),
+    // and the reason; never a generic "send the bundle".
+    assert!(
+        done.contains("How it travels: Do not send this bundle"),
+        "{done}"
+    );
+    assert!(done.contains("October panel, victims list"), "{done}");
+    // The reason belongs to this bundle: it is not remembered for the next.
+    for e in walk(&dir.path().join("config")) {
+        let text = std::fs::read_to_string(&e).unwrap_or_default();
+        assert!(
+            !text.contains("October panel"),
+            "{} remembers the reason",
+            e.display()
+        );
+    }
     // 7 rows passed the rules (one with no opt-out recorded); one was then excluded by hand.
     assert_eq!(record["rows"]["shared"], 6);
     assert_eq!(record["rows"]["shared_as_agreed"][0]["count"], 1);
@@ -145,6 +164,20 @@ fn big_export(dir: &std::path::Path, mb: u64) -> std::path::PathBuf {
     path
 }
 
+/// Every file under `dir` (none if it does not exist).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// Entries of `dir` whose names start with `prefix`.
 fn named(dir: &std::path::Path, prefix: &str) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -180,6 +213,8 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
     s.typ("a").typ(&public).enter();
     s.press(KeyCode::Down).press(KeyCode::Down).enter();
     s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter();
+    s.typ("October panel, victims list").enter();
     s.press(KeyCode::Down).enter();
     s.ctrl('u').typ(&out.display().to_string()).enter();
     s.typ("G");

@@ -79,9 +79,16 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             d.rows_shared,
             safe(&d.recipients.join(", "))
         )),
+        label("Reason"),
+        value(safe(&d.reason)),
         Line::default(),
-        Line::from("  Send the bundle and its .sha256 file. Read the SHA-256 to the partner by"),
-        Line::from("  phone, so they can be sure the bundle they verify is the one you sent."),
+        Line::from(Span::styled(
+            format!("  How it travels: {}", safe(&d.transfer_advice)),
+            t.title(),
+        )),
+        Line::from(
+            "  The SHA-256 above is how anyone can be sure a bundle is the one you made: confirm it with whoever receives it by a separate route.",
+        ),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
