@@ -46,8 +46,13 @@ pub fn blockers(m: &Model) -> Vec<String> {
         passphrase_given_to: None,
     };
     let profile = job.profile;
-    for b in pack::blockers(job, &opts) {
-        out.push(sentence(profile, &b));
+    // An answer with which the agreement says the sharing must not go ahead comes first:
+    // nothing else matters until it is settled.
+    let (stops, rest): (Vec<_>, Vec<_>) = pack::blockers(job, &opts)
+        .into_iter()
+        .partition(|b| b.kind == "checklist-stops");
+    for b in stops.iter().chain(&rest) {
+        out.push(sentence(profile, b));
     }
     out
 }
@@ -192,7 +197,7 @@ pub fn sentence(profile: &Profile, b: &Blocker) -> String {
                 question(c),
                 c.stops
                     .as_ref()
-                    .map(|s| unflag(&printable(&s.because)))
+                    .map(|s| unflag(&printable(s.because.trim_end_matches('.'))))
                     .unwrap_or_default(),
                 line(k, c)
             )

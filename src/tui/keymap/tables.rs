@@ -320,7 +320,7 @@ pub(super) const PACKAGE: &[Binding] = &[
         "Space",
         "acknowledge a warning / tick",
         A::Toggle,
-        "tick",
+        "",
     ),
     b(
         &[K::Char('a')],
