@@ -5,7 +5,8 @@ mod tui_support;
 use age::secrecy::ExposeSecret;
 use crossterm::event::KeyCode;
 use disclose::keys::Decryption;
-use disclose::profile::Catalog;
+use disclose::profile::{AnswerKind, Catalog};
+use disclose::tui::model::{PackItem, Screen as Step};
 use tui_support::*;
 
 /// Open the CRIS fixture (copied into `dir`), choose Bromley YOT victims, and arrive on Rows.
@@ -58,6 +59,8 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     s.typ("a").typ(&public).enter();
     s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
     s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter(); // Reason
+    s.typ("October panel, victims list").enter();
     s.press(KeyCode::Down).enter(); // Folder
     s.ctrl('u').typ(&out.display().to_string()).enter();
     s.typ("G");
@@ -91,6 +94,27 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     assert!(report.ok(), "{:?}", report.problems);
     let record = report.record.expect("a disclosure record");
     assert_eq!(record["analyst"], "PC 999 Quinn");
+    assert_eq!(record["reason"], "October panel, victims list");
+    // The Done screen says how the bundle travels under this agreement (Bromley: it does not),
+    // and the reason; never a generic "send the bundle".
+    assert!(
+        done.contains("How it travels: Do not send this bundle"),
+        "{done}"
+    );
+    assert!(done.contains("October panel, victims list"), "{done}");
+    // The reason belongs to this bundle: it is not remembered for the next.
+    let remembered: Vec<String> = walk(&dir.path().join("config"))
+        .iter()
+        .map(|e| std::fs::read_to_string(e).unwrap_or_default())
+        .collect();
+    assert!(
+        remembered.iter().any(|t| t.contains("PC 999 Quinn")),
+        "the analyst is remembered"
+    );
+    assert!(
+        !remembered.iter().any(|t| t.contains("October panel")),
+        "the reason is not remembered: {remembered:?}"
+    );
     // 7 rows passed the rules (one with no opt-out recorded); one was then excluded by hand.
     assert_eq!(record["rows"]["shared"], 6);
     assert_eq!(record["rows"]["shared_as_agreed"][0]["count"], 1);
@@ -145,6 +169,20 @@ fn big_export(dir: &std::path::Path, mb: u64) -> std::path::PathBuf {
     path
 }
 
+/// Every file under `dir` (none if it does not exist).
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// Entries of `dir` whose names start with `prefix`.
 fn named(dir: &std::path::Path, prefix: &str) -> Vec<String> {
     std::fs::read_dir(dir)
@@ -180,6 +218,8 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
     s.typ("a").typ(&public).enter();
     s.press(KeyCode::Down).press(KeyCode::Down).enter();
     s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter();
+    s.typ("October panel, victims list").enter();
     s.press(KeyCode::Down).enter();
     s.ctrl('u').typ(&out.display().to_string()).enter();
     s.typ("G");
@@ -238,4 +278,293 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
         "left behind in the output folder: {left:?}"
     );
     assert!(named(&out, ".disclose-tmp-").is_empty());
+}
+
+/// Open `file` (already in `dir`), choose profile `id`, and go through Columns and Rows to
+/// Package, with a fresh key added. Returns the screen and the key's identity.
+fn to_package<'c>(
+    catalog: &'c Catalog,
+    dir: &std::path::Path,
+    file: &str,
+    id: &str,
+) -> (Screen<'c>, age::x25519::Identity) {
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ(file).enter().settle().typ("c");
+    let at = catalog.profiles.iter().position(|p| p.id == id).unwrap();
+    for _ in 0..at {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    // An agreement that is not prescriptive asks why each field is shared.
+    s.typ("c");
+    if s.app.model.screen == Step::Columns {
+        s.typ("e")
+            .typ("Needed to identify the offender at the panel")
+            .enter();
+        s.typ("c");
+    }
+    s.settle().typ("c");
+    let on = s.app.model.screen;
+    assert_eq!(on, Step::Package, "{}", s.text());
+    let identity = age::x25519::Identity::generate();
+    s.typ("a").typ(&identity.to_public().to_string()).enter();
+    (s, identity)
+}
+
+/// Move the Package screen's highlight to `item`, by keys.
+fn go_to(s: &mut Screen, item: PackItem) {
+    s.typ("g");
+    let items = s.app.model.package_items();
+    let at = items
+        .iter()
+        .position(|i| *i == item)
+        .expect("the line is shown");
+    for _ in 0..at {
+        s.press(KeyCode::Down);
+    }
+    assert_eq!(
+        s.app.model.package_items()[s.app.model.package.cursor],
+        item
+    );
+}
+
+/// Acknowledge every warning, by keys.
+fn acknowledge_all(s: &mut Screen) {
+    let n = s.app.model.job.as_ref().unwrap().warnings.len();
+    for k in 0..n {
+        go_to(s, PackItem::Warning(k));
+        s.typ(" ");
+    }
+}
+
+/// Press w: the bundle is refused (no question asked) and the status says why.
+fn refused(s: &mut Screen) -> String {
+    s.typ("w");
+    let text = s.text();
+    assert!(!text.contains("Write the bundle?"), "{text}");
+    assert!(text.contains("not ready to write"), "{text}");
+    text
+}
+
+fn blockers(s: &Screen) -> Vec<String> {
+    disclose::tui::readiness::blockers(&s.app.model)
+}
+
+fn written_bundle(out: &std::path::Path) -> std::path::PathBuf {
+    let bundles: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".zip.age"))
+        .collect();
+    assert_eq!(bundles.len(), 1);
+    bundles[0].clone()
+}
+
+#[test]
+fn an_orochi_bundle_waits_for_reason_basis_and_somebody_elses_authority_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::copy(
+        fixture("merlin-orochi.csv"),
+        dir.path().join("merlin-orochi.csv"),
+    )
+    .unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let (mut s, identity) = to_package(
+        &catalog,
+        dir.path(),
+        "merlin-orochi.csv",
+        "orochi-rescue-response",
+    );
+    go_to(&mut s, PackItem::Analyst);
+    s.enter().typ("PC 999 Quinn").enter();
+    go_to(&mut s, PackItem::OutDir);
+    s.enter().ctrl('u').typ(&out.display().to_string()).enter();
+    acknowledge_all(&mut s);
+
+    // Four things left, each said in the screen's words.
+    let left = blockers(&s);
+    assert_eq!(left.len(), 4, "{left:?}");
+    for want in [
+        "Say why this bundle is made (Reason, Enter).",
+        "Choose the legal basis relied on (Basis, Enter).",
+        "Enter the authorising officer: Operation Orochi SPOC",
+        "Say when the authority was given (Authorised at, Enter; t for now).",
+    ] {
+        assert!(left.iter().any(|b| b.starts_with(want)), "{want}: {left:?}");
+    }
+    refused(&mut s);
+
+    go_to(&mut s, PackItem::Reason);
+    s.enter();
+    assert!(
+        s.text().contains("do not name a data subject"),
+        "{}",
+        s.text()
+    );
+    s.typ("Referrals for the November R & R panel").enter();
+    refused(&mut s);
+
+    go_to(&mut s, PackItem::Basis);
+    s.enter();
+    let chooser = s.text();
+    assert!(chooser.contains("Legal basis relied on"), "{chooser}");
+    assert!(chooser.contains("crime-and-disorder-act-s115"), "{chooser}");
+    s.press(KeyCode::Down).enter();
+    assert_eq!(
+        s.app.model.package.basis.as_deref(),
+        Some("crime-and-disorder-act-s115")
+    );
+    refused(&mut s);
+
+    // The analyst cannot authorise their own disclosure.
+    go_to(&mut s, PackItem::AuthorisedBy);
+    s.enter().typ("pc 999 quinn").enter();
+    assert!(
+        blockers(&s)
+            .iter()
+            .any(|b| b.starts_with("The authorising officer must be somebody other than you")),
+        "{:?}",
+        blockers(&s)
+    );
+    refused(&mut s);
+    s.enter().ctrl('u').typ("DI 123 Okafor").enter();
+
+    // A time that is not one, then one in the future, then the real one.
+    go_to(&mut s, PackItem::AuthorisedAt);
+    s.enter().typ("yesterday").enter();
+    refused(&mut s);
+    s.enter().ctrl('u').typ("2099-01-01 09:00").enter();
+    assert!(
+        blockers(&s).iter().any(|b| b.contains("in the future")),
+        "{:?}",
+        blockers(&s)
+    );
+    refused(&mut s);
+    s.enter().ctrl('u').typ("2026-11-21 09:30").enter();
+    assert!(blockers(&s).is_empty(), "{:?}", blockers(&s));
+    let ready = s.text();
+    assert!(ready.contains("Authorised by DI 123 Okafor"), "{ready}");
+
+    s.typ("w");
+    assert!(s.text().contains("Write the bundle?"));
+    s.typ("y").settle();
+    let done = s.text();
+    assert!(done.contains("The bundle is written"), "{done}");
+    assert!(
+        done.contains("How it travels: Upload the bundle to Box only"),
+        "{done}"
+    );
+
+    let report = disclose::verify::verify_bundle(
+        &written_bundle(&out),
+        &Decryption::Identities(vec![identity]),
+        None,
+        None,
+    );
+    assert!(report.ok(), "{:?}", report.problems);
+    let record = report.record.expect("a disclosure record");
+    assert_eq!(record["reason"], "Referrals for the November R & R panel");
+    assert_eq!(
+        record["basis_relied_on"]["id"],
+        "crime-and-disorder-act-s115"
+    );
+    assert_eq!(record["authorised_by"], "DI 123 Okafor");
+    assert_eq!(record["authorised_at"], "2026-11-21 09:30 (local time)");
+}
+
+/// A London IOM export of two offenders (the agreement sets no row rules).
+const LONDON: &str = "Offender Surname\nSmith\nJones\n";
+
+#[test]
+fn a_checklist_answer_that_stops_the_sharing_stops_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(dir.path().join("iom.csv"), LONDON).unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let (mut s, identity) = to_package(&catalog, dir.path(), "iom.csv", "london-iom");
+    let london = catalog
+        .profiles
+        .iter()
+        .find(|p| p.id == "london-iom")
+        .unwrap();
+    go_to(&mut s, PackItem::Analyst);
+    s.enter().typ("PC 999 Quinn").enter();
+    go_to(&mut s, PackItem::Reason);
+    s.enter().typ("Monthly IOM panel").enter();
+    go_to(&mut s, PackItem::Basis);
+    s.enter().enter(); // the first basis
+    go_to(&mut s, PackItem::OutDir);
+    s.enter().ctrl('u').typ(&out.display().to_string()).enter();
+    acknowledge_all(&mut s);
+
+    // Every question answered: yes to the yes-no ones (y), words to the others (Enter).
+    for (k, c) in london.checklist.iter().enumerate() {
+        go_to(&mut s, PackItem::Checklist(k));
+        match c.answer {
+            AnswerKind::YesNo => {
+                s.typ("y");
+            }
+            AnswerKind::Text => {
+                s.enter().typ("Considered at the panel").enter();
+            }
+        }
+    }
+    assert!(blockers(&s).is_empty(), "{:?}", blockers(&s));
+
+    // "Is the information being shared in a secure way?" No: the agreement says stop.
+    let secure = london
+        .checklist
+        .iter()
+        .position(|c| c.id == "secure")
+        .unwrap();
+    go_to(&mut s, PackItem::Checklist(secure));
+    s.typ("n");
+    let screen = s.text();
+    assert!(
+        screen.contains(&format!("checklist {} answered no", secure + 1)),
+        "{screen}"
+    );
+    assert!(screen.contains("sharing must not go ahead"), "{screen}");
+    let left = blockers(&s);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(
+        left[0].starts_with(
+            "“Is the information being shared in a secure way?” answered no: the agreement says the sharing must not go ahead (Section 4.4"
+        ),
+        "{left:?}"
+    );
+    refused(&mut s);
+
+    // The same by the chooser (Enter, then yes): the sharing may go ahead.
+    s.enter();
+    assert!(
+        s.text()
+            .contains("Is the information being shared in a secure way?")
+    );
+    s.typ("g").enter();
+    assert!(blockers(&s).is_empty(), "{:?}", blockers(&s));
+    s.typ("w").typ("y").settle();
+    assert!(
+        s.text()
+            .contains("How it travels: Share the bundle only by a secure route")
+    );
+    let report = disclose::verify::verify_bundle(
+        &written_bundle(&out),
+        &Decryption::Identities(vec![identity]),
+        None,
+        None,
+    );
+    assert!(report.ok(), "{:?}", report.problems);
+    let record = report.record.expect("a disclosure record");
+    let answered = record["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "secure")
+        .cloned()
+        .unwrap();
+    assert_eq!(answered["answer"], "yes", "{answered}");
 }

@@ -892,3 +892,39 @@ fn a_recipients_file_key_with_no_comment_is_named_before_writing() {
         "{blockers:?}"
     );
 }
+
+#[test]
+fn t_fills_in_the_time_of_authority_now_and_only_on_its_line() {
+    use disclose::tui::model::PackItem;
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "merlin-orochi.csv",
+        "orochi-rescue-response",
+    );
+    s.typ("c").settle().typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    s.typ("t");
+    assert!(
+        s.app.model.package.authorised_at.is_empty(),
+        "not on its line"
+    );
+    let at = s
+        .app
+        .model
+        .package_items()
+        .iter()
+        .position(|i| *i == PackItem::AuthorisedAt)
+        .unwrap();
+    for _ in 0..at {
+        s.press(KeyCode::Down);
+    }
+    s.typ("t");
+    let typed = s.app.model.package.authorised_at.clone();
+    assert!(disclose::grounds::parse_time(&typed).is_some(), "{typed}");
+    // y and n answer nothing here: Orochi has no checklist.
+    s.typ("y");
+    assert!(s.app.model.package.checklist.iter().all(Option::is_none));
+}

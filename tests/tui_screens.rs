@@ -283,3 +283,163 @@ fn columns_screen_with_suggestions_in_ascii_without_colour() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// Open `file` (written into `dir` as `text`, or copied from the fixtures), choose profile
+/// `id`, justify the one field a non-prescriptive agreement asks about, and arrive on Package.
+fn package<'c>(
+    catalog: &'c Catalog,
+    dir: &std::path::Path,
+    file: &str,
+    text: Option<&str>,
+    id: &str,
+) -> Screen<'c> {
+    match text {
+        Some(t) => std::fs::write(dir.join(file), t).unwrap(),
+        None => {
+            std::fs::copy(fixture(file), dir.join(file)).unwrap();
+        }
+    }
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ(file).enter().settle().typ("c");
+    let at = catalog.profiles.iter().position(|p| p.id == id).unwrap();
+    for _ in 0..at {
+        s.press(KeyCode::Down);
+    }
+    s.enter().typ("c");
+    if s.app.model.screen == disclose::tui::model::Screen::Columns {
+        s.typ("e")
+            .typ("Needed to identify the offender")
+            .enter()
+            .typ("c");
+    }
+    s.settle().typ("c");
+    assert_eq!(s.app.model.screen, disclose::tui::model::Screen::Package);
+    s
+}
+
+/// Move the Package screen's highlight to `item`, by keys.
+fn go_to(s: &mut Screen, item: disclose::tui::model::PackItem) {
+    s.typ("g");
+    let at = s
+        .app
+        .model
+        .package_items()
+        .iter()
+        .position(|i| *i == item)
+        .unwrap();
+    for _ in 0..at {
+        s.press(KeyCode::Down);
+    }
+}
+
+#[test]
+fn package_screen_for_orochi_chooses_a_basis_and_takes_the_time_of_authority() {
+    use disclose::tui::model::PackItem;
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = package(
+        &catalog,
+        dir.path(),
+        "merlin-orochi.csv",
+        None,
+        "orochi-rescue-response",
+    );
+    go_to(&mut s, PackItem::Basis);
+    s.enter();
+    let chooser = s.text();
+    assert!(chooser.contains("Legal basis relied on"), "{chooser}");
+    assert!(chooser.contains("children-act-2004"), "{chooser}");
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!("package_orochi_basis_chooser", chooser));
+    s.press(KeyCode::Down).enter();
+    go_to(&mut s, PackItem::Reason);
+    s.enter()
+        .typ("Referrals for the November R & R panel")
+        .enter();
+    go_to(&mut s, PackItem::AuthorisedBy);
+    s.enter().typ("DI 123 Okafor").enter();
+    go_to(&mut s, PackItem::AuthorisedAt);
+    s.enter().typ("2026-11-21 09:30").enter();
+    let text = s.text();
+    assert!(text.contains("Authorised by DI 123 Okafor"), "{text}");
+    assert!(text.contains("Authorised at 2026-11-21 09:30"), "{text}");
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!("package_orochi_80x24", text));
+    s.resize(120, 40);
+    let text = s.text();
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!("package_orochi_120x40", text));
+}
+
+#[test]
+fn package_screen_for_london_shows_a_checklist_answer_that_stops_the_sharing() {
+    use disclose::tui::model::PackItem;
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = package(
+        &catalog,
+        dir.path(),
+        "iom.csv",
+        Some("Offender Surname\nSmith\nJones\n"),
+        "london-iom",
+    );
+    let london = catalog
+        .profiles
+        .iter()
+        .find(|p| p.id == "london-iom")
+        .unwrap();
+    // Two answered (words, and yes), one that stops the sharing (no), highlighted.
+    go_to(&mut s, PackItem::Checklist(0));
+    s.enter().typ("MPS nominal records").enter();
+    let lawful = london
+        .checklist
+        .iter()
+        .position(|c| c.id == "lawful-basis")
+        .unwrap();
+    go_to(&mut s, PackItem::Checklist(lawful));
+    s.typ("y");
+    let secure = london
+        .checklist
+        .iter()
+        .position(|c| c.id == "secure")
+        .unwrap();
+    go_to(&mut s, PackItem::Checklist(secure));
+    s.typ("n");
+    let text = s.text();
+    assert!(text.contains("sharing must not go ahead"), "{text}");
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!("package_london_80x24", text));
+    s.resize(120, 40);
+    let text = s.text();
+    assert!(text.contains("Section 4.4"), "{text}");
+    scrubbed(dir.path()).bind(|| insta::assert_snapshot!("package_london_120x40", text));
+}
+
+#[test]
+fn done_screen_says_how_the_bundle_travels_and_why_it_was_made() {
+    use disclose::tui::model::{DoneInfo, Screen as Step};
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    let bromley = catalog
+        .profiles
+        .iter()
+        .find(|p| p.id == "bromley-yot-victims")
+        .unwrap();
+    // What a written bundle leaves, set directly, so the screen is the same on every run.
+    s.app.model.screen = Step::Done;
+    s.app.model.done = Some(DoneInfo {
+        bundle: "/home/analyst/out/bromley-yot-victims_2026-10_c5dfd0ad.zip.age".into(),
+        checksum: "/home/analyst/out/bromley-yot-victims_2026-10_c5dfd0ad.zip.age.sha256".into(),
+        sha256: "42914995cf551f79816d46b0fcd1d39e698d0113bf32e11bef99d3afaf2d60d1".into(),
+        register: "/home/analyst/.local/share/disclose/register.jsonl".into(),
+        register_seq: 1,
+        rows_shared: 5,
+        recipients: vec!["key 1 (typed)".into()],
+        reason: "October panel, victims list".into(),
+        transfer_advice: bromley.agreement.transfer_advice.clone(),
+    });
+    let text = s.text();
+    assert!(
+        text.contains("How it travels: Do not send this bundle"),
+        "{text}"
+    );
+    assert!(!text.contains("Send the bundle"), "{text}");
+    insta::assert_snapshot!(text);
+}

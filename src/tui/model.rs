@@ -74,6 +74,10 @@ pub enum PickFor {
     Sheet(usize),
     /// The field for source column `.0` of the current input.
     Field(usize),
+    /// The legal basis relied on, among the agreement's alternatives.
+    Basis,
+    /// Yes or no to checklist question `.0`.
+    Answer(usize),
 }
 
 /// What a line of typed text is for.
@@ -100,7 +104,9 @@ pub enum PromptFor {
     PassphraseGivenTo,
     Period,
     Analyst,
+    Reason,
     AuthorisedBy,
+    AuthorisedAt,
     OutDir,
     Checklist(usize),
     VerifyBundle,
@@ -129,6 +135,8 @@ pub enum Popup {
     },
     Pick {
         title: String,
+        /// What the choice is about, above the list (may be empty).
+        lines: Vec<String>,
         items: Vec<String>,
         cursor: usize,
         purpose: PickFor,
@@ -404,7 +412,13 @@ pub enum PackItem {
     Passphrase,
     Period,
     Analyst,
+    /// Why this bundle is made.
+    Reason,
+    /// The legal basis relied on (only where the agreement lists alternatives).
+    Basis,
     AuthorisedBy,
+    /// When the authority was given (only where the agreement requires authority).
+    AuthorisedAt,
     OutDir,
     Checklist(usize),
     Warning(usize),
@@ -464,6 +478,10 @@ pub struct DoneInfo {
     pub register_seq: u64,
     pub rows_shared: u64,
     pub recipients: Vec<String>,
+    /// Why the bundle was made, as recorded.
+    pub reason: String,
+    /// What the agreement says to do with the bundle (how it travels).
+    pub transfer_advice: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -631,12 +649,13 @@ impl<'c> Model<'c> {
         } else {
             v.extend((0..self.package.recipients.len()).map(PackItem::Recipient));
         }
-        v.extend([PackItem::Period, PackItem::Analyst]);
-        if self
-            .selected_profile()
-            .is_some_and(|p| p.agreement.authority.is_some())
-        {
-            v.push(PackItem::AuthorisedBy);
+        v.extend([PackItem::Period, PackItem::Analyst, PackItem::Reason]);
+        let p = self.selected_profile();
+        if p.is_some_and(|p| !p.agreement.bases.is_empty()) {
+            v.push(PackItem::Basis);
+        }
+        if p.is_some_and(|p| p.agreement.authority.is_some()) {
+            v.extend([PackItem::AuthorisedBy, PackItem::AuthorisedAt]);
         }
         v.push(PackItem::OutDir);
         v.extend((0..self.package.checklist.len()).map(PackItem::Checklist));

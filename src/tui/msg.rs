@@ -55,6 +55,8 @@ pub enum Action {
     Remove,
     Toggle,
     Write,
+    /// Fill in the time now (when the authority was given).
+    Now,
     // Done and verify
     VerifyNow,
     SwitchKeyKind,

@@ -311,7 +311,7 @@ pub(super) const PACKAGE: &[Binding] = &[
     b(
         &[K::Enter],
         "Enter",
-        "edit the highlighted item",
+        "edit the highlighted item (a checklist question: answer it)",
         A::Select,
         "edit",
     ),
@@ -320,14 +320,14 @@ pub(super) const PACKAGE: &[Binding] = &[
         "Space",
         "acknowledge a warning / tick",
         A::Toggle,
-        "acknowledge",
+        "",
     ),
     b(
         &[K::Char('a')],
         "a",
         "add a recipient's key (age1…)",
         A::AddKey,
-        "add key",
+        "key",
     ),
     b(
         &[K::Char('f')],
@@ -351,6 +351,27 @@ pub(super) const PACKAGE: &[Binding] = &[
         "",
     ),
     b(&[K::Char('w')], "w", "write the bundle", A::Write, "write"),
+    b(
+        &[K::Char('y')],
+        "y/n",
+        "answer yes to the highlighted checklist question",
+        A::Yes,
+        "answer",
+    ),
+    b(
+        &[K::Char('n')],
+        "n",
+        "answer no to the highlighted checklist question",
+        A::No,
+        "",
+    ),
+    b(
+        &[K::Char('t')],
+        "t",
+        "fill in the time now (Authorised at)",
+        A::Now,
+        "now",
+    ),
 ];
 
 pub(super) const WRITING: &[Binding] = &[];

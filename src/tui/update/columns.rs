@@ -293,6 +293,7 @@ pub fn action(m: &mut Model, a: Action) {
                     .unwrap_or(0);
                 m.popup = Some(Popup::Pick {
                     title: format!("“{}” is…", printable(&headers[col])),
+                    lines: Vec::new(),
                     items,
                     cursor: current,
                     purpose: PickFor::Field(col),

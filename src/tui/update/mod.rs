@@ -220,6 +220,8 @@ fn picked(m: &mut Model, purpose: PickFor, index: usize) {
     match purpose {
         PickFor::Sheet(input) => open::set_sheet(m, input, index),
         PickFor::Field(col) => columns::map_column(m, col, index),
+        PickFor::Basis => package::choose_basis(m, index),
+        PickFor::Answer(k) => package::answer(m, k, package::YES_NO[index.min(1)]),
     }
 }
 

@@ -217,6 +217,7 @@ fn inputs_action(m: &mut Model, a: Action) {
                 .collect();
             m.popup = Some(Popup::Pick {
                 title: "Which sheet holds the data?".into(),
+                lines: Vec::new(),
                 items,
                 cursor: sheets.iter().position(|s| s.name == sheet).unwrap_or(0),
                 purpose: PickFor::Sheet(i),

@@ -6,8 +6,11 @@ use super::nav;
 use crate::dates::Period;
 use crate::keys::{Encryption, Recipient, read_recipients_file};
 use crate::pack::{PackError, PackOptions};
+use crate::profile::AnswerKind;
 use crate::tui::browse;
-use crate::tui::model::{DoneInfo, Model, PackItem, Pending, Popup, PromptFor, Screen, Writing};
+use crate::tui::model::{
+    DoneInfo, Model, PackItem, Pending, PickFor, Popup, PromptFor, Screen, Writing,
+};
 use crate::tui::msg::{Action, Failure, Worker};
 use crate::tui::readiness;
 use crate::tui::text_input::TextInput;
@@ -103,6 +106,20 @@ pub fn action(m: &mut Model, a: Action) {
                 PromptFor::Analyst,
             );
         }
+        (Action::Select, Some(PackItem::Reason)) => {
+            let v = m.package.reason.clone();
+            prompt(
+                m,
+                "Reason for this disclosure",
+                &[
+                    "Why this bundle is made, in a sentence or two (e.g. October panel, referrals list).",
+                    "It is recorded in the bundle and in the register: do not name a data subject.",
+                ],
+                &v,
+                PromptFor::Reason,
+            );
+        }
+        (Action::Select, Some(PackItem::Basis)) => choose_basis_popup(m),
         (Action::Select, Some(PackItem::AuthorisedBy)) => {
             let role = m
                 .selected_profile()
@@ -114,12 +131,41 @@ pub fn action(m: &mut Model, a: Action) {
                 "Authorising officer",
                 &[
                     &format!("The agreement requires authority: {role}"),
-                    "Name the officer who authorised this disclosure.",
+                    "Name the officer who authorised this disclosure: somebody other than you.",
                 ],
                 &v,
                 PromptFor::AuthorisedBy,
             );
         }
+        (Action::Select, Some(PackItem::AuthorisedAt)) => {
+            let v = m.package.authorised_at.clone();
+            prompt(
+                m,
+                "When was the authority given?",
+                &[
+                    "The date and time the authorising officer gave authority, local time, as YYYY-MM-DD HH:MM (e.g. 2026-11-20 14:05).",
+                    "(On the Package screen, t fills in the time now.)",
+                ],
+                &v,
+                PromptFor::AuthorisedAt,
+            );
+        }
+        (Action::Now, Some(PackItem::AuthorisedAt)) => {
+            let now = crate::grounds::local_now();
+            m.package.authorised_at = format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                now.year(),
+                u8::from(now.month()),
+                now.day(),
+                now.hour(),
+                now.minute()
+            );
+            m.info(format!(
+                "Authorised at {}: change it (Enter) if authority was given earlier.",
+                m.package.authorised_at
+            ));
+        }
+        (Action::Now, _) => m.info("t fills in the time now on the line Authorised at."),
         (Action::Select, Some(PackItem::OutDir)) => {
             let v = m.package.out_dir.clone();
             prompt(
@@ -130,26 +176,20 @@ pub fn action(m: &mut Model, a: Action) {
                 PromptFor::OutDir,
             );
         }
-        (Action::Select, Some(PackItem::Checklist(k))) => {
-            let q = m
+        (Action::Select, Some(PackItem::Checklist(k))) => checklist_popup(m, k),
+        (Action::Yes | Action::No, Some(PackItem::Checklist(k))) => {
+            let yes_no = m
                 .selected_profile()
                 .and_then(|p| p.checklist.get(k))
-                .map(|c| format!("{} ({})", c.question, c.section))
-                .unwrap_or_default();
-            let v = m
-                .package
-                .checklist
-                .get(k)
-                .cloned()
-                .flatten()
-                .unwrap_or_default();
-            prompt(
-                m,
-                "Checklist",
-                &[&q, "Your answer goes into the disclosure record."],
-                &v,
-                PromptFor::Checklist(k),
-            );
+                .is_some_and(|c| c.answer == AnswerKind::YesNo);
+            if yes_no {
+                answer(m, k, if a == Action::Yes { "yes" } else { "no" });
+            } else {
+                m.info("This question is answered in words: press Enter.");
+            }
+        }
+        (Action::Yes | Action::No, _) => {
+            m.info("y and n answer a yes-or-no checklist question: highlight one first.")
         }
         (Action::Select | Action::Toggle, Some(PackItem::Warning(k))) => toggle_warning(m, k),
         (Action::Remove, Some(PackItem::Recipient(k))) => {
@@ -159,6 +199,109 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Write, _) => ask_write(m),
         (Action::Back, _) => m.screen = Screen::Rows,
         _ => {}
+    }
+}
+
+/// The answers a yes-no question's chooser offers, in its order.
+pub const YES_NO: [&str; 2] = ["yes", "no"];
+
+/// Offer the agreement's alternative legal bases, the chosen one highlighted.
+fn choose_basis_popup(m: &mut Model) {
+    let Some(p) = m.selected_profile() else {
+        return;
+    };
+    let items: Vec<String> = p
+        .agreement
+        .bases
+        .iter()
+        .map(|b| format!("{}  {}", b.id, b.text))
+        .collect();
+    let cursor = m
+        .package
+        .basis
+        .as_deref()
+        .and_then(|id| p.agreement.bases.iter().position(|b| b.id == id))
+        .unwrap_or(0);
+    m.popup = Some(Popup::Pick {
+        title: "Legal basis relied on".into(),
+        lines: vec![
+            "The agreement lists these as alternatives: choose the one this bundle relies on. It is recorded in the bundle and the register.".into(),
+        ],
+        items,
+        cursor,
+        purpose: PickFor::Basis,
+    });
+}
+
+/// The basis at `index` of the agreement's alternatives is the one relied on.
+pub fn choose_basis(m: &mut Model, index: usize) {
+    let Some(id) = m
+        .selected_profile()
+        .and_then(|p| p.agreement.bases.get(index))
+        .map(|b| b.id.clone())
+    else {
+        return;
+    };
+    m.package.basis = Some(id.clone());
+    m.info(format!("The legal basis relied on is {id}."));
+}
+
+/// Ask checklist question `k`: yes or no from a chooser, or an answer in words.
+fn checklist_popup(m: &mut Model, k: usize) {
+    let Some(c) = m.selected_profile().and_then(|p| p.checklist.get(k)) else {
+        return;
+    };
+    let question = format!("{} ({})", c.question, c.section);
+    let given = m.package.checklist.get(k).cloned().flatten();
+    match c.answer {
+        AnswerKind::YesNo => {
+            let cursor = match given.as_deref().map(|g| c.read_answer(g)) {
+                Some(Ok(a)) if a == "no" => 1,
+                _ => 0,
+            };
+            m.popup = Some(Popup::Pick {
+                title: format!("Checklist {}", k + 1),
+                lines: vec![
+                    question,
+                    "Your answer goes into the disclosure record.".into(),
+                ],
+                items: YES_NO.iter().map(|s| s.to_string()).collect(),
+                cursor,
+                purpose: PickFor::Answer(k),
+            });
+        }
+        AnswerKind::Text => {
+            let v = given.unwrap_or_default();
+            prompt(
+                m,
+                &format!("Checklist {}", k + 1),
+                &[&question, "Your answer goes into the disclosure record."],
+                &v,
+                PromptFor::Checklist(k),
+            );
+        }
+    }
+}
+
+/// Checklist question `k` is answered `text` (empty: not answered). An answer with which the
+/// agreement says the sharing must not go ahead is taken, and said so at once.
+pub fn answer(m: &mut Model, k: usize, text: &str) {
+    let text = text.trim();
+    if let Some(slot) = m.package.checklist.get_mut(k) {
+        *slot = Some(text.to_string()).filter(|t| !t.is_empty());
+    }
+    let stop = m
+        .selected_profile()
+        .and_then(|p| p.checklist.get(k))
+        .and_then(|c| {
+            let a = c.read_answer(text).ok()?;
+            c.stopped_by(&a).map(|_| a)
+        });
+    if let Some(a) = stop {
+        m.problem(Failure::new(
+            format!("checklist {} answered {a}", k + 1),
+            "The agreement says the sharing must not go ahead.",
+        ));
     }
 }
 
@@ -267,13 +410,11 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
             m.memory.analyst = Some(text).filter(|t| !t.is_empty());
             let _ = m.memory.save();
         }
+        PromptFor::Reason => m.package.reason = text,
         PromptFor::AuthorisedBy => m.package.authorised_by = text,
+        PromptFor::AuthorisedAt => m.package.authorised_at = text,
         PromptFor::OutDir if !text.is_empty() => m.package.out_dir = text,
-        PromptFor::Checklist(k) => {
-            if let Some(slot) = m.package.checklist.get_mut(k) {
-                *slot = Some(text).filter(|t| !t.is_empty());
-            }
-        }
+        PromptFor::Checklist(k) => answer(m, k, &text),
         _ => {}
     }
 }
@@ -418,6 +559,8 @@ pub fn worker(m: &mut Model, w: Worker) {
                             .iter()
                             .map(|r| r.label.clone())
                             .collect(),
+                        reason: packed.record.reason.clone(),
+                        transfer_advice: packed.record.agreement.transfer_advice.clone(),
                     });
                     m.screen = Screen::Done;
                     super::columns::remember(m);

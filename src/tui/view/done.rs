@@ -2,6 +2,7 @@
 //! screen: where the bundle is, its SHA-256 as plain text to select and read out, and where
 //! the register entry went.
 
+use super::wrap::wrap;
 use super::{block, safe};
 use crate::tui::model::Model;
 use ratatui::Frame;
@@ -56,7 +57,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     // selected with the mouse and copied cleanly, and a long path is not broken across lines.
     let label = |s: &str| Line::from(Span::styled(format!("  {s}"), t.title()));
     let value = |s: String| Line::from(format!("    {s}"));
-    let lines = vec![
+    let mut lines = vec![
         Line::default(),
         Line::from(Span::styled(
             format!("  {} The bundle is written.", t.ok_mark()),
@@ -79,9 +80,25 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             d.rows_shared,
             safe(&d.recipients.join(", "))
         )),
-        Line::default(),
-        Line::from("  Send the bundle and its .sha256 file. Read the SHA-256 to the partner by"),
-        Line::from("  phone, so they can be sure the bundle they verify is the one you sent."),
+        label("Reason"),
     ];
+    // How the agreement says the bundle travels, in place of any general advice to send it
+    // (one agreement forbids sending it at all).
+    let width = area.width.saturating_sub(1);
+    lines.extend(wrap(value(safe(&d.reason)), width, 4));
+    lines.push(Line::default());
+    lines.extend(wrap(
+        Line::from(vec![
+            Span::styled("  How it travels: ", t.title()),
+            Span::raw(safe(&d.transfer_advice)),
+        ]),
+        width,
+        4,
+    ));
+    lines.extend(wrap(
+        Line::from("  Confirm the SHA-256 with whoever receives it, by a separate route."),
+        width,
+        4,
+    ));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -5,6 +5,7 @@
 use super::wrap::wrap;
 use super::{block, cut, list, safe};
 use crate::apply::ColumnUse;
+use crate::profile::{AnswerKind, ChecklistItem};
 use crate::tui::model::{Model, PackItem};
 use crate::tui::readiness;
 use ratatui::Frame;
@@ -22,12 +23,13 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let [items_area, detail_area] =
         Layout::vertical([Constraint::Min(5), Constraint::Length(5)]).areas(left);
     let w = items_area.width.saturating_sub(4) as usize;
-    let name = |s: &str| format!("{s:<13}");
-    let empty = |s: &str, what: &str| {
+    // Labels padded to one width, with a space after the longest ("Authorised by").
+    let name = |s: &str| format!("{s:<LABEL$}");
+    let empty_cut = |s: &str, what: &str| {
         if s.trim().is_empty() {
             Span::styled(format!("({what})"), t.bad())
         } else {
-            Span::raw(safe(s))
+            Span::raw(cut(&safe(s), w.saturating_sub(LABEL + 2)))
         }
     };
     let items = m.package_items();
@@ -41,7 +43,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     Span::raw(name("Encrypt to")),
                     Span::raw(cut(
                         &format!("{} {}", safe(r.label()), r.fingerprint()),
-                        w.saturating_sub(15),
+                        w.saturating_sub(LABEL + 2),
                     )),
                 ])
             }
@@ -58,33 +60,73 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             PackItem::Period => Line::from(format!("  {}{}", name("Period"), m.period)),
             PackItem::Analyst => Line::from(vec![
                 Span::raw(format!("  {}", name("Analyst"))),
-                empty(&m.package.analyst, "your name"),
+                empty_cut(&m.package.analyst, "your name"),
+            ]),
+            PackItem::Reason => Line::from(vec![
+                Span::raw(format!("  {}", name("Reason"))),
+                empty_cut(&m.package.reason, "required: why this bundle is made"),
+            ]),
+            PackItem::Basis => Line::from(vec![
+                Span::raw(format!("  {}", name("Basis"))),
+                match &m.package.basis {
+                    Some(id) => Span::raw(cut(&safe(id), w.saturating_sub(LABEL + 2))),
+                    None => Span::styled("(required: Enter to choose)", t.bad()),
+                },
             ]),
             PackItem::AuthorisedBy => Line::from(vec![
                 Span::raw(format!("  {}", name("Authorised by"))),
-                empty(&m.package.authorised_by, "required"),
+                empty_cut(&m.package.authorised_by, "required"),
+            ]),
+            PackItem::AuthorisedAt => Line::from(vec![
+                Span::raw(format!("  {}", name("Authorised at"))),
+                empty_cut(
+                    &m.package.authorised_at,
+                    "required: YYYY-MM-DD HH:MM, t for now",
+                ),
             ]),
             PackItem::OutDir => Line::from(format!(
                 "  {}{}",
                 name("Folder"),
-                cut(&safe(&m.package.out_dir), w.saturating_sub(15))
+                cut(&safe(&m.package.out_dir), w.saturating_sub(LABEL + 2))
             )),
             PackItem::Checklist(k) => {
-                let q = p
-                    .checklist
-                    .get(k)
-                    .map(|c| safe(&c.question))
-                    .unwrap_or_default();
-                let answered = m.package.checklist.get(k).is_some_and(|a| a.is_some());
-                Line::from(vec![
-                    Span::raw(if answered {
-                        format!("{} ", t.ok_mark())
-                    } else {
-                        "? ".into()
-                    }),
-                    Span::raw(name(&format!("Checklist {}", k + 1))),
-                    Span::raw(cut(&q, w.saturating_sub(15))),
-                ])
+                let Some(c) = p.checklist.get(k) else {
+                    return Line::default();
+                };
+                let q = safe(&c.question);
+                let rest = w.saturating_sub(LABEL + 2);
+                let label = name(&format!("Checklist {}", k + 1));
+                match answer(c, m.package.checklist.get(k).cloned().flatten()) {
+                    Answer::None => {
+                        let how = match c.answer {
+                            AnswerKind::YesNo => "y/n",
+                            AnswerKind::Text => "Enter",
+                        };
+                        Line::from(vec![
+                            Span::styled("? ", t.warn()),
+                            Span::raw(label),
+                            Span::raw(cut(&format!("({how}) {q}"), rest)),
+                        ])
+                    }
+                    Answer::Taken(a) => Line::from(vec![
+                        Span::styled(format!("{} ", t.ok_mark()), t.shared()),
+                        Span::raw(label),
+                        Span::raw(cut(&format!("{}: {q}", safe(&a)), rest)),
+                    ]),
+                    Answer::Stops(a, _) => Line::from(vec![
+                        Span::styled(format!("{} ", t.warn_mark()), t.warn()),
+                        Span::styled(label, t.warn()),
+                        Span::styled(
+                            cut(&format!("{a}: sharing must not go ahead"), rest),
+                            t.warn(),
+                        ),
+                    ]),
+                    Answer::Unreadable(_) => Line::from(vec![
+                        Span::styled(format!("{} ", t.no_mark()), t.bad()),
+                        Span::raw(label),
+                        Span::styled(cut(&format!("(answer again) {q}"), rest), t.bad()),
+                    ]),
+                }
             }
             PackItem::Warning(k) => {
                 let code = m
@@ -124,24 +166,71 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     );
 
     // The highlighted item in full.
-    let detail = match items.get(m.package.cursor) {
+    let detail: Vec<Line> = match items.get(m.package.cursor) {
         Some(PackItem::Checklist(k)) => {
             let c = &p.checklist[*k];
-            let a = m.package.checklist[*k].clone().unwrap_or_else(|| "(not answered: Enter to answer)".into());
-            format!("{} ({}) Answer: {}", safe(&c.question), safe(&c.section), safe(&a))
+            let q = format!("{} ({})", safe(&c.question), safe(&c.section));
+            match answer(c, m.package.checklist.get(*k).cloned().flatten()) {
+                Answer::None => vec![
+                    Line::from(q),
+                    Line::from(match c.answer {
+                        AnswerKind::YesNo => "Not answered: y yes, n no (or Enter).",
+                        AnswerKind::Text => "Not answered: Enter to answer.",
+                    }),
+                ],
+                Answer::Taken(a) => vec![Line::from(q), Line::from(format!("Answer: {}", safe(&a)))],
+                Answer::Stops(a, because) => vec![Line::styled(
+                    format!(
+                        "Answered {a}: the agreement says the sharing must not go ahead. {}",
+                        readiness::unflag(&safe(&because))
+                    ),
+                    t.warn(),
+                )],
+                Answer::Unreadable(why) => vec![
+                    Line::from(q),
+                    Line::styled(format!("The answer cannot be taken: {}.", safe(&why)), t.bad()),
+                ],
+            }
         }
-        Some(PackItem::Warning(k)) => m
-            .job
-            .as_ref()
-            .and_then(|j| j.warnings.get(*k))
-            .map(|w| format!("{} ({})", safe(&w.message), safe(&w.section)))
-            .unwrap_or_default(),
+        Some(PackItem::Warning(k)) => vec![Line::from(
+            m.job
+                .as_ref()
+                .and_then(|j| j.warnings.get(*k))
+                .map(|w| format!("{} ({})", safe(&w.message), safe(&w.section)))
+                .unwrap_or_default(),
+        )],
         Some(PackItem::Recipient(k)) => {
             let r = &m.package.recipients[*k];
-            format!("{} {}", safe(r.label()), r.public_key())
+            vec![Line::from(format!("{} {}", safe(r.label()), r.public_key()))]
         }
-        Some(PackItem::AuthorisedBy) => p.agreement.authority.clone().map(|a| safe(&a)).unwrap_or_default(),
-        _ => "Enter edits the highlighted line. a adds a partner's key, f a recipients file, p a passphrase.".into(),
+        Some(PackItem::Reason) => vec![Line::from(if m.package.reason.trim().is_empty() {
+            "Why this bundle is made (Enter). It is recorded in the bundle and the register: do not name a data subject.".to_string()
+        } else {
+            safe(&m.package.reason)
+        })],
+        Some(PackItem::Basis) => vec![Line::from(
+            m.package
+                .basis
+                .as_deref()
+                .and_then(|id| crate::grounds::basis(p, id))
+                .map(|b| safe(&b.text))
+                .unwrap_or_else(|| {
+                    "The agreement lists alternative legal bases: Enter to choose the one this bundle relies on.".into()
+                }),
+        )],
+        Some(PackItem::AuthorisedBy) => vec![Line::from(
+            p.agreement
+                .authority
+                .as_deref()
+                .map(|a| format!("{}: somebody other than you.", safe(a)))
+                .unwrap_or_default(),
+        )],
+        Some(PackItem::AuthorisedAt) => vec![Line::from(
+            "When the authority was given, local time, YYYY-MM-DD HH:MM (Enter); t fills in the time now.",
+        )],
+        _ => vec![Line::from(
+            "Enter edits the highlighted line. a adds a partner's key, f a recipients file, p a passphrase.",
+        )],
     };
     f.render_widget(
         Paragraph::new(detail)
@@ -151,6 +240,33 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     );
 
     draw_summary(m, f, right);
+}
+
+/// The width of the Package screen's labels ("Authorised by", and a space after it).
+const LABEL: usize = 14;
+
+/// A checklist answer as the screen shows it.
+enum Answer {
+    None,
+    /// As recorded ("yes", "no" or the words given).
+    Taken(String),
+    /// An answer with which the agreement says the sharing must not go ahead, and its words.
+    Stops(String, String),
+    /// Why the answer cannot be taken.
+    Unreadable(String),
+}
+
+fn answer(c: &ChecklistItem, given: Option<String>) -> Answer {
+    let Some(given) = given else {
+        return Answer::None;
+    };
+    match c.read_answer(&given) {
+        Err(why) => Answer::Unreadable(why),
+        Ok(a) => match c.stopped_by(&a) {
+            Some(stop) => Answer::Stops(a, stop.because.clone()),
+            None => Answer::Taken(a),
+        },
+    }
 }
 
 fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {

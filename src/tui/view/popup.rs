@@ -1,11 +1,11 @@
 //! Popups over the screen: a yes/no question, a list to choose from, a line to type.
 
-use super::{block, centered, list};
+use super::{block, centered, cut, list};
 use crate::tui::model::{Model, Popup};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
@@ -39,18 +39,43 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         }
         Some(Popup::Pick {
             title,
+            lines,
             items,
             cursor,
             ..
         }) => {
-            let h = (items.len() as u16 + 2).min(area.height);
+            let text: Vec<Line> = lines.iter().map(|l| Line::from(l.as_str())).collect();
+            // What the choice is about, then a blank line, then the list.
+            let above = if text.is_empty() {
+                0
+            } else {
+                wrapped_height(&text, width.saturating_sub(2)) + 1
+            };
+            let h = (items.len() as u16 + above + 2).min(area.height);
             let r = centered(area, width, h);
             f.render_widget(Clear, r);
-            let lines = items.iter().map(|i| Line::from(i.as_str())).collect();
+            let b = block(format!(" {title} "), true, t);
+            let inner = b.inner(r);
+            f.render_widget(b, r);
+            let above = above.min(inner.height.saturating_sub(1));
+            f.render_widget(
+                Paragraph::new(text).wrap(Wrap { trim: false }),
+                Rect {
+                    height: above,
+                    ..inner
+                },
+            );
+            let list_area = Rect {
+                y: inner.y + above,
+                height: inner.height - above,
+                ..inner
+            };
+            let w = list_area.width as usize;
+            let lines = items.iter().map(|i| Line::from(cut(i, w))).collect();
             list(
                 f,
-                r,
-                block(format!(" {title} "), true, t),
+                list_area,
+                Block::default(),
                 lines,
                 Some(*cursor),
                 true,
