@@ -41,6 +41,8 @@ pub struct Progress {
 /// What was written.
 #[derive(Debug)]
 pub struct Packed {
+    /// The public half of a signing key made for this pack (see [`sender_key`]), to publish.
+    pub signing_key_made: Option<PathBuf>,
     pub bundle: PathBuf,
     pub checksum: PathBuf,
     /// `<bundle>.sig`, when the bundle was signed.
@@ -67,6 +69,8 @@ pub enum PackError {
     Write(std::io::Error),
     #[error("cancelled: nothing was written")]
     Cancelled,
+    #[error(transparent)]
+    Sign(#[from] crate::sign::SignError),
     #[error("{}the disclosure register cannot be used: {source}", if bundle.as_os_str().is_empty() { String::new() } else { format!("the bundle {} was written, but ", bundle.display()) })]
     Register {
         bundle: PathBuf,
@@ -86,6 +90,7 @@ impl PackError {
             PackError::Bundle(_) => "Nothing was left behind: no bundle and no temporary file.".into(),
             PackError::Write(_) => "Check the output folder has space and is writable. Nothing was left behind.".into(),
             PackError::Cancelled => "Start again when ready.".into(),
+            PackError::Sign(_) => "Nothing was written.".into(),
             PackError::Register { bundle, .. } if bundle.as_os_str().is_empty() => {
                 "Nothing was written. Check the register with `disclose register --verify`, or name another with --register FILE.".into()
             }
@@ -148,6 +153,38 @@ pub fn blockers_for(job: &Job, grounds: &Grounds) -> Vec<Blocker> {
         crate::grounds::local_now(),
     ));
     out
+}
+
+/// The key that signs a bundle when the caller names none: `DISCLOSE_SIGN_KEY` if set (it must
+/// open without a passphrase here), else the sender's own key beside the register, made on first
+/// use (see [`crate::sign::default_key`]). Call it only once the bundle is sure to be written
+/// ([`blockers`] empty), so a refused pack makes no key. Returns the key and, when it was just
+/// made, its public file to publish.
+pub fn sender_key(
+    register: Option<&std::path::Path>,
+    principal: &str,
+) -> Result<(crate::sign::SigningKey, Option<PathBuf>), PackError> {
+    let file = match std::env::var_os("DISCLOSE_SIGN_KEY").filter(|v| !v.is_empty()) {
+        Some(path) => (
+            crate::sign::SigningKeyFile::read(std::path::Path::new(&path))?,
+            None,
+        ),
+        None => {
+            let register = register::resolve(register).map_err(|source| PackError::Register {
+                bundle: PathBuf::new(),
+                source,
+            })?;
+            let principal = if principal.trim().is_empty() {
+                "disclose sender"
+            } else {
+                principal.trim()
+            };
+            let (k, made) = crate::sign::default_key(&register, principal)?;
+            (k, made.map(|m| m.public_path))
+        }
+    };
+    let (file, made) = file;
+    Ok((file.unlock(None)?, made))
 }
 
 /// Write the bundle. Checks [`blockers`] first; stops with [`PackError::Cancelled`] (leaving
@@ -395,6 +432,7 @@ pub fn write(
         })?;
 
     Ok(Packed {
+        signing_key_made: None,
         bundle: written.path,
         checksum: written.checksum_path,
         signature: written.signature_path,

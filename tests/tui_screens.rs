@@ -434,6 +434,8 @@ fn done_screen_says_how_the_bundle_travels_and_why_it_was_made() {
         recipients: vec!["key 1 (typed)".into()],
         reason: "October panel, victims list".into(),
         transfer_advice: bromley.agreement.transfer_advice.clone(),
+        signing_key: Some("SHA256:6yJ4Q2m0bLQbp0X5w2bV6d6bU0Gkq7nJt8e4x9cYw1c".into()),
+        key_to_publish: Some("/home/analyst/.local/share/disclose/signing_ed25519.pub".into()),
     });
     let text = s.text();
     assert!(
@@ -441,5 +443,6 @@ fn done_screen_says_how_the_bundle_travels_and_why_it_was_made() {
         "{text}"
     );
     assert!(!text.contains("Send the bundle"), "{text}");
+    assert!(text.contains("signing_ed25519.pub"), "{text}");
     insta::assert_snapshot!(text);
 }

@@ -482,6 +482,9 @@ pub struct DoneInfo {
     pub reason: String,
     /// What the agreement says to do with the bundle (how it travels).
     pub transfer_advice: String,
+    /// The signing key's fingerprint, and the public key to publish when it was just made.
+    pub signing_key: Option<String>,
+    pub key_to_publish: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -353,7 +353,7 @@ fn search_runs(job: &SearchJob) -> Result<Option<(usize, usize)>, crate::load::L
     Ok(None)
 }
 
-fn write(job: PackJob, tx: Sender<Msg>) {
+fn write(mut job: PackJob, tx: Sender<Msg>) {
     let prepared = Job::prepare(
         &job.profile,
         job.tables,
@@ -369,7 +369,28 @@ fn write(job: PackJob, tx: Sender<Msg>) {
             let mut progress = move |p: pack::Progress| {
                 let _ = progress_tx.send(Msg::Worker(Worker::PackProgress(p)));
             };
-            pack::write(&j, &job.options, &mut progress, &job.cancel)
+            // Every bundle is signed: with the sender's own key when none is set, made only
+            // once nothing stops the bundle.
+            let mut made = None;
+            let signed =
+                if job.options.signer.is_none() && pack::blockers(&j, &job.options).is_empty() {
+                    pack::sender_key(
+                        job.options.register.as_deref(),
+                        &job.options.grounds.analyst,
+                    )
+                    .map(|(key, public)| {
+                        job.options.signer = Some(key);
+                        made = public;
+                    })
+                } else {
+                    Ok(())
+                };
+            signed
+                .and_then(|()| pack::write(&j, &job.options, &mut progress, &job.cancel))
+                .map(|mut p| {
+                    p.signing_key_made = made;
+                    p
+                })
         }
     };
     send(&tx, Worker::Packed(Box::new(result)));

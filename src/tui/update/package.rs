@@ -561,6 +561,12 @@ pub fn worker(m: &mut Model, w: Worker) {
                             .collect(),
                         reason: packed.record.reason.clone(),
                         transfer_advice: packed.record.agreement.transfer_advice.clone(),
+                        signing_key: packed
+                            .record
+                            .signing_key
+                            .as_ref()
+                            .map(|k| k.fingerprint.clone()),
+                        key_to_publish: packed.signing_key_made.clone(),
                     });
                     m.screen = Screen::Done;
                     super::columns::remember(m);

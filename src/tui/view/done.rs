@@ -95,10 +95,27 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         width,
         4,
     ));
-    lines.extend(wrap(
-        Line::from("  Confirm the SHA-256 with whoever receives it, by a separate route."),
-        width,
-        4,
-    ));
+    match (&d.signing_key, &d.key_to_publish) {
+        (Some(k), Some(public)) => lines.extend(wrap(
+            Line::from(format!(
+                "  Signed with a new key ({k}): give partners {}",
+                safe(&public.display().to_string())
+            )),
+            width,
+            4,
+        )),
+        (Some(k), None) => lines.extend(wrap(
+            Line::from(format!(
+                "  Signed with {k}: the .sig beside the bundle shows the partner it came from you."
+            )),
+            width,
+            4,
+        )),
+        (None, _) => lines.extend(wrap(
+            Line::from("  Confirm the SHA-256 with whoever receives it, by a separate route."),
+            width,
+            4,
+        )),
+    }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
