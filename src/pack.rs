@@ -2,6 +2,12 @@
 //! own CSV inside the bag, the disclosure record added, the bag encrypted and renamed into
 //! place, and the disclosure appended to the register. The CLI and the TUI both call
 //! [`write()`]; neither decides anything about rows itself.
+//!
+//! The bundle and its register entry are one transaction ([`crate::transaction`]): the
+//! payloads are streamed with no lock held, then, under the register's lock, the record is
+//! made with the register head its entry will follow, and the bundle is put in place and
+//! recorded so that a run killed at any instant leaves either both or neither (the next run
+//! mends what it left, and says so in [`Packed::recovered`]).
 
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
@@ -9,6 +15,7 @@ use crate::job::{Blocker, Job, Summary};
 use crate::keys::Encryption;
 use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
 use crate::register::{self, Disclosure, FileRecord, RegisterError};
+use crate::transaction;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,6 +59,9 @@ pub struct Packed {
     pub register_seq: u64,
     pub summary: Summary,
     pub record: Record,
+    /// What this run mended that an interrupted one left (see [`crate::transaction::recover`]),
+    /// and anything else about the register the analyst must be told: one sentence each.
+    pub recovered: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,11 +206,7 @@ pub fn write(
             source,
         })?;
     // A register that cannot be read or appended to is found now, before anything is written,
-    // so a bundle never leaves unrecorded.
-    let register_prev = register::head(&register_path).map_err(|source| PackError::Register {
-        bundle: PathBuf::new(),
-        source,
-    })?;
+    // so a bundle never leaves unrecorded. (It is checked again under the lock, below.)
     register::check_appendable(&register_path).map_err(|source| PackError::Register {
         bundle: PathBuf::new(),
         source,
@@ -271,6 +277,18 @@ pub fn write(
         return Err(PackError::Cancelled);
     }
 
+    // The commit phase, one transaction under the register's lock (see crate::transaction):
+    // what an interrupted run left is mended first, and the head this record names is the one
+    // its entry follows.
+    let register_error = |source| PackError::Register {
+        bundle: PathBuf::new(),
+        source,
+    };
+    let lock = transaction::lock(&register_path).map_err(register_error)?;
+    let recovered = transaction::recover(&register_path, &lock).map_err(register_error)?;
+    register::check_appendable(&register_path).map_err(register_error)?;
+    let register_prev = register::head(&register_path).map_err(register_error)?;
+
     let summary = job.summary(&outcomes);
     let record = Record::new(
         job.profile,
@@ -289,7 +307,7 @@ pub fn write(
             payload,
             manual_decisions: manual_decisions(job),
             checklist_answers: opts.checklist_answers.clone(),
-            register_prev,
+            register_prev: register_prev.clone(),
         },
     );
 
@@ -313,7 +331,7 @@ pub fn write(
         // none), not the agreement's ceiling: the partner handles what they receive.
         ("Protective-Marking".to_string(), summary.marking.shown()),
     ];
-    let written = writer.finish(
+    let sealed = writer.seal(
         &bag_info,
         vec![
             ("disclosure-record.json".to_string(), record.to_json()),
@@ -347,15 +365,22 @@ pub fn write(
             .collect(),
         bundle: FileRecord {
             name: name.clone(),
-            sha256: written.sha256.clone(),
+            sha256: sealed.sha256().to_string(),
         },
         signing_key: record.signing_key.as_ref().map(|k| k.fingerprint.clone()),
     };
-    let entry =
-        register::append(&register_path, &disclosure).map_err(|source| PackError::Register {
-            bundle: written.path.clone(),
-            source,
-        })?;
+    let transaction::Committed {
+        written,
+        entry,
+        notes,
+    } = transaction::commit(
+        &register_path,
+        &lock,
+        &disclosure,
+        register_prev.as_deref(),
+        sealed,
+    )?;
+    drop(lock);
 
     Ok(Packed {
         bundle: written.path,
@@ -368,6 +393,7 @@ pub fn write(
         register_seq: entry.seq,
         summary,
         record,
+        recovered: recovered.into_iter().chain(notes).collect(),
     })
 }
 

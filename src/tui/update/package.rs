@@ -423,6 +423,10 @@ pub fn worker(m: &mut Model, w: Worker) {
                             .collect(),
                     });
                     m.screen = Screen::Done;
+                    // What this run mended that an interrupted one left (see pack::Packed).
+                    if !packed.recovered.is_empty() {
+                        m.info(packed.recovered.join("; "));
+                    }
                     super::columns::remember(m);
                 }
                 Err(PackError::Cancelled) => {
