@@ -100,7 +100,7 @@ impl PackError {
                 "Nothing was written. Check the register with `disclose register --verify`, or name another with --register FILE.".into()
             }
             PackError::Register { .. } => {
-                "Record this disclosure by hand as your force requires, and fix the register (check `disclose register --verify`).".into()
+                "Fix the register (check `disclose register --verify`): the next pack records this bundle in it. Do not send the bundle before then.".into()
             }
         }
     }
