@@ -49,5 +49,6 @@ pub mod register;
 pub mod sign;
 pub mod suggest;
 pub mod text;
+pub mod transaction;
 pub mod tui;
 pub mod verify;

@@ -2,6 +2,12 @@
 //! own CSV inside the bag, the disclosure record added, the bag encrypted and renamed into
 //! place, and the disclosure appended to the register. The CLI and the TUI both call
 //! [`write()`]; neither decides anything about rows itself.
+//!
+//! The bundle and its register entry are one transaction ([`crate::transaction`]): the
+//! payloads are streamed with no lock held, then, under the register's lock, the record is
+//! made with the register head its entry will follow, and the bundle is put in place and
+//! recorded so that a run killed at any instant leaves either both or neither (the next run
+//! mends what it left, and says so in [`Packed::recovered`]).
 
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
@@ -12,6 +18,7 @@ use crate::record::{BundleFacts, ManualDecision, PayloadRecord, Record};
 use crate::register::{
     self, ChecklistAnswer, Disclosure, FileRecord, GroundsEntry, ReasonCount, RegisterError,
 };
+use crate::transaction;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,6 +61,9 @@ pub struct Packed {
     pub register_seq: u64,
     pub summary: Summary,
     pub record: Record,
+    /// What this run mended that an interrupted one left (see [`crate::transaction::recover`]),
+    /// and anything else about the register the analyst must be told: one sentence each.
+    pub recovered: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +105,7 @@ impl PackError {
                 "Nothing was written. Check the register with `disclose register --verify`, or name another with --register FILE.".into()
             }
             PackError::Register { .. } => {
-                "Record this disclosure by hand as your force requires, and fix the register (check `disclose register --verify`).".into()
+                "Fix the register (check `disclose register --verify`): the next pack records this bundle in it. Do not send the bundle before then.".into()
             }
         }
     }
@@ -209,11 +219,7 @@ pub fn write(
             source,
         })?;
     // A register that cannot be read or appended to is found now, before anything is written,
-    // so a bundle never leaves unrecorded.
-    let register_prev = register::head(&register_path).map_err(|source| PackError::Register {
-        bundle: PathBuf::new(),
-        source,
-    })?;
+    // so a bundle never leaves unrecorded. (It is checked again under the lock, below.)
     register::check_appendable(&register_path).map_err(|source| PackError::Register {
         bundle: PathBuf::new(),
         source,
@@ -284,6 +290,18 @@ pub fn write(
         return Err(PackError::Cancelled);
     }
 
+    // The commit phase, one transaction under the register's lock (see crate::transaction):
+    // what an interrupted run left is mended first, and the head this record names is the one
+    // its entry follows.
+    let register_error = |source| PackError::Register {
+        bundle: PathBuf::new(),
+        source,
+    };
+    let lock = transaction::lock(&register_path).map_err(register_error)?;
+    let recovered = transaction::recover(&register_path, &lock).map_err(register_error)?;
+    register::check_appendable(&register_path).map_err(register_error)?;
+    let register_prev = register::head(&register_path).map_err(register_error)?;
+
     let summary = job.summary(&outcomes);
     let g = &opts.grounds;
     let record = Record::new(
@@ -330,7 +348,7 @@ pub fn write(
                         .and_then(|a| c.read_answer(&a).ok())
                 })
                 .collect(),
-            register_prev,
+            register_prev: register_prev.clone(),
         },
     );
 
@@ -354,7 +372,7 @@ pub fn write(
         // none), not the agreement's ceiling: the partner handles what they receive.
         ("Protective-Marking".to_string(), summary.marking.shown()),
     ];
-    let written = writer.finish(
+    let sealed = writer.seal(
         &bag_info,
         vec![
             ("disclosure-record.json".to_string(), record.to_json()),
@@ -389,7 +407,7 @@ pub fn write(
             .collect(),
         bundle: FileRecord {
             name: name.clone(),
-            sha256: written.sha256.clone(),
+            sha256: sealed.sha256().to_string(),
         },
         signing_key: record.signing_key.as_ref().map(|k| k.fingerprint.clone()),
         grounds: GroundsEntry {
@@ -425,11 +443,18 @@ pub fn write(
             marking: summary.marking.shown(),
         },
     };
-    let entry =
-        register::append(&register_path, &disclosure).map_err(|source| PackError::Register {
-            bundle: written.path.clone(),
-            source,
-        })?;
+    let transaction::Committed {
+        written,
+        entry,
+        notes,
+    } = transaction::commit(
+        &register_path,
+        &lock,
+        &disclosure,
+        register_prev.as_deref(),
+        sealed,
+    )?;
+    drop(lock);
 
     Ok(Packed {
         signing_key_made: None,
@@ -443,6 +468,7 @@ pub fn write(
         register_seq: entry.seq,
         summary,
         record,
+        recovered: recovered.into_iter().chain(notes).collect(),
     })
 }
 

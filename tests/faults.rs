@@ -385,18 +385,30 @@ fn a_register_on_a_full_disk_is_left_as_it_was() {
         pad(target.saturating_sub(minimal).max(1) as usize);
     }
     let before = std::fs::read(&register).unwrap();
+    let bundles_before = listing(&out_dir);
     let mut filler = std::fs::File::create(disk.dir.join("filler")).unwrap();
     let block = vec![0u8; 4096];
     while filler.write_all(&block).is_ok() {}
+    // One page free again: room for the pack's journal (register.jsonl.pending, written
+    // beside the register before the bundle is put in place), not for the whole entry.
+    let full = filler.metadata().unwrap().len();
+    filler.set_len(full - full % 4096 - 4096).unwrap();
     drop(filler);
 
     let second = pack(&input, &out_dir, &register);
     let err = stderr(&second);
     assert_eq!(second.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("was written, but the disclosure register cannot be used"),
+        err.contains("the disclosure register cannot be used")
+            && err.contains("No space left")
+            && !err.contains("was written, but")
+            && !err.contains("pending journal"),
         "{err}"
     );
+    // The bundle was put in place, then taken back when its entry could not be written: no
+    // bundle is left without its entry, and no journal.
+    assert_eq!(listing(&out_dir), bundles_before);
+    assert!(!disk.dir.join("register.jsonl.pending").exists());
     let after = std::fs::read(&register).unwrap();
     assert!(
         after == before,

@@ -299,7 +299,7 @@ impl BundleWriter {
 
     /// Writes the tag files and manifests, finishes the encryption, flushes the file to disk,
     /// writes `<bundle>.sha256` (and `<bundle>.sig`, when signing) beside it, then renames the
-    /// bundle into place.
+    /// bundle into place: [`BundleWriter::seal`] then [`Sealed::commit`].
     ///
     /// `bag_info` is written to `bag-info.txt` in order, followed by the `Payload-Oxum`
     /// disclose computes. `tag_files` (e.g. `disclosure-record.json`) go at the top of the bag
@@ -309,10 +309,22 @@ impl BundleWriter {
     /// (e.g. another run created it meanwhile) the checksum and signature just written are
     /// removed.
     pub fn finish(
-        mut self,
+        self,
         bag_info: &[(String, String)],
         tag_files: Vec<(String, Vec<u8>)>,
     ) -> Result<Written, BundleError> {
+        self.seal(bag_info, tag_files)?.commit()
+    }
+
+    /// The first half of [`BundleWriter::finish`]: writes the tag files and manifests, finishes
+    /// the encryption and flushes the temporary file to disk, but leaves it where it is. The
+    /// [`Sealed`] bundle knows its SHA-256 and where it will go; nothing appears under the
+    /// bundle's name until [`Sealed::commit`]. Dropping it removes the temporary file.
+    pub fn seal(
+        mut self,
+        bag_info: &[(String, String)],
+        tag_files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Sealed, BundleError> {
         self.usable()?;
         self.close_open()?;
         for (i, (name, _)) in tag_files.iter().enumerate() {
@@ -365,36 +377,18 @@ impl BundleWriter {
         let (tmp, sha256, size) = sink
             .into_parts()
             .map_err(io_err("finish writing the bundle"))?;
-
-        let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
-        sum_tmp
-            .write_all(format!("{sha256}  {file_name}\n").as_bytes())
-            .map_err(io_err("write the checksum file"))?;
-        persist::persist_noclobber(sum_tmp, &checksum_target)
-            .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
-        let signature_path = match (signer, sha512) {
-            (Some((key, sig_target)), Some(hash)) => {
-                let written = write_signature(&dir, &key, &hash, &sig_target, io_err);
-                if let Err(e) = written {
-                    let _ = std::fs::remove_file(&checksum_target);
-                    return Err(e);
-                }
-                Some(sig_target)
-            }
-            _ => None,
-        };
-        if let Err(e) = persist::persist_noclobber(tmp, &target) {
-            let _ = std::fs::remove_file(&checksum_target);
-            if let Some(p) = &signature_path {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(exists_or(e, &target, io_err("save the bundle")));
-        }
-        Ok(Written {
-            path: target,
-            checksum_path: checksum_target,
-            signature_path,
+        tmp.as_file()
+            .sync_all()
+            .map_err(io_err("finish writing the bundle"))?;
+        Ok(Sealed {
+            tmp,
+            dir,
+            target,
+            checksum_target,
+            signer,
+            file_name,
             sha256,
+            sha512,
             size,
             payload,
         })
@@ -465,6 +459,115 @@ impl BundleWriter {
             dir: self.dir.clone(),
             source,
         }
+    }
+}
+
+/// A bundle whose every byte is written and flushed to disk, still in its temporary file (see
+/// [`BundleWriter::seal`]). Dropping it removes the temporary file and leaves nothing behind.
+pub struct Sealed {
+    tmp: NamedTempFile,
+    dir: PathBuf,
+    target: PathBuf,
+    checksum_target: PathBuf,
+    signer: Option<(crate::sign::SigningKey, PathBuf)>,
+    file_name: String,
+    sha256: String,
+    sha512: Option<[u8; 64]>,
+    size: u64,
+    payload: Vec<BagFile>,
+}
+
+impl Sealed {
+    /// Lower-case hex SHA-256 of the bundle file.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Size of the bundle file in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Where the bundle goes (`<out_dir>/<name>`).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// The temporary file that holds it until [`Sealed::commit`].
+    pub fn temp_path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// The files [`Sealed::commit`] writes beside the bundle: `<bundle>.sha256`, and
+    /// `<bundle>.sig` when signing.
+    pub fn sidecars(&self) -> Vec<PathBuf> {
+        std::iter::once(self.checksum_target.clone())
+            .chain(self.signer.as_ref().map(|(_, p)| p.clone()))
+            .collect()
+    }
+
+    /// The second half of [`BundleWriter::finish`]: writes `<bundle>.sha256` (and `<bundle>.sig`,
+    /// when signing) beside the bundle, then renames it into place, never over an existing
+    /// file. If the rename fails the checksum and signature just written are removed.
+    pub fn commit(self) -> Result<Written, BundleError> {
+        let Sealed {
+            tmp,
+            dir,
+            target,
+            checksum_target,
+            signer,
+            file_name,
+            sha256,
+            sha512,
+            size,
+            payload,
+        } = self;
+        let io_err = |what| {
+            let dir = dir.clone();
+            move |source| BundleError::Io { what, dir, source }
+        };
+        let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
+        sum_tmp
+            .write_all(format!("{sha256}  {file_name}\n").as_bytes())
+            .map_err(io_err("write the checksum file"))?;
+        persist::persist_noclobber(sum_tmp, &checksum_target)
+            .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
+        let signature_path = match (signer, sha512) {
+            (Some((key, sig_target)), Some(hash)) => {
+                let written = write_signature(&dir, &key, &hash, &sig_target, io_err);
+                if let Err(e) = written {
+                    let _ = std::fs::remove_file(&checksum_target);
+                    return Err(e);
+                }
+                Some(sig_target)
+            }
+            _ => None,
+        };
+        if let Err(e) = persist::persist_noclobber(tmp, &target) {
+            let _ = std::fs::remove_file(&checksum_target);
+            if let Some(p) = &signature_path {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(exists_or(e, &target, io_err("save the bundle")));
+        }
+        Ok(Written {
+            path: target,
+            checksum_path: checksum_target,
+            signature_path,
+            sha256,
+            size,
+            payload,
+        })
+    }
+}
+
+impl fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sealed")
+            .field("target", &self.target)
+            .field("sha256", &self.sha256)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
     }
 }
 

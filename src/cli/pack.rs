@@ -350,10 +350,17 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
                 v["sha256"] = packed.sha256.clone().into();
                 v["bundle_id"] = packed.bundle_id.clone().into();
                 v["register"] = packed.register.display().to_string().into();
+                if !packed.recovered.is_empty() {
+                    v["recovered"] = packed.recovered.clone().into();
+                }
                 print::json(&v);
             } else {
                 print::summary(&packed.summary, &job.tables, false, &[]);
                 print::written(&packed, &notes);
+                let mut o = super::console::stdout();
+                for r in &packed.recovered {
+                    let _ = writeln!(o, "! {}", crate::text::printable(r));
+                }
             }
             Exit::Ok
         }

@@ -40,14 +40,31 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
             Ok(c) => c,
             Err(e) => return fail(&e.to_string(), None),
         };
+        // A bundle an interrupted pack was recording: reported, not mended (the next pack
+        // mends it; see crate::transaction). It does not change the exit code: the chain is
+        // what is verified.
+        let pending = crate::transaction::pending(&path);
         if args.json {
-            print::json(&serde_json::json!({
+            let mut v = serde_json::json!({
                 "register": path.display().to_string(),
                 "ok": check.ok(),
                 "entries": check.entries,
                 "problems": check.problems,
                 "head": check.head,
-            }));
+            });
+            match &pending {
+                Ok(None) => {}
+                Ok(Some(p)) => {
+                    v["pending"] = serde_json::json!({
+                        "bundle": p.bundle.display().to_string(),
+                        "bundle_id": p.bundle_id,
+                        "state": p.state.code(),
+                        "note": p.describe(),
+                    });
+                }
+                Err(e) => v["pending"] = serde_json::json!({ "error": e.to_string() }),
+            }
+            print::json(&v);
         } else {
             let mut o = super::console::stdout();
             let _ = writeln!(o, "Register {}: {} entries", path.display(), check.entries);
@@ -63,6 +80,15 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
                     "✗ The register has been changed since it was written. Report it to your information security team."
                 }
             );
+            match &pending {
+                Ok(None) => {}
+                Ok(Some(p)) => {
+                    let _ = writeln!(o, "! {}", printable(&p.describe()));
+                }
+                Err(e) => {
+                    let _ = writeln!(o, "! {}", printable(&e.to_string()));
+                }
+            }
         }
         return if check.ok() { Exit::Ok } else { Exit::Refused };
     }

@@ -14,6 +14,12 @@
 //! [`to_csv`], in the force's logging system (e.g. CrimInt/CONNECT). A register that does not
 //! verify is not appended to: a disclosure is never recorded on a broken or restarted chain.
 //!
+//! A pack writes its bundle and appends its entry as one transaction ([`crate::transaction`]):
+//! under a lock file beside the register (`register.jsonl.lock`) it reads the head its record
+//! names, puts the bundle in place and appends, with a journal (`register.jsonl.pending`) that
+//! lets the next run finish or undo an interrupted one; so every bundle has its entry, and its
+//! record's `register_prev` is the hash of the entry before its own.
+//!
 //! Location: [`default_path`]: `DISCLOSE_REGISTER` if set, else `%APPDATA%\disclose\register.jsonl`
 //! on Windows, `~/Library/Application Support/disclose/register.jsonl` on macOS, and
 //! `$XDG_DATA_HOME/disclose/register.jsonl` (default `~/.local/share/…`) elsewhere.

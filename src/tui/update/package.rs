@@ -569,6 +569,10 @@ pub fn worker(m: &mut Model, w: Worker) {
                         key_to_publish: packed.signing_key_made.clone(),
                     });
                     m.screen = Screen::Done;
+                    // What this run mended that an interrupted one left (see pack::Packed).
+                    if !packed.recovered.is_empty() {
+                        m.info(packed.recovered.join("; "));
+                    }
                     super::columns::remember(m);
                 }
                 Err(PackError::Cancelled) => {
