@@ -73,6 +73,7 @@ impl Setup {
             .arg(&self.input)
             .args(["--period", "2026-10", "--recipient", &recipient])
             .args(["--analyst", "A. Analyst"])
+            .args(["--reason", "October panel, referrals list"])
             .args(ACKS)
             .arg("--out")
             .arg(self.out())

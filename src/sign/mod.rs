@@ -50,7 +50,7 @@ pub fn default_key(
 ) -> Result<(SigningKeyFile, Option<NewSigningKey>), SignError> {
     let path = default_key_path(register);
     if path.symlink_metadata().is_ok() {
-        return Ok((SigningKeyFile::read(&path)?, None));
+        return Ok((read_settled(&path)?, None));
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|source| SignError::Io {
@@ -62,20 +62,24 @@ pub fn default_key(
     match keygen_signing(&path, principal) {
         Ok(made) => Ok((SigningKeyFile::read(&path)?, Some(made))),
         // Another pack is making it this moment: use theirs once it is written whole.
-        Err(SignError::Exists { .. }) => {
-            let mut tries = 0;
-            loop {
-                match SigningKeyFile::read(&path) {
-                    Ok(k) => return Ok((k, None)),
-                    Err(_) if tries < 40 => {
-                        tries += 1;
-                        std::thread::sleep(std::time::Duration::from_millis(50));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-        }
+        Err(SignError::Exists { .. }) => Ok((read_settled(&path)?, None)),
         Err(e) => Err(e),
+    }
+}
+
+/// Reads the default key, giving a pack that is making it this moment (packs run at once on
+/// a first day) two seconds to finish writing it.
+fn read_settled(path: &Path) -> Result<SigningKeyFile, SignError> {
+    let mut tries = 0;
+    loop {
+        match SigningKeyFile::read(path) {
+            Ok(k) => return Ok(k),
+            Err(_) if tries < 40 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 
