@@ -6,10 +6,11 @@
 //! under a reason that says so. Everything here is pure: no I/O but reading rows.
 
 use crate::dates::{Date, Period};
+use crate::freetext::{self, Kind};
 use crate::load::{LoadError, Row, RowRef, Table};
 use crate::profile::{AgeAt, Field, MARKING_FIELD, Marking, Profile, Rule, RuleTest};
 use crate::text::{match_key, printable};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the analyst decided on top of the profile: column mapping overrides, justifications,
 /// the period, and (from the TUI) rows excluded and cells redacted by hand.
@@ -24,6 +25,30 @@ pub struct Decisions {
     pub manual_exclusions: BTreeMap<(usize, u64), String>,
     /// Cells redacted by hand: (input index, row number, field id) → reason.
     pub redactions: BTreeMap<(usize, u64, String), String>,
+    /// Kinds of detail redacted as spans wherever they are found in a free-text field
+    /// (`--redact-flagged`), e.g. every telephone number in every statement.
+    pub redact_flagged: BTreeSet<Kind>,
+    /// What the analyst decided, one cell at a time, about the details found in a free-text
+    /// cell: (input index, row number, field id) → the decision.
+    pub flagged: BTreeMap<(usize, u64, String), Flagged>,
+}
+
+/// A decision on the details found in one free-text cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flagged {
+    /// Replace each span found with `[REDACTED: kind]`, for this reason.
+    RedactSpans { reason: String },
+    /// Let the cell leave as it is: what was found is the agreed subject's own, or no detail
+    /// at all (a reference number read as a telephone number), for this reason.
+    Keep { reason: String },
+}
+
+impl Flagged {
+    pub fn reason(&self) -> &str {
+        match self {
+            Flagged::RedactSpans { reason } | Flagged::Keep { reason } => reason,
+        }
+    }
 }
 
 /// Text that withholds a column in a `--map SRC=-`.
@@ -188,6 +213,9 @@ pub struct InputPlan {
     /// Per source column: whether the analyst decided its use by hand (mapped it, or withheld
     /// it with `-`). Such a column is never suggested for another field.
     pub by_hand: Vec<bool>,
+    /// Per entry of `shared`: whether its field is free text, scanned for other people's
+    /// details ([`crate::freetext`]).
+    pub free_text: Vec<bool>,
 }
 
 impl InputPlan {
@@ -374,6 +402,10 @@ pub fn plan_input(
                     _ => None,
                 })
         })
+        .collect::<Vec<_>>();
+    let free_text = shared
+        .iter()
+        .map(|(_, id)| profile.field(id).is_some_and(|f| f.free_text))
         .collect();
     Ok(InputPlan {
         columns,
@@ -381,6 +413,7 @@ pub fn plan_input(
         by_field,
         explicit,
         by_hand,
+        free_text,
     })
 }
 
@@ -768,9 +801,74 @@ pub struct Outcome {
     pub highest_marking: Option<u8>,
     /// Whether this input was read against a protective marking column.
     pub marking_column: bool,
+    /// Details found in free-text cells, by (index into the plan's `shared`, kind).
+    pub flagged: BTreeMap<(usize, Kind), FlagCount>,
+    /// Free-text cells holding a detail left as it is with no decision: to be reviewed, or
+    /// the review acknowledged, before the bundle may be written.
+    pub flagged_unreviewed: u64,
+}
+
+/// Details of one kind found in one shared free-text column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlagCount {
+    /// Cells holding at least one.
+    pub cells: u64,
+    /// Spans redacted (`[REDACTED: kind]`).
+    pub redacted: u64,
+    /// Cells the analyst kept as they are, with a reason.
+    pub kept: u64,
+    /// Cells holding one left with no decision.
+    pub unreviewed: u64,
+}
+
+/// One detail found in a shared cell: which output column, what kind, what became of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    /// Index into the plan's `shared`.
+    pub column: usize,
+    pub kind: Kind,
+    pub fate: FlagFate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagFate {
+    /// Replaced by `[REDACTED: kind]`.
+    Redacted,
+    /// Left, by the analyst's decision.
+    Kept,
+    /// Left with no decision yet.
+    Unreviewed,
 }
 
 impl Outcome {
+    /// Count the details found in one shared row (by [`fate_flagged`]).
+    pub fn note_flags(&mut self, flags: &[Flag]) {
+        // Counted per cell and kind: a statement with two telephone numbers is one cell.
+        let mut unreviewed_cell = usize::MAX;
+        for (n, f) in flags.iter().enumerate() {
+            let first_of_kind = !flags[..n]
+                .iter()
+                .any(|g| g.column == f.column && g.kind == f.kind);
+            let c = self.flagged.entry((f.column, f.kind)).or_default();
+            if first_of_kind {
+                c.cells += 1;
+                match f.fate {
+                    FlagFate::Kept => c.kept += 1,
+                    FlagFate::Unreviewed => c.unreviewed += 1,
+                    FlagFate::Redacted => {}
+                }
+            }
+            match f.fate {
+                FlagFate::Redacted => c.redacted += 1,
+                FlagFate::Unreviewed if unreviewed_cell != f.column => {
+                    unreviewed_cell = f.column;
+                    self.flagged_unreviewed += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Count one shared row's findings.
     pub fn note(&mut self, filter: &Filter<'_>, judged: Judged) {
         if judged.empty_taken != 0 {
@@ -808,15 +906,27 @@ pub fn process<E>(
         .rows_wanting(&plan.wanted_columns(table.headers.len()))
         .map_err(|e| ProcessError::Apply(e.into()))?;
     let mut cells_out = Vec::with_capacity(plan.shared.len());
+    let mut flags = Vec::new();
     while let Some(next) = rows.next_ref() {
         let row = next.map_err(|e| ProcessError::Apply(e.into()))?;
         out.rows_read += 1;
-        match fate(input_index, &row, plan, filter, decisions, &mut cells_out) {
+        match fate_flagged(
+            input_index,
+            &row,
+            plan,
+            filter,
+            decisions,
+            &mut cells_out,
+            &mut flags,
+        ) {
             Err(why) => *out.excluded.entry(why).or_insert(0) += 1,
             Ok(counts) => {
                 out.cells_neutralised += counts.neutralised;
                 out.cells_redacted += counts.redacted;
                 out.note(filter, counts.judged);
+                if !flags.is_empty() {
+                    out.note_flags(&flags);
+                }
                 emit(&row, &cells_out).map_err(ProcessError::Sink)?;
                 out.rows_shared += 1;
             }
@@ -841,7 +951,7 @@ pub struct CellCounts {
 }
 
 /// What one output cell of a shared row holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SharedCell {
     /// The text of this source column, as it is.
     Source(usize),
@@ -849,16 +959,20 @@ pub enum SharedCell {
     Neutralised(usize),
     /// [`REDACTED`]: the analyst redacted the cell by hand.
     Redacted,
+    /// Free text with the details found in it redacted as spans (and neutralised, as any
+    /// cell, should it now start like a formula): the text that leaves.
+    Rewritten(String),
 }
 
 impl SharedCell {
     /// The cell's text in two parts, written one after the other: a prefix (`'` or nothing)
     /// and the rest.
-    pub fn parts<'r>(&self, row: &RowRef<'r>) -> (&'static str, &'r str) {
-        match *self {
-            SharedCell::Source(col) => ("", row.cell(col)),
-            SharedCell::Neutralised(col) => ("'", row.cell(col)),
+    pub fn parts<'a>(&'a self, row: &RowRef<'a>) -> (&'static str, &'a str) {
+        match self {
+            SharedCell::Source(col) => ("", row.cell(*col)),
+            SharedCell::Neutralised(col) => ("'", row.cell(*col)),
             SharedCell::Redacted => ("", REDACTED),
+            SharedCell::Rewritten(text) => ("", text),
         }
     }
 
@@ -880,6 +994,29 @@ pub fn fate(
     decisions: &Decisions,
     cells_out: &mut Vec<SharedCell>,
 ) -> Result<CellCounts, Exclusion> {
+    fate_flagged(
+        input_index,
+        row,
+        plan,
+        filter,
+        decisions,
+        cells_out,
+        &mut Vec::new(),
+    )
+}
+
+/// [`fate`], with each detail found in the row's free-text cells written into `flags` (in
+/// column order, then text order) with what became of it.
+pub fn fate_flagged(
+    input_index: usize,
+    row: &RowRef<'_>,
+    plan: &InputPlan,
+    filter: &Filter<'_>,
+    decisions: &Decisions,
+    cells_out: &mut Vec<SharedCell>,
+    flags: &mut Vec<Flag>,
+) -> Result<CellCounts, Exclusion> {
+    flags.clear();
     let judged = filter.judge(row)?;
     if !decisions.manual_exclusions.is_empty()
         && let Some(reason) = decisions.manual_exclusions.get(&(input_index, row.number))
@@ -893,7 +1030,7 @@ pub fn fate(
         ..CellCounts::default()
     };
     cells_out.clear();
-    for (col, field) in &plan.shared {
+    for (at, (col, field)) in plan.shared.iter().enumerate() {
         let cell = if !decisions.redactions.is_empty()
             && decisions
                 .redactions
@@ -901,6 +1038,20 @@ pub fn fate(
         {
             counts.redacted += 1;
             SharedCell::Redacted
+        } else if let Some(rewritten) = plan
+            .free_text
+            .get(at)
+            .copied()
+            .unwrap_or(false)
+            .then(|| review(input_index, row, at, *col, field, decisions, flags))
+            .flatten()
+        {
+            if needs_neutralising(&rewritten) {
+                counts.neutralised += 1;
+                SharedCell::Rewritten(format!("'{rewritten}"))
+            } else {
+                SharedCell::Rewritten(rewritten)
+            }
         } else if needs_neutralising(row.cell(*col)) {
             counts.neutralised += 1;
             SharedCell::Neutralised(*col)
@@ -910,6 +1061,49 @@ pub fn fate(
         cells_out.push(cell);
     }
     Ok(counts)
+}
+
+/// Finds the details in one free-text cell, notes each in `flags` with its fate, and returns
+/// the cell's text with those to be redacted replaced (`None`: it leaves as it is).
+fn review(
+    input_index: usize,
+    row: &RowRef<'_>,
+    at: usize,
+    col: usize,
+    field: &str,
+    decisions: &Decisions,
+    flags: &mut Vec<Flag>,
+) -> Option<String> {
+    let text = row.cell(col);
+    let spans = freetext::find(text);
+    if spans.is_empty() {
+        return None;
+    }
+    let by_hand = if decisions.flagged.is_empty() {
+        None
+    } else {
+        decisions
+            .flagged
+            .get(&(input_index, row.number, field.to_string()))
+    };
+    let mut kinds: Vec<Kind> = Vec::new();
+    for s in &spans {
+        let fate = match by_hand {
+            Some(Flagged::RedactSpans { .. }) => FlagFate::Redacted,
+            Some(Flagged::Keep { .. }) => FlagFate::Kept,
+            None if decisions.redact_flagged.contains(&s.kind) => FlagFate::Redacted,
+            None => FlagFate::Unreviewed,
+        };
+        if fate == FlagFate::Redacted && !kinds.contains(&s.kind) {
+            kinds.push(s.kind);
+        }
+        flags.push(Flag {
+            column: at,
+            kind: s.kind,
+            fate,
+        });
+    }
+    freetext::redact(text, &spans, &kinds)
 }
 
 /// [`fate`] for a row held whole, with the output cells' text written into `cells_out` (its
@@ -972,6 +1166,7 @@ mod tests {
                 by_field: BTreeMap::from([("f".to_string(), 0)]),
                 explicit: BTreeMap::new(),
                 by_hand: vec![false],
+                free_text: vec![false],
             };
             let filter = Filter {
                 rules: Vec::new(),

@@ -37,7 +37,19 @@ pub const PERIOD_LONG_PAST: &str = "period-over-12-months-ago";
 
 /// Warning codes the tool raises from the job itself (not written in a profile): the analyst
 /// may acknowledge them ahead of knowing whether they will be raised.
-pub const JOB_WARNINGS: [&str; 2] = [crate::profile::NO_MARKING_COLUMN, PERIOD_LONG_PAST];
+pub const JOB_WARNINGS: [&str; 3] = [
+    crate::profile::NO_MARKING_COLUMN,
+    PERIOD_LONG_PAST,
+    FREE_TEXT_REVIEWED,
+];
+
+/// The blocker kind of unreviewed free text: known only once the rows have been read, so a
+/// pack finds it after streaming and writes nothing.
+pub const FREE_TEXT_UNREVIEWED: &str = "free-text-unreviewed";
+
+/// The warning raised when free-text cells hold what look like other people's details that no
+/// decision covers: acknowledging it says the analyst read them and they may leave.
+pub const FREE_TEXT_REVIEWED: &str = "free-text-reviewed";
 
 /// Why a reporting period cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -374,6 +386,20 @@ impl<'p> Job<'p> {
             }
             cells.neutralised += outcome.cells_neutralised;
             cells.redacted += outcome.cells_redacted;
+            cells.flagged_unreviewed += outcome.flagged_unreviewed;
+            for (&(at, kind), n) in &outcome.flagged {
+                let (col, id) = &plan.shared[at];
+                cells.flagged.push(FlaggedCount {
+                    source: table.headers[*col].clone(),
+                    field: id.clone(),
+                    input: input.clone(),
+                    kind: kind.id(),
+                    count: n.cells,
+                    redacted: n.redacted,
+                    kept: n.kept,
+                    unreviewed: n.unreviewed,
+                });
+            }
             for (rule, n) in &outcome.shared_empty {
                 *shared_empty.entry(rule.clone()).or_insert(0) += n;
             }
@@ -425,6 +451,36 @@ impl<'p> Job<'p> {
                 count: *count,
             })
             .collect();
+        let mut warnings: Vec<WarningSummary> = self
+            .warnings
+            .iter()
+            .map(|w| WarningSummary {
+                code: w.code.clone(),
+                section: w.section.clone(),
+                message: w.message.clone(),
+                acknowledged: self.acknowledged.contains(&w.code),
+            })
+            .collect();
+        let mut blockers = self.blockers();
+        if cells.flagged_unreviewed > 0 {
+            let w = free_text_warning(p, &cells);
+            if !self.acknowledged.contains(&w.code) {
+                blockers.push(Blocker {
+                    kind: FREE_TEXT_UNREVIEWED,
+                    item: w.code.clone(),
+                    fix: format!(
+                        "--redact-flagged {} (or, once you have read them, --acknowledge {FREE_TEXT_REVIEWED})",
+                        unreviewed_kinds(&cells).join(",")
+                    ),
+                });
+            }
+            warnings.push(WarningSummary {
+                acknowledged: self.acknowledged.contains(&w.code),
+                code: w.code,
+                section: w.section,
+                message: w.message,
+            });
+        }
         Summary {
             profile: p.id.clone(),
             profile_source: p.origin.clone(),
@@ -436,18 +492,56 @@ impl<'p> Job<'p> {
             rows,
             cells,
             marking,
-            warnings: self
-                .warnings
-                .iter()
-                .map(|w| WarningSummary {
-                    code: w.code.clone(),
-                    section: w.section.clone(),
-                    message: w.message.clone(),
-                    acknowledged: self.acknowledged.contains(&w.code),
-                })
-                .collect(),
-            blockers: self.blockers(),
+            warnings,
+            blockers,
         }
+    }
+}
+
+/// The kinds found in free text that some cell holds with no decision, by id.
+fn unreviewed_kinds(cells: &CellsSummary) -> Vec<&'static str> {
+    let mut kinds: Vec<&'static str> = cells
+        .flagged
+        .iter()
+        .filter(|f| f.unreviewed > 0)
+        .map(|f| f.kind)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
+/// The warning for free-text cells that hold details no decision covers, counted by kind.
+fn free_text_warning(p: &Profile, cells: &CellsSummary) -> Warning {
+    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+    for f in &cells.flagged {
+        *by_kind.entry(f.kind).or_insert(0) += f.unreviewed;
+    }
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, n)| {
+            let label = crate::freetext::Kind::parse(k).map_or(*k, |k| k.label());
+            format!("{n} with a {label}")
+        })
+        .collect();
+    Warning {
+        code: FREE_TEXT_REVIEWED.to_string(),
+        section: p
+            .agreement
+            .free_text_section
+            .clone()
+            .unwrap_or_else(|| "the agreed fields".to_string()),
+        message: format!(
+            "{} free-text {} what looks like somebody's details ({}). The agreement allows the field, not what was typed into it about somebody else: read them, then redact the details (all of a kind at once, or cell by cell on the Rows screen), or acknowledge that they may leave.",
+            cells.flagged_unreviewed,
+            if cells.flagged_unreviewed == 1 {
+                "cell holds"
+            } else {
+                "cells hold"
+            },
+            kinds.join(", ")
+        ),
     }
 }
 
@@ -615,6 +709,28 @@ pub struct ExcludedCount {
 pub struct CellsSummary {
     pub neutralised: u64,
     pub redacted: u64,
+    /// Details found in shared free-text columns, per column and kind (never the values).
+    pub flagged: Vec<FlaggedCount>,
+    /// Free-text cells holding a detail that no decision covers (neither redacted nor kept).
+    pub flagged_unreviewed: u64,
+}
+
+/// Details of one kind found in one shared free-text column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlaggedCount {
+    pub source: String,
+    pub field: String,
+    pub input: String,
+    /// [`crate::freetext::Kind::id`]: "phone", "nhs-number", …
+    pub kind: &'static str,
+    /// Cells holding at least one.
+    pub count: u64,
+    /// Of those details, how many were redacted as spans (`[REDACTED: kind]`).
+    pub redacted: u64,
+    /// Cells kept as they are by the analyst's decision.
+    pub kept: u64,
+    /// Cells holding one that no decision covers.
+    pub unreviewed: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -289,6 +289,18 @@ pub fn write(
     if cancel.load(Ordering::Relaxed) {
         return Err(PackError::Cancelled);
     }
+    // What only reading the rows could show (details in free text no decision covers) stops
+    // the bundle here: the ciphertext so far is a temporary file, removed as `writer` drops.
+    let summary = job.summary(&outcomes);
+    let late: Vec<Blocker> = summary
+        .blockers
+        .iter()
+        .filter(|b| b.kind == crate::job::FREE_TEXT_UNREVIEWED)
+        .cloned()
+        .collect();
+    if !late.is_empty() {
+        return Err(PackError::Blocked(late));
+    }
 
     // The commit phase, one transaction under the register's lock (see crate::transaction):
     // what an interrupted run left is mended first, and the head this record names is the one
@@ -302,7 +314,6 @@ pub fn write(
     register::check_appendable(&register_path).map_err(register_error)?;
     let register_prev = register::head(&register_path).map_err(register_error)?;
 
-    let summary = job.summary(&outcomes);
     let g = &opts.grounds;
     let record = Record::new(
         job.profile,

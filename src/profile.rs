@@ -106,6 +106,11 @@ struct RawAgreement {
     /// What the analyst is told to do with the bundle once written, in one or two sentences
     /// that follow `transfer` (Bromley: print it, do not send it; Orochi: Box only).
     transfer_advice: String,
+    /// Where the agreement limits what its free-text fields may carry ("No other information
+    /// will be disclosed"): cited when details are found in them. Required when any field is
+    /// `free_text`.
+    #[serde(default)]
+    free_text_section: Option<String>,
     /// Terms on onward sharing by the recipient.
     onward_sharing: String,
     /// True when the agreement lists exactly what may be shared; false when it is "not
@@ -138,6 +143,11 @@ struct RawField {
     /// export may carry in several columns; each is shared, labelled with its own header.
     #[serde(default)]
     many: bool,
+    /// Free text an officer typed (a statement, an intelligence note): shared as agreed, but
+    /// scanned for other people's details (telephone numbers, NHS numbers, …) for the analyst
+    /// to review before it leaves (see [`crate::freetext`]).
+    #[serde(default)]
+    free_text: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -289,6 +299,8 @@ pub struct Agreement {
     pub retention: String,
     pub transfer: String,
     pub transfer_advice: String,
+    /// Where the agreement limits what its free-text fields may carry.
+    pub free_text_section: Option<String>,
     pub onward_sharing: String,
     pub prescriptive: bool,
     pub authority: Option<String>,
@@ -325,6 +337,8 @@ pub struct Field {
     pub item: Option<String>,
     /// A broad category that may take several columns, each shared under "label (header)".
     pub many: bool,
+    /// Free text, scanned for other people's details before it leaves ([`crate::freetext`]).
+    pub free_text: bool,
 }
 
 impl Field {
@@ -851,6 +865,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         retention: a.retention,
         transfer: a.transfer,
         transfer_advice: a.transfer_advice,
+        free_text_section: a.free_text_section,
         onward_sharing: a.onward_sharing,
         prescriptive: a.prescriptive,
         authority: a.authority,
@@ -897,6 +912,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
                 shared,
                 item: f.item,
                 many: f.many,
+                free_text: f.free_text,
             };
             if shared {
                 fields.push(field)
@@ -924,7 +940,21 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         item: None,
         // Every marking column of an export is read; the highest marking counts.
         many: true,
+        free_text: false,
     });
+
+    // Details found in free text are reported against what the agreement says of them.
+    if agreement.free_text_section.is_none()
+        && let Some(f) = fields.iter().find(|f| f.free_text)
+    {
+        return cx.err(
+            None,
+            format!(
+                "field {:?} is free_text, but `agreement.free_text_section` does not say where the agreement limits what free text may carry; quote it",
+                f.id
+            ),
+        );
+    }
 
     // An alias that names two fields would make mapping depend on file order: refuse it.
     // Each name's key is made once (every embedded profile is checked at start-up).

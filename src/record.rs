@@ -465,6 +465,17 @@ impl Record {
             "CELLS {} neutralised (formula-like, prefixed with '), {} redacted by hand",
             self.cells.neutralised, self.cells.redacted
         );
+        for f in &self.cells.flagged {
+            let _ = writeln!(
+                s,
+                "  free text {:>6} cells in {} held a {}: {} redacted as spans, {} kept by decision",
+                f.count,
+                crate::text::printable(&f.source),
+                crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label()),
+                f.redacted,
+                f.kept
+            );
+        }
         for m in &self.manual_decisions {
             let _ = writeln!(
                 s,

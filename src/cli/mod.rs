@@ -135,6 +135,16 @@ pub struct PackArgs {
     #[arg(long = "acknowledge", value_name = "CODE")]
     pub acknowledge: Vec<String>,
 
+    /// Redact every detail of these kinds found in free-text fields, as a span
+    /// ([REDACTED: phone]): phone, email, nhs-number, ni-number, postcode, pnc-id, cro-number,
+    /// vehicle, date-of-birth, card-number, or all.
+    #[arg(
+        long = "redact-flagged",
+        value_name = "KIND[,KIND]",
+        value_delimiter = ','
+    )]
+    pub redact_flagged: Vec<String>,
+
     /// Do everything but write: show what would leave.
     #[arg(long)]
     pub dry_run: bool,

@@ -69,6 +69,30 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
     }
 
     let mut decisions = Decisions::default();
+    for name in &args.redact_flagged {
+        if name.trim().eq_ignore_ascii_case("all") {
+            decisions.redact_flagged.extend(crate::freetext::Kind::ALL);
+            continue;
+        }
+        match crate::freetext::Kind::parse(name) {
+            Some(k) => {
+                decisions.redact_flagged.insert(k);
+            }
+            None => {
+                let kinds: Vec<&str> = crate::freetext::Kind::ALL.iter().map(|k| k.id()).collect();
+                return fail(
+                    &format!(
+                        "--redact-flagged {:?}: there is no kind of detail by that name",
+                        crate::text::printable(name)
+                    ),
+                    Some(&format!(
+                        "Name one or more of: {}, or all.",
+                        kinds.join(", ")
+                    )),
+                );
+            }
+        }
+    }
     for spec in &args.maps {
         match apply::parse_map(spec) {
             Ok(m) => decisions.maps.push(m),
@@ -234,7 +258,14 @@ fn attempt(
     let mut summary = job.summary(&outcomes);
     // The dry run rehearses the real run: it is ready only when a pack with the same flags
     // would be (the bundle's own needs, analyst, authority and named recipients, included).
+    let late: Vec<_> = summary
+        .blockers
+        .iter()
+        .filter(|b| b.kind == crate::job::FREE_TEXT_UNREVIEWED)
+        .cloned()
+        .collect();
     summary.blockers = pack::blockers_for(&job, &grounds(job.profile, args));
+    summary.blockers.extend(late);
     if let Some(e) = &send.encryption {
         summary
             .blockers

@@ -186,6 +186,40 @@ fn write_summary(
         "Cells     {} neutralised (would run as spreadsheet formulas), {} redacted by hand",
         s.cells.neutralised, s.cells.redacted
     )?;
+    if !s.cells.flagged.is_empty() {
+        let inputs = s.inputs.len();
+        writeln!(
+            o,
+            "Free text: cells holding what looks like somebody's details ({} not yet dealt with)",
+            s.cells.flagged_unreviewed
+        )?;
+        for f in &s.cells.flagged {
+            let label = crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label());
+            let mut dealt = Vec::new();
+            if f.redacted > 0 {
+                dealt.push(format!("{} redacted", f.redacted));
+            }
+            if f.kept > 0 {
+                dealt.push(format!("{} kept", f.kept));
+            }
+            writeln!(
+                o,
+                "  {:>8}  {label} in {}{}{}",
+                f.count,
+                printable(&f.source),
+                if inputs > 1 {
+                    format!(" ({})", printable(&f.input))
+                } else {
+                    String::new()
+                },
+                if dealt.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", dealt.join(", "))
+                }
+            )?;
+        }
+    }
 
     if !s.warnings.is_empty() {
         writeln!(o)?;
