@@ -1,7 +1,8 @@
 //! Writes a synthetic CRIS-like CSV of about the size asked for, with a fixed seed, for the
 //! benchmarks (see `benches/support/export.rs`).
 //!
-//! `cargo run --release --example gen_bench_csv -- OUT.csv MEGABYTES`
+//! `cargo run --release --example gen_bench_csv -- OUT.csv MEGABYTES [statements]`: with
+//! `statements`, the victim personal statement column holds free text (the free-text shape).
 
 #[path = "../benches/support/export.rs"]
 mod export;
@@ -13,7 +14,12 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: gen_bench_csv OUT.csv MEGABYTES");
         std::process::exit(2);
     };
-    let (rows, bytes) = export::write_csv(out.as_ref(), mb)?;
+    let statements = args.get(3).is_some_and(|a| a == "statements");
+    let (rows, bytes) = if statements {
+        export::write_csv_with(out.as_ref(), mb, true)?
+    } else {
+        export::write_csv(out.as_ref(), mb)?
+    };
     eprintln!("{out}: {rows} rows, {bytes} bytes");
     Ok(())
 }

@@ -1188,6 +1188,147 @@ mod tests {
         }
     }
 
+    /// One free-text column through `fate_flagged`: the cell that leaves and the flags.
+    fn through(text: &str, decisions: &Decisions) -> (String, Vec<(Kind, FlagFate)>) {
+        let row = Row {
+            number: 7,
+            cells: vec![text.to_string()],
+        };
+        let plan = InputPlan {
+            columns: vec![ColumnUse::Shared {
+                field: "vps".into(),
+            }],
+            shared: vec![(0, "vps".into())],
+            by_field: BTreeMap::from([("vps".to_string(), 0)]),
+            explicit: BTreeMap::new(),
+            by_hand: vec![false],
+            free_text: vec![true],
+        };
+        let filter = Filter {
+            rules: Vec::new(),
+            period_end: Date::parse_export("31/10/2026").unwrap(),
+            today: Date::parse_export("02/12/2026").unwrap(),
+        };
+        let (mut cells, mut flags) = (Vec::new(), Vec::new());
+        fate_flagged(
+            0,
+            &row.view(),
+            &plan,
+            &filter,
+            decisions,
+            &mut cells,
+            &mut flags,
+        )
+        .unwrap();
+        (
+            cells[0].text(&row.view()),
+            flags.iter().map(|f| (f.kind, f.fate)).collect(),
+        )
+    }
+
+    #[test]
+    fn free_text_details_are_flagged_and_left_until_decided() {
+        let text = "He rang from 07700 900123 and lives near SW1A 1AA.";
+        let (out, flags) = through(text, &Decisions::default());
+        assert_eq!(out, text);
+        assert_eq!(
+            flags,
+            [
+                (Kind::Phone, FlagFate::Unreviewed),
+                (Kind::Postcode, FlagFate::Unreviewed)
+            ]
+        );
+        let (out, flags) = through("Nothing of anyone's here.", &Decisions::default());
+        assert_eq!(
+            (out.as_str(), flags.len()),
+            ("Nothing of anyone's here.", 0)
+        );
+    }
+
+    #[test]
+    fn redact_flagged_replaces_only_its_kinds_and_counts_them() {
+        let decisions = Decisions {
+            redact_flagged: BTreeSet::from([Kind::Phone]),
+            ..Decisions::default()
+        };
+        let (out, flags) = through(
+            "He rang from 07700 900123 and lives near SW1A 1AA.",
+            &decisions,
+        );
+        assert_eq!(
+            out,
+            "He rang from [REDACTED: phone] and lives near SW1A 1AA."
+        );
+        assert_eq!(
+            flags,
+            [
+                (Kind::Phone, FlagFate::Redacted),
+                (Kind::Postcode, FlagFate::Unreviewed)
+            ]
+        );
+        let mut outcome = Outcome::default();
+        outcome.note_flags(&[
+            Flag {
+                column: 0,
+                kind: Kind::Phone,
+                fate: FlagFate::Redacted,
+            },
+            Flag {
+                column: 0,
+                kind: Kind::Phone,
+                fate: FlagFate::Redacted,
+            },
+            Flag {
+                column: 0,
+                kind: Kind::Postcode,
+                fate: FlagFate::Unreviewed,
+            },
+        ]);
+        let phone = outcome.flagged[&(0, Kind::Phone)];
+        assert_eq!((phone.cells, phone.redacted), (1, 2), "one cell, two spans");
+        assert_eq!(outcome.flagged_unreviewed, 1);
+    }
+
+    #[test]
+    fn a_cell_decided_by_hand_is_redacted_or_kept_whole_and_a_rewrite_is_formula_safe() {
+        let text = "+44 7700 900123 rang twice";
+        let key = (0, 7, "vps".to_string());
+        let redact = Decisions {
+            flagged: BTreeMap::from([(
+                key.clone(),
+                Flagged::RedactSpans {
+                    reason: "the suspect's".into(),
+                },
+            )]),
+            ..Decisions::default()
+        };
+        let (out, flags) = through(text, &redact);
+        assert_eq!(out, "[REDACTED: phone] rang twice");
+        assert_eq!(flags, [(Kind::Phone, FlagFate::Redacted)]);
+
+        let keep = Decisions {
+            flagged: BTreeMap::from([(
+                key,
+                Flagged::Keep {
+                    reason: "the victim's own".into(),
+                },
+            )]),
+            ..Decisions::default()
+        };
+        let (out, flags) = through(text, &keep);
+        // Kept as it is, and still neutralised as any cell starting with '+' would be.
+        assert_eq!(out, format!("'{text}"));
+        assert_eq!(flags, [(Kind::Phone, FlagFate::Kept)]);
+
+        // A rewrite that leaves a formula at the start is neutralised too.
+        let all = Decisions {
+            redact_flagged: BTreeSet::from([Kind::Postcode]),
+            ..Decisions::default()
+        };
+        let (out, _) = through("=HYPERLINK(\"x\") SW1A 1AA", &all);
+        assert_eq!(out, "'=HYPERLINK(\"x\") [REDACTED: postcode]");
+    }
+
     #[test]
     fn yes_no_reads_the_forms_exports_use() {
         for y in ["Y", "yes", "TRUE", "1", " y "] {

@@ -524,5 +524,20 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
                 reason: reason.clone(),
             }),
     );
+    out.extend(
+        job.decisions
+            .flagged
+            .iter()
+            .map(|((i, row, field), decided)| ManualDecision {
+                action: match decided {
+                    crate::apply::Flagged::RedactSpans { .. } => "redacted details in free text",
+                    crate::apply::Flagged::Keep { .. } => "kept free text as it is",
+                },
+                input: name(*i),
+                row: *row,
+                field: Some(field.clone()),
+                reason: decided.reason().to_string(),
+            }),
+    );
     out
 }

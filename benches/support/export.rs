@@ -44,8 +44,36 @@ impl Rng {
     }
 }
 
+/// Sentences victims' statements are built from, for the free-text shape ([`write_csv_with`]):
+/// CRIS statements repeat much the same words, and now and then hold somebody's details.
+const PHRASES: &[&str] = &[
+    "I was walking home from the bus stop when he came up behind me.",
+    "Since the incident I have been scared to go out on my own.",
+    "He took my phone and my bank card and ran towards the station.",
+    "My daughter was with me and she has not slept properly since.",
+    "I would like the court to know how this has affected my family.",
+    "The damage to the car cost 450 pounds to repair.",
+    "I have had to take 3 weeks off work because of my injuries.",
+    "I do not want to meet the offender but I would like a letter.",
+    "It happened at about 14:30 on 12/10/2026 outside the shop.",
+    "I recognised him from school, he is in the year above my son.",
+];
+/// What an officer typed about somebody else, one in about twenty statements.
+const DETAILS: &[&str] = &[
+    "His friend rang me from 07700 900461 the next day.",
+    "The other boy lives near BR6 0AB, I have seen him there.",
+    "They drove off in a silver car, AB12 CDE.",
+    "His mum emailed me at k.morris@example.org to say sorry.",
+];
+
 /// Writes about `mb` megabytes of export to `out`; returns the data rows and bytes written.
 pub fn write_csv(out: &Path, mb: u64) -> std::io::Result<(u64, u64)> {
+    write_csv_with(out, mb, false)
+}
+
+/// [`write_csv`], with the victim personal statement column holding statements (one to three
+/// sentences, some with somebody's details) when `statements`, rather than Y or N.
+pub fn write_csv_with(out: &Path, mb: u64, statements: bool) -> std::io::Result<(u64, u64)> {
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(out)?);
     writeln!(w, "{HEADER}")?;
     let mut written = HEADER.len() as u64 + 1;
@@ -71,10 +99,12 @@ pub fn write_csv(out: &Path, mb: u64) -> std::io::Result<(u64, u64)> {
             } else {
                 "M"
             },
-            if rng.next().is_multiple_of(2) {
-                "Y"
+            if statements {
+                statement(&mut rng)
+            } else if rng.next().is_multiple_of(2) {
+                "Y".to_string()
             } else {
-                "N"
+                "N".to_string()
             },
             if rng.next().is_multiple_of(5) {
                 "Vulnerable"
@@ -95,4 +125,21 @@ pub fn write_csv(out: &Path, mb: u64) -> std::io::Result<(u64, u64)> {
     }
     w.flush()?;
     Ok((n, written))
+}
+
+/// A statement, quoted for CSV: one to three sentences, one in twenty with a detail.
+fn statement(rng: &mut Rng) -> String {
+    let mut s = String::from("\"");
+    for i in 0..=(rng.next() % 3) {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(rng.pick(PHRASES));
+    }
+    if rng.next().is_multiple_of(20) {
+        s.push(' ');
+        s.push_str(rng.pick(DETAILS));
+    }
+    s.push('"');
+    s
 }

@@ -62,7 +62,7 @@ pub(super) fn run(
 }
 
 fn field_json(f: &Field) -> serde_json::Value {
-    json!({"id": f.id, "label": f.label, "item": f.item, "category": f.category.name(), "section": f.section, "aliases": f.aliases})
+    json!({"id": f.id, "label": f.label, "item": f.item, "category": f.category.name(), "section": f.section, "aliases": f.aliases, "free_text": f.free_text})
 }
 
 fn rule_text(r: &Rule) -> String {
@@ -112,7 +112,7 @@ fn profile_json(p: &Profile, today: Date) -> serde_json::Value {
             "legal_basis": a.legal_basis, "bases": a.bases, "max_marking": a.max_marking_text,
             "max_marking_section": a.max_marking_section,
             "review_due": a.review_due.to_string(), "retention": a.retention, "transfer": a.transfer,
-            "transfer_advice": a.transfer_advice,
+            "transfer_advice": a.transfer_advice, "free_text_section": a.free_text_section,
             "onward_sharing": a.onward_sharing, "prescriptive": a.prescriptive, "authority": a.authority,
         },
         "fields": p.fields.iter().map(field_json).collect::<Vec<_>>(),
@@ -179,6 +179,9 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
     writeln!(o, "Transfer      {}", a.transfer)?;
     writeln!(o, "So            {}", a.transfer_advice)?;
     writeln!(o, "Onward        {}", a.onward_sharing)?;
+    if let Some(section) = &a.free_text_section {
+        writeln!(o, "Free text     {section}")?;
+    }
     if let Some(auth) = &a.authority {
         writeln!(
             o,
@@ -214,6 +217,13 @@ fn show(o: &mut impl Write, p: &Profile, today: Date) -> std::io::Result<()> {
         )?;
         if let Some(item) = &f.item {
             writeln!(o, "  {:<26}   one column of the item \"{item}\"", "")?;
+        }
+        if f.free_text {
+            writeln!(
+                o,
+                "  {:<26}   free text: scanned for other people's details before it leaves",
+                ""
+            )?;
         }
         if !f.aliases.is_empty() {
             writeln!(o, "  {:<26}   also: {}", "", f.aliases.join(", "))?;
