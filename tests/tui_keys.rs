@@ -72,6 +72,150 @@ fn q_on_the_start_screen_quits_at_once() {
 }
 
 #[test]
+fn q_or_esc_on_the_start_screen_asks_first_when_a_row_was_excluded_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle().typ("x").typ("withdrew consent").enter();
+    // Back to the start menu: Rows, Columns, Agreement, Files, Start.
+    for _ in 0..4 {
+        s.press(KeyCode::Esc);
+    }
+    assert_eq!(s.app.model.screen, Step::Start);
+    s.typ("q");
+    assert!(!s.app.model.quit, "q with a decision pending must ask");
+    assert!(s.text().contains("Quit?"), "{}", s.text());
+    s.typ("n");
+    s.press(KeyCode::Esc);
+    assert!(!s.app.model.quit, "Esc with a decision pending must ask");
+    assert!(s.text().contains("Quit?"));
+    s.typ("y");
+    assert!(s.app.model.quit);
+}
+
+/// Rows: exclude the first row shared (row 2) and redact the key cell of the next (row 3);
+/// then back to the Files screen, on the files opened. Row 2 of this copy of the CRIS
+/// fixture has no blank cell, so it can be read as a header.
+fn decided_then_back_to_files<'c>(catalog: &'c Catalog, dir: &std::path::Path) -> Screen<'c> {
+    let csv = std::fs::read_to_string(fixture("cris-victims.csv"))
+        .unwrap()
+        .replacen("Y,,Kyle", "Y,None,Kyle", 1);
+    std::fs::write(dir.join("cris.csv"), csv).unwrap();
+    let mut s = Screen::new(catalog, options(dir), 80, 24);
+    s.enter().typ("cris.csv").enter().settle().typ("c");
+    for _ in 0..index(catalog, "bromley-yot-victims") {
+        s.press(KeyCode::Down);
+    }
+    s.enter().typ("c").settle();
+    s.typ("x").typ("withdrew consent").enter();
+    s.typ("r").typ("named in error").enter();
+    assert_eq!(s.app.model.decisions.manual_exclusions.len(), 1);
+    assert_eq!(s.app.model.decisions.redactions.len(), 1);
+    for _ in 0..3 {
+        s.press(KeyCode::Esc);
+    }
+    assert_eq!(s.app.model.screen, Step::Open);
+    s.app.model.open.focus = disclose::tui::model::OpenFocus::Inputs;
+    s
+}
+
+/// From Files, on through the agreement (kept) and columns to Rows.
+fn on_to_rows(s: &mut Screen) {
+    s.typ("c").enter().typ("c").settle();
+    let text = s.text();
+    assert_eq!(s.app.model.screen, Step::Rows, "{text}");
+}
+
+#[test]
+fn decisions_by_hand_survive_moving_the_header_row_away_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = decided_then_back_to_files(&catalog, dir.path());
+    s.typ("+").typ("-").settle();
+    assert!(
+        s.text().contains("Kept the 2 decision(s) made by hand"),
+        "{}",
+        s.text()
+    );
+    on_to_rows(&mut s);
+    let d = &s.app.model.decisions;
+    assert_eq!(
+        d.manual_exclusions.get(&(0, 2)).map(String::as_str),
+        Some("withdrew consent")
+    );
+    assert_eq!(d.redactions.len(), 1);
+    assert!(d.redactions.keys().all(|(i, n, _)| (*i, *n) == (0, 3)));
+    let text = s.text();
+    assert!(
+        text.contains("✓ shared  6") && text.contains("[REDACTED]"),
+        "the exclusion and the redaction still count:\n{text}"
+    );
+}
+
+#[test]
+fn a_header_row_that_swallows_an_excluded_row_asks_and_n_reads_the_file_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = decided_then_back_to_files(&catalog, dir.path());
+    // With the header on row 2, row 2 is the header: the exclusion fits no row.
+    s.typ("+").settle();
+    let text = s.text();
+    assert!(text.contains("Drop decisions?"), "{text}");
+    assert!(
+        text.contains("1 row excluded") && text.contains("(row 2)"),
+        "{text}"
+    );
+    assert!(text.contains("before (header on row 1)"), "{text}");
+    s.typ("c");
+    assert_eq!(s.app.model.screen, Step::Open, "no going on while it asks");
+    s.typ("n").settle();
+    assert_eq!(s.app.model.inputs[0].table.as_ref().unwrap().header_row, 1);
+    assert_eq!(s.app.model.decisions.manual_exclusions.len(), 1);
+    assert_eq!(s.app.model.decisions.redactions.len(), 1);
+    on_to_rows(&mut s);
+}
+
+#[test]
+fn y_drops_only_the_decisions_that_fit_no_row_and_says_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = decided_then_back_to_files(&catalog, dir.path());
+    s.typ("+").settle().typ("y");
+    assert!(
+        s.text().contains("1 decision(s) made by hand dropped"),
+        "{}",
+        s.text()
+    );
+    let d = &s.app.model.decisions;
+    assert!(d.manual_exclusions.is_empty());
+    assert!(d.redactions.keys().all(|(i, n, _)| (*i, *n) == (0, 3)));
+    assert_eq!(d.redactions.len(), 1, "row 3 is still row 3");
+}
+
+#[test]
+fn removing_a_file_with_decisions_on_its_rows_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = decided_then_back_to_files(&catalog, dir.path());
+    s.typ("d");
+    let text = s.text();
+    assert!(
+        text.contains("1 row excluded and 1 cell redacted by hand will be dropped"),
+        "{text}"
+    );
+    s.typ("n");
+    assert_eq!(s.app.model.inputs.len(), 1);
+    s.typ("d").typ("y");
+    assert!(s.app.model.inputs.is_empty());
+    assert_eq!(s.app.model.manual_decisions(), 0);
+}
+
+#[test]
 fn withholding_and_mapping_go_through_the_core_plan() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = Catalog::embedded().unwrap();

@@ -382,6 +382,7 @@ pub fn action(m: &mut Model, a: Action) {
                 if let Some(j) = &mut m.job {
                     j.decisions.redactions.remove(&key);
                 }
+                super::carry::forget_unused(m);
                 m.info(format!("The cell in row {number} is shown again."));
             } else {
                 let label = m
@@ -395,7 +396,7 @@ pub fn action(m: &mut Model, a: Action) {
                         "The cell will leave as [REDACTED]. Why? The reason goes into the disclosure record.".into(),
                     ],
                     input: TextInput::default(),
-                    purpose: PromptFor::Redact { input: i, row: number, field },
+                    purpose: PromptFor::Redact { input: i, index: r, row: number, field },
                 });
             }
         }
@@ -432,6 +433,7 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
     let key = (i, number);
     match reason {
         Some(why) => {
+            super::carry::remember(m, i, r, number);
             m.decisions.manual_exclusions.insert(key, why.clone());
             if let Some(j) = &mut m.job {
                 j.decisions.manual_exclusions.insert(key, why);
@@ -442,6 +444,7 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
             if let Some(j) = &mut m.job {
                 j.decisions.manual_exclusions.remove(&key);
             }
+            super::carry::forget_unused(m);
         }
     }
     refate(m, i, r);
@@ -460,7 +463,7 @@ pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str)
     m.info(format!("Row {number} is excluded by hand."));
 }
 
-pub fn redact(m: &mut Model, i: usize, number: u64, field: String, reason: &str) {
+pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String, reason: &str) {
     if reason.trim().is_empty() {
         m.problem(Failure::new(
             "the cell was not redacted: a reason is needed",
@@ -468,6 +471,7 @@ pub fn redact(m: &mut Model, i: usize, number: u64, field: String, reason: &str)
         ));
         return;
     }
+    super::carry::remember(m, i, index, number);
     let key = (i, number, field);
     m.decisions
         .redactions
