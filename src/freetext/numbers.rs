@@ -77,7 +77,9 @@ fn read_run(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let b = text.as_bytes();
     let mut t = start;
     for i in start..=end {
-        if b.get(i).is_none_or(|c| i == end || matches!(c, b' ' | b'-')) {
+        if b.get(i)
+            .is_none_or(|c| i == end || matches!(c, b' ' | b'-'))
+        {
             if t < i {
                 tokens.push((t, i));
             }
