@@ -871,7 +871,7 @@ fn rows_shared_because_the_agreement_says_what_empty_means_are_counted_as_a_pack
         "{text}"
     );
     assert!(
-        side(&text).contains("✗ 5 column(s) withheld Marking: NOT MARKED in the export"),
+        side(&text).contains("Under bromley-yot-victims Marking: NOT MARKED in the export"),
         "{text}"
     );
     s.press(KeyCode::Esc).typ("v");
@@ -1071,4 +1071,95 @@ fn t_fills_in_the_time_of_authority_now_and_only_on_its_line() {
     // y and n answer nothing here: Orochi has no checklist.
     s.typ("y");
     assert!(s.app.model.package.checklist.iter().all(Option::is_none));
+}
+
+/// The file's number of the highlighted row on Rows.
+fn number_at_cursor(s: &Screen) -> Option<u64> {
+    let r = &s.app.model.rows;
+    let index = r.visible.get(r.cursor)?;
+    r.page
+        .iter()
+        .find(|(k, _)| *k == index)
+        .map(|(_, row)| row.number)
+}
+
+#[test]
+fn enter_reads_a_whole_cell_and_an_unreadable_value_behind_its_verdict_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = columns(
+        &catalog,
+        dir.path(),
+        "cris-victims.csv",
+        "bromley-yot-victims",
+    );
+    s.typ("c").settle();
+    // Row 14's name is a formula, cut on the table at 24 characters.
+    while number_at_cursor(&s) != Some(14) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    let text = s.text();
+    assert!(
+        text.contains("Row 14, Victim Name")
+            && text.contains("'=HYPERLINK(\"http://example.invalid\",\"click\")"),
+        "the whole cell, as it leaves (neutralised):\n{text}"
+    );
+    assert!(text.contains("The whole row, as it will leave:"), "{text}");
+    s.typ("q");
+    assert!(
+        s.app.model.popup.is_none() && !s.app.model.quit,
+        "q closes, as in less"
+    );
+
+    // Row 13 is excluded because its opt-out cannot be read: the viewer shows what it says.
+    s.typ("v").typ("g");
+    while number_at_cursor(&s) != Some(13) {
+        s.press(KeyCode::Down);
+    }
+    s.typ("o");
+    let text = s.text();
+    assert!(
+        text.contains("Row 13, excluded") && text.contains("value unreadable"),
+        "{text}"
+    );
+    assert!(text.contains("Victim Opt Out: maybe"), "{text}");
+    s.press(KeyCode::Esc);
+    assert!(s.app.model.popup.is_none());
+}
+
+#[test]
+fn every_warning_and_what_stops_the_bundle_can_be_read_whole_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = bromley_package(&catalog, dir.path());
+    let items = s.app.model.package_items();
+    let job_warnings = s.app.model.job.as_ref().unwrap().warnings.clone();
+    assert!(!job_warnings.is_empty());
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    for (k, w) in job_warnings.iter().enumerate() {
+        let at = items
+            .iter()
+            .position(|x| *x == disclose::tui::model::PackItem::Warning(k))
+            .unwrap();
+        s.app.model.package.cursor = at;
+        s.enter();
+        // Scroll through the viewer, gathering every line it shows.
+        let mut seen = String::new();
+        for _ in 0..20 {
+            seen.push_str(&s.text());
+            s.press(KeyCode::PageDown);
+        }
+        let flat: String = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+        let want = |t: &str| {
+            t.split_whitespace()
+                .all(|word| flat.contains(&disclose::text::printable(word)))
+        };
+        assert!(want(&w.message), "warning {} not readable whole", w.code);
+        for b in &blockers {
+            assert!(want(b), "{b:?} not readable");
+        }
+        s.press(KeyCode::Esc);
+        assert!(s.app.model.popup.is_none());
+    }
 }

@@ -178,6 +178,13 @@ pub enum Popup {
         input: TextInput,
         purpose: PromptFor,
     },
+    /// Text to read in full, scrolled like `less`: a whole cell, warning or verdict.
+    View {
+        title: String,
+        lines: Vec<String>,
+        /// First wrapped line drawn (kept in range by update).
+        scroll: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -609,6 +616,7 @@ impl<'c> Model<'c> {
             Some(Popup::Confirm { .. }) => return Context::Confirm,
             Some(Popup::Pick { .. }) => return Context::Pick,
             Some(Popup::Prompt { .. }) => return Context::Prompt,
+            Some(Popup::View { .. }) => return Context::View,
             None => {}
         }
         match self.screen {

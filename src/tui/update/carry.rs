@@ -31,7 +31,7 @@ pub fn remember(m: &mut Model, i: usize, index: usize, number: u64) {
     let row = m
         .inputs
         .get(i)
-        .and_then(|input| Some(input.store.read(input.table.as_ref()?, &[index]).ok()?))
+        .and_then(|input| input.store.read(input.table.as_ref()?, &[index]).ok())
         .and_then(|mut rows| (!rows.is_empty()).then(|| rows.remove(0).1));
     if let Some(row) = row {
         let h = row_hash(m, &row);

@@ -5,6 +5,7 @@ mod carry;
 mod columns;
 mod open;
 mod package;
+mod reader;
 mod rows;
 mod suggestions;
 mod verify;
@@ -206,6 +207,7 @@ fn popup(m: &mut Model, a: Action) {
                 nav(cursor, len, a, 10);
             }
         },
+        Some(Popup::View { .. }) => reader::action(m, a),
         Some(Popup::Prompt { input, purpose, .. }) => match a {
             Action::Select => {
                 if let Some(Popup::Prompt { input, purpose, .. }) = m.popup.take() {

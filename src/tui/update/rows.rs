@@ -159,7 +159,7 @@ pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
 }
 
 /// Row `r` of input `i`: from the page if it is drawn, else from memory or the file.
-fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
+pub(super) fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
     if i == m.rows.input
         && let Ok(k) = m.rows.page.binary_search_by_key(&r, |(k, _)| *k)
     {
@@ -409,6 +409,7 @@ pub fn action(m: &mut Model, a: Action) {
                 purpose: PromptFor::Search,
             });
         }
+        Action::Open => super::reader::open_row(m),
         Action::SearchNext => find(m, true, false),
         Action::SearchPrev => find(m, false, false),
         Action::Continue => {
