@@ -3,7 +3,7 @@
 
 use disclose::tui::keymap::{Context, tables};
 
-const CONTEXTS: [(Context, &str); 16] = [
+const CONTEXTS: [(Context, &str); 17] = [
     (Context::Start, "Start"),
     (Context::OpenPath, "Files: typing a path"),
     (Context::OpenBrowse, "Files: the folder list"),
@@ -19,6 +19,7 @@ const CONTEXTS: [(Context, &str); 16] = [
     (Context::Confirm, "A yes/no question"),
     (Context::Pick, "A list to choose from"),
     (Context::Prompt, "A line to type"),
+    (Context::View, "The viewer"),
     (Context::Help, "The help overlay"),
 ];
 

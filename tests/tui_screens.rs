@@ -140,6 +140,30 @@ fn rows_screen_and_excluded_rows_toggled_into_view() {
 }
 
 #[test]
+fn the_viewer_reads_an_excluded_row_and_the_value_behind_its_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = to_profile(&catalog, dir.path());
+    s.enter().typ("c").settle().typ("v");
+    // Row 13: its opt-out cannot be read.
+    let at = s
+        .app
+        .model
+        .rows
+        .page
+        .iter()
+        .position(|(_, row)| row.number == 13)
+        .unwrap();
+    for _ in 0..at {
+        s.typ("j");
+    }
+    s.typ("o");
+    let text = s.text();
+    assert!(text.contains("Victim Opt Out: maybe"), "{text}");
+    insta::assert_snapshot!("viewer_excluded_row", text);
+}
+
+#[test]
 fn package_screen_lists_what_stops_the_bundle() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = catalog();

@@ -65,6 +65,35 @@ pub enum Pending {
     Write,
     /// Reuse the column choices remembered for this agreement and layout.
     Remembered(Decisions),
+    /// Remove input `.0`, with the decisions made on its rows.
+    RemoveInput(usize),
+    /// Keep the new reading of the input with this id, dropping the decisions that fit none
+    /// of its rows (no: go back to the reading they were made on).
+    DropDecisions(u64),
+}
+
+/// A decision made by hand on one row, as carried across a new reading of its file: the row's
+/// number and the hash of its content (in memory only, keyed per run: never a cell value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarriedRow {
+    pub number: u64,
+    pub hash: u64,
+    /// `None`: the row is excluded; `Some(field)`: that cell is redacted.
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+/// The decisions on the rows of one input whose reading changed (another header row or
+/// sheet), held until the new reading is done and they can be matched to its rows.
+#[derive(Debug, Clone)]
+pub struct Carried {
+    pub input_id: u64,
+    /// How the file was read when the decisions were made, to go back to.
+    pub from: crate::load::LoadOptions,
+    pub rows: Vec<CarriedRow>,
+    /// Once the new reading is done: for each row, its number in the new reading (or `None`
+    /// where no row there has its content), and the generation matched.
+    pub matched: Option<(u64, Vec<Option<u64>>)>,
 }
 
 /// What a choice from a list is for.
@@ -92,6 +121,8 @@ pub enum PromptFor {
     },
     Redact {
         input: usize,
+        /// The row's index among the input's rows, and its number.
+        index: usize,
         row: u64,
         field: String,
     },
@@ -146,6 +177,13 @@ pub enum Popup {
         lines: Vec<String>,
         input: TextInput,
         purpose: PromptFor,
+    },
+    /// Text to read in full, scrolled like `less`: a whole cell, warning or verdict.
+    View {
+        title: String,
+        lines: Vec<String>,
+        /// First wrapped line drawn (kept in range by update).
+        scroll: usize,
     },
 }
 
@@ -529,6 +567,13 @@ pub struct Model<'c> {
     pub profile_scroll: u16,
     pub profile: Option<usize>,
     pub decisions: Decisions,
+    /// The content hash of each row with a decision by hand, by (input, row number): how a
+    /// decision finds its row again when the file is read another way. Memory only.
+    pub row_hashes: std::collections::BTreeMap<(usize, u64), u64>,
+    /// The per-run key of those hashes.
+    pub hash_key: std::hash::RandomState,
+    /// Decisions waiting for a new reading of their file (see [`Carried`]).
+    pub carried: Vec<Carried>,
     pub period: Period,
     pub acknowledged: BTreeSet<String>,
     pub job: Option<Job<'c>>,
@@ -571,6 +616,7 @@ impl<'c> Model<'c> {
             Some(Popup::Confirm { .. }) => return Context::Confirm,
             Some(Popup::Pick { .. }) => return Context::Pick,
             Some(Popup::Prompt { .. }) => return Context::Prompt,
+            Some(Popup::View { .. }) => return Context::View,
             None => {}
         }
         match self.screen {
@@ -614,10 +660,25 @@ impl<'c> Model<'c> {
                 || self.rows.fates.get(i).map_or(0, Fates::len) < input.store.len())
     }
 
-    /// Whether quitting now would lose work the analyst has done.
+    /// Whether quitting now would lose work the analyst has done: a bundle being written,
+    /// decisions made by hand (on any screen, the start menu included), or files open in a
+    /// disclosure not yet written.
     pub fn work_at_risk(&self) -> bool {
-        !self.inputs.is_empty() && !matches!(self.screen, Screen::Done | Screen::Start)
-            || self.writing.is_some()
+        if self.writing.is_some() {
+            return true;
+        }
+        if self.screen == Screen::Done {
+            return false;
+        }
+        self.manual_decisions() > 0
+            || !self.inputs.is_empty() && !matches!(self.screen, Screen::Start)
+    }
+
+    /// Rows excluded and cells redacted by hand, those waiting for a new reading included.
+    pub fn manual_decisions(&self) -> usize {
+        self.decisions.manual_exclusions.len()
+            + self.decisions.redactions.len()
+            + self.carried.iter().map(|c| c.rows.len()).sum::<usize>()
     }
 
     /// The core's suggestion for the Columns screen's highlighted column (or, in the fields

@@ -45,6 +45,8 @@ pub enum Action {
     Search,
     SearchNext,
     SearchPrev,
+    /// Read the highlighted cell, warning or line in full (the viewer).
+    Open,
     ToggleExcluded,
     ExcludeRow,
     RedactCell,

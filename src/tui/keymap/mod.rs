@@ -35,6 +35,8 @@ pub enum Context {
     Pick,
     /// A line of text to type (reason, justification, key, search...).
     Prompt,
+    /// Text read in full (a cell, a warning, a verdict), scrolled like `less`.
+    View,
     Help,
 }
 
@@ -140,6 +142,7 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
         Context::Confirm => return vec![("This question", CONFIRM)],
         Context::Pick => return vec![("This list", PICK), ("Moving", LIST)],
         Context::Prompt => return vec![("Typing", PROMPT), ("Everywhere", WHILE_TYPING)],
+        Context::View => return vec![("Reading", VIEW), ("Scrolling", SCROLL)],
         Context::Help => return vec![("Help", HELP)],
     };
     let mut out = vec![("This screen", here)];
@@ -264,6 +267,7 @@ mod tests {
             Confirm,
             Pick,
             Prompt,
+            View,
             Help,
         ] {
             let keys: Vec<Key> = tables(ctx)

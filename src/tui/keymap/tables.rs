@@ -271,7 +271,32 @@ pub(super) const COLUMNS: &[Binding] = &[
     ),
 ];
 
+/// The viewer: like `less`, q or Esc closes it.
+pub(super) const VIEW: &[Binding] = &[
+    b(
+        &[K::Esc, K::Char('q'), K::Char('o'), K::Enter],
+        "Esc/q",
+        "close the text",
+        A::Back,
+        "close",
+    ),
+    b(
+        &[K::Ctrl('c')],
+        "Ctrl-C",
+        "quit (asks first if work would be lost)",
+        A::Quit,
+        "",
+    ),
+];
+
 pub(super) const ROWS: &[Binding] = &[
+    b(
+        &[K::Enter, K::Char('o')],
+        "o",
+        "read the cell in full (Enter too; an excluded row: why, and the values the rule read)",
+        A::Open,
+        "read",
+    ),
     b(&[K::Char('/')], "/", "search", A::Search, "search"),
     b(&[K::Char('n')], "n", "next match", A::SearchNext, ""),
     b(&[K::Char('N')], "N", "previous match", A::SearchPrev, ""),
@@ -280,7 +305,7 @@ pub(super) const ROWS: &[Binding] = &[
         "v",
         "show or hide excluded rows",
         A::ToggleExcluded,
-        "excluded",
+        "all",
     ),
     b(
         &[K::Char('x')],
@@ -303,7 +328,7 @@ pub(super) const ROWS: &[Binding] = &[
         "c",
         "continue to packaging",
         A::Continue,
-        "continue",
+        "next",
     ),
 ];
 
@@ -311,7 +336,7 @@ pub(super) const PACKAGE: &[Binding] = &[
     b(
         &[K::Enter],
         "Enter",
-        "edit the highlighted item (a checklist question: answer it)",
+        "edit the highlighted item (a checklist question: answer it; a warning: read it)",
         A::Select,
         "edit",
     ),
@@ -349,6 +374,13 @@ pub(super) const PACKAGE: &[Binding] = &[
         "remove the highlighted recipient",
         A::Remove,
         "",
+    ),
+    b(
+        &[K::Char('o')],
+        "o",
+        "read the highlighted line in full, with what stops the bundle",
+        A::Open,
+        "read",
     ),
     b(&[K::Char('w')], "w", "write the bundle", A::Write, "write"),
     b(

@@ -1,9 +1,11 @@
 //! `update`: the only place state changes. It reads like the program's spec: each message,
 //! and what it does on each screen. Screen-specific work is in the files beside this one.
 
+mod carry;
 mod columns;
 mod open;
 mod package;
+mod reader;
 mod rows;
 mod suggestions;
 mod verify;
@@ -27,6 +29,7 @@ pub fn update(m: &mut Model, msg: Msg) {
         Msg::Edit(e) => edit(m, &e),
         Msg::Action(a) => action(m, a),
     }
+    carry::settle(m);
     rows::sync_page(m);
 }
 
@@ -167,10 +170,22 @@ fn popup(m: &mut Model, a: Action) {
                         Pending::Quit => quit_now(m),
                         Pending::Write => package::start_write(m),
                         Pending::Remembered(d) => columns::apply_remembered(m, d),
+                        Pending::RemoveInput(i) => open::remove_input(m, i),
+                        Pending::DropDecisions(id) => carry::answer(m, id, true),
                     }
                 }
             }
-            Action::No | Action::Back => m.popup = None,
+            Action::No | Action::Back => {
+                // Not dropping decisions is reading the file as before.
+                if let Some(Popup::Confirm {
+                    then: Pending::DropDecisions(id),
+                    ..
+                }) = m.popup.take()
+                {
+                    carry::answer(m, id, false);
+                }
+                m.popup = None;
+            }
             _ => {}
         },
         Some(Popup::Pick { items, cursor, .. }) => match a {
@@ -192,6 +207,7 @@ fn popup(m: &mut Model, a: Action) {
                 nav(cursor, len, a, 10);
             }
         },
+        Some(Popup::View { .. }) => reader::action(m, a),
         Some(Popup::Prompt { input, purpose, .. }) => match a {
             Action::Select => {
                 if let Some(Popup::Prompt { input, purpose, .. }) = m.popup.take() {
@@ -235,9 +251,10 @@ fn prompted(m: &mut Model, purpose: PromptFor, input: super::text_input::TextInp
         } => rows::exclude(m, i, index, row, input.value()),
         PromptFor::Redact {
             input: i,
+            index,
             row,
             field,
-        } => rows::redact(m, i, row, field, input.value()),
+        } => rows::redact(m, i, index, row, field, input.value()),
         PromptFor::Search => rows::search(m, input.value()),
         PromptFor::VerifyBundle | PromptFor::VerifyIdentity | PromptFor::VerifyPassphrase => {
             verify::prompted(m, purpose, input)

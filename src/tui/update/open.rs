@@ -69,11 +69,16 @@ fn load(m: &mut Model, i: usize) {
     });
 }
 
-/// The set of inputs (or how one is read) changed: decisions about rows are keyed by input
-/// position and row number, so they no longer apply.
+/// Read input `i` again (its options changed), its decisions lifted off first by the caller.
+pub(super) fn reload(m: &mut Model, i: usize) {
+    inputs_changed(m);
+    load(m, i);
+}
+
+/// The set of inputs (or how one is read) changed: the job and every row's fate go. Decisions
+/// made by hand stay with their rows: an input read another way has had them lifted off
+/// (`carry::lift`) to be put back on its new reading's rows.
 fn inputs_changed(m: &mut Model) {
-    m.decisions.manual_exclusions.clear();
-    m.decisions.redactions.clear();
     m.job = None;
     m.plans.clear();
     m.rows.fates.clear();
@@ -191,9 +196,22 @@ fn inputs_action(m: &mut Model, a: Action) {
     let i = m.open.inputs_cursor;
     match a {
         Action::RemoveInput if i < m.inputs.len() => {
-            m.inputs.remove(i);
-            m.open.inputs_cursor = i.min(m.inputs.len().saturating_sub(1));
-            inputs_changed(m);
+            let (ex, red) = super::carry::decisions_on(m, i);
+            if ex + red == 0 {
+                remove_input(m, i);
+            } else {
+                m.popup = Some(Popup::Confirm {
+                    title: format!(
+                        "Remove {}?",
+                        crate::text::printable(&m.inputs[i].file_name())
+                    ),
+                    lines: vec![format!(
+                        "Its {} will be dropped.",
+                        super::carry::describe(ex, red)
+                    )],
+                    then: crate::tui::model::Pending::RemoveInput(i),
+                });
+            }
         }
         Action::ChooseSheet => {
             let Some(crate::load::Format::Xlsx { sheets, sheet, .. }) = m
@@ -241,9 +259,9 @@ fn inputs_action(m: &mut Model, a: Action) {
             if next == current && input.table.is_some() {
                 return;
             }
-            input.options.header_row = Some(next);
-            inputs_changed(m);
-            load(m, i);
+            super::carry::lift(m, i);
+            m.inputs[i].options.header_row = Some(next);
+            reload(m, i);
             m.info(format!("Reading again with the header on row {next}."));
         }
         _ => {
@@ -262,11 +280,22 @@ pub fn set_sheet(m: &mut Model, i: usize, index: usize) {
         return;
     };
     let Some(s) = sheets.get(index) else { return };
+    super::carry::lift(m, i);
     let input = &mut m.inputs[i];
     input.options.sheet = Some(s.name.clone());
     input.options.header_row = None;
+    reload(m, i);
+}
+
+/// Remove input `i` and the decisions on its rows (asked first when there are any).
+pub fn remove_input(m: &mut Model, i: usize) {
+    if i >= m.inputs.len() {
+        return;
+    }
+    super::carry::remove_input(m, i);
+    m.inputs.remove(i);
+    m.open.inputs_cursor = i.min(m.inputs.len().saturating_sub(1));
     inputs_changed(m);
-    load(m, i);
 }
 
 fn continue_to_profile(m: &mut Model) {
@@ -289,6 +318,12 @@ fn continue_to_profile(m: &mut Model) {
     }
     if m.inputs.iter().any(|i| i.table.is_none()) {
         m.info("Still opening the files: a moment.");
+        return;
+    }
+    if let Some(name) = super::carry::waiting(m) {
+        m.info(format!(
+            "Still reading {name} again, to put your decisions back on its rows: a moment."
+        ));
         return;
     }
     m.screen = Screen::Profile;

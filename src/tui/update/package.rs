@@ -191,7 +191,10 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Yes | Action::No, _) => {
             m.info("y and n answer a yes-or-no checklist question: highlight one first.")
         }
-        (Action::Select | Action::Toggle, Some(PackItem::Warning(k))) => toggle_warning(m, k),
+        (Action::Toggle, Some(PackItem::Warning(k))) => toggle_warning(m, k),
+        (Action::Select, Some(PackItem::Warning(_))) | (Action::Open, _) => {
+            super::reader::open_package(m)
+        }
         (Action::Remove, Some(PackItem::Recipient(k))) => {
             m.package.recipients.remove(k);
         }

@@ -159,7 +159,7 @@ pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
 }
 
 /// Row `r` of input `i`: from the page if it is drawn, else from memory or the file.
-fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
+pub(super) fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
     if i == m.rows.input
         && let Ok(k) = m.rows.page.binary_search_by_key(&r, |(k, _)| *k)
     {
@@ -382,6 +382,7 @@ pub fn action(m: &mut Model, a: Action) {
                 if let Some(j) = &mut m.job {
                     j.decisions.redactions.remove(&key);
                 }
+                super::carry::forget_unused(m);
                 m.info(format!("The cell in row {number} is shown again."));
             } else {
                 let label = m
@@ -395,7 +396,7 @@ pub fn action(m: &mut Model, a: Action) {
                         "The cell will leave as [REDACTED]. Why? The reason goes into the disclosure record.".into(),
                     ],
                     input: TextInput::default(),
-                    purpose: PromptFor::Redact { input: i, row: number, field },
+                    purpose: PromptFor::Redact { input: i, index: r, row: number, field },
                 });
             }
         }
@@ -408,6 +409,7 @@ pub fn action(m: &mut Model, a: Action) {
                 purpose: PromptFor::Search,
             });
         }
+        Action::Open => super::reader::open_row(m),
         Action::SearchNext => find(m, true, false),
         Action::SearchPrev => find(m, false, false),
         Action::Continue => {
@@ -432,6 +434,7 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
     let key = (i, number);
     match reason {
         Some(why) => {
+            super::carry::remember(m, i, r, number);
             m.decisions.manual_exclusions.insert(key, why.clone());
             if let Some(j) = &mut m.job {
                 j.decisions.manual_exclusions.insert(key, why);
@@ -442,6 +445,7 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
             if let Some(j) = &mut m.job {
                 j.decisions.manual_exclusions.remove(&key);
             }
+            super::carry::forget_unused(m);
         }
     }
     refate(m, i, r);
@@ -460,7 +464,7 @@ pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str)
     m.info(format!("Row {number} is excluded by hand."));
 }
 
-pub fn redact(m: &mut Model, i: usize, number: u64, field: String, reason: &str) {
+pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String, reason: &str) {
     if reason.trim().is_empty() {
         m.problem(Failure::new(
             "the cell was not redacted: a reason is needed",
@@ -468,6 +472,7 @@ pub fn redact(m: &mut Model, i: usize, number: u64, field: String, reason: &str)
         ));
         return;
     }
+    super::carry::remember(m, i, index, number);
     let key = (i, number, field);
     m.decisions
         .redactions

@@ -32,6 +32,23 @@ pub fn body_height(size: (u16, u16)) -> u16 {
     size.1.saturating_sub(3)
 }
 
+/// The viewer's text area at this terminal size: (columns, lines).
+pub fn viewer_size(size: (u16, u16)) -> (u16, u16) {
+    let w = size.0.saturating_sub(4).min(90);
+    (
+        w.saturating_sub(2),
+        body_height(size).saturating_sub(2).max(1),
+    )
+}
+
+/// The viewer's lines wrapped at `width`, as it draws them.
+pub fn viewer_lines(lines: &[String], width: u16) -> Vec<Line<'static>> {
+    lines
+        .iter()
+        .flat_map(|l| wrap::wrap(Line::from(l.clone()), width, 2))
+        .collect()
+}
+
 /// Lines a bordered list filling the body can show.
 pub fn list_height(size: (u16, u16)) -> u16 {
     body_height(size).saturating_sub(2).max(1)
@@ -162,9 +179,15 @@ pub(super) fn list(
     t: &Theme,
 ) {
     let inner = block.inner(area);
-    f.render_widget(block, area);
     let h = inner.height as usize;
     let offset = cursor.map(|c| (c + 1).saturating_sub(h)).unwrap_or(0);
+    // A list longer than its pane says so on its bottom border, and which way the rest is.
+    let block = if lines.len() > h && inner.bottom() < area.bottom() {
+        block.title_bottom(Line::from(more_marker(t, offset, h, lines.len())).right_aligned())
+    } else {
+        block
+    };
+    f.render_widget(block, area);
     for (k, line) in lines.into_iter().skip(offset).take(h).enumerate() {
         let row = Rect {
             y: inner.y + k as u16,
@@ -181,6 +204,23 @@ pub(super) fn list(
         }
         f.render_widget(Paragraph::new(line).style(style), row);
     }
+}
+
+/// Where a scrolled text or list is, for its bottom border: " 3–20 of 41 · more ↑↓ ".
+pub(super) fn more_marker(t: &Theme, offset: usize, h: usize, len: usize) -> String {
+    let (dash, up, down) = if t.ascii {
+        ("-", "^", "v")
+    } else {
+        ("–", "↑", "↓")
+    };
+    let end = (offset + h).min(len);
+    let arrows = match (offset > 0, end < len) {
+        (true, true) => format!("{up}{down}"),
+        (true, false) => up.to_string(),
+        (false, true) => down.to_string(),
+        (false, false) => String::new(),
+    };
+    format!(" {}{dash}{end} of {len}, more {arrows} ", offset + 1)
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.

@@ -328,7 +328,14 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
         .filter_map(|c| c.highest_marking())
         .max_by_key(|name| crate::profile::MARKING_NAMES.iter().position(|n| n == name));
     let marking = super::marking(marked, m.inputs.len() - marked, highest);
-    lines.extend(wrap(Line::from(format!("Marking: {marking}")), width, 2));
+    // The marking right under the agreement, so it stays in view above the column lists.
+    let at = 1;
+    for (k, l) in wrap(Line::from(format!("Marking: {marking}")), width, 2)
+        .into_iter()
+        .enumerate()
+    {
+        lines.insert(at + k, l);
+    }
     let by_hand = m.decisions.manual_exclusions.len();
     let redacted = m.decisions.redactions.len();
     if by_hand + redacted > 0 {
@@ -336,23 +343,39 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
             "By hand: {by_hand} row(s) excluded, {redacted} cell(s) redacted"
         )));
     }
-    lines.push(Line::default());
+    // What still stops the bundle has a pane of its own under the summary, so both are in
+    // view at 80×24 however long either is; o reads them in full.
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let blockers = readiness::blockers(m);
+    let mut below = Vec::new();
     if blockers.is_empty() {
-        lines.push(Line::from(Span::styled(
+        below.push(Line::from(Span::styled(
             format!("{} Ready: press w to write the bundle.", t.ok_mark()),
             t.good(),
         )));
     } else {
-        lines.push(Line::from(Span::styled("Before writing:", t.bad())));
         for b in blockers {
-            lines.push(Line::from(format!("{} {b}", t.no_mark())));
+            below.push(Line::from(format!("{} {b}", t.no_mark())));
         }
     }
+    pane(f, top, " What will leave ", lines, t);
+    pane(f, bottom, " Before writing ", below, t);
+}
+
+/// A wrapped pane; when its text is longer than the pane, its bottom edge says so and that
+/// o reads it all.
+fn pane(f: &mut Frame, area: Rect, title: &str, lines: Vec<Line>, t: &crate::tui::theme::Theme) {
+    let mut b = block(title, false, t);
+    let inner = b.inner(area);
+    let w = usize::from(inner.width.max(1));
+    let need: usize = lines.iter().map(|l| l.width().max(1).div_ceil(w)).sum();
+    if need > usize::from(inner.height) {
+        let more = if t.ascii { "v" } else { "↓" };
+        b = b.title_bottom(Line::from(format!(" more {more} o reads it all ")).right_aligned());
+    }
     f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block(" What will leave ", false, t)),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(b),
         area,
     );
 }

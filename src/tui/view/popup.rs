@@ -117,6 +117,26 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 f.set_cursor_position(Position::new(input_row.x + 2 + cur as u16, input_row.y));
             }
         }
+        Some(Popup::View {
+            title,
+            lines,
+            scroll,
+        }) => {
+            let (w, h) = super::viewer_size(m.size);
+            let all = super::viewer_lines(lines, w);
+            let len = all.len();
+            let scroll = (*scroll).min(len.saturating_sub(usize::from(h)));
+            let r = centered(area, w + 2, h + 2);
+            f.render_widget(Clear, r);
+            let mut b = block(format!(" {title} "), true, t);
+            if len > usize::from(h) {
+                b = b.title_bottom(
+                    Line::from(super::more_marker(t, scroll, usize::from(h), len)).right_aligned(),
+                );
+            }
+            let shown: Vec<Line> = all.into_iter().skip(scroll).take(usize::from(h)).collect();
+            f.render_widget(Paragraph::new(shown).block(b), r);
+        }
         None => {}
     }
 }

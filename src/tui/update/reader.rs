@@ -1,0 +1,190 @@
+//! The viewer: any text the screens cut short, read in full and scrolled like `less`. On Rows,
+//! the highlighted cell and its row as they will leave, or why the row does not and the values
+//! the rule read; on Package, the highlighted line in full and everything that still stops
+//! the bundle. Nothing here is written anywhere: the text lives in the popup until it closes.
+
+use crate::text::printable as safe;
+use crate::tui::model::{Fate, Model, PackItem, Popup};
+use crate::tui::msg::Action;
+
+/// Keys in the viewer: the moving keys scroll, Esc (q, o, Enter) closes.
+pub fn action(m: &mut Model, a: Action) {
+    let size = m.size;
+    let Some(Popup::View { lines, scroll, .. }) = &mut m.popup else {
+        return;
+    };
+    let (w, h) = crate::tui::view::viewer_size(size);
+    let total = crate::tui::view::viewer_lines(lines, w).len();
+    let h = usize::from(h).max(1);
+    let last = total.saturating_sub(h);
+    *scroll = match a {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => (*scroll + 1).min(last),
+        Action::PageUp => scroll.saturating_sub(h),
+        Action::PageDown => (*scroll + h).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Back => {
+            m.popup = None;
+            return;
+        }
+        _ => *scroll,
+    };
+}
+
+fn show(m: &mut Model, title: String, lines: Vec<String>) {
+    m.popup = Some(Popup::View {
+        title,
+        lines,
+        scroll: 0,
+    });
+}
+
+/// Rows: the highlighted cell in full, then the whole row as it will leave; or, for an
+/// excluded row, why, and the value behind the rule's verdict.
+pub fn open_row(m: &mut Model) {
+    let i = m.rows.input;
+    let Some(r) = m.rows.visible.get(m.rows.cursor) else {
+        return m.info("No row is highlighted.");
+    };
+    let row = match super::rows::row_at(m, i, r) {
+        Ok(row) => row,
+        Err(f) => return m.problem(f),
+    };
+    let (Some(job), Some(input)) = (&m.job, m.inputs.get(i)) else {
+        return;
+    };
+    let Some(table) = input.table.as_ref() else {
+        return;
+    };
+    let n = row.number;
+    let plan = &job.plans[i];
+    let labels = job.output_header(i);
+    let cell = |col: usize| {
+        let v = row.cells.get(col).map_or("", String::as_str);
+        if v.is_empty() {
+            "(empty)".to_string()
+        } else {
+            safe(v)
+        }
+    };
+    match m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() {
+        Some(Fate::Excluded(why)) => {
+            let mut lines = vec![
+                format!("Row {n} does not leave: {}", safe(&why.label(job.profile))),
+                String::new(),
+            ];
+            if let Some(rule) = why
+                .rule()
+                .and_then(|id| job.profile.rules.iter().find(|x| x.id == id))
+            {
+                lines.push(format!(
+                    "The rule ({}): {}",
+                    safe(&rule.section),
+                    safe(&rule.description)
+                ));
+                lines.push("What it read in this row:".into());
+                for field in rule.fields() {
+                    match plan.by_field.get(field) {
+                        Some(&col) => lines.push(format!(
+                            "  {}: {}",
+                            safe(table.headers.get(col).map_or("", String::as_str)),
+                            cell(col)
+                        )),
+                        None => lines.push(format!("  {field}: no column in this export")),
+                    }
+                }
+            }
+            let title = format!("Row {n}, excluded");
+            show(m, title, lines);
+        }
+        _ => {
+            let out = match job.decide(i, &row) {
+                Ok(cells) => cells,
+                Err(_) => return,
+            };
+            let sel = m.rows.column.min(out.len().saturating_sub(1));
+            let Some(label) = labels.get(sel) else { return };
+            let mut lines = Vec::new();
+            let field = &plan.shared[sel].1;
+            if let Some(why) = m.decisions.redactions.get(&(i, n, field.clone())) {
+                lines.push(format!("Redacted by hand: {}", safe(why)));
+            }
+            lines.push(safe(&out[sel]));
+            lines.push(String::new());
+            lines.push("The whole row, as it will leave:".into());
+            for (l, v) in labels.iter().zip(&out) {
+                lines.push(format!("  {}: {}", safe(l), safe(v)));
+            }
+            let title = format!("Row {n}, {}", safe(label));
+            show(m, title, lines);
+        }
+    }
+}
+
+/// Package: the highlighted line in full (a warning, a checklist question and its answer),
+/// then what will leave and what still stops the bundle.
+pub fn open_package(m: &mut Model) {
+    let items = m.package_items();
+    let Some(p) = m.selected_profile() else {
+        return;
+    };
+    let mut lines = Vec::new();
+    let title = match items.get(m.package.cursor) {
+        Some(PackItem::Warning(k)) => {
+            let Some(w) = m.job.as_ref().and_then(|j| j.warnings.get(*k)) else {
+                return;
+            };
+            let ack = m.acknowledged.contains(&w.code);
+            lines.push(format!("{} ({})", safe(&w.message), safe(&w.section)));
+            lines.push(String::new());
+            lines.push(if ack {
+                "Acknowledged (Space on the line undoes it).".into()
+            } else {
+                "Not acknowledged yet: Space on the line acknowledges it.".into()
+            });
+            format!("Warning {}", safe(&w.code))
+        }
+        Some(PackItem::Checklist(k)) => {
+            let Some(c) = p.checklist.get(*k) else { return };
+            lines.push(format!("{} ({})", safe(&c.question), safe(&c.section)));
+            lines.push(String::new());
+            lines.push(match m.package.checklist.get(*k).cloned().flatten() {
+                Some(a) => format!("Answer: {}", safe(&a)),
+                None => "Not answered yet.".into(),
+            });
+            format!("Checklist question {}", k + 1)
+        }
+        _ => "Package".to_string(),
+    };
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    if let Some(job) = &m.job {
+        lines.push("What will leave:".into());
+        for (i, input) in m.inputs.iter().enumerate() {
+            let c = m.rows.counts.get(i).cloned().unwrap_or_default();
+            let excluded: u64 = c.excluded.values().sum();
+            lines.push(format!(
+                "  {}: {} rows leave, {excluded} excluded",
+                safe(&input.file_name()),
+                c.shared
+            ));
+            let labels: Vec<String> = job.output_header(i).iter().map(|h| safe(h)).collect();
+            lines.push(format!(
+                "  {} column(s): {}",
+                labels.len(),
+                labels.join(", ")
+            ));
+        }
+        lines.push(String::new());
+    }
+    let blockers = crate::tui::readiness::blockers(m);
+    if blockers.is_empty() {
+        lines.push("Ready: press w to write the bundle.".into());
+    } else {
+        lines.push("Before writing:".into());
+        lines.extend(blockers.iter().map(|b| format!("  - {b}")));
+    }
+    show(m, title, lines);
+}
