@@ -39,12 +39,15 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
             continue;
         }
         let mut j = i + len;
-        let skip_end = (j + 12).min(b.len());
+        let skip_end = (j + 16).min(b.len());
         while j < skip_end {
             if matches!(b[j], b' ' | b':' | b'-' | b',' | b'(' | b'=') {
                 j += 1;
-            } else if lower[j..].starts_with("on ") || lower[j..].starts_with("is ") {
-                j += 3;
+            } else if let Some(w) = ["on the ", "is the ", "on ", "is ", "was "]
+                .iter()
+                .find(|w| lower[j..].starts_with(**w))
+            {
+                j += w.len();
             } else {
                 break;
             }
@@ -63,6 +66,7 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
 /// The end of a date starting at `i`, in any of the ways people write one.
 fn date_at(s: &str, i: usize) -> Option<usize> {
     numeric(s, i)
+        .or_else(|| year_first(s, i))
         .or_else(|| day_month_year(s, i))
         .or_else(|| month_day_year(s, i))
 }
@@ -129,11 +133,28 @@ fn year(s: &str, i: usize) -> Option<usize> {
     (end - i == 4).then_some(end)
 }
 
-/// `12 March 1998`, `12th Mar. 1998`.
+/// `1998-03-12`, `1998/03/12`: the year first, as systems write dates.
+fn year_first(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let j = year(s, i)?;
+    let sep = *b.get(j)?;
+    if !matches!(sep, b'/' | b'-' | b'.') {
+        return None;
+    }
+    let (month, k) = number(s, j + 1, 2)?;
+    if b.get(k) != Some(&sep) {
+        return None;
+    }
+    let (day, end) = number(s, k + 1, 2)?;
+    ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(end)
+}
+
+/// `12 March 1998`, `12th Mar. 1998`, `12th of March 1998`.
 fn day_month_year(s: &str, i: usize) -> Option<usize> {
     let (day, j) = number(s, i, 2)?;
     let j = ordinal(s, j);
     let j = j + s[j..].bytes().take_while(|c| *c == b' ').count();
+    let j = if s[j..].starts_with("of ") { j + 3 } else { j };
     let k = month_at(s, j)?;
     let k = k + s[k..]
         .bytes()
@@ -179,6 +200,16 @@ mod tests {
             ("born on 3 Sept 2001", "3 Sept 2001"),
             ("Born March 12, 1998", "March 12, 1998"),
             ("(dob 12.03.1998)", "12.03.1998"),
+            // Found by the planted-details suite (tests/free_text.rs).
+            (
+                "His date of birth is 12th of March 1988.",
+                "12th of March 1988",
+            ),
+            (
+                "The suspect was born on the 12th March 1988.",
+                "12th March 1988",
+            ),
+            ("DOB 1988-03-12 per PNC", "1988-03-12"),
         ] {
             assert_eq!(dobs(text), [date], "{text}");
         }
@@ -192,6 +223,7 @@ mod tests {
             "born 32/01/1998",
             "DOB unknown, about 1998",
             "dob 12/13/1998",
+            "DOB 1988-13-12",
         ] {
             assert_eq!(dobs(text), Vec::<&str>::new(), "{text}");
         }

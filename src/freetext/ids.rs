@@ -122,12 +122,25 @@ fn spaced_kind(parts: &[&str]) -> Option<Kind> {
         {
             return Some(Kind::Postcode);
         }
-        if vehicle(parts[0], parts[1]) {
+        // In a statement typed in capitals, "IN Y10 AND", "ALONG THE A21 AND": a school year
+        // or a road before a common word is prose, not a prefix-format registration. (The
+        // current format, "LP61 RAN", is too particular a shape to be prose.)
+        let prefix_format = parts[0].as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+        if vehicle(parts[0], parts[1]) && !(prefix_format && COMMON_WORDS.contains(&parts[1])) {
             return Some(Kind::Vehicle);
         }
     }
     None
 }
+
+/// Three-letter words common in statements, which end a prefix registration's shape by chance.
+const COMMON_WORDS: [&str; 60] = [
+    "AND", "THE", "FOR", "WAS", "HIS", "HER", "HIM", "SHE", "YOU", "ARE", "BUT", "NOT", "HAD",
+    "HAS", "ONE", "OUR", "OUT", "WHO", "ALL", "CAN", "GOT", "SAW", "RAN", "MAN", "MEN", "DAY",
+    "WAY", "NOW", "NEW", "OLD", "TWO", "SAY", "ITS", "DID", "GET", "LET", "PUT", "SET", "TOO",
+    "USE", "BOY", "MUM", "DAD", "CAR", "BUS", "VAN", "OFF", "AGO", "AGE", "ANY", "FEW", "HOW",
+    "WHY", "YES", "SON", "HIT", "SIX", "TEN", "BAG", "KEY",
+];
 
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
@@ -370,7 +383,9 @@ mod tests {
 
     #[test]
     fn vehicle_registrations_current_and_prefix() {
-        for reg in ["AB12 CDE", "LD68 XYZ", "AB12CDE", "P123 ABC", "K7 ABC"] {
+        for reg in [
+            "AB12 CDE", "LD68 XYZ", "AB12CDE", "P123 ABC", "K7 ABC", "LP61 RAN",
+        ] {
             assert_eq!(
                 found(&format!("seen in {reg} today")),
                 [(Kind::Vehicle, reg.to_string())],
@@ -378,7 +393,15 @@ mod tests {
             );
         }
         for text in [
-            "IC3 MAN", "AB00 CDE", "AB45 CDE", "ab12 cde", "A0 BCD", "IQ12 ABC",
+            "IC3 MAN",
+            "AB00 CDE",
+            "AB45 CDE",
+            "ab12 cde",
+            "A0 BCD",
+            "IQ12 ABC",
+            // Statements in capitals (tests/free_text.rs): a school year, a road.
+            "VICTIM IS IN Y10 AND WAS WALKING WITH FRIENDS.",
+            "SUSPECT RAN ALONG THE A21 AND INTO THE PARK.",
         ] {
             assert!(
                 found(text).iter().all(|(k, _)| *k != Kind::Vehicle),

@@ -9,6 +9,16 @@
 use super::{Kind, Span};
 
 pub(super) fn find(text: &str, out: &mut Vec<Span>) {
+    // "07700 900123/020 7946 0018": a slash between two whole numbers separates them, where
+    // one in a date or a reference ("0101234567/24") joins. Read such a slash as a space (one
+    // ASCII byte for another: every offset stays the same).
+    let spaced;
+    let text = if text.contains('/') {
+        spaced = slashes_between_numbers(text);
+        spaced.as_str()
+    } else {
+        text
+    };
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -17,7 +27,7 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
             || (b[i] == b'('
                 && b.get(i + 1)
                     .is_some_and(|c| c.is_ascii_digit() || *c == b'+'));
-        if !starts || (i > 0 && joined(b[i - 1])) {
+        if !starts || (i > 0 && joined_before(b, i)) {
             i += 1;
             continue;
         }
@@ -26,15 +36,89 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
             i = end.max(i + 1);
             continue;
         }
+        let before = out.len();
         read_run(text, i, end, out);
+        // "order number 0123456789", "IMEI 356938035643809": a number named as something
+        // else is not a telephone or card number.
+        if out.len() > before && named_otherwise(text, i) {
+            let first = before;
+            if matches!(out[first].kind, Kind::Phone | Kind::CardNumber) {
+                out.remove(first);
+            }
+        }
         i = end.max(i + 1);
     }
+}
+
+/// Words that, just before a number, say what it is when it is not a telephone or card.
+const OTHER_NUMBERS: [&str; 14] = [
+    "order",
+    "ref",
+    "reference",
+    "invoice",
+    "account",
+    "acc",
+    "serial",
+    "imei",
+    "crime",
+    "cad",
+    "case",
+    "job",
+    "policy",
+    "tracking",
+];
+
+/// Whether one of the two words before byte `at` is in [`OTHER_NUMBERS`].
+fn named_otherwise(text: &str, at: usize) -> bool {
+    text[..at]
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .any(|w| OTHER_NUMBERS.iter().any(|o| w.eq_ignore_ascii_case(o)))
+}
+
+/// `text` with each `/` that has ten or more digits (with spaces and hyphens between them) on
+/// both sides made a space.
+fn slashes_between_numbers(text: &str) -> String {
+    let b = text.as_bytes();
+    let count = |range: &mut dyn Iterator<Item = &u8>| {
+        let mut digits = 0;
+        for c in range {
+            match c {
+                b'0'..=b'9' => digits += 1,
+                b' ' | b'-' => {}
+                _ => break,
+            }
+        }
+        digits
+    };
+    let mut out = b.to_vec();
+    for (i, c) in b.iter().enumerate() {
+        if *c == b'/'
+            && count(&mut b[..i].iter().rev()) >= 10
+            && count(&mut b[i + 1..].iter()) >= 10
+        {
+            out[i] = b' ';
+        }
+    }
+    // Only an ASCII byte was changed for another.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// A byte before a run that joins it to something else: a letter or digit, or the separator
 /// of a date, time, decimal or reference.
 fn joined(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'/' | b':' | b'.' | b'_' | b'@' | b'\\' | b'#')
+    c.is_ascii_alphanumeric() || matches!(c, b'/' | b'.' | b'_' | b'@' | b'\\' | b'#')
+}
+
+/// [`joined`], with a colon joining only a number to a number (`14:30`), not a label to one
+/// (`Tel:07700 900123`, `NHS no:9434765919`).
+fn joined_before(b: &[u8], i: usize) -> bool {
+    match b[i - 1] {
+        b':' => i >= 2 && b[i - 2].is_ascii_digit(),
+        c => joined(c),
+    }
 }
 
 /// Whether what follows a run joins it to more: a letter or digit, or `/`, `:`, `.` before a
@@ -142,11 +226,12 @@ fn classify(raw: &str, digits: &str, tokens: &[(usize, usize)], text: &str) -> O
     let grouped = lens.len() == 1
         || lens.iter().all(|&l| l == 4 || l == lens[lens.len() - 1])
         || lens == [4, 6, 5];
-    if (13..=19).contains(&digits.len())
-        && grouped
-        && matches!(digits.as_bytes()[0], b'2'..=b'6')
-        && luhn(digits)
-    {
+    // Fifteen digits is American Express (34, 37) only: an IMEI (35…, 86…) passes Luhn too.
+    let issuer = match digits.len() {
+        15 => digits.starts_with("34") || digits.starts_with("37"),
+        _ => matches!(digits.as_bytes()[0], b'2'..=b'6'),
+    };
+    if (13..=19).contains(&digits.len()) && grouped && issuer && luhn(digits) {
         return Some(Kind::CardNumber);
     }
     None
@@ -229,6 +314,9 @@ mod tests {
             ("landline 0161-496-0000", "0161-496-0000"),
             ("freephone 0800 123 456", "0800 123 456"),
             ("Bromley 01689 000 000", "01689 000 000"),
+            // Found by the planted-details suite (tests/free_text.rs): after a label's colon.
+            ("Mob:07700900123 called me twice.", "07700900123"),
+            ("Suspect's mum Tel:07700 900123.", "07700 900123"),
         ] {
             assert_eq!(found(text), [(Kind::Phone, number.to_string())], "{text}");
         }
@@ -244,6 +332,8 @@ mod tests {
             "version 0.7700900123",           // a decimal
             "CAD 07700900123X",               // joined to a letter
             "091 234 5678 is not a UK range", // 09 with 10 digits
+            "order number 0123456789",        // named as an order number
+            "at 14:07700900123",              // joined to a time
         ] {
             assert!(
                 found(text).iter().all(|(k, _)| *k != Kind::Phone),
@@ -265,6 +355,18 @@ mod tests {
     }
 
     #[test]
+    fn a_slash_between_two_whole_numbers_separates_them() {
+        assert_eq!(
+            found("Suspect's numbers 07700 900123/020 7946 0018."),
+            [
+                (Kind::Phone, "07700 900123".to_string()),
+                (Kind::Phone, "020 7946 0018".to_string())
+            ]
+        );
+        assert_eq!(found("crime ref 0101234567/24"), []);
+    }
+
+    #[test]
     fn nhs_numbers_need_their_check_digit() {
         assert_eq!(
             found("NHS 943 476 5919."),
@@ -272,6 +374,10 @@ mod tests {
         );
         assert_eq!(
             found("NHS no 9434765919"),
+            [(Kind::NhsNumber, "9434765919".to_string())]
+        );
+        assert_eq!(
+            found("Suspect NHS no:9434765919."),
             [(Kind::NhsNumber, "9434765919".to_string())]
         );
         // One digit wrong, a check digit of 10, and a 10-digit order number.
@@ -293,6 +399,13 @@ mod tests {
             [(Kind::CardNumber, "3782-822463-10005".to_string())]
         );
         assert_eq!(found("card 4111 1111 1111 1112"), []);
+        // A phone's IMEI passes Luhn by design; fifteen digits is a card only for Amex.
+        assert!(luhn("356938035643809"));
+        assert_eq!(
+            found("My phone's IMEI is 356938035643809 and it has not been found."),
+            []
+        );
+        assert_eq!(found("number 356938035643809"), []);
         assert_eq!(
             found("barcode 9780140449136"),
             [],
