@@ -65,6 +65,9 @@ acks=(--acknowledge review-overdue --acknowledge no-electronic-transfer
 
 # One timed run: prints "seconds max_rss_kb" of the whole command.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time" bash -c "$1" >/dev/null 2>&1; cat "$work/time"; }
+# Runs a command once, untimed, and stops the benchmark if it fails: a time measured for a
+# command that was refused would be a time for nothing.
+works() { bash -c "$1" >/dev/null 2>"$work/err" || { echo "bench: this command failed:" >&2; echo "  $1" >&2; cat "$work/err" >&2; exit 1; }; }
 pack_cmd() { echo "rm -rf $work/out && mkdir $work/out && $bin pack --profile bromley-yot-victims --input $1 --recipient Bench=$public --out $work/out --analyst Bench --reason Bench ${acks[*]}"; }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -75,6 +78,7 @@ if [ "$mode" = scaling ]; then
     for size in $sizes; do
         target/release/examples/gen_bench_csv "$input" "$size" >/dev/null 2>&1
         cat "$input" > /dev/null
+        works "$(pack_cmd "$input")"
         all_secs="" all_kb=""
         for _ in $(seq "$runs"); do
             read -r secs kb < <(timed "$(pack_cmd "$input")")
@@ -92,6 +96,7 @@ if [ "$mode" = freetext ]; then
     grep -v '^free_text = true' profiles/bromley-yot-victims.toml > "$work/plain/bromley-yot-victims.toml"
     scanned="$(pack_cmd "$input") --acknowledge free-text-reviewed"
     plain="$(pack_cmd "$input" | sed "s|$bin pack|$bin --profiles $work/plain pack|") --acknowledge free-text-reviewed"
+    works "$scanned"; works "$plain"
     all_s="" all_p=""
     for _ in $(seq "$runs"); do
         read -r secs _ < <(timed "$scanned"); all_s+="$secs "
@@ -121,6 +126,7 @@ ours_verify="$bin verify \$(ls $work/out/*.zip.age) --identity $work/key.txt"
 ours_extract="rm -rf $work/x && $bin verify \$(ls $work/out/*.zip.age) --identity $work/key.txt --extract $work/x"
 theirs_verify="age -d -i $work/key.txt $work/chain.zip.age > $work/chain.zip && unzip -p $work/chain.zip | sha256sum"
 
+works "$ours_pack"; works "$theirs_pack"
 declare -A t m
 for i in $(seq "$runs"); do
     for name in ours_pack theirs_pack ours_verify theirs_verify ours_extract; do

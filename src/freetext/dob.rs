@@ -21,6 +21,22 @@ const MONTHS: [&str; 12] = [
 ];
 
 pub(super) fn find(text: &str, out: &mut Vec<Span>) {
+    // Every cue holds a "b" where "dob", "d.o.b", "birth" or "born" is written: look there
+    // first, so prose without a cue is passed over without a lower-case copy.
+    let b = text.as_bytes();
+    let cue_at = |i: usize| {
+        let at = |from: usize, word: &str| {
+            b.get(from..from + word.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+        };
+        at(i, "born")
+            || at(i, "birth")
+            || (i >= 2 && at(i - 2, "dob"))
+            || (i >= 4 && at(i - 4, "d.o.b"))
+    };
+    if !memchr::memchr2_iter(b'b', b'B', b).any(cue_at) {
+        return;
+    }
     let lower = text.to_ascii_lowercase();
     let b = lower.as_bytes();
     let mut from = 0;

@@ -13,11 +13,12 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
     // one in a date or a reference ("0101234567/24") joins. Read such a slash as a space (one
     // ASCII byte for another: every offset stays the same).
     let spaced;
-    let text = if text.contains('/') {
-        spaced = slashes_between_numbers(text);
-        spaced.as_str()
-    } else {
-        text
+    let text = match slashes_between_numbers(text) {
+        Some(s) => {
+            spaced = s;
+            spaced.as_str()
+        }
+        None => text,
     };
     let b = text.as_bytes();
     let mut i = 0;
@@ -33,6 +34,11 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
         }
         let end = run_end(b, i);
         if end < b.len() && joined_after(b, end) {
+            i = end.max(i + 1);
+            continue;
+        }
+        // Every number read here has ten digits or more ("450 pounds", "3 weeks" are not).
+        if b[i..end].iter().filter(|c| c.is_ascii_digit()).count() < 10 {
             i = end.max(i + 1);
             continue;
         }
@@ -79,8 +85,8 @@ fn named_otherwise(text: &str, at: usize) -> bool {
 }
 
 /// `text` with each `/` that has ten or more digits (with spaces and hyphens between them) on
-/// both sides made a space.
-fn slashes_between_numbers(text: &str) -> String {
+/// both sides made a space; `None` when there is none such (no copy is made).
+fn slashes_between_numbers(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let count = |range: &mut dyn Iterator<Item = &u8>| {
         let mut digits = 0;
@@ -93,17 +99,14 @@ fn slashes_between_numbers(text: &str) -> String {
         }
         digits
     };
-    let mut out = b.to_vec();
-    for (i, c) in b.iter().enumerate() {
-        if *c == b'/'
-            && count(&mut b[..i].iter().rev()) >= 10
-            && count(&mut b[i + 1..].iter()) >= 10
-        {
-            out[i] = b' ';
+    let mut out: Option<Vec<u8>> = None;
+    for i in memchr::memchr_iter(b'/', b) {
+        if count(&mut b[..i].iter().rev()) >= 10 && count(&mut b[i + 1..].iter()) >= 10 {
+            out.get_or_insert_with(|| b.to_vec())[i] = b' ';
         }
     }
     // Only an ASCII byte was changed for another.
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    out.and_then(|o| String::from_utf8(o).ok())
 }
 
 /// A byte before a run that joins it to something else: a letter or digit, or the separator
