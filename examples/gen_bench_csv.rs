@@ -1,11 +1,14 @@
 //! Writes a synthetic CRIS-like CSV of about the size asked for, with a fixed seed, for the
 //! benchmarks (see `benches/support/export.rs`).
 //!
-//! `cargo run --release --example gen_bench_csv -- OUT.csv MEGABYTES [statements]`: with
-//! `statements`, the victim personal statement column holds free text (the free-text shape).
+//! `cargo run --release --example gen_bench_csv -- OUT.csv MEGABYTES [statements|realistic]`:
+//! with `statements`, the victim personal statement column holds free text (the free-text
+//! shape); with `realistic`, the shape of a real export (see `benches/support/realistic.rs`).
 
 #[path = "../benches/support/export.rs"]
 mod export;
+#[path = "../benches/support/realistic.rs"]
+mod realistic;
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -14,11 +17,10 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: gen_bench_csv OUT.csv MEGABYTES");
         std::process::exit(2);
     };
-    let statements = args.get(3).is_some_and(|a| a == "statements");
-    let (rows, bytes) = if statements {
-        export::write_csv_with(out.as_ref(), mb, true)?
-    } else {
-        export::write_csv(out.as_ref(), mb)?
+    let (rows, bytes) = match args.get(3).map(String::as_str) {
+        Some("statements") => export::write_csv_with(out.as_ref(), mb, true)?,
+        Some("realistic") => realistic::write_csv(out.as_ref(), mb)?,
+        _ => export::write_csv(out.as_ref(), mb)?,
     };
     eprintln!("{out}: {rows} rows, {bytes} bytes");
     Ok(())

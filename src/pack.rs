@@ -36,6 +36,8 @@ pub struct PackOptions {
     pub signer: Option<crate::sign::SigningKey>,
     /// For a passphrase bundle: whom the passphrase was given to (it is recorded as such).
     pub passphrase_given_to: Option<String>,
+    /// How hard the payload is compressed (recorded).
+    pub level: crate::bundle::Level,
 }
 
 /// How far writing has got: rows of input `input` done so far.
@@ -233,8 +235,13 @@ pub fn write(
         .ok()
         .map(|t| t.replace_nanosecond(0).unwrap_or(t));
 
-    let mut writer =
-        BundleWriter::create_signed(&opts.out_dir, &name, &opts.encryption, opts.signer.as_ref())?;
+    let mut writer = BundleWriter::create_with(
+        &opts.out_dir,
+        &name,
+        &opts.encryption,
+        opts.signer.as_ref(),
+        opts.level,
+    )?;
     writer.set_timestamp(time::PrimitiveDateTime::new(now.date(), now.time()));
 
     let mut outcomes = Vec::new();
@@ -345,6 +352,7 @@ pub fn write(
             recipients: opts.encryption.records(opts.passphrase_given_to.as_deref()),
             signing_key: opts.signer.as_ref().map(|k| k.fingerprint().to_string()),
             payload,
+            compression: opts.level,
             manual_decisions: manual_decisions(job),
             checklist_answers: job
                 .profile

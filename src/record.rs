@@ -43,6 +43,8 @@ pub struct Record {
     pub period: String,
     pub inputs: Vec<InputRecord>,
     pub payload: Vec<PayloadRecord>,
+    /// How hard the payload was compressed (`--level`): fast, default or small.
+    pub compression: crate::bundle::Level,
     pub columns: crate::job::ColumnsSummary,
     pub rows: crate::job::RowsSummary,
     pub cells: crate::job::CellsSummary,
@@ -172,6 +174,7 @@ pub struct BundleFacts {
     /// The signing key's fingerprint (`SHA256:…`), when the bundle is signed.
     pub signing_key: Option<String>,
     pub payload: Vec<PayloadRecord>,
+    pub compression: crate::bundle::Level,
     pub manual_decisions: Vec<ManualDecision>,
     /// Checklist answers by question index, where the analyst gave them.
     pub checklist_answers: Vec<Option<String>>,
@@ -253,6 +256,7 @@ impl Record {
                 })
                 .collect(),
             payload: facts.payload,
+            compression: facts.compression,
             columns: strip_paths(summary),
             rows: summary.rows.clone(),
             cells: summary.cells.clone(),
@@ -460,6 +464,7 @@ impl Record {
             let _ = writeln!(s, "  excluded {:>6}  {}", e.count, e.reason);
         }
         let _ = writeln!(s, "MARKING       {}", self.marking.shown());
+        let _ = writeln!(s, "COMPRESSION   {}", self.compression.name());
         let _ = writeln!(
             s,
             "CELLS {} neutralised (formula-like, prefixed with '), {} redacted by hand",

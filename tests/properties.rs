@@ -888,6 +888,7 @@ fn pack_round_trip(profile_id: &str, inputs: &[Case]) -> Result<(), TestCaseErro
         register: Some(dir.path().join("register.jsonl")),
         signer: None,
         passphrase_given_to: None,
+        level: Default::default(),
     };
     let packed = pack::write(&job, &opts, &mut |_| {}, &AtomicBool::new(false))
         .map_err(|e| fail(format!("pack failed: {e}")))?;

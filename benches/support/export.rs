@@ -6,7 +6,7 @@
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-const HEADER: &str = "Crime Reference,Offence,Committed Date,Victim Name,Victim Address,Victim Telephone,Victim Age,Victim Sex,Relationship to Offender,Victim Personal Statement,Vulnerability Marker,Suspect Name,Suspect Age at Offence,Victim Opt Out,Officer in Case,Notes,Borough,Ward,Beat,Crime Type,Outcome,Reported Date,Location,Weapon,Modus Operandi";
+pub const HEADER: &str = "Crime Reference,Offence,Committed Date,Victim Name,Victim Address,Victim Telephone,Victim Age,Victim Sex,Relationship to Offender,Victim Personal Statement,Vulnerability Marker,Suspect Name,Suspect Age at Offence,Victim Opt Out,Officer in Case,Notes,Borough,Ward,Beat,Crime Type,Outcome,Reported Date,Location,Weapon,Modus Operandi";
 
 const OFFENCES: &[&str] = &[
     "Theft person",

@@ -21,22 +21,72 @@ use std::thread::JoinHandle;
 /// Plaintext per chunk. Large enough that the per-chunk costs (a thread hand-off, a 5-byte
 /// flush marker, a dictionary load) vanish; small enough to keep memory low.
 const CHUNK: usize = 1 << 20;
-/// How far back deflate looks for a match, and so the dictionary handed to the next chunk: 16
-/// KiB, half the most deflate allows. On the benchmark's selection a 32 KiB window made deflate
-/// 7% slower for a bundle 0.3% smaller (an 8 KiB window: 9% faster again, but 2.6% larger).
-const WINDOW_BITS: u8 = 14;
-const WINDOW: usize = 1 << WINDOW_BITS;
-/// Two below zlib's default (6, `zip -6`). Deflate is the largest share of a pack's work, and
-/// on two cores a pack is bound by the total. Measured with zlib-rs on the selection of the
-/// benchmark export (`scripts/bench.sh`, 56 MB): level 6 takes 0.71 s, level 5 0.56 s, level 4
-/// 0.50 s, level 3 0.35 s; the bundle is 1.00, 1.02, 1.04 and 1.11 times the size `zip -6`
-/// makes. Level 4 is the fastest within 5% of `zip -6`'s size (a whole pack: 0.69 s against
-/// 0.74 s at level 5).
-const LEVEL: u32 = 4;
+/// How hard deflate works: the analyst's choice of a smaller bundle or a quicker pack.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Quicker, larger.
+    Fast,
+    /// Within 5% of `zip -6`'s size on exports shaped like real ones.
+    #[default]
+    Default,
+    /// Smaller, slower.
+    Small,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Fast, Level::Default, Level::Small];
+
+    /// The name `--level` takes and the record shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Fast => "fast",
+            Level::Default => "default",
+            Level::Small => "small",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.name().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// zlib's level, and the window (as bits): how far back deflate looks for a match, and so
+    /// the dictionary each chunk is primed with.
+    fn deflate(self) -> (u32, u8) {
+        match self {
+            Level::Fast => (FAST.0, FAST.1),
+            Level::Default => (DEFAULT.0, DEFAULT.1),
+            Level::Small => (SMALL.0, SMALL.1),
+        }
+    }
+}
+
+/// (level, window bits) for each [`Level`]. Measured on 100 MB of each shape of the benchmark
+/// export (`scripts/bench.sh`), bundle size against `zip -6` of the same payload CSV, realistic
+/// shape / random shape:
+///
+/// | level, window | size             | pack time (realistic) |
+/// |---------------|------------------|-----------------------|
+/// | 2, 32 KiB     | 1.24 / 1.21      | 0.9×                  |
+/// | 4, 16 KiB     | 1.16 / 1.04      | 1.0× (the old default) |
+/// | 4, 32 KiB     | 1.07 / 1.03      |                       |
+/// | 5, 32 KiB     | 1.04 / 1.01      | 1.0×                  |
+/// | 6, 32 KiB     | 1.00 / 0.99      | 1.2×                  |
+/// | 9, 32 KiB     | 1.00 / 0.98      |                       |
+///
+/// The full window is what matters on real exports: a repeat victim's address or an
+/// officer's name recurs further back than 16 KiB. Level 5 with it is the fastest within 5% of
+/// `zip -6`, and no slower than level 4 with half the window (less output to encrypt and hash).
+const FAST: (u32, u8) = (2, 15);
+const DEFAULT: (u32, u8) = (5, 15);
+const SMALL: (u32, u8) = (9, 15);
 /// More workers than this gain nothing on the machines analysts have and cost memory.
 const MAX_WORKERS: usize = 4;
 
 struct Job {
+    level: Level,
     dictionary: Vec<u8>,
     input: Arc<Vec<u8>>,
     last: bool,
@@ -57,6 +107,7 @@ pub(super) struct ParallelDeflate {
     in_flight: usize,
     buffer: Vec<u8>,
     dictionary: Vec<u8>,
+    level: Level,
     crc: crc32fast::Hasher,
     /// The open entry's SHA-256, started with its first chunk.
     sha256: Option<HashBehind<Arc<Vec<u8>>>>,
@@ -74,7 +125,7 @@ pub(super) struct EntryEnd {
 impl ParallelDeflate {
     /// Starts the workers: one per core, at most [`MAX_WORKERS`]. Fails only if the system
     /// cannot start a thread at all.
-    pub(super) fn new() -> io::Result<ParallelDeflate> {
+    pub(super) fn new(level: Level) -> io::Result<ParallelDeflate> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let count = cores.clamp(1, MAX_WORKERS);
         let (jobs, queue) = mpsc::sync_channel::<Job>(count);
@@ -100,6 +151,7 @@ impl ParallelDeflate {
             in_flight: 2 * count,
             buffer: Vec::with_capacity(CHUNK),
             dictionary: Vec::new(),
+            level,
             crc: crc32fast::Hasher::new(),
             sha256: None,
             total: 0,
@@ -152,7 +204,8 @@ impl ParallelDeflate {
         let input = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK));
         let dictionary = std::mem::take(&mut self.dictionary);
         if !last {
-            self.dictionary = input[input.len().saturating_sub(WINDOW)..].to_vec();
+            let window = 1usize << self.level.deflate().1;
+            self.dictionary = input[input.len().saturating_sub(window)..].to_vec();
         }
         self.total += input.len() as u64;
         let input = Arc::new(input);
@@ -168,6 +221,7 @@ impl ParallelDeflate {
         sha256.hash(Arc::clone(&input), input.len());
         let (reply, result) = mpsc::sync_channel(1);
         let job = Job {
+            level: self.level,
             dictionary,
             input,
             last,
@@ -208,7 +262,8 @@ fn stopped() -> io::Error {
 }
 
 fn work(queue: &Mutex<Receiver<Job>>) {
-    let mut compress = Compress::new_with_window_bits(Compression::new(LEVEL), false, WINDOW_BITS);
+    // Made for the first job's level, and again only if a later job asks for another.
+    let mut compress: Option<(Level, Compress)> = None;
     loop {
         let job = match queue.lock() {
             Ok(queue) => queue.recv(),
@@ -217,8 +272,16 @@ fn work(queue: &Mutex<Receiver<Job>>) {
         let Ok(job) = job else {
             return;
         };
+        let compress = match &mut compress {
+            Some((level, c)) if *level == job.level => c,
+            slot => {
+                let (level, bits) = job.level.deflate();
+                let c = Compress::new_with_window_bits(Compression::new(level), false, bits);
+                &mut slot.insert((job.level, c)).1
+            }
+        };
         let result =
-            deflate_chunk(&mut compress, &job.dictionary, &job.input, job.last).map(|deflated| {
+            deflate_chunk(compress, &job.dictionary, &job.input, job.last).map(|deflated| {
                 let mut crc = crc32fast::Hasher::new();
                 crc.update(&job.input);
                 Done { deflated, crc }
@@ -275,7 +338,7 @@ mod tests {
     use std::io::Read;
 
     fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, EntryEnd) {
-        let mut d = ParallelDeflate::new().unwrap();
+        let mut d = ParallelDeflate::new(Level::Default).unwrap();
         let mut out = Vec::new();
         let mut sink = |b: &[u8]| {
             out.extend_from_slice(b);
@@ -336,9 +399,11 @@ mod tests {
     fn each_chunk_can_refer_back_into_the_previous_one() {
         // Half a window of bytes that do not compress, repeated: one stream stores them once
         // and then only refers back. A chunk compressed without the previous chunk's tail as
-        // its dictionary would have to store them again (8 KiB more per chunk).
+        // its dictionary would have to store them again (16 KiB more per chunk).
+        let (level, bits) = Level::Default.deflate();
+        let window = 1usize << bits;
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let noise: Vec<u8> = (0..WINDOW / 2)
+        let noise: Vec<u8> = (0..window / 2)
             .map(|_| {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
@@ -346,10 +411,10 @@ mod tests {
                 seed as u8
             })
             .collect();
-        let data = noise.repeat(8 * CHUNK / WINDOW);
+        let data = noise.repeat(8 * CHUNK / window);
         let (ours, ..) = deflate_all(&[&data]);
         // One stream with the same level and window.
-        let mut c = Compress::new_with_window_bits(Compression::new(LEVEL), false, WINDOW_BITS);
+        let mut c = Compress::new_with_window_bits(Compression::new(level), false, bits);
         let mut one = Vec::with_capacity(2 * data.len());
         c.compress_vec(&data, &mut one, FlushCompress::Finish)
             .unwrap();
@@ -363,8 +428,38 @@ mod tests {
     }
 
     #[test]
+    fn each_level_round_trips_and_small_is_smaller_than_fast() {
+        let data = text(3 * CHUNK + 17);
+        let sizes: Vec<usize> = Level::ALL
+            .into_iter()
+            .map(|level| {
+                let mut d = ParallelDeflate::new(level).unwrap();
+                let mut out = Vec::new();
+                let mut sink = |b: &[u8]| {
+                    out.extend_from_slice(b);
+                    Ok(())
+                };
+                d.write(&data, &mut sink).unwrap();
+                let end = d.finish_entry(&mut sink).unwrap();
+                assert_eq!(inflate(&out), data, "{}", level.name());
+                assert_eq!(end, end_of(&data));
+                out.len()
+            })
+            .collect();
+        assert!(
+            sizes[0] > sizes[1] && sizes[1] >= sizes[2],
+            "fast, default, small: {sizes:?}"
+        );
+        for l in Level::ALL {
+            assert_eq!(Level::parse(l.name()), Some(l));
+        }
+        assert_eq!(Level::parse("SMALL"), Some(Level::Small));
+        assert_eq!(Level::parse("best"), None);
+    }
+
+    #[test]
     fn empty_and_exact_chunk_entries_round_trip_and_the_writer_is_reusable() {
-        let mut d = ParallelDeflate::new().unwrap();
+        let mut d = ParallelDeflate::new(Level::Default).unwrap();
         for data in [Vec::new(), text(CHUNK), text(2 * CHUNK), b"x".to_vec()] {
             let mut out = Vec::new();
             let mut sink = |b: &[u8]| {
@@ -380,7 +475,7 @@ mod tests {
 
     #[test]
     fn a_failing_sink_stops_the_entry_with_its_error() {
-        let mut d = ParallelDeflate::new().unwrap();
+        let mut d = ParallelDeflate::new(Level::Default).unwrap();
         let mut sink = |_: &[u8]| Err(io::Error::other("disk full"));
         let data = text(20 * CHUNK);
         let err = d

@@ -42,6 +42,7 @@ pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
 
 pub use crate::keys::Encryption;
 use crate::keys::PASSPHRASE_WORK_FACTOR;
+pub use deflate::Level;
 use deflate::ParallelDeflate;
 use persist::HashingWriter;
 use sha2::{Digest, Sha256};
@@ -205,6 +206,17 @@ impl BundleWriter {
         encryption: &Encryption,
         signer: Option<&crate::sign::SigningKey>,
     ) -> Result<BundleWriter, BundleError> {
+        BundleWriter::create_with(out_dir, file_name, encryption, signer, Level::Default)
+    }
+
+    /// [`BundleWriter::create_signed`], compressing at `level`.
+    pub fn create_with(
+        out_dir: &Path,
+        file_name: &str,
+        encryption: &Encryption,
+        signer: Option<&crate::sign::SigningKey>,
+        level: Level,
+    ) -> Result<BundleWriter, BundleError> {
         bag::check_bundle_name(file_name)?;
         let target = out_dir.join(file_name);
         let checksum_target = out_dir.join(format!("{file_name}.sha256"));
@@ -226,7 +238,7 @@ impl BundleWriter {
             }
         };
         // Threads first, so a failure to start them leaves nothing in the folder.
-        let deflate = ParallelDeflate::new().map_err(BundleError::Threads)?;
+        let deflate = ParallelDeflate::new(level).map_err(BundleError::Threads)?;
         let tmp = persist::temp_in(out_dir).map_err(io_err("create the temporary file"))?;
         let sink = if signer.is_some() {
             HashingWriter::with_sha512(tmp)

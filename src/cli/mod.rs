@@ -145,6 +145,10 @@ pub struct PackArgs {
     )]
     pub redact_flagged: Vec<String>,
 
+    /// How hard to compress: fast (a quicker pack, a larger bundle), default, or small.
+    #[arg(long, value_name = "fast|default|small", default_value = "default", value_parser = parse_level)]
+    pub level: crate::bundle::Level,
+
     /// Do everything but write: show what would leave.
     #[arg(long)]
     pub dry_run: bool,
@@ -386,4 +390,10 @@ pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
         let _ = writeln!(err, "  {}", printable(line));
     }
     Exit::BadInput
+}
+
+/// `--level`: one of the names [`crate::bundle::Level::name`] gives.
+fn parse_level(s: &str) -> Result<crate::bundle::Level, String> {
+    crate::bundle::Level::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a level: give fast, default or small"))
 }

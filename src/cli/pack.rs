@@ -357,6 +357,7 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
         register: args.register.clone(),
         signer,
         passphrase_given_to: given_to.map(str::to_string),
+        level: args.level,
     };
     let cancel = AtomicBool::new(false);
     Attempt::Done(match pack::write(job, &opts, &mut |_| {}, &cancel) {

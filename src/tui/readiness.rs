@@ -44,6 +44,7 @@ pub fn blockers(m: &Model) -> Vec<String> {
         register: None,
         signer: None,
         passphrase_given_to: None,
+        level: Default::default(),
     };
     let profile = job.profile;
     // An answer with which the agreement says the sharing must not go ahead comes first:

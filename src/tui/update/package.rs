@@ -512,6 +512,7 @@ pub fn start_write(m: &mut Model) {
         signer: None,
         passphrase_given_to: (!m.package.passphrase_given_to.is_empty())
             .then(|| m.package.passphrase_given_to.clone()),
+        level: Default::default(),
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let cmd = Cmd::Pack(Box::new(PackJob {
