@@ -31,9 +31,9 @@ const STREETS: &[&str] = &[
     "Cedar Lane",
 ];
 
-struct Rng(u64);
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -44,9 +44,9 @@ impl Rng {
     }
 }
 
-/// Sentences victims' statements are built from, for the free-text shape ([`write_csv_with`]):
-/// CRIS statements repeat much the same words, and now and then hold somebody's details.
-const PHRASES: &[&str] = &[
+/// Sentences victims' statements are built from (the free-text and realistic shapes):
+/// CRIS statements repeat much the same words.
+pub const PHRASES: &[&str] = &[
     "I was walking home from the bus stop when he came up behind me.",
     "Since the incident I have been scared to go out on my own.",
     "He took my phone and my bank card and ran towards the station.",
@@ -57,6 +57,8 @@ const PHRASES: &[&str] = &[
     "I do not want to meet the offender but I would like a letter.",
     "It happened at about 14:30 on 12/10/2026 outside the shop.",
     "I recognised him from school, he is in the year above my son.",
+    "I am willing to take part in restorative justice.",
+    "I do not feel safe in my own home any more.",
 ];
 /// What an officer typed about somebody else, one in about twenty statements.
 const DETAILS: &[&str] = &[

@@ -6,6 +6,7 @@
 //! (`export.rs`), every row passing the Bromley rules, so `xsv select 4-11` keeps what
 //! `disclose pack` keeps.
 
+use super::export::{PHRASES, Rng};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -126,20 +127,6 @@ const MO: &[&str] = &[
     "Sent abusive messages on social media",
     "Pushed victim to the ground",
 ];
-const PHRASES: &[&str] = &[
-    "I was walking home from the bus stop when he came up behind me.",
-    "Since the incident I have been scared to go out on my own.",
-    "He took my phone and my bank card and ran towards the station.",
-    "My daughter was with me and she has not slept properly since.",
-    "I would like the court to know how this has affected my family.",
-    "The damage to the car cost 450 pounds to repair.",
-    "I have had to take 3 weeks off work because of my injuries.",
-    "I do not want to meet the offender but I would like a letter.",
-    "I recognised him from school, he is in the year above my son.",
-    "I am willing to take part in restorative justice.",
-    "I do not feel safe in my own home any more.",
-    "I have had to change my route to school.",
-];
 const NOTES: &[&str] = &[
     "Victim contacted, statement taken",
     "CCTV requested",
@@ -149,23 +136,16 @@ const NOTES: &[&str] = &[
     "",
 ];
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// An index below `n`, skewed towards 0 (roughly Zipf-like: the first few values take most
-    /// of the draws, as the commonest offences and stations do).
-    fn skewed(&mut self, n: usize) -> usize {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        ((u * u * u) * n as f64) as usize % n
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.skewed(xs.len())]
-    }
+/// An index below `n`, skewed towards 0 (roughly Zipf-like: the first few values take most of
+/// the draws, as the commonest offences and stations do).
+fn skewed(rng: &mut Rng, n: usize) -> usize {
+    let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+    ((u * u * u) * n as f64) as usize % n
+}
+
+/// A value of `xs`, skewed towards the first.
+fn pick<'a>(rng: &mut Rng, xs: &[&'a str]) -> &'a str {
+    xs[skewed(rng, xs.len())]
 }
 
 /// A person who recurs: always the same details.
@@ -180,7 +160,7 @@ struct Person {
 fn people(rng: &mut Rng, n: usize, ages: (u64, u64)) -> Vec<Person> {
     (0..n)
         .map(|_| {
-            let (town, outward) = TOWNS[rng.skewed(TOWNS.len())];
+            let (town, outward) = TOWNS[skewed(rng, TOWNS.len())];
             Person {
                 name: format!(
                     "{} {}",
@@ -213,46 +193,46 @@ pub fn write_csv(out: &Path, mb: u64) -> std::io::Result<(u64, u64)> {
     writeln!(w, "{}", super::export::HEADER)?;
     let mut written = super::export::HEADER.len() as u64 + 1;
     let target = mb * 1_000_000;
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let rng = &mut Rng(0x9e37_79b9_7f4a_7c15);
     // A borough's month: a few thousand victims, some of them victims again and again, and a
     // smaller group of young offenders who account for much of it.
-    let victims = people(&mut rng, 4000, (8, 90));
-    let offenders = people(&mut rng, 900, (10, 17));
+    let victims = people(rng, 4000, (8, 90));
+    let offenders = people(rng, 900, (10, 17));
     let mut n = 0u64;
     while written < target {
         n += 1;
-        let v = &victims[rng.skewed(victims.len())];
-        let o = &offenders[rng.skewed(offenders.len())];
+        let v = &victims[skewed(rng, victims.len())];
+        let o = &offenders[skewed(rng, offenders.len())];
         let mut statement = String::new();
         for i in 0..=(rng.next() % 3) {
             if i > 0 {
                 statement.push(' ');
             }
-            statement.push_str(rng.pick(PHRASES));
+            statement.push_str(pick(rng, PHRASES));
         }
         let day = 1 + rng.next() % 31;
         let line = format!(
             "52{n:05}/26,{},{day:02}/10/2026,{},\"{}\",{},{},{},{},\"{statement}\",{},{},{},N,{},\"{}\",Bromley,{},Beat {},{},{},{:02}/10/2026,{},{},{}\n",
-            rng.pick(OFFENCES),
+            pick(rng, OFFENCES),
             v.name,
             v.address,
             v.telephone,
             v.age,
             v.sex,
-            rng.pick(RELATIONSHIPS),
-            rng.pick(VULNERABILITY),
+            pick(rng, RELATIONSHIPS),
+            pick(rng, VULNERABILITY),
             o.name,
             o.age,
-            rng.pick(OFFICERS),
-            rng.pick(NOTES),
-            rng.pick(WARDS),
-            1 + rng.skewed(40),
-            rng.pick(OFFENCES),
-            rng.pick(OUTCOMES),
+            pick(rng, OFFICERS),
+            pick(rng, NOTES),
+            pick(rng, WARDS),
+            1 + skewed(rng, 40),
+            pick(rng, OFFENCES),
+            pick(rng, OUTCOMES),
             (day + rng.next() % 3).min(31),
-            rng.pick(LOCATIONS),
-            rng.pick(WEAPONS),
-            rng.pick(MO),
+            pick(rng, LOCATIONS),
+            pick(rng, WEAPONS),
+            pick(rng, MO),
         );
         written += line.len() as u64;
         w.write_all(line.as_bytes())?;

@@ -338,7 +338,11 @@ mod tests {
     use std::io::Read;
 
     fn deflate_all(pieces: &[&[u8]]) -> (Vec<u8>, EntryEnd) {
-        let mut d = ParallelDeflate::new(Level::Default).unwrap();
+        deflate_at(Level::Default, pieces)
+    }
+
+    fn deflate_at(level: Level, pieces: &[&[u8]]) -> (Vec<u8>, EntryEnd) {
+        let mut d = ParallelDeflate::new(level).unwrap();
         let mut out = Vec::new();
         let mut sink = |b: &[u8]| {
             out.extend_from_slice(b);
@@ -433,14 +437,7 @@ mod tests {
         let sizes: Vec<usize> = Level::ALL
             .into_iter()
             .map(|level| {
-                let mut d = ParallelDeflate::new(level).unwrap();
-                let mut out = Vec::new();
-                let mut sink = |b: &[u8]| {
-                    out.extend_from_slice(b);
-                    Ok(())
-                };
-                d.write(&data, &mut sink).unwrap();
-                let end = d.finish_entry(&mut sink).unwrap();
+                let (out, end) = deflate_at(level, &[&data]);
                 assert_eq!(inflate(&out), data, "{}", level.name());
                 assert_eq!(end, end_of(&data));
                 out.len()

@@ -99,20 +99,26 @@ fn number(s: &str, i: usize, max: usize) -> Option<(u32, usize)> {
     Some((s[i..j].parse().ok()?, j))
 }
 
-/// `12/03/1998`, `12-3-98`, `12.03.1998`.
-fn numeric(s: &str, i: usize) -> Option<usize> {
+/// Three numbers of at most `widths` digits each, split by one separator (`/`, `-` or `.`)
+/// used both times: the numbers, the third's length in digits, and where they end.
+fn three_numbers(s: &str, i: usize, widths: [usize; 3]) -> Option<([u32; 3], usize, usize)> {
     let b = s.as_bytes();
-    let (day, j) = number(s, i, 2)?;
+    let (first, j) = number(s, i, widths[0])?;
     let sep = *b.get(j)?;
     if !matches!(sep, b'/' | b'-' | b'.') {
         return None;
     }
-    let (month, k) = number(s, j + 1, 2)?;
+    let (second, k) = number(s, j + 1, widths[1])?;
     if b.get(k) != Some(&sep) {
         return None;
     }
-    let (_, end) = number(s, k + 1, 4)?;
-    let year_len = end - k - 1;
+    let (third, end) = number(s, k + 1, widths[2])?;
+    Some(([first, second, third], end - k - 1, end))
+}
+
+/// `12/03/1998`, `12-3-98`, `12.03.1998`.
+fn numeric(s: &str, i: usize) -> Option<usize> {
+    let ([day, month, _], year_len, end) = three_numbers(s, i, [2, 2, 4])?;
     ((1..=31).contains(&day) && (1..=12).contains(&month) && (year_len == 2 || year_len == 4))
         .then_some(end)
 }
@@ -151,17 +157,8 @@ fn year(s: &str, i: usize) -> Option<usize> {
 
 /// `1998-03-12`, `1998/03/12`: the year first, as systems write dates.
 fn year_first(s: &str, i: usize) -> Option<usize> {
-    let b = s.as_bytes();
-    let j = year(s, i)?;
-    let sep = *b.get(j)?;
-    if !matches!(sep, b'/' | b'-' | b'.') {
-        return None;
-    }
-    let (month, k) = number(s, j + 1, 2)?;
-    if b.get(k) != Some(&sep) {
-        return None;
-    }
-    let (day, end) = number(s, k + 1, 2)?;
+    let ([_, month, day], _, end) = three_numbers(s, i, [4, 2, 2])?;
+    year(s, i)?;
     ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(end)
 }
 
