@@ -50,6 +50,13 @@ pub enum Action {
     ToggleExcluded,
     ExcludeRow,
     RedactCell,
+    /// Go to the next (previous) free-text cell holding somebody's details.
+    NextFlagged,
+    PrevFlagged,
+    /// Redact the details found in the highlighted free-text cell, as spans.
+    RedactDetails,
+    /// Keep the highlighted free-text cell as it is, details and all.
+    KeepDetails,
     // Package
     AddKey,
     AddKeyFile,

@@ -54,7 +54,20 @@ pub fn blockers(m: &Model) -> Vec<String> {
     for b in stops.iter().chain(&rest) {
         out.push(sentence(profile, b));
     }
+    // What only reading the rows shows (a pack would refuse at its end): details in free text
+    // that no decision covers, unless the analyst has read them and said they may leave.
+    let left = m.unreviewed();
+    if left > 0 && !m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED) {
+        out.push(free_text_sentence(left));
+    }
     out
+}
+
+/// The free-text blocker in the screens' words, with how many cells are left.
+fn free_text_sentence(left: u64) -> String {
+    format!(
+        "Decide the {left} free-text cell(s) holding what looks like somebody's details: on Rows, ] finds each, then d redacts the details, a keeps the cell, r redacts it whole; or redact a kind everywhere (Redact all, Space); or, having read them, let them leave (Free text, Space)."
+    )
 }
 
 /// A question cut to fit a line of the summary, in quotes.
@@ -123,6 +136,9 @@ pub fn sentence(profile: &Profile, b: &Blocker) -> String {
             "Justify why “{}” is shared (Columns screen, e).",
             printable(&b.item)
         ),
+        (crate::job::FREE_TEXT_UNREVIEWED, _) => {
+            "Decide the free-text cells holding what looks like somebody's details: on Rows, ] finds each, then d redacts the details, a keeps the cell, r redacts it whole; or redact a kind everywhere (Redact all, Space); or, having read them, let them leave (Free text, Space).".into()
+        }
         ("analyst-missing", _) => "Enter your name as the analyst (Analyst, Enter).".into(),
         ("analyst-unprintable", _) => {
             "Your name holds a control character: type it again (Analyst, Enter).".into()

@@ -194,6 +194,7 @@ fn pass(
     };
     let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period, d.today));
     let mut scratch = Vec::new();
+    let mut flags = Vec::new();
     let mut row = Row {
         number: 0,
         cells: Vec::new(),
@@ -222,15 +223,18 @@ fn pass(
                         }
                         chunk.count += 1;
                         if let (Some(d), Some(filter)) = (deciding, &filter) {
-                            let fate = match apply::fate(
+                            // With the details found in its free text, so the Rows screen
+                            // can count and find them before anything is packed.
+                            let fate = match apply::fate_flagged(
                                 d.index,
                                 &row.view(),
                                 &d.plan,
                                 filter,
                                 &d.decisions,
                                 &mut scratch,
+                                &mut flags,
                             ) {
-                                Ok(counts) => Fate::Shared(counts.judged),
+                                Ok(counts) => Fate::Shared(counts.judged, flags.clone()),
                                 Err(why) => Fate::Excluded(why),
                             };
                             chunk.fates.get_or_insert_with(Vec::new).push(fate);

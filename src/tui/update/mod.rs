@@ -255,6 +255,13 @@ fn prompted(m: &mut Model, purpose: PromptFor, input: super::text_input::TextInp
             row,
             field,
         } => rows::redact(m, i, index, row, field, input.value()),
+        PromptFor::FreeText {
+            input: i,
+            index,
+            row,
+            field,
+            redact,
+        } => rows::free_text(m, i, index, row, field, redact, input.value()),
         PromptFor::Search => rows::search(m, input.value()),
         PromptFor::VerifyBundle | PromptFor::VerifyIdentity | PromptFor::VerifyPassphrase => {
             verify::prompted(m, purpose, input)

@@ -192,7 +192,11 @@ pub fn action(m: &mut Model, a: Action) {
             m.info("y and n answer a yes-or-no checklist question: highlight one first.")
         }
         (Action::Toggle, Some(PackItem::Warning(k))) => toggle_warning(m, k),
-        (Action::Select, Some(PackItem::Warning(_))) | (Action::Open, _) => {
+        (Action::Toggle, Some(PackItem::FreeText)) => {
+            toggle_code(m, crate::job::FREE_TEXT_REVIEWED.to_string())
+        }
+        (Action::Toggle, Some(PackItem::RedactKind(k))) => redact_kind(m, k),
+        (Action::Select, Some(PackItem::Warning(_) | PackItem::FreeText)) | (Action::Open, _) => {
             super::reader::open_package(m)
         }
         (Action::Remove, Some(PackItem::Recipient(k))) => {
@@ -317,6 +321,35 @@ fn toggle_warning(m: &mut Model, k: usize) {
     else {
         return;
     };
+    toggle_code(m, code);
+}
+
+/// Redact every detail of kind `k` found in free text (again: stop), and decide every row
+/// again so the counts follow.
+fn redact_kind(m: &mut Model, k: crate::freetext::Kind) {
+    let on = !m.decisions.redact_flagged.remove(&k);
+    if on {
+        m.decisions.redact_flagged.insert(k);
+    }
+    if let Some(j) = &mut m.job {
+        j.decisions.redact_flagged = m.decisions.redact_flagged.clone();
+    }
+    super::rows::refate_all(m);
+    m.info(if on {
+        format!(
+            "Every {} found in free text will leave as {}.",
+            k.label(),
+            k.redacted()
+        )
+    } else {
+        format!(
+            "{}s found in free text are no longer redacted all at once.",
+            k.label()
+        )
+    });
+}
+
+fn toggle_code(m: &mut Model, code: String) {
     if !m.acknowledged.remove(&code) {
         m.acknowledged.insert(code);
     }
@@ -581,6 +614,16 @@ pub fn worker(m: &mut Model, w: Worker) {
                 Err(PackError::Cancelled) => {
                     m.screen = Screen::Package;
                     m.info("Cancelled: nothing was written.");
+                }
+                // Stopped once the rows were read (details in free text no decision covers):
+                // in the screens' words, with the keys that fix it.
+                Err(PackError::Blocked(blockers)) => {
+                    m.screen = Screen::Package;
+                    let hint = m
+                        .selected_profile()
+                        .and_then(|p| blockers.first().map(|b| readiness::sentence(p, b)))
+                        .unwrap_or_default();
+                    m.problem(Failure::new("nothing was written", hint));
                 }
                 Err(e) => {
                     m.screen = Screen::Package;

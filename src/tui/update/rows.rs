@@ -3,6 +3,7 @@
 //! `Decisions` and the row is decided again.
 
 use super::nav;
+use crate::apply::{FlagFate, Flagged};
 use crate::load::{LoadError, Row};
 use crate::text::printable;
 use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
@@ -30,9 +31,17 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
     let Some(plan) = j.plans.get(i) else {
         return Fate::SHARED;
     };
-    let mut cells = Vec::new();
-    match crate::apply::decide(i, row, plan, &j.filter(i), &j.decisions, &mut cells) {
-        Ok(counts) => Fate::Shared(counts.judged),
+    let (mut cells, mut flags) = (Vec::new(), Vec::new());
+    match crate::apply::fate_flagged(
+        i,
+        &row.view(),
+        plan,
+        &j.filter(i),
+        &j.decisions,
+        &mut cells,
+        &mut flags,
+    ) {
+        Ok(counts) => Fate::Shared(counts.judged, flags),
         Err(why) => Fate::Excluded(why),
     }
 }
@@ -40,8 +49,29 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
 fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
     let add = |n: &mut u64| *n = n.saturating_add_signed(delta);
     match f {
-        Fate::Shared(judged) => {
+        Fate::Shared(judged, flags) => {
             add(&mut c.shared);
+            // Each free-text cell once per kind, and once if anything in it is undecided.
+            for (n, fl) in flags.iter().enumerate() {
+                let seen = |g: &crate::apply::Flag| g.column == fl.column;
+                if !flags[..n].iter().any(|g| seen(g) && g.kind == fl.kind) {
+                    let t = c.flagged.entry(fl.kind).or_default();
+                    add(&mut t.cells);
+                    if fl.fate == FlagFate::Unreviewed {
+                        add(&mut t.unreviewed);
+                    }
+                    if t.cells == 0 {
+                        c.flagged.remove(&fl.kind);
+                    }
+                }
+                if fl.fate == FlagFate::Unreviewed
+                    && !flags[..n]
+                        .iter()
+                        .any(|g| seen(g) && g.fate == FlagFate::Unreviewed)
+                {
+                    add(&mut c.unreviewed);
+                }
+            }
             for bit in (0..32).filter(|b| judged.empty_taken & (1 << b) != 0) {
                 let n = c.empty_taken.entry(bit).or_insert(0);
                 add(n);
@@ -383,6 +413,7 @@ pub fn action(m: &mut Model, a: Action) {
                     j.decisions.redactions.remove(&key);
                 }
                 super::carry::forget_unused(m);
+                refate(m, i, r);
                 m.info(format!("The cell in row {number} is shown again."));
             } else {
                 let label = m
@@ -400,6 +431,10 @@ pub fn action(m: &mut Model, a: Action) {
                 });
             }
         }
+        Action::NextFlagged => next_flagged(m, true),
+        Action::PrevFlagged => next_flagged(m, false),
+        Action::RedactDetails => ask_free_text(m, true),
+        Action::KeepDetails => ask_free_text(m, false),
         Action::Search => {
             let current = m.rows.search.clone().unwrap_or_default();
             m.popup = Some(Popup::Prompt {
@@ -482,9 +517,264 @@ pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String,
             .redactions
             .insert(key, reason.trim().to_string());
     }
+    // A free-text cell redacted whole has nothing left to review in it.
+    refate(m, i, index);
     m.info(format!(
         "The cell in row {number} will leave as [REDACTED]."
     ));
+}
+
+/// The kinds of detail found in output column `column` of a row, in the analyst's words:
+/// "telephone number, postcode".
+fn found_in(fate: &Fate, column: usize) -> String {
+    let mut kinds: Vec<crate::freetext::Kind> = fate
+        .flags()
+        .iter()
+        .filter(|f| f.column == column)
+        .map(|f| f.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Move to the next (or previous) free-text cell holding somebody's details: among those
+/// not yet decided while any are left, else among them all. Wraps at the ends.
+fn next_flagged(m: &mut Model, forward: bool) {
+    let i = m.rows.input;
+    let Some(fates) = m.rows.fates.get(i) else {
+        return;
+    };
+    let undecided = m.rows.counts.get(i).map_or(0, |c| c.unreviewed);
+    let wanted = |f: &Fate, c: usize| {
+        if undecided > 0 {
+            f.unreviewed_in(c)
+        } else {
+            f.flags().iter().any(|x| x.column == c)
+        }
+    };
+    let n = m.rows.visible.len();
+    if n == 0 {
+        return;
+    }
+    let cursor = m.rows.cursor.min(n - 1);
+    let column = m.rows.column;
+    // Positions from the cursor round to it again; on the cursor's own row, only columns
+    // past (or, going back, before) the highlighted one, then (step n) the rest of it.
+    let mut found = None;
+    for step in 0..=n {
+        let pos = if forward {
+            (cursor + step) % n
+        } else {
+            (cursor + n - step % n) % n
+        };
+        let Some(f) = m.rows.visible.get(pos).and_then(|r| fates.get(r)) else {
+            continue;
+        };
+        let mut cols = f.flagged_columns();
+        if !forward {
+            cols.reverse();
+        }
+        let hit = cols
+            .into_iter()
+            .filter(|&c| wanted(f, c))
+            .find(|&c| match step {
+                0 if forward => c > column,
+                0 => c < column,
+                _ => true,
+            });
+        if let Some(c) = hit {
+            found = Some((pos, c, f.clone()));
+            break;
+        }
+    }
+    let Some((pos, c, f)) = found else {
+        return m.info("No free-text cell here holds what looks like somebody's details.");
+    };
+    let wrapped = if forward {
+        (pos, c) <= (cursor, column)
+    } else {
+        (pos, c) >= (cursor, column)
+    };
+    m.rows.cursor = pos;
+    m.rows.column = c;
+    scroll(m);
+    let label = m
+        .job
+        .as_ref()
+        .and_then(|j| j.output_header(i).get(c).cloned())
+        .map(|l| printable(&l))
+        .unwrap_or_default();
+    let state = if f.unreviewed_in(c) {
+        format!("not decided ({undecided} left)")
+    } else {
+        "decided".into()
+    };
+    m.info(format!(
+        "{}{label}: {} found, {state}. o reads it; d redacts it, a keeps it, r redacts the cell.",
+        match (wrapped, forward) {
+            (false, _) => "",
+            (true, true) => "(from the top) ",
+            (true, false) => "(from the bottom) ",
+        },
+        found_in(&f, c)
+    ));
+}
+
+/// d or a on a free-text cell: ask why (or, on a cell already decided that way, undo it).
+fn ask_free_text(m: &mut Model, redact: bool) {
+    let i = m.rows.input;
+    let Some(r) = m.rows.visible.get(m.rows.cursor) else {
+        return;
+    };
+    let Some(number) = number_at(m, r) else {
+        return;
+    };
+    let Some(fate) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() else {
+        return;
+    };
+    let c = m.rows.column;
+    let Some(field) = m
+        .job
+        .as_ref()
+        .and_then(|j| j.plans[i].shared.get(c))
+        .map(|(_, f)| f.clone())
+    else {
+        return;
+    };
+    let key = (i, number, field.clone());
+    let before = m.decisions.flagged.get(&key).cloned();
+    match before {
+        Some(Flagged::RedactSpans { .. }) if redact => {
+            return set_free_text(
+                m,
+                i,
+                r,
+                key,
+                None,
+                "The details found are shown again: decide again (d or a).",
+            );
+        }
+        Some(Flagged::Keep { .. }) if !redact => {
+            return set_free_text(m, i, r, key, None, "No longer kept: decide again (d or a).");
+        }
+        _ => {}
+    }
+    if !fate.flags().iter().any(|f| f.column == c) {
+        let why = if m.decisions.redactions.contains_key(&key) {
+            "This cell is redacted whole (r undoes that)."
+        } else if !fate.is_shared() {
+            "This row is excluded: none of its cells leave."
+        } else {
+            "Nothing that looks like somebody's details was found in this cell: ] finds the next that has."
+        };
+        return m.info(why);
+    }
+    let found = found_in(&fate, c);
+    let label = m
+        .selected_profile()
+        .and_then(|p| p.field(&field))
+        .map(|f| printable(&f.label))
+        .unwrap_or_default();
+    let (title, line) = if redact {
+        (
+            format!("Redact the details, {label}, row {number}"),
+            format!(
+                "What was found ({found}) will leave as [REDACTED: kind]; the rest of the text leaves. Why? The reason goes into the disclosure record."
+            ),
+        )
+    } else {
+        (
+            format!("Keep {label}, row {number}, as it is"),
+            format!(
+                "The cell will leave as written, with what was found ({found}) in it. Why may it leave (e.g. it is the victim's own)? The reason goes into the disclosure record."
+            ),
+        )
+    };
+    m.popup = Some(Popup::Prompt {
+        title,
+        lines: vec![line],
+        input: TextInput::default(),
+        purpose: PromptFor::FreeText {
+            input: i,
+            index: r,
+            row: number,
+            field,
+            redact,
+        },
+    });
+}
+
+/// The reason for a decision on a free-text cell is given.
+pub fn free_text(
+    m: &mut Model,
+    i: usize,
+    index: usize,
+    number: u64,
+    field: String,
+    redact: bool,
+    reason: &str,
+) {
+    let reason = reason.trim().to_string();
+    if reason.is_empty() {
+        return m.problem(Failure::new(
+            "nothing was decided: a reason is needed",
+            format!(
+                "Press {} again and say why.",
+                if redact { "d" } else { "a" }
+            ),
+        ));
+    }
+    let decided = if redact {
+        Flagged::RedactSpans { reason }
+    } else {
+        Flagged::Keep { reason }
+    };
+    super::carry::remember(m, i, index, number);
+    set_free_text(m, i, index, (i, number, field), Some(decided), "");
+    let left: u64 = m.unreviewed();
+    m.info(format!(
+        "Row {number}: {}. {left} free-text cell(s) left to decide (] finds the next).",
+        if redact {
+            "the details found will leave as [REDACTED: kind]"
+        } else {
+            "the cell will leave as it is"
+        }
+    ));
+}
+
+/// Set (or, `None`, undo) the decision on one free-text cell, and decide its row again.
+fn set_free_text(
+    m: &mut Model,
+    i: usize,
+    r: usize,
+    key: (usize, u64, String),
+    decided: Option<Flagged>,
+    say: &str,
+) {
+    match decided {
+        Some(d) => {
+            m.decisions.flagged.insert(key.clone(), d.clone());
+            if let Some(j) = &mut m.job {
+                j.decisions.flagged.insert(key, d);
+            }
+        }
+        None => {
+            m.decisions.flagged.remove(&key);
+            if let Some(j) = &mut m.job {
+                j.decisions.flagged.remove(&key);
+            }
+            super::carry::forget_unused(m);
+        }
+    }
+    refate(m, i, r);
+    if !say.is_empty() {
+        m.info(say);
+    }
 }
 
 pub fn search(m: &mut Model, query: &str) {
