@@ -1163,3 +1163,146 @@ fn every_warning_and_what_stops_the_bundle_can_be_read_whole_at_80x24() {
         assert!(s.app.model.popup.is_none());
     }
 }
+
+/// Issue 19 item 3: free text holding somebody's details is found on Rows, before Package.
+#[test]
+fn free_text_details_are_counted_found_with_brackets_and_decided_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    let text = s.text();
+    assert!(text.contains("Free text 2 with details"), "{text}");
+    assert!(text.contains("! 2 to decide (])"), "{text}");
+    assert!(text.contains("1 phone, 1 email"), "{text}");
+    assert_eq!(s.app.model.unreviewed(), 2);
+
+    // ] goes to the statement of row 2, then to the note of row 3; [ comes back.
+    s.typ("]");
+    let statement = s.app.model.rows.column;
+    let row = |s: &Screen| {
+        let r = s
+            .app
+            .model
+            .rows
+            .visible
+            .get(s.app.model.rows.cursor)
+            .unwrap();
+        s.app
+            .model
+            .rows
+            .page
+            .iter()
+            .find(|(k, _)| *k == r)
+            .unwrap()
+            .1
+            .number
+    };
+    assert_eq!(row(&s), 2);
+    let text = s.text();
+    assert!(
+        text.contains("Row 2: telephone number found, not decided (2 left)"),
+        "{text}"
+    );
+    assert!(text.contains("! He said"), "the cell is marked:\n{text}");
+    s.typ("]");
+    assert_eq!((row(&s), s.app.model.rows.column), (4, statement));
+    s.typ("[");
+    assert_eq!((row(&s), s.app.model.rows.column), (2, statement));
+
+    // d asks why, then the details leave as [REDACTED: phone]; the rest of the text leaves.
+    s.typ("d");
+    assert!(s.text().contains("Redact the details"), "{}", s.text());
+    s.typ("the suspect's number").enter();
+    let key = (0usize, 2u64, "victim_personal_statement".to_string());
+    assert!(matches!(
+        s.app.model.decisions.flagged.get(&key),
+        Some(disclose::apply::Flagged::RedactSpans { reason }) if reason == "the suspect's number"
+    ));
+    assert_eq!(s.app.model.unreviewed(), 1);
+    assert!(
+        s.text().contains("1 free-text cell(s) to decide"),
+        "{}",
+        s.text()
+    );
+    s.typ("o");
+    let viewer = s.text();
+    assert!(
+        viewer.contains("He said to ring him on [REDACTED: phone] to get it back"),
+        "{viewer}"
+    );
+    s.press(KeyCode::Esc);
+
+    // An empty reason decides nothing.
+    s.typ("]").typ("a").enter();
+    assert_eq!(s.app.model.unreviewed(), 1);
+    assert!(s.text().contains("a reason is needed"), "{}", s.text());
+    // a keeps row 4's statement as it is; a again undoes it; r redacts the cell whole.
+    s.typ("a")
+        .typ("the brother is the victim's contact")
+        .enter();
+    assert_eq!(s.app.model.unreviewed(), 0);
+    assert!(
+        s.text().contains("0 free-text cell(s) to decide"),
+        "{}",
+        s.text()
+    );
+    s.typ("a");
+    assert_eq!(s.app.model.unreviewed(), 1, "undone");
+    assert_eq!(s.app.model.decisions.flagged.len(), 1);
+    s.typ("r").typ("not the victim's").enter();
+    assert_eq!(
+        s.app.model.unreviewed(),
+        0,
+        "a cell redacted whole is dealt with"
+    );
+    let text = s.text();
+    assert!(!text.contains("to decide"), "{text}");
+    assert!(text.contains("Free text 1 with details"), "{text}");
+}
+
+/// Issue 19 item 3: a decision on free text belongs to the row, like the others: it survives
+/// the header row moved away and back (carried by the row's content hash, in memory only).
+#[test]
+fn free_text_decisions_survive_moving_the_header_row_away_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    s.typ("]").typ("d").typ("the suspect's number").enter();
+    assert_eq!(s.app.model.unreviewed(), 1);
+    for _ in 0..3 {
+        s.press(KeyCode::Esc);
+    }
+    assert_eq!(s.app.model.screen, Step::Open);
+    s.app.model.open.focus = disclose::tui::model::OpenFocus::Inputs;
+    s.typ("+").typ("-").settle();
+    assert!(
+        s.text().contains("Kept the 1 decision(s) made by hand"),
+        "{}",
+        s.text()
+    );
+    on_to_rows(&mut s);
+    assert!(matches!(
+        s.app
+            .model
+            .decisions
+            .flagged
+            .get(&(0, 2, "victim_personal_statement".to_string())),
+        Some(disclose::apply::Flagged::RedactSpans { .. })
+    ));
+    assert_eq!(
+        s.app.model.unreviewed(),
+        1,
+        "counted again on the new reading"
+    );
+    // Removing the file says what would be lost, free text included.
+    for _ in 0..3 {
+        s.press(KeyCode::Esc);
+    }
+    s.app.model.open.focus = disclose::tui::model::OpenFocus::Inputs;
+    s.typ("d");
+    assert!(
+        s.text().contains("1 free-text cell decided by hand"),
+        "{}",
+        s.text()
+    );
+}

@@ -603,19 +603,20 @@ fn next_flagged(m: &mut Model, forward: bool) {
     m.rows.cursor = pos;
     m.rows.column = c;
     scroll(m);
-    let label = m
-        .job
-        .as_ref()
-        .and_then(|j| j.output_header(i).get(c).cloned())
-        .map(|l| printable(&l))
-        .unwrap_or_default();
+    let number = m
+        .rows
+        .visible
+        .get(pos)
+        .and_then(|r| row_at(m, i, r).ok())
+        .map_or(String::new(), |row| format!("Row {}: ", row.number));
     let state = if f.unreviewed_in(c) {
         format!("not decided ({undecided} left)")
     } else {
         "decided".into()
     };
+    // Short enough for the status line at 80 columns; the column is highlighted above.
     m.info(format!(
-        "{}{label}: {} found, {state}. o reads it; d redacts it, a keeps it, r redacts the cell.",
+        "{}{number}{} found, {state}. o read, d redact, a keep",
         match (wrapped, forward) {
             (false, _) => "",
             (true, true) => "(from the top) ",
@@ -738,11 +739,11 @@ pub fn free_text(
     set_free_text(m, i, index, (i, number, field), Some(decided), "");
     let left: u64 = m.unreviewed();
     m.info(format!(
-        "Row {number}: {}. {left} free-text cell(s) left to decide (] finds the next).",
+        "Row {number}: {}; {left} free-text cell(s) to decide (] next).",
         if redact {
-            "the details found will leave as [REDACTED: kind]"
+            "the details leave as [REDACTED: kind]"
         } else {
-            "the cell will leave as it is"
+            "kept as it is"
         }
     ));
 }

@@ -310,15 +310,16 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
     if !counts.flagged.is_empty() {
         let cells: u64 = counts.flagged.values().map(|t| t.cells).sum();
         lines.push(Line::from(format!("Free text {cells} with details")));
-        for (kind, n) in &counts.flagged {
-            lines.push(Line::from(Span::styled(
-                cut(
-                    &format!("  {:>4} {}", n.cells, kind.label()),
-                    SIDE as usize - 2,
-                ),
-                t.dim(),
-            )));
-        }
+        let kinds: Vec<String> = counts
+            .flagged
+            .iter()
+            .map(|(kind, n)| format!("{} {}", n.cells, kind.id()))
+            .collect();
+        lines.extend(wrap(
+            Line::styled(format!("  {}", kinds.join(", ")), t.dim()),
+            SIDE - 2,
+            2,
+        ));
         if counts.unreviewed > 0 {
             lines.push(Line::from(Span::styled(
                 format!("{} {} to decide (])", t.warn_mark(), counts.unreviewed),
