@@ -168,13 +168,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     (_, true) => (
                         t.ok_mark(),
                         t.shared(),
-                        format!("{left} undecided may leave (acknowledged)"),
+                        format!("{left} left, acknowledged"),
                     ),
-                    _ => (
-                        t.warn_mark(),
-                        t.warn(),
-                        format!("{left} cell(s) to decide (Space: read, may leave)"),
-                    ),
+                    _ => (t.warn_mark(), t.warn(), format!("{left} to decide (Space)")),
                 };
                 Line::from(vec![
                     Span::styled(format!("{mark} "), style),
@@ -185,18 +181,15 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             PackItem::RedactKind(k) => {
                 let on = m.decisions.redact_flagged.contains(&k);
                 let cells = m.flagged().get(&k).map_or(0, |t| t.cells);
-                let text = if on {
-                    format!("{}: {cells} cell(s), redacted", k.label())
-                } else {
-                    format!("{}: {cells} cell(s) (Space)", k.label())
-                };
+                // (The detail under the list says Space redacts them all.)
+                let text = format!("{cells} {}", k.label());
                 Line::from(vec![
                     if on {
                         Span::styled(format!("{} ", t.ok_mark()), t.shared())
                     } else {
                         Span::raw("  ")
                     },
-                    Span::raw(name("Redact all")),
+                    Span::raw(name(if on { "Redacted all" } else { "Redact all" })),
                     Span::raw(cut(&text, w.saturating_sub(LABEL + 2))),
                 ])
             }
