@@ -345,7 +345,7 @@ pub fn write(
             recipients: opts.encryption.records(opts.passphrase_given_to.as_deref()),
             signing_key: opts.signer.as_ref().map(|k| k.fingerprint().to_string()),
             payload,
-            manual_decisions: manual_decisions(job),
+            manual_decisions: manual_decisions(job, &outcomes),
             checklist_answers: job
                 .profile
                 .checklist
@@ -498,7 +498,7 @@ fn dedup(it: impl Iterator<Item = String>) -> Vec<String> {
     v
 }
 
-fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
+fn manual_decisions(job: &Job, outcomes: &[crate::apply::Outcome]) -> Vec<ManualDecision> {
     let name = |i: usize| job.tables.get(i).map(|t| t.file_name()).unwrap_or_default();
     let mut out: Vec<ManualDecision> = job
         .decisions
@@ -509,6 +509,7 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
             input: name(*i),
             row: *row,
             field: None,
+            kinds: Vec::new(),
             reason: reason.clone(),
         })
         .collect();
@@ -521,6 +522,7 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
                 input: name(*i),
                 row: *row,
                 field: Some(field.clone()),
+                kinds: Vec::new(),
                 reason: reason.clone(),
             }),
     );
@@ -536,6 +538,11 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
                 input: name(*i),
                 row: *row,
                 field: Some(field.clone()),
+                kinds: outcomes
+                    .get(*i)
+                    .and_then(|o| o.decided_kinds.get(&(*row, field.clone())))
+                    .map(|k| k.iter().map(|k| k.id()).collect())
+                    .unwrap_or_default(),
                 reason: decided.reason().to_string(),
             }),
     );

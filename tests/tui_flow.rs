@@ -676,6 +676,8 @@ fn free_text_is_reviewed_on_rows_and_package_and_the_bundle_leaves_redacted() {
             .iter()
             .any(|d| d["action"] == "redacted details in free text"
                 && d["row"] == 2
+                && d["field"] == "victim_personal_statement"
+                && d["kinds"] == serde_json::json!(["phone"])
                 && d["reason"] == "the suspect's number"),
         "{manual:?}"
     );
