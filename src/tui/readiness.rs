@@ -349,6 +349,31 @@ mod tests {
         assert_eq!(kinds, all.into_iter().collect(), "every kind was driven");
     }
 
+    /// Issue 19 item 3: the free-text blocker a pack raises once the rows are read is said
+    /// in keys (never `--redact-flagged` or `--acknowledge`).
+    #[test]
+    fn the_free_text_blocker_is_said_in_keys() {
+        let catalog = Catalog::embedded().unwrap();
+        let bromley = catalog
+            .profiles
+            .iter()
+            .find(|p| p.id == "bromley-yot-victims")
+            .unwrap();
+        let b = Blocker {
+            kind: crate::job::FREE_TEXT_UNREVIEWED,
+            item: crate::job::FREE_TEXT_REVIEWED.into(),
+            fix: "--redact-flagged phone (or, once you have read them, --acknowledge free-text-reviewed)".into(),
+        };
+        for s in [sentence(bromley, &b), free_text_sentence(3)] {
+            assert!(!s.contains("--"), "{s}");
+            assert!(!s.contains("cannot fix this"), "{s}");
+            assert!(
+                s.contains("] finds each") && s.contains("(Free text, Space)"),
+                "{s}"
+            );
+        }
+    }
+
     #[test]
     fn a_stopping_answer_says_the_agreements_reason_and_the_key() {
         let catalog = Catalog::embedded().unwrap();
