@@ -1306,3 +1306,36 @@ fn free_text_decisions_survive_moving_the_header_row_away_and_back() {
         s.text()
     );
 }
+
+/// Issue 18 item 7: the text-entry footer says what Enter does there ("done", not "choose");
+/// the Done screen offers no Esc (there is no step back from a written bundle).
+#[test]
+fn footers_say_what_the_keys_do_there() {
+    use disclose::tui::keymap::{Context, footer};
+    let prompt = footer(Context::Prompt);
+    assert!(prompt.contains(&("Enter", "done")), "{prompt:?}");
+    assert!(!prompt.iter().any(|(_, w)| *w == "choose"), "{prompt:?}");
+    let done = footer(Context::Done);
+    assert!(!done.iter().any(|(k, _)| *k == "Esc"), "{done:?}");
+    assert!(done.contains(&("q", "quit")) && done.contains(&("v", "verify")));
+}
+
+/// Issue 18 item 7: help's key column is as wide as its longest key ("Backspace/←/h up", not
+/// "Backspace/←/hup"), and the start menu's wrapped lines stay indented at 80 columns.
+#[test]
+fn help_keys_and_the_start_menu_are_laid_out_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    let start = s.text();
+    for line in start.lines().skip(1).take(20) {
+        assert!(
+            line.is_empty() || line.starts_with(' '),
+            "a line back at the left edge: {line:?}\n{start}"
+        );
+    }
+    assert!(start.contains("       bundle."), "{start}");
+    s.enter().press(KeyCode::Down).typ("?");
+    let help = s.text();
+    assert!(help.contains("Backspace/←/h up"), "{help}");
+}

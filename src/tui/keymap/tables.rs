@@ -25,6 +25,25 @@ pub(super) const EVERYWHERE: &[Binding] = &[
     ),
 ];
 
+/// Once the bundle is written there is no step to go back to: the keys that work everywhere
+/// but Esc.
+pub(super) const AFTER_WRITING: &[Binding] = &[
+    b(
+        &[K::Char('?'), K::F(1)],
+        "?",
+        "show every key (this help)",
+        A::Help,
+        "help",
+    ),
+    b(
+        &[K::Char('q'), K::Ctrl('c')],
+        "q",
+        "quit (asks first if work would be lost)",
+        A::Quit,
+        "quit",
+    ),
+];
+
 pub(super) const WHILE_TYPING: &[Binding] = &[
     b(&[K::F(1)], "F1", "show every key (this help)", A::Help, ""),
     b(&[K::Esc], "Esc", "cancel typing", A::Back, "cancel"),
@@ -475,7 +494,7 @@ pub(super) const PICK: &[Binding] = &[
 ];
 
 pub(super) const PROMPT: &[Binding] = &[
-    b(&[K::Enter], "Enter", "done", A::Select, "choose"),
+    b(&[K::Enter], "Enter", "done", A::Select, "done"),
     b(&[K::Tab], "Tab", "complete a path", A::Complete, ""),
 ];
 

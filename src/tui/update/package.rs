@@ -648,7 +648,6 @@ pub fn done_action(m: &mut Model, a: Action) {
             let bundle = m.done.as_ref().map(|d| d.bundle.clone());
             super::verify::enter(m, bundle);
         }
-        Action::Back => m.info("The bundle is written. Press v to verify it, or q to quit."),
         _ => {}
     }
 }
