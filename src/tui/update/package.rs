@@ -643,11 +643,8 @@ pub fn writing_action(m: &mut Model, a: Action) {
 }
 
 pub fn done_action(m: &mut Model, a: Action) {
-    match a {
-        Action::VerifyNow => {
-            let bundle = m.done.as_ref().map(|d| d.bundle.clone());
-            super::verify::enter(m, bundle);
-        }
-        _ => {}
+    if a == Action::VerifyNow {
+        let bundle = m.done.as_ref().map(|d| d.bundle.clone());
+        super::verify::enter(m, bundle);
     }
 }
