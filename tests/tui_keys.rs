@@ -370,7 +370,21 @@ fn rows_search_jumps_to_the_match_and_n_goes_on() {
     assert_eq!(number(&s), 4, "row 3 is in Orpington");
     s.typ("N").settle();
     assert_eq!(number(&s), 2);
-    s.typ("/").ctrl('u').typ("nowhere-at-all").enter().settle();
+    // Issue 18 item 7: going past the last match says the search wrapped.
+    for _ in 0..20 {
+        s.typ("n").settle();
+        if number(&s) == 2 {
+            break;
+        }
+    }
+    assert_eq!(number(&s), 2);
+    assert!(s.text().contains("Search wrapped"), "{}", s.text());
+    // A new search starts empty (typing does not run on from the last), naming the last.
+    s.typ("/");
+    let prompt = s.text();
+    assert!(prompt.contains("Last search: “bromley”"), "{prompt}");
+    s.typ("nowhere-at-all").enter().settle();
+    assert_eq!(s.app.model.rows.search.as_deref(), Some("nowhere-at-all"));
     assert!(s.text().contains("Not found"));
 }
 
@@ -397,7 +411,16 @@ fn a_row_excluded_by_hand_leaves_the_count_and_comes_back_with_x() {
         text.contains("✓ shared  6") && text.contains("by hand"),
         "{text}"
     );
+    // Issue 18 item 7: x on it asks first, naming the reason that would be dropped.
     s.typ("v").typ("g").typ("x");
+    let asked = s.text();
+    assert!(
+        asked.contains("Include row 2 again?") && asked.contains("duplicate of another referral"),
+        "{asked}"
+    );
+    s.typ("n");
+    assert_eq!(s.app.model.decisions.manual_exclusions.len(), 1, "no: kept");
+    s.typ("x").typ("y");
     assert!(s.text().contains("✓ shared  7"));
     assert!(s.app.model.decisions.manual_exclusions.is_empty());
 }

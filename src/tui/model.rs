@@ -68,6 +68,12 @@ pub enum Pending {
     Remembered(Decisions),
     /// Remove input `.0`, with the decisions made on its rows.
     RemoveInput(usize),
+    /// Include again a row excluded by hand (its reason is dropped).
+    Include {
+        input: usize,
+        index: usize,
+        row: u64,
+    },
     /// Keep the new reading of the input with this id, dropping the decisions that fit none
     /// of its rows (no: go back to the reading they were made on).
     DropDecisions(u64),
@@ -500,6 +506,8 @@ pub struct RowsState {
     pub searching: Option<(u64, Arc<AtomicBool>)>,
     /// The number of the last search started.
     pub searches: u64,
+    /// Whether the search under way looks down (else up), to say when it wrapped.
+    pub search_forward: bool,
 }
 
 /// One line of the Package screen.

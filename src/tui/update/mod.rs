@@ -171,6 +171,9 @@ fn popup(m: &mut Model, a: Action) {
                         Pending::Write => package::start_write(m),
                         Pending::Remembered(d) => columns::apply_remembered(m, d),
                         Pending::RemoveInput(i) => open::remove_input(m, i),
+                        Pending::Include { input, index, row } => {
+                            rows::include(m, input, index, row)
+                        }
                         Pending::DropDecisions(id) => carry::answer(m, id, true),
                     }
                 }

@@ -369,9 +369,21 @@ pub fn action(m: &mut Model, a: Action) {
             let Some(number) = number_at(m, r) else {
                 return;
             };
-            if m.decisions.manual_exclusions.contains_key(&(i, number)) {
-                set_exclusion(m, i, r, number, None);
-                m.info(format!("Row {number} is included again."));
+            if let Some(why) = m.decisions.manual_exclusions.get(&(i, number)) {
+                // Asked first: including it drops the reason given, from the record too.
+                m.popup = Some(Popup::Confirm {
+                    title: format!("Include row {number} again?"),
+                    lines: vec![
+                        format!("It was excluded by hand: “{}”.", printable(why)),
+                        "Including it drops that reason: the row leaves if the rules let it."
+                            .into(),
+                    ],
+                    then: crate::tui::model::Pending::Include {
+                        input: i,
+                        index: r,
+                        row: number,
+                    },
+                });
             } else if let Some(Fate::Excluded(why)) = m.rows.fates[i].get(r) {
                 let p = m.selected_profile().expect("a job has a profile");
                 m.info(format!(
@@ -436,11 +448,19 @@ pub fn action(m: &mut Model, a: Action) {
         Action::RedactDetails => ask_free_text(m, true),
         Action::KeepDetails => ask_free_text(m, false),
         Action::Search => {
-            let current = m.rows.search.clone().unwrap_or_default();
+            // A new search starts empty, so typing never runs on from the last one; the last
+            // is named, and n and N still find it.
+            let mut lines = vec!["Finds text in the cells that will leave (any case).".into()];
+            if let Some(last) = &m.rows.search {
+                lines.push(format!(
+                    "Last search: “{}” (Esc, then n or N, finds it again).",
+                    printable(last)
+                ));
+            }
             m.popup = Some(Popup::Prompt {
                 title: "Search the rows".into(),
-                lines: vec!["Finds text in the cells that will leave (any case).".into()],
-                input: TextInput::new(&current),
+                lines,
+                input: TextInput::default(),
                 purpose: PromptFor::Search,
             });
         }
@@ -485,6 +505,12 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
     }
     refate(m, i, r);
     refresh_visible(m);
+}
+
+/// A row excluded by hand is included again (the analyst said yes).
+pub fn include(m: &mut Model, i: usize, index: usize, number: u64) {
+    set_exclusion(m, i, index, number, None);
+    m.info(format!("Row {number} is included again."));
 }
 
 pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str) {
@@ -812,12 +838,15 @@ fn find(m: &mut Model, forward: bool, here: bool) {
     if m.inputs[m.rows.input].store.is_indexed() {
         return start_search(m, q, runs, forward);
     }
-    for run in runs {
+    for (k, run) in runs.into_iter().enumerate() {
         match find_in(m, &q, run, forward) {
             Ok(Some((pos, column))) => {
                 m.rows.cursor = pos;
                 m.rows.column = column;
                 scroll(m);
+                if k == 1 {
+                    m.info(wrapped(forward));
+                }
                 return;
             }
             Ok(None) => {}
@@ -857,6 +886,7 @@ fn start_search(m: &mut Model, query: String, runs: [std::ops::Range<usize>; 2],
         .map(|run| row_at(run.start)..row_at(run.end))
         .collect();
     m.rows.searches += 1;
+    m.rows.search_forward = first;
     let cancel = Arc::new(AtomicBool::new(false));
     m.rows.searching = Some((m.rows.searches, cancel.clone()));
     m.cmds.push(Cmd::Search(Box::new(SearchJob {
@@ -872,6 +902,15 @@ fn start_search(m: &mut Model, query: String, runs: [std::ops::Range<usize>; 2],
         cancel,
     })));
     m.info("Searching the rows… (Esc stops)");
+}
+
+/// What a search that went past the end (or the start) and on round says.
+fn wrapped(forward: bool) -> &'static str {
+    if forward {
+        "Search wrapped: found from the top."
+    } else {
+        "Search wrapped: found from the bottom."
+    }
 }
 
 /// Stop a search under way, if any. Returns whether there was one.
@@ -911,9 +950,18 @@ pub fn found(m: &mut Model, w: Worker) {
         Ok(Some((r, column))) => {
             let pos = m.rows.visible.position(r);
             if m.rows.visible.get(pos) == Some(r) {
+                let forward = m.rows.search_forward;
+                let went_round = if forward {
+                    pos < m.rows.cursor
+                } else {
+                    pos > m.rows.cursor
+                };
                 m.rows.cursor = pos;
                 m.rows.column = column;
                 m.status = None;
+                if went_round {
+                    m.info(wrapped(forward));
+                }
                 scroll(m);
             }
         }
