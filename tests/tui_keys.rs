@@ -1362,3 +1362,21 @@ fn help_keys_and_the_start_menu_are_laid_out_at_80_columns() {
     let help = s.text();
     assert!(help.contains("Backspace/←/h up"), "{help}");
 }
+
+/// Issue 18 item 6: a file whose header cannot be used says which keys choose another header
+/// row (+ or -), never the command line's --header-row.
+#[test]
+fn a_bad_header_is_explained_with_keys_not_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    std::fs::write(dir.path().join("twice.csv"), "Name,Name,Age\nA,B,3\n").unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 100, 30);
+    s.enter().typ("twice.csv").enter().settle();
+    let f = s.app.model.inputs[0]
+        .failure
+        .clone()
+        .expect("a header with a name twice is refused");
+    let said = format!("{} {}", f.what, f.hint);
+    assert!(!said.contains("--header-row"), "{said}");
+    assert!(said.contains("+ or - (Files screen)"), "{said}");
+}

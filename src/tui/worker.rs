@@ -142,9 +142,7 @@ fn send(tx: &Sender<Msg>, w: Worker) -> bool {
 fn load(to: PassId, path: PathBuf, options: LoadOptions, cancel: Arc<AtomicBool>, tx: Sender<Msg>) {
     let opened = Table::open(&path, &options);
     let table = opened.as_ref().ok().cloned();
-    let result = opened
-        .map(Box::new)
-        .map_err(|e| Failure::new(e.to_string(), e.hint()));
+    let result = opened.map(Box::new).map_err(|e| Failure::load(&e));
     if !send(
         &tx,
         Worker::Opened {
@@ -190,7 +188,7 @@ fn pass(
     };
     let mut rows = match rows {
         Ok(r) => r,
-        Err(e) => return done(Err(Failure::new(e.to_string(), e.hint()))),
+        Err(e) => return done(Err(Failure::load(&e))),
     };
     let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period, d.today));
     let mut scratch = Vec::new();
@@ -209,7 +207,7 @@ fn pass(
             None => true,
             Some(Err(e)) => {
                 chunk.send(tx, to, &mut first);
-                return done(Err(Failure::new(e.to_string(), e.hint())));
+                return done(Err(Failure::load(&e)));
             }
             Some(Ok(())) => {
                 let index = first + chunk.len();
@@ -308,7 +306,7 @@ impl Pending {
 }
 
 fn search(job: SearchJob, tx: Sender<Msg>) {
-    let result = search_runs(&job).map_err(|e| Failure::new(e.to_string(), e.hint()));
+    let result = search_runs(&job).map_err(|e| Failure::load(&e));
     if job.cancel.load(Ordering::Relaxed) {
         return;
     }

@@ -220,7 +220,7 @@ fn read_failure(e: &LoadError, file: &str) -> Failure {
             ),
             "Go back to Files (Esc), remove it (d) and open it again; then check the rows again.",
         ),
-        other => Failure::new(other.to_string(), other.hint()),
+        other => Failure::load(other),
     }
 }
 
