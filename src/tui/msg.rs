@@ -149,7 +149,7 @@ impl Failure {
     /// A file that could not be read, in the screens' words: the keys that choose the header
     /// row or the sheet, never the command line's flags.
     pub fn load(e: &crate::load::LoadError) -> Failure {
-        Failure::new(keys_for_flags(&e.to_string()), keys_for_flags(&e.hint()))
+        Failure::new(keys_for_flags(&e.to_string()), keys_for_flags(e.hint()))
     }
 }
 
