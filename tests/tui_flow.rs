@@ -57,6 +57,7 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     s.typ("c");
     assert!(s.text().contains("Before writing"), "{}", s.text());
     s.typ("a").typ(&public).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
     s.typ("PC 999 Quinn").enter();
     s.press(KeyCode::Down).enter(); // Reason
@@ -216,6 +217,7 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
     // A key, the analyst, the folder, and every warning acknowledged.
     let public = age::x25519::Identity::generate().to_public().to_string();
     s.typ("a").typ(&public).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     s.press(KeyCode::Down).press(KeyCode::Down).enter();
     s.typ("PC 999 Quinn").enter();
     s.press(KeyCode::Down).enter();
@@ -308,6 +310,7 @@ fn to_package<'c>(
     assert_eq!(on, Step::Package, "{}", s.text());
     let identity = age::x25519::Identity::generate();
     s.typ("a").typ(&identity.to_public().to_string()).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     (s, identity)
 }
 
@@ -586,6 +589,7 @@ fn free_text_is_reviewed_on_rows_and_package_and_the_bundle_leaves_redacted() {
     s.typ("c");
     assert_eq!(s.app.model.screen, Step::Package);
     s.typ("a").typ(&identity.to_public().to_string()).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
     s.typ("PC 999 Quinn").enter();
     s.press(KeyCode::Down).enter(); // Reason

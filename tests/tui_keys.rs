@@ -1380,3 +1380,40 @@ fn a_bad_header_is_explained_with_keys_not_flags() {
     assert!(!said.contains("--header-row"), "{said}");
     assert!(said.contains("+ or - (Files screen)"), "{said}");
 }
+
+/// Issue 18 item 6: a key typed with a mistake keeps the text in the dialog, with the whole
+/// error wrapped above it; a good key is then asked whose it is, for the record.
+#[test]
+fn a_typed_key_keeps_its_text_on_an_error_and_is_named_for_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let key = age::x25519::Identity::generate().to_public().to_string();
+    let mut s = bromley_package(&catalog, dir.path());
+    let typo = format!("{}x", &key[..key.len() - 1]);
+    s.typ("a").typ(&typo).enter();
+    let text = s.text();
+    assert!(
+        matches!(
+            &s.app.model.popup,
+            Some(disclose::tui::model::Popup::Prompt { input, .. }) if input.value() == typo
+        ),
+        "the dialog stays open with the text typed:\n{text}"
+    );
+    assert!(text.contains("✗ "), "the error is in the dialog:\n{text}");
+    // Mend the last character, then say whose key it is.
+    s.press(KeyCode::Backspace)
+        .typ(&key[key.len() - 1..])
+        .enter();
+    assert!(s.text().contains("Whose key is this?"), "{}", s.text());
+    s.enter();
+    assert!(
+        s.text().contains("The record must say whose key it is"),
+        "an empty name is asked again:\n{}",
+        s.text()
+    );
+    s.typ("Bromley YOT, RJ officer").enter();
+    let r = &s.app.model.package.recipients;
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].label(), "Bromley YOT, RJ officer");
+    assert_eq!(r[0].public_key(), key);
+}

@@ -153,6 +153,8 @@ pub enum PromptFor {
     },
     Search,
     RecipientKey,
+    /// Whose key the one just typed is (organisation, role), for the record.
+    RecipientLabel(String),
     RecipientFile,
     Passphrase,
     PassphraseAgain,

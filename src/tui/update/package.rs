@@ -362,10 +362,53 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
     let text = input.value().trim().to_string();
     match purpose {
         PromptFor::RecipientKey if !text.is_empty() => {
-            let n = m.package.recipients.len() + 1;
-            match Recipient::parse(&text, &format!("key {n} (typed)"), "the key given") {
+            match Recipient::parse(&text, "", "the key given") {
+                // Then whose it is, for the record.
+                Ok(_) => prompt(
+                    m,
+                    "Whose key is this?",
+                    &[
+                        "Their organisation and role, as the record of this disclosure will name them (e.g. Bromley YOT, RJ officer).",
+                    ],
+                    "",
+                    PromptFor::RecipientLabel(text),
+                ),
+                // The question stays open with what was typed or pasted, and says why in
+                // full, wrapped: nothing is lost to a typo.
+                Err(e) => {
+                    prompt(
+                        m,
+                        "Add a partner's public key",
+                        &[
+                            "Paste the key the partner sent: it starts with age1 and is 62 characters long.",
+                            &format!("✗ {e}"),
+                            "Correct it here, or Esc to give up.",
+                        ],
+                        input.value(),
+                        PromptFor::RecipientKey,
+                    );
+                }
+            }
+        }
+        PromptFor::RecipientLabel(key) => {
+            if text.is_empty() {
+                return prompt(
+                    m,
+                    "Whose key is this?",
+                    &[
+                        "The record must say whose key it is: their organisation and role (e.g. Bromley YOT, RJ officer).",
+                    ],
+                    "",
+                    PromptFor::RecipientLabel(key),
+                );
+            }
+            match Recipient::parse(&key, &text, "the key given") {
                 Ok(r) => {
                     m.package.passphrase = None;
+                    m.info(format!(
+                        "The bundle will be encrypted to {} too.",
+                        crate::text::printable(r.label())
+                    ));
                     m.package.recipients.push(r);
                 }
                 Err(e) => m.problem(Failure::new(e.to_string(), "Press a to try again.")),
