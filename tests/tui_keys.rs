@@ -1417,3 +1417,37 @@ fn a_typed_key_keeps_its_text_on_an_error_and_is_named_for_the_record() {
     assert_eq!(r[0].label(), "Bromley YOT, RJ officer");
     assert_eq!(r[0].public_key(), key);
 }
+
+/// Issue 18 item 5: the period, which decides ages and so rows, is chosen with the agreement,
+/// before the rows (not on Package after them), never silently: the Agreement screen says it
+/// and p changes it; Rows says which period its rows were decided for.
+#[test]
+fn the_period_is_chosen_with_the_agreement_before_the_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    std::fs::copy(
+        fixture("cris-victims.csv"),
+        dir.path().join("cris-victims.csv"),
+    )
+    .unwrap();
+    let mut s = Screen::new(&catalog, options(dir.path()), 80, 24);
+    s.enter().typ("cris-victims.csv").enter().settle().typ("c");
+    let text = s.text();
+    assert!(
+        text.contains("Period 2026-10, last month: p changes it"),
+        "{text}"
+    );
+    s.typ("p").ctrl('u').typ("2026-09").enter();
+    assert_eq!(s.app.model.period.to_string(), "2026-09");
+    assert!(
+        s.text().contains("Period 2026-09: p changes it"),
+        "{}",
+        s.text()
+    );
+    for _ in 0..index(&catalog, "bromley-yot-victims") {
+        s.press(KeyCode::Down);
+    }
+    s.enter().typ("c").settle();
+    let rows = s.text();
+    assert!(rows.contains("period 2026-09"), "{rows}");
+}

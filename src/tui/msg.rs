@@ -66,6 +66,8 @@ pub enum Action {
     Write,
     /// Fill in the time now (when the authority was given).
     Now,
+    /// Choose the reporting period (it decides ages, and so the rows).
+    Period,
     // Done and verify
     VerifyNow,
     SwitchKeyKind,

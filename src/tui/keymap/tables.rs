@@ -197,6 +197,13 @@ pub(super) const PROFILE: &[Binding] = &[
         A::NextPane,
         "read in full",
     ),
+    b(
+        &[K::Char('p')],
+        "p",
+        "choose the reporting period (it decides ages, and so which rows leave)",
+        A::Period,
+        "period",
+    ),
 ];
 
 pub(super) const PROFILE_DETAIL: &[Binding] = &[

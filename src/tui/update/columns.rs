@@ -27,6 +27,7 @@ pub fn profile_action(m: &mut Model, a: Action) {
     match a {
         Action::Continue | Action::Select => choose_profile(m),
         Action::NextPane | Action::PrevPane => m.profile_detail = true,
+        Action::Period => super::package::ask_period(m),
         Action::Back => m.screen = super::super::model::Screen::Open,
         _ => {}
     }

@@ -83,19 +83,7 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Select, Some(PackItem::Passphrase)) | (Action::UsePassphrase, _) => {
             use_passphrase(m)
         }
-        (Action::Select, Some(PackItem::Period)) => {
-            let v = m.period.to_string();
-            let latest = Period::previous(m.opts.today);
-            prompt(
-                m,
-                "Reporting period",
-                &[&format!(
-                    "The month reported on, as YYYY-MM. It must have ended: the latest is {latest}."
-                )],
-                &v,
-                PromptFor::Period,
-            );
-        }
+        (Action::Select, Some(PackItem::Period)) => ask_period(m),
         (Action::Select, Some(PackItem::Analyst)) => {
             let v = m.package.analyst.clone();
             prompt(
@@ -207,6 +195,25 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Back, _) => m.screen = Screen::Rows,
         _ => {}
     }
+}
+
+/// Ask for the reporting period (from Package, or from the Agreement screen, before the rows
+/// are decided by it).
+pub fn ask_period(m: &mut Model) {
+    let v = m.period.to_string();
+    let latest = Period::previous(m.opts.today);
+    prompt(
+        m,
+        "Reporting period",
+        &[
+            &format!(
+                "The month reported on, as YYYY-MM. It must have ended: the latest is {latest}."
+            ),
+            "Ages are worked out for it, so it decides which rows leave.",
+        ],
+        &v,
+        PromptFor::Period,
+    );
 }
 
 /// The answers a yes-no question's chooser offers, in its order.
