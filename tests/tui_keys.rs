@@ -1451,3 +1451,51 @@ fn the_period_is_chosen_with_the_agreement_before_the_rows() {
     let rows = s.text();
     assert!(rows.contains("period 2026-09"), "{rows}");
 }
+
+/// Issue 18 item 7: a choice remembered from last time that the agreement's own names make
+/// anyway (a column "mapped by hand" to the field it maps to by default) is not offered as
+/// one; a real change is, and counted.
+#[test]
+fn remembered_maps_that_match_the_defaults_are_not_offered() {
+    let catalog = Catalog::embedded().unwrap();
+    let headers: Vec<String> = std::fs::read_to_string(fixture("cris-victims.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let ask = |field: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        let memory = serde_json::json!({
+            "layouts": [{
+                "profile": "bromley-yot-victims",
+                "headers": headers,
+                "maps": [["Victim Sex", field]],
+                "justifications": {}
+            }]
+        });
+        std::fs::write(
+            dir.path().join("config").join("mappings.json"),
+            memory.to_string(),
+        )
+        .unwrap();
+        let mut s = columns(
+            &catalog,
+            dir.path(),
+            "cris-victims.csv",
+            "bromley-yot-victims",
+        );
+        s.text()
+    };
+    let same = ask("victim_sex");
+    assert!(!same.contains("Use the choices from last time?"), "{same}");
+    let withheld = ask("-");
+    assert!(
+        withheld.contains("Use the choices from last time?")
+            && withheld.contains("you mapped 1 column(s) by hand."),
+        "{withheld}"
+    );
+}
