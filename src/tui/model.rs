@@ -256,9 +256,12 @@ pub struct ColumnsState {
 /// the way (an empty value read as the agreement says; its marking), so the screens count
 /// those rows as a pack does, and the details found in its free-text cells (kind and what
 /// becomes of each: never the text), so the screens can count and find them.
+///
+/// A shared row holds: what its rules found, the details found in its free text, and how many
+/// of its cells start like a formula (they leave after a `'`, so no spreadsheet runs them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
-    Shared(Judged, Vec<Flag>),
+    Shared(Judged, Vec<Flag>, u32),
     Excluded(Exclusion),
 }
 
@@ -270,6 +273,7 @@ impl Fate {
             marking: None,
         },
         Vec::new(),
+        0,
     );
 
     pub fn is_shared(&self) -> bool {
@@ -279,7 +283,7 @@ impl Fate {
     /// The details found in the row's free-text cells (none for an excluded row).
     pub fn flags(&self) -> &[Flag] {
         match self {
-            Fate::Shared(_, flags) => flags,
+            Fate::Shared(_, flags, _) => flags,
             Fate::Excluded(_) => &[],
         }
     }
@@ -323,6 +327,8 @@ pub struct RowCounts {
     pub flagged: std::collections::BTreeMap<Kind, FlagTally>,
     /// Free-text cells holding a detail no decision covers (each cell once).
     pub unreviewed: u64,
+    /// Cells of shared rows that start like a formula, made safe with a `'`.
+    pub neutralised: u64,
 }
 
 impl RowCounts {

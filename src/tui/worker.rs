@@ -232,7 +232,11 @@ fn pass(
                                 &mut scratch,
                                 &mut flags,
                             ) {
-                                Ok(counts) => Fate::Shared(counts.judged, flags.clone()),
+                                Ok(counts) => Fate::Shared(
+                                    counts.judged,
+                                    flags.clone(),
+                                    u32::try_from(counts.neutralised).unwrap_or(u32::MAX),
+                                ),
                                 Err(why) => Fate::Excluded(why),
                             };
                             chunk.fates.get_or_insert_with(Vec::new).push(fate);

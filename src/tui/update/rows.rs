@@ -41,7 +41,11 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
         &mut cells,
         &mut flags,
     ) {
-        Ok(counts) => Fate::Shared(counts.judged, flags),
+        Ok(counts) => Fate::Shared(
+            counts.judged,
+            flags,
+            u32::try_from(counts.neutralised).unwrap_or(u32::MAX),
+        ),
         Err(why) => Fate::Excluded(why),
     }
 }
@@ -49,8 +53,11 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
 fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
     let add = |n: &mut u64| *n = n.saturating_add_signed(delta);
     match f {
-        Fate::Shared(judged, flags) => {
+        Fate::Shared(judged, flags, neutralised) => {
             add(&mut c.shared);
+            c.neutralised = c
+                .neutralised
+                .saturating_add_signed(delta * i64::from(*neutralised));
             // Each free-text cell once per kind, and once if anything in it is undecided.
             for (n, fl) in flags.iter().enumerate() {
                 let seen = |g: &crate::apply::Flag| g.column == fl.column;

@@ -304,7 +304,16 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         .keys()
         .filter(|(k, _, _)| *k == i)
         .count();
-    lines.push(Line::from(format!("Redacted  {redacted}")));
+    if redacted > 0 {
+        lines.push(Line::from(format!("Redacted  {redacted}")));
+    }
+    // Cells that start like a formula leave after a ', so no spreadsheet runs them.
+    if counts.neutralised > 0 {
+        lines.push(Line::from(format!(
+            "Formulas  {} made safe",
+            counts.neutralised
+        )));
+    }
     // Free-text cells holding what looks like somebody's details, by kind, and how many are
     // still to decide (] finds them).
     if !counts.flagged.is_empty() {
