@@ -855,7 +855,7 @@ fn rows_shared_because_the_agreement_says_what_empty_means_are_counted_as_a_pack
         "{text}"
     );
     assert!(
-        side(&text).contains("Redacted 0 Marking: NOT MARKED in the export"),
+        side(&text).contains("Marking: NOT MARKED in the export"),
         "{text}"
     );
     counts_match_a_pack(&s);
@@ -931,7 +931,7 @@ fn the_highest_marking_among_the_rows_that_leave_is_shown() {
         .highest_shared
         .expect("the fixture's shared rows are marked");
     assert!(
-        side(&text).contains(&format!("Redacted 0 Marking: {highest}")),
+        side(&text).contains(&format!("Marking: {highest}")),
         "{text}"
     );
 }
