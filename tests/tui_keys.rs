@@ -899,7 +899,7 @@ fn rows_shared_because_the_agreement_says_what_empty_means_are_counted_as_a_pack
     );
     s.press(KeyCode::Esc).typ("v");
     to_row_12(&mut s);
-    s.typ("x");
+    s.typ("x").typ("y"); // include it again (asked first)
     assert!(s.app.model.decisions.manual_exclusions.is_empty());
     counts_match_a_pack(&s);
     s.typ("c");
