@@ -1524,3 +1524,27 @@ fn rows_count_the_formula_cells_made_safe() {
     let text = s.text();
     assert!(text.contains("Formulas  1 made safe"), "{text}");
 }
+
+/// Issue 19 item 3: a free-text cell read in the viewer is decided from there (d, a, r as on
+/// Rows); Package counts the decisions made by hand on free text.
+#[test]
+fn a_free_text_cell_is_decided_from_the_viewer_and_counted_on_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 100, 30);
+    s.typ("]").typ("o");
+    assert!(
+        s.text().contains("Not decided: d redacts the details"),
+        "{}",
+        s.text()
+    );
+    s.typ("a");
+    assert!(s.text().contains("as it is"), "{}", s.text());
+    s.typ("his own number, given for contact").enter();
+    assert_eq!(s.app.model.unreviewed(), 1);
+    s.typ("]").typ("o").typ("d").typ("not the victim's").enter();
+    assert_eq!(s.app.model.unreviewed(), 0);
+    s.typ("c");
+    let text = s.text();
+    assert!(text.contains("2 free-text cell(s) decided"), "{text}");
+}

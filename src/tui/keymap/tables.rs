@@ -313,6 +313,28 @@ pub(super) const VIEW: &[Binding] = &[
         A::Quit,
         "",
     ),
+    // A cell read from Rows is decided from here as on Rows, the viewer closing first.
+    b(
+        &[K::Char('d')],
+        "d",
+        "a cell from Rows: redact the details found in its free text",
+        A::RedactDetails,
+        "",
+    ),
+    b(
+        &[K::Char('a')],
+        "a",
+        "a cell from Rows: keep its free text as it is",
+        A::KeepDetails,
+        "",
+    ),
+    b(
+        &[K::Char('r')],
+        "r",
+        "a cell from Rows: redact the whole cell",
+        A::RedactCell,
+        "",
+    ),
 ];
 
 pub(super) const ROWS: &[Binding] = &[

@@ -34,6 +34,13 @@ pub fn action(m: &mut Model, a: Action) {
             m.popup = None;
             return;
         }
+        // A cell read from Rows: decide it as Rows does (the cursor is still on it).
+        Action::RedactDetails | Action::KeepDetails | Action::RedactCell
+            if m.screen == crate::tui::model::Screen::Rows =>
+        {
+            m.popup = None;
+            return super::rows::action(m, a);
+        }
         _ => *scroll,
     };
 }
@@ -180,7 +187,7 @@ pub fn open_row(m: &mut Model) {
                     {
                         "Redacted with every detail of its kind (Package, Redact all).".into()
                     }
-                    None => "Not decided: close this (Esc), then d redacts the details, a keeps the cell as it is, r redacts the whole cell; each asks why.".into(),
+                    None => "Not decided: d redacts the details, a keeps the cell as it is, r redacts the whole cell; each asks why.".into(),
                 });
                 lines.push(String::new());
                 lines.push("As written:".into());

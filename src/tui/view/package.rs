@@ -398,10 +398,13 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
     }
     let by_hand = m.decisions.manual_exclusions.len();
     let redacted = m.decisions.redactions.len();
-    if by_hand + redacted > 0 {
-        lines.push(Line::from(format!(
-            "By hand: {by_hand} row(s) excluded, {redacted} cell(s) redacted"
-        )));
+    let free_text = m.decisions.flagged.len();
+    if by_hand + redacted + free_text > 0 {
+        let mut said = format!("By hand: {by_hand} row(s) excluded, {redacted} cell(s) redacted");
+        if free_text > 0 {
+            said.push_str(&format!(", {free_text} free-text cell(s) decided"));
+        }
+        lines.extend(wrap(Line::from(said), width, 2));
     }
     let flagged = m.flagged();
     if !flagged.is_empty() {
