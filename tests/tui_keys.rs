@@ -1197,6 +1197,9 @@ fn free_text_details_are_counted_found_with_brackets_and_decided_with_a_reason()
     assert!(text.contains("Free text 2 with details"), "{text}");
     assert!(text.contains("! 2 to decide (])"), "{text}");
     assert!(text.contains("1 phone, 1 email"), "{text}");
+    // The statement column is not in view yet: the rows are marked at their number.
+    assert!(text.contains("│!    2 Amira Okafor"), "{text}");
+    assert!(text.contains("│     3 Derek Mills"), "{text}");
     assert_eq!(s.app.model.unreviewed(), 2);
 
     // ] goes to the statement of row 2, then to the note of row 3; [ comes back.
@@ -1547,4 +1550,33 @@ fn a_free_text_cell_is_decided_from_the_viewer_and_counted_on_package() {
     s.typ("c");
     let text = s.text();
     assert!(text.contains("2 free-text cell(s) decided"), "{text}");
+}
+
+/// Issue 19 item 3: a pack refused once the rows were read (free text no decision covers)
+/// is told in the screens' words, with the keys, never the command line's flags.
+#[test]
+fn a_pack_refused_for_free_text_says_the_keys_not_the_flags() {
+    use disclose::tui::msg::{Msg, Worker};
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = bromley_package(&catalog, dir.path());
+    let blocked = disclose::pack::PackError::Blocked(vec![disclose::job::Blocker {
+        kind: disclose::job::FREE_TEXT_UNREVIEWED,
+        item: disclose::job::FREE_TEXT_REVIEWED.into(),
+        fix:
+            "--redact-flagged phone (or, once you have read them, --acknowledge free-text-reviewed)"
+                .into(),
+    }]);
+    s.app
+        .send(Msg::Worker(Worker::Packed(Box::new(Err(blocked)))));
+    assert_eq!(s.app.model.screen, Step::Package);
+    let Some(disclose::tui::model::Status::Problem(f)) = &s.app.model.status else {
+        panic!("a problem is shown: {:?}", s.app.model.status);
+    };
+    assert_eq!(f.what, "nothing was written");
+    assert!(
+        f.hint.contains("] finds each") && !f.hint.contains("--"),
+        "{}",
+        f.hint
+    );
 }

@@ -156,6 +156,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         };
         let shown = format!("{number:>w$}", w = row_no - 1);
         put(buf, inner.x, y, &shown, row_no, row_style);
+        // A row with free text still to decide is marked at its number too, so it shows
+        // whichever columns are in view.
+        if !undecided.is_empty() {
+            put(buf, inner.x, y, t.warn_mark(), 1, t.warn());
+        }
         let mut x = inner.x + row_no as u16;
         match d {
             Ok(cells) => {
