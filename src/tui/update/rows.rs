@@ -1,18 +1,17 @@
-//! The Rows screen: the data as it will leave. Each row's fate comes from `Job::decide`, the
-//! same call a pack makes; excluding a row or redacting a cell by hand changes the job's
-//! `Decisions` and the row is decided again.
+//! The Rows screen: the data as it will leave. Each row's fate comes from `apply::fate_flagged`,
+//! the call a pack makes; excluding a row or redacting a cell by hand changes the job's
+//! `Decisions` and the row is decided again. Free text is reviewed in `free_text`, searching
+//! is in `search`.
 
 use super::nav;
-use crate::apply::{FlagFate, Flagged};
+use crate::apply::FlagFate;
 use crate::load::{LoadError, Row};
 use crate::text::printable;
 use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
-use crate::tui::msg::{Action, Failure, Worker};
+use crate::tui::msg::{Action, Failure};
 use crate::tui::store::Store;
 use crate::tui::text_input::TextInput;
-use crate::tui::worker::{Cmd, Deciding, PassId, SearchJob};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::tui::worker::{Cmd, Deciding, PassId};
 
 pub fn enter(m: &mut Model) {
     m.screen = Screen::Rows;
@@ -148,7 +147,7 @@ fn start_pass(m: &mut Model, i: usize) {
 }
 
 /// What a worker needs to decide input `i`'s rows as the job does; `None` without a job.
-fn deciding(m: &Model, i: usize) -> Option<Deciding> {
+pub(super) fn deciding(m: &Model, i: usize) -> Option<Deciding> {
     let j = m.job.as_ref()?;
     Some(Deciding {
         index: i,
@@ -218,7 +217,7 @@ pub(super) fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
 }
 
 /// A row that could not be read again from its file, in the screens' words.
-fn read_failure(e: &LoadError, file: &str) -> Failure {
+pub(super) fn read_failure(e: &LoadError, file: &str) -> Failure {
     match e {
         LoadError::Changed { .. } => Failure::new(
             format!(
@@ -232,7 +231,7 @@ fn read_failure(e: &LoadError, file: &str) -> Failure {
 }
 
 /// The number (line) of row `r` of the input in view, if it is drawn.
-fn number_at(m: &Model, r: usize) -> Option<u64> {
+pub(super) fn number_at(m: &Model, r: usize) -> Option<u64> {
     m.rows
         .page
         .binary_search_by_key(&r, |(k, _)| *k)
@@ -241,7 +240,7 @@ fn number_at(m: &Model, r: usize) -> Option<u64> {
 }
 
 /// Decide one row again after a change to it.
-fn refate(m: &mut Model, i: usize, r: usize) {
+pub(super) fn refate(m: &mut Model, i: usize, r: usize) {
     let row = match row_at(m, i, r) {
         Ok(row) => row,
         Err(f) => return m.problem(f),
@@ -324,7 +323,7 @@ pub fn sync_page(m: &mut Model) {
 }
 
 /// Keep the cursor inside the drawn rows.
-fn scroll(m: &mut Model) {
+pub(super) fn scroll(m: &mut Model) {
     let h = crate::tui::view::rows::table_rows(m.size).max(1);
     if m.rows.cursor < m.rows.offset {
         m.rows.offset = m.rows.cursor;
@@ -450,10 +449,10 @@ pub fn action(m: &mut Model, a: Action) {
                 });
             }
         }
-        Action::NextFlagged => next_flagged(m, true),
-        Action::PrevFlagged => next_flagged(m, false),
-        Action::RedactDetails => ask_free_text(m, true),
-        Action::KeepDetails => ask_free_text(m, false),
+        Action::NextFlagged => super::free_text::next(m, true),
+        Action::PrevFlagged => super::free_text::next(m, false),
+        Action::RedactDetails => super::free_text::ask(m, true),
+        Action::KeepDetails => super::free_text::ask(m, false),
         Action::Search => {
             // A new search starts empty, so typing never runs on from the last one; the last
             // is named, and n and N still find it.
@@ -472,8 +471,8 @@ pub fn action(m: &mut Model, a: Action) {
             });
         }
         Action::Open => super::reader::open_row(m),
-        Action::SearchNext => find(m, true, false),
-        Action::SearchPrev => find(m, false, false),
+        Action::SearchNext => super::search::find(m, true, false),
+        Action::SearchPrev => super::search::find(m, false, false),
         Action::Continue => {
             if let Some(bad) = m.inputs.iter().find(|x| x.failure.is_some()) {
                 let f = bad.failure.clone().expect("checked");
@@ -486,7 +485,7 @@ pub fn action(m: &mut Model, a: Action) {
                 super::package::enter(m);
             }
         }
-        Action::Back if stop_search(m) => m.info("Search stopped."),
+        Action::Back if super::search::stop(m) => m.info("Search stopped."),
         Action::Back => m.screen = Screen::Columns,
         _ => {}
     }
@@ -555,468 +554,4 @@ pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String,
     m.info(format!(
         "The cell in row {number} will leave as [REDACTED]."
     ));
-}
-
-/// The kinds of detail found in output column `column` of a row, in the analyst's words:
-/// "telephone number, postcode".
-fn found_in(fate: &Fate, column: usize) -> String {
-    let mut kinds: Vec<crate::freetext::Kind> = fate
-        .flags()
-        .iter()
-        .filter(|f| f.column == column)
-        .map(|f| f.kind)
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    kinds
-        .iter()
-        .map(|k| k.label())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Move to the next (or previous) free-text cell holding somebody's details: among those
-/// not yet decided while any are left, else among them all. Wraps at the ends.
-fn next_flagged(m: &mut Model, forward: bool) {
-    let i = m.rows.input;
-    let Some(fates) = m.rows.fates.get(i) else {
-        return;
-    };
-    let undecided = m.rows.counts.get(i).map_or(0, |c| c.unreviewed);
-    let wanted = |f: &Fate, c: usize| {
-        if undecided > 0 {
-            f.unreviewed_in(c)
-        } else {
-            f.flags().iter().any(|x| x.column == c)
-        }
-    };
-    let n = m.rows.visible.len();
-    if n == 0 {
-        return;
-    }
-    let cursor = m.rows.cursor.min(n - 1);
-    let column = m.rows.column;
-    // Positions from the cursor round to it again; on the cursor's own row, only columns
-    // past (or, going back, before) the highlighted one, then (step n) the rest of it.
-    let mut found = None;
-    for step in 0..=n {
-        let pos = if forward {
-            (cursor + step) % n
-        } else {
-            (cursor + n - step % n) % n
-        };
-        let Some(f) = m.rows.visible.get(pos).and_then(|r| fates.get(r)) else {
-            continue;
-        };
-        let mut cols = f.flagged_columns();
-        if !forward {
-            cols.reverse();
-        }
-        let hit = cols
-            .into_iter()
-            .filter(|&c| wanted(f, c))
-            .find(|&c| match step {
-                0 if forward => c > column,
-                0 => c < column,
-                _ => true,
-            });
-        if let Some(c) = hit {
-            found = Some((pos, c, f.clone()));
-            break;
-        }
-    }
-    let Some((pos, c, f)) = found else {
-        return m.info("No free-text cell here holds what looks like somebody's details.");
-    };
-    let wrapped = if forward {
-        (pos, c) <= (cursor, column)
-    } else {
-        (pos, c) >= (cursor, column)
-    };
-    m.rows.cursor = pos;
-    m.rows.column = c;
-    scroll(m);
-    let number = m
-        .rows
-        .visible
-        .get(pos)
-        .and_then(|r| row_at(m, i, r).ok())
-        .map_or(String::new(), |row| format!("Row {}: ", row.number));
-    let state = if f.unreviewed_in(c) {
-        format!("not decided ({undecided} left)")
-    } else {
-        "decided".into()
-    };
-    // Short enough for the status line at 80 columns; the column is highlighted above.
-    m.info(format!(
-        "{}{number}{} found, {state}. o read, d redact, a keep",
-        match (wrapped, forward) {
-            (false, _) => "",
-            (true, true) => "(from the top) ",
-            (true, false) => "(from the bottom) ",
-        },
-        found_in(&f, c)
-    ));
-}
-
-/// d or a on a free-text cell: ask why (or, on a cell already decided that way, undo it).
-fn ask_free_text(m: &mut Model, redact: bool) {
-    let i = m.rows.input;
-    let Some(r) = m.rows.visible.get(m.rows.cursor) else {
-        return;
-    };
-    let Some(number) = number_at(m, r) else {
-        return;
-    };
-    let Some(fate) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() else {
-        return;
-    };
-    let c = m.rows.column;
-    let Some(field) = m
-        .job
-        .as_ref()
-        .and_then(|j| j.plans[i].shared.get(c))
-        .map(|(_, f)| f.clone())
-    else {
-        return;
-    };
-    let key = (i, number, field.clone());
-    let before = m.decisions.flagged.get(&key).cloned();
-    match before {
-        Some(Flagged::RedactSpans { .. }) if redact => {
-            return set_free_text(
-                m,
-                i,
-                r,
-                key,
-                None,
-                "The details found are shown again: decide again (d or a).",
-            );
-        }
-        Some(Flagged::Keep { .. }) if !redact => {
-            return set_free_text(m, i, r, key, None, "No longer kept: decide again (d or a).");
-        }
-        _ => {}
-    }
-    if !fate.flags().iter().any(|f| f.column == c) {
-        let why = if m.decisions.redactions.contains_key(&key) {
-            "This cell is redacted whole (r undoes that)."
-        } else if !fate.is_shared() {
-            "This row is excluded: none of its cells leave."
-        } else {
-            "Nothing that looks like somebody's details was found in this cell: ] finds the next that has."
-        };
-        return m.info(why);
-    }
-    let found = found_in(&fate, c);
-    let label = m
-        .selected_profile()
-        .and_then(|p| p.field(&field))
-        .map(|f| printable(&f.label))
-        .unwrap_or_default();
-    let (title, line) = if redact {
-        (
-            format!("Redact the details, {label}, row {number}"),
-            format!(
-                "What was found ({found}) will leave as [REDACTED: kind]; the rest of the text leaves. Why? The reason goes into the disclosure record."
-            ),
-        )
-    } else {
-        (
-            format!("Keep {label}, row {number}, as it is"),
-            format!(
-                "The cell will leave as written, with what was found ({found}) in it. Why may it leave (e.g. it is the victim's own)? The reason goes into the disclosure record."
-            ),
-        )
-    };
-    m.popup = Some(Popup::Prompt {
-        title,
-        lines: vec![line],
-        input: TextInput::default(),
-        purpose: PromptFor::FreeText {
-            input: i,
-            index: r,
-            row: number,
-            field,
-            redact,
-        },
-    });
-}
-
-/// The reason for a decision on a free-text cell is given.
-pub fn free_text(
-    m: &mut Model,
-    i: usize,
-    index: usize,
-    number: u64,
-    field: String,
-    redact: bool,
-    reason: &str,
-) {
-    let reason = reason.trim().to_string();
-    if reason.is_empty() {
-        return m.problem(Failure::new(
-            "nothing was decided: a reason is needed",
-            format!(
-                "Press {} again and say why.",
-                if redact { "d" } else { "a" }
-            ),
-        ));
-    }
-    let decided = if redact {
-        Flagged::RedactSpans { reason }
-    } else {
-        Flagged::Keep { reason }
-    };
-    super::carry::remember(m, i, index, number);
-    set_free_text(m, i, index, (i, number, field), Some(decided), "");
-    let left: u64 = m.unreviewed();
-    m.info(format!(
-        "Row {number}: {}; {left} free-text cell(s) to decide (] next).",
-        if redact {
-            "the details leave as [REDACTED: kind]"
-        } else {
-            "kept as it is"
-        }
-    ));
-}
-
-/// Set (or, `None`, undo) the decision on one free-text cell, and decide its row again.
-fn set_free_text(
-    m: &mut Model,
-    i: usize,
-    r: usize,
-    key: (usize, u64, String),
-    decided: Option<Flagged>,
-    say: &str,
-) {
-    match decided {
-        Some(d) => {
-            m.decisions.flagged.insert(key.clone(), d.clone());
-            if let Some(j) = &mut m.job {
-                j.decisions.flagged.insert(key, d);
-            }
-        }
-        None => {
-            m.decisions.flagged.remove(&key);
-            if let Some(j) = &mut m.job {
-                j.decisions.flagged.remove(&key);
-            }
-            super::carry::forget_unused(m);
-        }
-    }
-    refate(m, i, r);
-    if !say.is_empty() {
-        m.info(say);
-    }
-}
-
-pub fn search(m: &mut Model, query: &str) {
-    if query.trim().is_empty() {
-        m.rows.search = None;
-        return;
-    }
-    m.rows.search = Some(query.to_string());
-    find(m, true, true);
-}
-
-/// Move to the next (or previous) row in view whose shared cells contain the search text.
-/// `here` lets the current row match (a new search).
-fn find(m: &mut Model, forward: bool, here: bool) {
-    let Some(q) = m.rows.search.as_ref().map(|q| q.to_lowercase()) else {
-        m.info("Nothing to find yet: press / to search.");
-        return;
-    };
-    let n = m.rows.visible.len();
-    let cursor = m.rows.cursor.min(n);
-    // The positions in `visible` to look at, as runs in file order: forward, from the row
-    // after the cursor (or the cursor's, for a new search) to the end, then from the top;
-    // backward, the rows above the cursor (nearest last), then those below it.
-    let split = if forward {
-        (cursor + usize::from(!here)).min(n)
-    } else {
-        cursor
-    };
-    let runs = if forward {
-        [split..n, 0..split]
-    } else {
-        [0..split, split..n]
-    };
-    if m.inputs[m.rows.input].store.is_indexed() {
-        return start_search(m, q, runs, forward);
-    }
-    for (k, run) in runs.into_iter().enumerate() {
-        match find_in(m, &q, run, forward) {
-            Ok(Some((pos, column))) => {
-                m.rows.cursor = pos;
-                m.rows.column = column;
-                scroll(m);
-                if k == 1 {
-                    m.info(wrapped(forward));
-                }
-                return;
-            }
-            Ok(None) => {}
-            Err(f) => return m.problem(f),
-        }
-    }
-    m.info(format!(
-        "Not found: “{}”",
-        printable(m.rows.search.as_deref().unwrap_or(""))
-    ));
-}
-
-/// Search a file's rows on a worker, so the screen stays live however big the file: the runs
-/// of positions in view become runs of rows in the file (rows between those in view are
-/// excluded, and an excluded row's cells do not leave, so it never matches).
-fn start_search(m: &mut Model, query: String, runs: [std::ops::Range<usize>; 2], first: bool) {
-    stop_search(m);
-    let i = m.rows.input;
-    let Some(deciding) = deciding(m, i) else {
-        return;
-    };
-    let input = &m.inputs[i];
-    let Some(table) = input.table.clone() else {
-        return;
-    };
-    let (n, rows) = (m.rows.visible.len(), input.store.len());
-    let row_at = |pos: usize| {
-        if pos >= n {
-            rows
-        } else {
-            m.rows.visible.get(pos).unwrap_or(rows)
-        }
-    };
-    let runs = runs
-        .into_iter()
-        .filter(|run| run.start < run.end)
-        .map(|run| row_at(run.start)..row_at(run.end))
-        .collect();
-    m.rows.searches += 1;
-    m.rows.search_forward = first;
-    let cancel = Arc::new(AtomicBool::new(false));
-    m.rows.searching = Some((m.rows.searches, cancel.clone()));
-    m.cmds.push(Cmd::Search(Box::new(SearchJob {
-        id: input.id,
-        generation: input.generation,
-        search: m.rows.searches,
-        table,
-        store: input.store.clone(),
-        runs,
-        first,
-        query,
-        deciding,
-        cancel,
-    })));
-    m.info("Searching the rows… (Esc stops)");
-}
-
-/// What a search that went past the end (or the start) and on round says.
-fn wrapped(forward: bool) -> &'static str {
-    if forward {
-        "Search wrapped: found from the top."
-    } else {
-        "Search wrapped: found from the bottom."
-    }
-}
-
-/// Stop a search under way, if any. Returns whether there was one.
-fn stop_search(m: &mut Model) -> bool {
-    match m.rows.searching.take() {
-        Some((_, cancel)) => {
-            cancel.store(true, Ordering::Relaxed);
-            true
-        }
-        None => false,
-    }
-}
-
-/// A search's report: move to the row it found.
-pub fn found(m: &mut Model, w: Worker) {
-    let Worker::Found {
-        id,
-        generation,
-        search,
-        result,
-    } = w
-    else {
-        return;
-    };
-    if m.rows.searching.as_ref().map(|(n, _)| *n) != Some(search) {
-        return; // stopped, or replaced by a newer search
-    }
-    m.rows.searching = None;
-    let current = m
-        .inputs
-        .get(m.rows.input)
-        .is_some_and(|x| x.id == id && x.generation == generation);
-    if !current {
-        return;
-    }
-    match result {
-        Ok(Some((r, column))) => {
-            let pos = m.rows.visible.position(r);
-            if m.rows.visible.get(pos) == Some(r) {
-                let forward = m.rows.search_forward;
-                let went_round = if forward {
-                    pos < m.rows.cursor
-                } else {
-                    pos > m.rows.cursor
-                };
-                m.rows.cursor = pos;
-                m.rows.column = column;
-                m.status = None;
-                if went_round {
-                    m.info(wrapped(forward));
-                }
-                scroll(m);
-            }
-        }
-        Ok(None) => m.info(format!(
-            "Not found: “{}”",
-            printable(m.rows.search.as_deref().unwrap_or(""))
-        )),
-        Err(f) => m.problem(f),
-    }
-}
-
-/// The first (or, not `first`, the last) position in `run` of `visible` whose shared cells
-/// contain `q`, and the column it is in. The rows are read in one stream, in file order.
-fn find_in(
-    m: &Model,
-    q: &str,
-    run: std::ops::Range<usize>,
-    first: bool,
-) -> Result<Option<(usize, usize)>, Failure> {
-    let (Some(job), Some(input)) = (&m.job, m.inputs.get(m.rows.input)) else {
-        return Ok(None);
-    };
-    let (Some(from), Some(table)) = (m.rows.visible.get(run.start), &input.table) else {
-        return Ok(None);
-    };
-    let i = m.rows.input;
-    let wanted = job
-        .plans
-        .get(i)
-        .map(|p| p.wanted_columns(table.headers.len()));
-    let mut pos = run.start;
-    let mut found = None;
-    for item in input.store.scan(table, from, wanted.as_deref()) {
-        if pos >= run.end {
-            break;
-        }
-        let (r, row) = item.map_err(|e| read_failure(&e, &input.file_name()))?;
-        if Some(r) != m.rows.visible.get(pos) {
-            continue; // a row not in view
-        }
-        let cells = job.decide(i, &row).unwrap_or_default();
-        if let Some(c) = cells.iter().position(|c| c.to_lowercase().contains(q)) {
-            found = Some((pos, c));
-            if first {
-                break;
-            }
-        }
-        pos += 1;
-    }
-    Ok(found)
 }
