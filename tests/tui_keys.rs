@@ -1580,3 +1580,22 @@ fn a_pack_refused_for_free_text_says_the_keys_not_the_flags() {
         f.hint
     );
 }
+
+/// Issue 19 item 3: while the rows are decided again (a kind just redacted everywhere), the
+/// free-text counts are not whole yet: the bundle waits for them rather than trust them.
+#[test]
+fn package_waits_for_the_rows_to_be_checked_before_it_is_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    s.typ("c").typ("G").typ(" ");
+    let waiting = |s: &Screen| {
+        disclose::tui::readiness::blockers(&s.app.model)
+            .iter()
+            .any(|b| b.starts_with("Wait until every row is checked"))
+    };
+    assert!(waiting(&s), "the rows are being decided again");
+    s.settle();
+    assert!(!waiting(&s));
+    assert_eq!(s.app.model.unreviewed(), 1, "the e-mail address is redacted");
+}

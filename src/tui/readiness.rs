@@ -55,7 +55,14 @@ pub fn blockers(m: &Model) -> Vec<String> {
         out.push(sentence(profile, b));
     }
     // What only reading the rows shows (a pack would refuse at its end): details in free text
-    // that no decision covers, unless the analyst has read them and said they may leave.
+    // that no decision covers, unless the analyst has read them and said they may leave. The
+    // counts are only whole once every row is checked.
+    if (0..m.inputs.len()).any(|i| m.deciding(i)) {
+        out.push(
+            "Wait until every row is checked against the rules (What will leave says how far)."
+                .into(),
+        );
+    }
     let left = m.unreviewed();
     if left > 0 && !m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED) {
         out.push(free_text_sentence(left));
