@@ -1597,5 +1597,9 @@ fn package_waits_for_the_rows_to_be_checked_before_it_is_ready() {
     assert!(waiting(&s), "the rows are being decided again");
     s.settle();
     assert!(!waiting(&s));
-    assert_eq!(s.app.model.unreviewed(), 1, "the e-mail address is redacted");
+    assert_eq!(
+        s.app.model.unreviewed(),
+        1,
+        "the e-mail address is redacted"
+    );
 }

@@ -279,6 +279,9 @@ pub fn open_package(m: &mut Model) {
                 labels.join(", ")
             ));
         }
+        if !m.flagged().is_empty() {
+            lines.push(crate::tui::view::free_text_detail(m));
+        }
         lines.push(String::new());
     }
     let blockers = crate::tui::readiness::blockers(m);
