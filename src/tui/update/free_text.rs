@@ -79,7 +79,14 @@ pub(super) fn next(m: &mut Model, forward: bool) {
         }
     }
     let Some((pos, c, f)) = found else {
-        return m.info("No free-text cell here holds what looks like somebody's details.");
+        let elsewhere = m.unreviewed();
+        return m.info(if elsewhere > 0 {
+            format!(
+                "None in this file; {elsewhere} to decide in the others: }} goes to the next file."
+            )
+        } else {
+            "No free-text cell here holds what looks like somebody's details.".to_string()
+        });
     };
     let wrapped = if forward {
         (pos, c) <= (cursor, column)
