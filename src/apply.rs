@@ -806,6 +806,9 @@ pub struct Outcome {
     /// Free-text cells holding a detail left as it is with no decision: to be reviewed, or
     /// the review acknowledged, before the bundle may be written.
     pub flagged_unreviewed: u64,
+    /// The kinds found in each free-text cell decided by hand ([`Decisions::flagged`]), by
+    /// (row number, field id), so the record can say what each decision was about.
+    pub decided_kinds: BTreeMap<(u64, String), Vec<Kind>>,
 }
 
 /// Details of one kind found in one shared free-text column.
@@ -926,6 +929,16 @@ pub fn process<E>(
                 out.note(filter, counts.judged);
                 if !flags.is_empty() {
                     out.note_flags(&flags);
+                    if !decisions.flagged.is_empty() {
+                        note_decided_kinds(
+                            &mut out,
+                            input_index,
+                            row.number,
+                            plan,
+                            decisions,
+                            &flags,
+                        );
+                    }
                 }
                 emit(&row, &cells_out).map_err(ProcessError::Sink)?;
                 out.rows_shared += 1;
@@ -939,6 +952,34 @@ pub fn process<E>(
     })?;
     out.sha256 = digest.sha256;
     Ok(out)
+}
+
+/// Note the kinds found in the cells of row `number` that a decision by hand covers.
+fn note_decided_kinds(
+    out: &mut Outcome,
+    input_index: usize,
+    number: u64,
+    plan: &InputPlan,
+    decisions: &Decisions,
+    flags: &[Flag],
+) {
+    for f in flags {
+        let Some((_, field)) = plan.shared.get(f.column) else {
+            continue;
+        };
+        if decisions
+            .flagged
+            .contains_key(&(input_index, number, field.clone()))
+        {
+            let kinds = out
+                .decided_kinds
+                .entry((number, field.clone()))
+                .or_default();
+            if !kinds.contains(&f.kind) {
+                kinds.push(f.kind);
+            }
+        }
+    }
 }
 
 /// Cells changed in one shared row.

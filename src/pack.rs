@@ -353,7 +353,7 @@ pub fn write(
             signing_key: opts.signer.as_ref().map(|k| k.fingerprint().to_string()),
             payload,
             compression: opts.level,
-            manual_decisions: manual_decisions(job),
+            manual_decisions: manual_decisions(job, &outcomes),
             checklist_answers: job
                 .profile
                 .checklist
@@ -506,7 +506,7 @@ fn dedup(it: impl Iterator<Item = String>) -> Vec<String> {
     v
 }
 
-fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
+fn manual_decisions(job: &Job, outcomes: &[crate::apply::Outcome]) -> Vec<ManualDecision> {
     let name = |i: usize| job.tables.get(i).map(|t| t.file_name()).unwrap_or_default();
     let mut out: Vec<ManualDecision> = job
         .decisions
@@ -517,6 +517,7 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
             input: name(*i),
             row: *row,
             field: None,
+            kinds: Vec::new(),
             reason: reason.clone(),
         })
         .collect();
@@ -529,6 +530,7 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
                 input: name(*i),
                 row: *row,
                 field: Some(field.clone()),
+                kinds: Vec::new(),
                 reason: reason.clone(),
             }),
     );
@@ -544,6 +546,11 @@ fn manual_decisions(job: &Job) -> Vec<ManualDecision> {
                 input: name(*i),
                 row: *row,
                 field: Some(field.clone()),
+                kinds: outcomes
+                    .get(*i)
+                    .and_then(|o| o.decided_kinds.get(&(*row, field.clone())))
+                    .map(|k| k.iter().map(|k| k.id()).collect())
+                    .unwrap_or_default(),
                 reason: decided.reason().to_string(),
             }),
     );

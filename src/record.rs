@@ -140,6 +140,9 @@ pub struct ManualDecision {
     pub input: String,
     pub row: u64,
     pub field: Option<String>,
+    /// For a decision on free text: the kinds of detail found in the cell (`phone`, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<&'static str>,
     pub reason: String,
 }
 

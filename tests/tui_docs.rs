@@ -91,3 +91,65 @@ fn docs_list_every_key_in_the_keymaps_words() {
         "docs/tui.md's keyboard reference is out of date; replace it with:\n{reference}"
     );
 }
+
+/// docs/tui.md's pictures of the screens at 80×24 are the snapshot tests' captures, so they
+/// show today's layouts (issue 18 item 4): each heading below, then its snapshot.
+#[test]
+fn docs_pictures_are_the_snapshots() {
+    const PICTURES: [(&str, &str); 13] = [
+        ("### Start", "start_screen"),
+        ("### Files", "open_screen_with_a_csv_read"),
+        (
+            "### Agreement",
+            "profile_screen_shows_the_overdue_review_and_warnings_plainly",
+        ),
+        ("### Columns", "columns_screen"),
+        (
+            "### Columns, with suggestions",
+            "columns_screen_with_suggestions",
+        ),
+        ("### Rows (rows that leave)", "rows_shared"),
+        (
+            "### Rows (`v`: excluded rows in view, with their reason)",
+            "rows_all",
+        ),
+        (
+            "### Rows (`]`: a free-text cell holding somebody's details)",
+            "rows_flagged_cell",
+        ),
+        (
+            "### The viewer on that cell (Enter; the number is highlighted)",
+            "viewer_flagged_cell",
+        ),
+        ("### Package", "package_screen_lists_what_stops_the_bundle"),
+        (
+            "### Done",
+            "done_screen_says_how_the_bundle_travels_and_why_it_was_made",
+        ),
+        ("### Verify", "verify_screen_before_a_bundle_is_chosen"),
+        (
+            "### Help (`?` on the Columns screen)",
+            "help_overlay_lists_the_keys_of_the_screen_below",
+        ),
+    ];
+    let root = env!("CARGO_MANIFEST_DIR");
+    let doc = std::fs::read_to_string(format!("{root}/docs/tui.md")).expect("docs/tui.md");
+    let pictures = &doc[doc.find("## The screens at 80×24").expect("the pictures")..];
+    for (heading, snap) in PICTURES {
+        let at = pictures
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("no {heading}"));
+        let from = at + pictures[at..].find("```text\n").unwrap() + "```text\n".len();
+        let to = from + pictures[from..].find("```").unwrap();
+        let shown = &pictures[from..to];
+        let file =
+            std::fs::read_to_string(format!("{root}/tests/snapshots/tui_screens__{snap}.snap"))
+                .unwrap();
+        let captured = file.splitn(3, "---\n").nth(2).unwrap();
+        assert_eq!(
+            shown.trim_end(),
+            captured.trim_end(),
+            "docs/tui.md {heading} is not the snapshot {snap}"
+        );
+    }
+}

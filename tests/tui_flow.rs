@@ -57,6 +57,7 @@ fn from_an_export_to_a_verified_bundle_by_keys_alone() {
     s.typ("c");
     assert!(s.text().contains("Before writing"), "{}", s.text());
     s.typ("a").typ(&public).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
     s.typ("PC 999 Quinn").enter();
     s.press(KeyCode::Down).enter(); // Reason
@@ -216,6 +217,7 @@ fn esc_while_writing_cancels_and_leaves_nothing_behind() {
     // A key, the analyst, the folder, and every warning acknowledged.
     let public = age::x25519::Identity::generate().to_public().to_string();
     s.typ("a").typ(&public).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     s.press(KeyCode::Down).press(KeyCode::Down).enter();
     s.typ("PC 999 Quinn").enter();
     s.press(KeyCode::Down).enter();
@@ -308,6 +310,7 @@ fn to_package<'c>(
     assert_eq!(on, Step::Package, "{}", s.text());
     let identity = age::x25519::Identity::generate();
     s.typ("a").typ(&identity.to_public().to_string()).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
     (s, identity)
 }
 
@@ -567,4 +570,169 @@ fn a_checklist_answer_that_stops_the_sharing_stops_the_bundle() {
         .cloned()
         .unwrap();
     assert_eq!(answered["answer"], "yes", "{answered}");
+}
+
+/// Issue 19 item 3, end to end: free text holding somebody's details stops the bundle on the
+/// Package screen (not at the end of writing), in keys; one cell decided on Rows, the other
+/// kind redacted everywhere from Package; the bundle then leaves with both redacted as spans,
+/// the record lists the decision (never the value), and nothing on disk holds the values.
+#[test]
+fn free_text_is_reviewed_on_rows_and_package_and_the_bundle_leaves_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    s.typ("]").typ("d").typ("the suspect's number").enter();
+
+    let identity = age::x25519::Identity::generate();
+    s.typ("c");
+    assert_eq!(s.app.model.screen, Step::Package);
+    s.typ("a").typ(&identity.to_public().to_string()).enter();
+    s.typ("Bromley YOT, RJ officer").enter(); // whose key it is
+    s.press(KeyCode::Down).press(KeyCode::Down).enter(); // Analyst
+    s.typ("PC 999 Quinn").enter();
+    s.press(KeyCode::Down).enter(); // Reason
+    s.typ("October panel, victims list").enter();
+    s.press(KeyCode::Down).enter(); // Folder
+    s.ctrl('u').typ(&out.display().to_string()).enter();
+    // The five warnings, then Free text, then Redact all for each kind found.
+    s.typ("G");
+    assert_eq!(
+        s.app.model.package_items()[s.app.model.package.cursor],
+        PackItem::RedactKind(disclose::freetext::Kind::Email)
+    );
+    let screen = s.text();
+    assert!(screen.contains("Free text"), "{screen}");
+    assert!(
+        screen.contains("! Free text     1 to decide (Space)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Redact all    1 e-mail address"),
+        "{screen}"
+    );
+    for _ in 0..2 {
+        s.press(KeyCode::Up);
+    }
+    for _ in 0..5 {
+        s.press(KeyCode::Up).typ(" ");
+    }
+    // Everything else is done: what stops the bundle is the free text, said in keys.
+    let blockers = disclose::tui::readiness::blockers(&s.app.model);
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert!(
+        blockers[0].starts_with("Decide the 1 free-text cell(s)")
+            && blockers[0].contains("] finds each")
+            && !blockers[0].contains("--"),
+        "{}",
+        blockers[0]
+    );
+    s.typ("w");
+    assert!(
+        s.text().contains("not ready to write"),
+        "refused before writing:\n{}",
+        s.text()
+    );
+    // Every e-mail address found in free text redacted, from the Package screen.
+    s.typ("G").typ(" ").settle();
+    assert_eq!(s.app.model.unreviewed(), 0);
+    assert!(
+        s.text().contains("✓ Redacted all  1 e-mail address"),
+        "{}",
+        s.text()
+    );
+    assert!(s.text().contains("Ready: press w"), "{}", s.text());
+    s.typ("w").typ("y").settle();
+    let done = s.text();
+    assert!(done.contains("The bundle is written"), "{done}");
+
+    let bundle = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".zip.age"))
+        .unwrap();
+    let extracted = dir.path().join("extracted");
+    let report = disclose::verify::verify_bundle(
+        &bundle,
+        &Decryption::Identities(vec![identity]),
+        None,
+        Some(&extracted),
+    );
+    assert!(report.ok(), "{:?}", report.problems);
+    let shared: String = walk(&extracted)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        shared.contains("He said to ring him on [REDACTED: phone] to get it back"),
+        "{shared}"
+    );
+    assert!(
+        shared.contains("Her brother ([REDACTED: email]) saw it"),
+        "{shared}"
+    );
+    let record = report.record.unwrap();
+    let manual = record["manual_decisions"].as_array().unwrap();
+    assert!(
+        manual
+            .iter()
+            .any(|d| d["action"] == "redacted details in free text"
+                && d["row"] == 2
+                && d["field"] == "victim_personal_statement"
+                && d["kinds"] == serde_json::json!(["phone"])
+                && d["reason"] == "the suspect's number"),
+        "{manual:?}"
+    );
+    // The values never reach the disk outside the bundle: not the record, not the memory.
+    assert!(!record.to_string().contains(PLANTED_PHONE));
+    for f in walk(&dir.path().join("config"))
+        .into_iter()
+        .chain(walk(&out))
+    {
+        let bytes = std::fs::read(&f).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(PLANTED_PHONE) && !text.contains(PLANTED_EMAIL),
+            "{} holds a value",
+            f.display()
+        );
+    }
+}
+
+/// Issue 19 item 3: having read the details, the analyst may let them leave by acknowledging
+/// free-text-reviewed on the Package screen (Space on Free text); Space again takes it back.
+#[test]
+fn acknowledging_free_text_on_package_lets_the_undecided_cells_leave() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    s.typ("c");
+    let free_text = |s: &Screen| {
+        s.app
+            .model
+            .package_items()
+            .iter()
+            .position(|i| *i == PackItem::FreeText)
+            .unwrap()
+    };
+    let has_blocker = |s: &Screen| {
+        disclose::tui::readiness::blockers(&s.app.model)
+            .iter()
+            .any(|b| b.contains("free-text cell(s)"))
+    };
+    assert!(has_blocker(&s));
+    s.typ("g");
+    for _ in 0..free_text(&s) {
+        s.press(KeyCode::Down);
+    }
+    s.enter();
+    let viewer = s.text();
+    assert!(viewer.contains("1 telephone number, 1"), "{viewer}");
+    s.press(KeyCode::Esc).typ(" ");
+    assert!(!has_blocker(&s));
+    assert!(s.text().contains("2 left, acknowledged"), "{}", s.text());
+    s.typ(" ");
+    assert!(has_blocker(&s));
 }

@@ -470,3 +470,43 @@ fn done_screen_says_how_the_bundle_travels_and_why_it_was_made() {
     assert!(text.contains("signing_ed25519.pub"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// Issue 19 item 3: Rows with a free-text cell holding somebody's details, highlighted by ]
+/// (marked ! in the table, counted by kind beside it), then the viewer on it, the telephone
+/// number highlighted (reverse video, so it reads without colour too).
+#[test]
+fn rows_with_a_flagged_cell_and_the_viewer_highlighting_the_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = catalog();
+    let mut s = statements_on_rows(&catalog, dir.path(), 80, 24);
+    s.typ("]");
+    let rows = s.text();
+    assert!(rows.contains("│! He said to ring hi"), "{rows}");
+    insta::assert_snapshot!("rows_flagged_cell", rows);
+
+    s.typ("o");
+    let viewer = s.text();
+    assert!(
+        viewer.contains("Found in this free text (highlighted): telephone"),
+        "{viewer}"
+    );
+    insta::assert_snapshot!("viewer_flagged_cell", viewer);
+    // The number, and only the number, is drawn highlighted.
+    let buf = s.term.backend().buffer().clone();
+    let lines: Vec<String> = (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+        .collect();
+    let y = lines
+        .iter()
+        .position(|l| l.contains("He said to ring him on"))
+        .unwrap();
+    let highlighted: String = (0..buf.area.width)
+        .filter(|&x| {
+            buf[(x, y as u16)]
+                .modifier
+                .contains(ratatui::style::Modifier::REVERSED)
+        })
+        .map(|x| buf[(x, y as u16)].symbol().to_string())
+        .collect();
+    assert_eq!(highlighted, PLANTED_PHONE);
+}

@@ -231,10 +231,15 @@ fn a_row_excluded_by_hand_survives_the_header_row_moved_away_and_back_and_q_then
     tmux.keys(&["Enter"]);
     tmux.wait_for("the row excluded", |s| s.contains("✓ shared  2999"));
 
-    // Back to Files; the header one row lower, then back where it was.
-    for _ in 0..3 {
-        tmux.keys(&["Escape"]);
-    }
+    // Back to Files; the header one row lower, then back where it was. One Esc at a time,
+    // each waited for: two sent at once can reach the terminal as one Alt-Esc under load.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the Columns screen", |s| s.contains("Source columns"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the agreements", |s| {
+        s.contains("Which agreement is this disclosure under?")
+    });
+    tmux.keys(&["Escape"]);
     tmux.wait_for("the Files screen", |s| s.contains("Files opened"));
     tmux.keys(&["+"]);
     tmux.wait_for(
@@ -257,10 +262,18 @@ fn a_row_excluded_by_hand_survives_the_header_row_moved_away_and_back_and_q_then
     });
 
     // All the way back to the start menu: q asks, as the decision would be lost.
-    for _ in 0..4 {
+    for (screen, seen) in [
+        ("the Columns screen", "Source columns"),
+        (
+            "the agreements",
+            "Which agreement is this disclosure under?",
+        ),
+        ("the Files screen", "Files opened"),
+        ("the start menu", "Prepare a disclosure"),
+    ] {
         tmux.keys(&["Escape"]);
+        tmux.wait_for(screen, |s| s.contains(seen));
     }
-    tmux.wait_for("the start menu", |s| s.contains("Prepare a disclosure"));
     tmux.keys(&["q"]);
     tmux.wait_for("the question before quitting", |s| s.contains("Quit?"));
     tmux.keys(&["n"]);

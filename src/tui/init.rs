@@ -67,6 +67,7 @@ impl<'c> Model<'c> {
                 page_of: None,
                 searching: None,
                 searches: 0,
+                search_forward: true,
             },
             package: PackageForm {
                 recipients: Vec::new(),

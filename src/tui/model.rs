@@ -7,8 +7,9 @@ use super::memory::Memory;
 use super::msg::Failure;
 use super::text_input::TextInput;
 use super::theme::Theme;
-use crate::apply::{Decisions, Exclusion, Filter, InputPlan, Judged};
+use crate::apply::{Decisions, Exclusion, Filter, Flag, FlagFate, Flagged, InputPlan, Judged};
 use crate::dates::{Date, Period};
+use crate::freetext::Kind;
 use crate::job::Job;
 use crate::keys::Recipient;
 use crate::profile::{Catalog, MARKING_NAMES, Profile, Rule};
@@ -67,6 +68,12 @@ pub enum Pending {
     Remembered(Decisions),
     /// Remove input `.0`, with the decisions made on its rows.
     RemoveInput(usize),
+    /// Include again a row excluded by hand (its reason is dropped).
+    Include {
+        input: usize,
+        index: usize,
+        row: u64,
+    },
     /// Keep the new reading of the input with this id, dropping the decisions that fit none
     /// of its rows (no: go back to the reading they were made on).
     DropDecisions(u64),
@@ -78,9 +85,18 @@ pub enum Pending {
 pub struct CarriedRow {
     pub number: u64,
     pub hash: u64,
-    /// `None`: the row is excluded; `Some(field)`: that cell is redacted.
-    pub field: Option<String>,
-    pub reason: String,
+    pub by_hand: ByHand,
+}
+
+/// What was decided by hand on one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ByHand {
+    /// The row is excluded, for this reason.
+    Excluded(String),
+    /// This field's cell is redacted whole, for this reason.
+    Redacted { field: String, reason: String },
+    /// The details found in this field's free text are redacted as spans, or the cell kept.
+    FreeText { field: String, decided: Flagged },
 }
 
 /// The decisions on the rows of one input whose reading changed (another header row or
@@ -126,8 +142,19 @@ pub enum PromptFor {
         row: u64,
         field: String,
     },
+    /// The reason for a decision on the details found in a free-text cell: redact them as
+    /// spans, or keep the cell as it is.
+    FreeText {
+        input: usize,
+        index: usize,
+        row: u64,
+        field: String,
+        redact: bool,
+    },
     Search,
     RecipientKey,
+    /// Whose key the one just typed is (organisation, role), for the record.
+    RecipientLabel(String),
     RecipientFile,
     Passphrase,
     PassphraseAgain,
@@ -182,6 +209,8 @@ pub enum Popup {
     View {
         title: String,
         lines: Vec<String>,
+        /// Parts of lines to highlight (the details found in free text): (line, byte range).
+        marks: Vec<(usize, std::ops::Range<usize>)>,
         /// First wrapped line drawn (kept in range by update).
         scroll: usize,
     },
@@ -225,23 +254,62 @@ pub struct ColumnsState {
 
 /// Whether a row leaves, as decided by the job: a shared row keeps what its rules found on
 /// the way (an empty value read as the agreement says; its marking), so the screens count
-/// those rows as a pack does.
+/// those rows as a pack does, and the details found in its free-text cells (kind and what
+/// becomes of each: never the text), so the screens can count and find them.
+///
+/// A shared row holds: what its rules found, the details found in its free text, and how many
+/// of its cells start like a formula (they leave after a `'`, so no spreadsheet runs them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
-    Shared(Judged),
+    Shared(Judged, Vec<Flag>, u32),
     Excluded(Exclusion),
 }
 
 impl Fate {
     /// A shared row whose rules found nothing to note.
-    pub const SHARED: Fate = Fate::Shared(Judged {
-        empty_taken: 0,
-        marking: None,
-    });
+    pub const SHARED: Fate = Fate::Shared(
+        Judged {
+            empty_taken: 0,
+            marking: None,
+        },
+        Vec::new(),
+        0,
+    );
 
     pub fn is_shared(&self) -> bool {
-        matches!(self, Fate::Shared(_))
+        matches!(self, Fate::Shared(..))
     }
+
+    /// The details found in the row's free-text cells (none for an excluded row).
+    pub fn flags(&self) -> &[Flag] {
+        match self {
+            Fate::Shared(_, flags, _) => flags,
+            Fate::Excluded(_) => &[],
+        }
+    }
+
+    /// Whether a detail found in output column `column` is left with no decision.
+    pub fn unreviewed_in(&self, column: usize) -> bool {
+        self.flags()
+            .iter()
+            .any(|f| f.column == column && f.fate == FlagFate::Unreviewed)
+    }
+
+    /// The output columns holding a detail found, in order, each once.
+    pub fn flagged_columns(&self) -> Vec<usize> {
+        let mut cols: Vec<usize> = self.flags().iter().map(|f| f.column).collect();
+        cols.dedup();
+        cols
+    }
+}
+
+/// Free-text cells of one kind of detail in one input, as the record counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FlagTally {
+    /// Cells holding at least one detail of the kind.
+    pub cells: u64,
+    /// Of those, cells no decision covers yet.
+    pub unreviewed: u64,
 }
 
 /// Rows shared and excluded (by reason) in one input, kept up to date as rows arrive and
@@ -255,6 +323,12 @@ pub struct RowCounts {
     pub empty_taken: std::collections::BTreeMap<u32, u64>,
     /// Shared rows by protective marking (an index into [`MARKING_NAMES`]).
     pub markings: [u64; MARKING_NAMES.len()],
+    /// Free-text cells holding somebody's details, by kind.
+    pub flagged: std::collections::BTreeMap<Kind, FlagTally>,
+    /// Free-text cells holding a detail no decision covers (each cell once).
+    pub unreviewed: u64,
+    /// Cells of shared rows that start like a formula, made safe with a `'`.
+    pub neutralised: u64,
 }
 
 impl RowCounts {
@@ -440,6 +514,8 @@ pub struct RowsState {
     pub searching: Option<(u64, Arc<AtomicBool>)>,
     /// The number of the last search started.
     pub searches: u64,
+    /// Whether the search under way looks down (else up), to say when it wrapped.
+    pub search_forward: bool,
 }
 
 /// One line of the Package screen.
@@ -460,6 +536,10 @@ pub enum PackItem {
     OutDir,
     Checklist(usize),
     Warning(usize),
+    /// The details found in free text: acknowledging them (`free-text-reviewed`).
+    FreeText,
+    /// Redact every detail of this kind found in free text (`--redact-flagged`).
+    RedactKind(Kind),
 }
 
 pub struct PackageForm {
@@ -674,11 +754,31 @@ impl<'c> Model<'c> {
             || !self.inputs.is_empty() && !matches!(self.screen, Screen::Start)
     }
 
-    /// Rows excluded and cells redacted by hand, those waiting for a new reading included.
+    /// Rows excluded, cells redacted and free text decided by hand, those waiting for a new
+    /// reading included.
     pub fn manual_decisions(&self) -> usize {
         self.decisions.manual_exclusions.len()
             + self.decisions.redactions.len()
+            + self.decisions.flagged.len()
             + self.carried.iter().map(|c| c.rows.len()).sum::<usize>()
+    }
+
+    /// Free-text cells holding somebody's details, by kind, over every input.
+    pub fn flagged(&self) -> std::collections::BTreeMap<Kind, FlagTally> {
+        let mut out: std::collections::BTreeMap<Kind, FlagTally> = Default::default();
+        for c in &self.rows.counts {
+            for (k, t) in &c.flagged {
+                let o = out.entry(*k).or_default();
+                o.cells += t.cells;
+                o.unreviewed += t.unreviewed;
+            }
+        }
+        out
+    }
+
+    /// Free-text cells holding a detail no decision covers, over every input.
+    pub fn unreviewed(&self) -> u64 {
+        self.rows.counts.iter().map(|c| c.unreviewed).sum()
     }
 
     /// The core's suggestion for the Columns screen's highlighted column (or, in the fields
@@ -725,6 +825,15 @@ impl<'c> Model<'c> {
         v.extend((0..self.package.checklist.len()).map(PackItem::Checklist));
         if let Some(job) = &self.job {
             v.extend((0..job.warnings.len()).map(PackItem::Warning));
+        }
+        // Free text: a line to acknowledge what was found, and one per kind to redact it all
+        // (a kind already redacted everywhere stays, so it can be undone).
+        let flagged = self.flagged();
+        if !flagged.is_empty() || !self.decisions.redact_flagged.is_empty() {
+            v.push(PackItem::FreeText);
+            let mut kinds: BTreeSet<Kind> = flagged.keys().copied().collect();
+            kinds.extend(self.decisions.redact_flagged.iter().copied());
+            v.extend(kinds.into_iter().map(PackItem::RedactKind));
         }
         v
     }

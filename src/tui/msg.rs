@@ -50,6 +50,13 @@ pub enum Action {
     ToggleExcluded,
     ExcludeRow,
     RedactCell,
+    /// Go to the next (previous) free-text cell holding somebody's details.
+    NextFlagged,
+    PrevFlagged,
+    /// Redact the details found in the highlighted free-text cell, as spans.
+    RedactDetails,
+    /// Keep the highlighted free-text cell as it is, details and all.
+    KeepDetails,
     // Package
     AddKey,
     AddKeyFile,
@@ -59,6 +66,8 @@ pub enum Action {
     Write,
     /// Fill in the time now (when the authority was given).
     Now,
+    /// Choose the reporting period (it decides ages, and so the rows).
+    Period,
     // Done and verify
     VerifyNow,
     SwitchKeyKind,
@@ -138,6 +147,22 @@ impl Failure {
             hint: hint.into(),
         }
     }
+
+    /// A file that could not be read, in the screens' words: the keys that choose the header
+    /// row or the sheet, never the command line's flags.
+    pub fn load(e: &crate::load::LoadError) -> Failure {
+        Failure::new(keys_for_flags(&e.to_string()), keys_for_flags(e.hint()))
+    }
+}
+
+/// The loader's advice names the command line's flags; on the screens the keys do that.
+pub fn keys_for_flags(text: &str) -> String {
+    const KEYS: [(&str, &str); 2] = [
+        ("--header-row N", "+ or - (Files screen)"),
+        ("--sheet NAME", "s (Files screen)"),
+    ];
+    KEYS.iter()
+        .fold(text.to_string(), |t, (flag, keys)| t.replace(flag, keys))
 }
 
 pub enum Msg {

@@ -55,7 +55,27 @@ pub fn blockers(m: &Model) -> Vec<String> {
     for b in stops.iter().chain(&rest) {
         out.push(sentence(profile, b));
     }
+    // What only reading the rows shows (a pack would refuse at its end): details in free text
+    // that no decision covers, unless the analyst has read them and said they may leave. The
+    // counts are only whole once every row is checked.
+    if (0..m.inputs.len()).any(|i| m.deciding(i)) {
+        out.push(
+            "Wait until every row is checked against the rules (What will leave says how far)."
+                .into(),
+        );
+    }
+    let left = m.unreviewed();
+    if left > 0 && !m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED) {
+        out.push(free_text_sentence(left));
+    }
     out
+}
+
+/// The free-text blocker in the screens' words, with how many cells are left.
+fn free_text_sentence(left: u64) -> String {
+    format!(
+        "Decide the {left} free-text cell(s) holding what looks like somebody's details: on Rows, ] finds each, then d redacts the details, a keeps the cell, r redacts it whole; or redact a kind everywhere (Redact all, Space); or, having read them, let them leave (Free text, Space)."
+    )
 }
 
 /// A question cut to fit a line of the summary, in quotes.
@@ -124,6 +144,9 @@ pub fn sentence(profile: &Profile, b: &Blocker) -> String {
             "Justify why “{}” is shared (Columns screen, e).",
             printable(&b.item)
         ),
+        (crate::job::FREE_TEXT_UNREVIEWED, _) => {
+            "Decide the free-text cells holding what looks like somebody's details: on Rows, ] finds each, then d redacts the details, a keeps the cell, r redacts it whole; or redact a kind everywhere (Redact all, Space); or, having read them, let them leave (Free text, Space).".into()
+        }
         ("analyst-missing", _) => "Enter your name as the analyst (Analyst, Enter).".into(),
         ("analyst-unprintable", _) => {
             "Your name holds a control character: type it again (Analyst, Enter).".into()
@@ -332,6 +355,31 @@ mod tests {
             "reason-unprintable",
         ];
         assert_eq!(kinds, all.into_iter().collect(), "every kind was driven");
+    }
+
+    /// Issue 19 item 3: the free-text blocker a pack raises once the rows are read is said
+    /// in keys (never `--redact-flagged` or `--acknowledge`).
+    #[test]
+    fn the_free_text_blocker_is_said_in_keys() {
+        let catalog = Catalog::embedded().unwrap();
+        let bromley = catalog
+            .profiles
+            .iter()
+            .find(|p| p.id == "bromley-yot-victims")
+            .unwrap();
+        let b = Blocker {
+            kind: crate::job::FREE_TEXT_UNREVIEWED,
+            item: crate::job::FREE_TEXT_REVIEWED.into(),
+            fix: "--redact-flagged phone (or, once you have read them, --acknowledge free-text-reviewed)".into(),
+        };
+        for s in [sentence(bromley, &b), free_text_sentence(3)] {
+            assert!(!s.contains("--"), "{s}");
+            assert!(!s.contains("cannot fix this"), "{s}");
+            assert!(
+                s.contains("] finds each") && s.contains("(Free text, Space)"),
+                "{s}"
+            );
+        }
     }
 
     #[test]

@@ -78,6 +78,12 @@ impl Theme {
     pub fn cursor_unfocused(&self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
+    /// A detail found in free text, highlighted in the viewer: reverse video reads without
+    /// colour too.
+    pub fn found(&self) -> Style {
+        self.fg(Color::Yellow)
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
     pub fn focus_border(&self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }

@@ -142,9 +142,7 @@ fn send(tx: &Sender<Msg>, w: Worker) -> bool {
 fn load(to: PassId, path: PathBuf, options: LoadOptions, cancel: Arc<AtomicBool>, tx: Sender<Msg>) {
     let opened = Table::open(&path, &options);
     let table = opened.as_ref().ok().cloned();
-    let result = opened
-        .map(Box::new)
-        .map_err(|e| Failure::new(e.to_string(), e.hint()));
+    let result = opened.map(Box::new).map_err(|e| Failure::load(&e));
     if !send(
         &tx,
         Worker::Opened {
@@ -190,10 +188,11 @@ fn pass(
     };
     let mut rows = match rows {
         Ok(r) => r,
-        Err(e) => return done(Err(Failure::new(e.to_string(), e.hint()))),
+        Err(e) => return done(Err(Failure::load(&e))),
     };
     let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period, d.today));
     let mut scratch = Vec::new();
+    let mut flags = Vec::new();
     let mut row = Row {
         number: 0,
         cells: Vec::new(),
@@ -208,7 +207,7 @@ fn pass(
             None => true,
             Some(Err(e)) => {
                 chunk.send(tx, to, &mut first);
-                return done(Err(Failure::new(e.to_string(), e.hint())));
+                return done(Err(Failure::load(&e)));
             }
             Some(Ok(())) => {
                 let index = first + chunk.len();
@@ -222,15 +221,22 @@ fn pass(
                         }
                         chunk.count += 1;
                         if let (Some(d), Some(filter)) = (deciding, &filter) {
-                            let fate = match apply::fate(
+                            // With the details found in its free text, so the Rows screen
+                            // can count and find them before anything is packed.
+                            let fate = match apply::fate_flagged(
                                 d.index,
                                 &row.view(),
                                 &d.plan,
                                 filter,
                                 &d.decisions,
                                 &mut scratch,
+                                &mut flags,
                             ) {
-                                Ok(counts) => Fate::Shared(counts.judged),
+                                Ok(counts) => Fate::Shared(
+                                    counts.judged,
+                                    flags.clone(),
+                                    u32::try_from(counts.neutralised).unwrap_or(u32::MAX),
+                                ),
                                 Err(why) => Fate::Excluded(why),
                             };
                             chunk.fates.get_or_insert_with(Vec::new).push(fate);
@@ -304,7 +310,7 @@ impl Pending {
 }
 
 fn search(job: SearchJob, tx: Sender<Msg>) {
-    let result = search_runs(&job).map_err(|e| Failure::new(e.to_string(), e.hint()));
+    let result = search_runs(&job).map_err(|e| Failure::load(&e));
     if job.cancel.load(Ordering::Relaxed) {
         return;
     }

@@ -136,3 +136,55 @@ fn regex_escape(s: &str) -> String {
     }
     out
 }
+
+/// The telephone number planted in a victim's statement by [`statements_export`].
+pub const PLANTED_PHONE: &str = "07700 900123";
+/// The e-mail address planted in a vulnerability note by [`statements_export`].
+pub const PLANTED_EMAIL: &str = "j.mills@example.org";
+
+/// A copy of the CRIS fixture in `dir` (as `statements.csv`) with somebody else's details
+/// typed into two free-text cells of rows that leave under Bromley: a telephone number in row
+/// 2's Victim Personal Statement, an e-mail address in row 4's. Synthetic.
+pub fn statements_export(dir: &Path) -> PathBuf {
+    let csv = std::fs::read_to_string(fixture("cris-victims.csv"))
+        .unwrap()
+        .replacen(
+            ",Stranger,Y,,Kyle Fenwick,",
+            &format!(
+                ",Stranger,\"He said to ring him on {PLANTED_PHONE} to get it back\",,Kyle Fenwick,"
+            ),
+            1,
+        )
+        .replacen(
+            ",School peer,Y,Child victim,",
+            &format!(",School peer,\"Her brother ({PLANTED_EMAIL}) saw it\",Child victim,"),
+            1,
+        );
+    assert!(csv.contains(PLANTED_PHONE) && csv.contains(PLANTED_EMAIL));
+    let path = dir.join("statements.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+/// Open [`statements_export`] under Bromley YOT victims and arrive on Rows, every row decided.
+pub fn statements_on_rows<'c>(catalog: &'c Catalog, dir: &Path, w: u16, h: u16) -> Screen<'c> {
+    statements_export(dir);
+    let mut s = Screen::new(catalog, options(dir), w, h);
+    s.enter().typ("statements.csv").enter().settle().typ("c");
+    let bromley = catalog
+        .profiles
+        .iter()
+        .position(|p| p.id == "bromley-yot-victims")
+        .unwrap();
+    for _ in 0..bromley {
+        s.press(KeyCode::Down);
+    }
+    s.enter().typ("c").settle();
+    let text = s.text();
+    assert_eq!(
+        s.app.model.screen,
+        disclose::tui::model::Screen::Rows,
+        "{text}"
+    );
+    s
+}

@@ -167,7 +167,14 @@ pub fn tables(ctx: Context) -> Vec<(&'static str, &'static [Binding])> {
     ) {
         out.push(("Panes", PANES));
     }
-    out.push(("Everywhere", EVERYWHERE));
+    out.push((
+        "Everywhere",
+        if ctx == Context::Done {
+            AFTER_WRITING
+        } else {
+            EVERYWHERE
+        },
+    ));
     out
 }
 

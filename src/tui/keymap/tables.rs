@@ -25,6 +25,25 @@ pub(super) const EVERYWHERE: &[Binding] = &[
     ),
 ];
 
+/// Once the bundle is written there is no step to go back to: the keys that work everywhere
+/// but Esc.
+pub(super) const AFTER_WRITING: &[Binding] = &[
+    b(
+        &[K::Char('?'), K::F(1)],
+        "?",
+        "show every key (this help)",
+        A::Help,
+        "help",
+    ),
+    b(
+        &[K::Char('q'), K::Ctrl('c')],
+        "q",
+        "quit (asks first if work would be lost)",
+        A::Quit,
+        "quit",
+    ),
+];
+
 pub(super) const WHILE_TYPING: &[Binding] = &[
     b(&[K::F(1)], "F1", "show every key (this help)", A::Help, ""),
     b(&[K::Esc], "Esc", "cancel typing", A::Back, "cancel"),
@@ -178,6 +197,13 @@ pub(super) const PROFILE: &[Binding] = &[
         A::NextPane,
         "read in full",
     ),
+    b(
+        &[K::Char('p')],
+        "p",
+        "choose the reporting period (it decides ages, and so which rows leave)",
+        A::Period,
+        "period",
+    ),
 ];
 
 pub(super) const PROFILE_DETAIL: &[Binding] = &[
@@ -287,6 +313,28 @@ pub(super) const VIEW: &[Binding] = &[
         A::Quit,
         "",
     ),
+    // A cell read from Rows is decided from here as on Rows, the viewer closing first.
+    b(
+        &[K::Char('d')],
+        "d",
+        "a cell from Rows: redact the details found in its free text",
+        A::RedactDetails,
+        "",
+    ),
+    b(
+        &[K::Char('a')],
+        "a",
+        "a cell from Rows: keep its free text as it is",
+        A::KeepDetails,
+        "",
+    ),
+    b(
+        &[K::Char('r')],
+        "r",
+        "a cell from Rows: redact the whole cell",
+        A::RedactCell,
+        "",
+    ),
 ];
 
 pub(super) const ROWS: &[Binding] = &[
@@ -321,8 +369,36 @@ pub(super) const ROWS: &[Binding] = &[
         A::RedactCell,
         "redact",
     ),
-    b(&[K::Char('[')], "[", "previous file", A::PrevInput, ""),
-    b(&[K::Char(']')], "]", "next file", A::NextInput, ""),
+    b(
+        &[K::Char(']')],
+        "]",
+        "next free-text cell holding somebody's details",
+        A::NextFlagged,
+        "",
+    ),
+    b(
+        &[K::Char('[')],
+        "[",
+        "previous free-text cell holding somebody's details",
+        A::PrevFlagged,
+        "",
+    ),
+    b(
+        &[K::Char('d')],
+        "d",
+        "redact the details found in the free text, as [REDACTED: kind] (again: undo)",
+        A::RedactDetails,
+        "",
+    ),
+    b(
+        &[K::Char('a')],
+        "a",
+        "keep the free text as it is, details and all (again: undo)",
+        A::KeepDetails,
+        "",
+    ),
+    b(&[K::Char('{')], "{", "previous file", A::PrevInput, ""),
+    b(&[K::Char('}')], "}", "next file", A::NextInput, ""),
     b(
         &[K::Char('c')],
         "c",
@@ -447,7 +523,7 @@ pub(super) const PICK: &[Binding] = &[
 ];
 
 pub(super) const PROMPT: &[Binding] = &[
-    b(&[K::Enter], "Enter", "done", A::Select, "choose"),
+    b(&[K::Enter], "Enter", "done", A::Select, "done"),
     b(&[K::Tab], "Tab", "complete a path", A::Complete, ""),
 ];
 

@@ -1,5 +1,6 @@
 //! Decisions belong to the rows, not to one reading of the file. When an input is read another
-//! way (another header row or sheet), the rows excluded and cells redacted by hand are lifted
+//! way (another header row or sheet), the rows excluded, cells redacted and free-text cells
+//! decided (details redacted as spans, or the cell kept) by hand are lifted
 //! off it with each row's number and content hash; when the new reading is done they are put
 //! back on the rows with the same content (at the same number, else the nearest), and where
 //! some fit no row the analyst is told how many and asked before they are dropped.
@@ -7,7 +8,7 @@
 //! The hashes are keyed per run and held in memory only: never a cell value on disk.
 
 use crate::load::Row;
-use crate::tui::model::{Carried, CarriedRow, Model, Pending, Popup};
+use crate::tui::model::{ByHand, Carried, CarriedRow, Model, Pending, Popup};
 use crate::tui::store::STRIDE;
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -45,6 +46,7 @@ pub fn forget_unused(m: &mut Model) {
     m.row_hashes.retain(|(i, n), _| {
         d.manual_exclusions.contains_key(&(*i, *n))
             || d.redactions.keys().any(|(ri, rn, _)| ri == i && rn == n)
+            || d.flagged.keys().any(|(ri, rn, _)| ri == i && rn == n)
     });
 }
 
@@ -77,8 +79,7 @@ pub fn lift(m: &mut Model, i: usize) {
             rows.push(CarriedRow {
                 number: n,
                 hash: h,
-                field: None,
-                reason: why,
+                by_hand: ByHand::Excluded(why),
             });
         }
     }
@@ -95,8 +96,27 @@ pub fn lift(m: &mut Model, i: usize) {
             rows.push(CarriedRow {
                 number: n,
                 hash: h,
-                field: Some(f),
-                reason: why,
+                by_hand: ByHand::Redacted {
+                    field: f,
+                    reason: why,
+                },
+            });
+        }
+    }
+    let ft: Vec<_> = m
+        .decisions
+        .flagged
+        .iter()
+        .filter(|((k, _, _), _)| *k == i)
+        .map(|((_, n, f), d)| (*n, f.clone(), d.clone()))
+        .collect();
+    for (n, field, decided) in ft {
+        m.decisions.flagged.remove(&(i, n, field.clone()));
+        if let Some(h) = hash(m, n) {
+            rows.push(CarriedRow {
+                number: n,
+                hash: h,
+                by_hand: ByHand::FreeText { field, decided },
             });
         }
     }
@@ -128,6 +148,11 @@ pub fn remove_input(m: &mut Model, i: usize) {
         .filter(|((k, _, _), _)| *k != i)
         .map(|((k, n, f), v)| ((if k > i { k - 1 } else { k }, n, f), v))
         .collect();
+    d.flagged = std::mem::take(&mut d.flagged)
+        .into_iter()
+        .filter(|((k, _, _), _)| *k != i)
+        .map(|((k, n, f), v)| ((if k > i { k - 1 } else { k }, n, f), v))
+        .collect();
     m.row_hashes = std::mem::take(&mut m.row_hashes)
         .into_iter()
         .filter(|((k, _), _)| *k != i)
@@ -135,8 +160,9 @@ pub fn remove_input(m: &mut Model, i: usize) {
         .collect();
 }
 
-/// Decisions on input `i`'s rows: (rows excluded, cells redacted), waiting ones included.
-pub fn decisions_on(m: &Model, i: usize) -> (usize, usize) {
+/// Decisions on input `i`'s rows: (rows excluded, cells redacted, free-text cells decided),
+/// waiting ones included.
+pub fn decisions_on(m: &Model, i: usize) -> (usize, usize, usize) {
     let mut ex = m
         .decisions
         .manual_exclusions
@@ -149,31 +175,54 @@ pub fn decisions_on(m: &Model, i: usize) -> (usize, usize) {
         .keys()
         .filter(|(k, _, _)| *k == i)
         .count();
+    let mut ft = m
+        .decisions
+        .flagged
+        .keys()
+        .filter(|(k, _, _)| *k == i)
+        .count();
     if let Some(c) = m
         .inputs
         .get(i)
         .and_then(|x| m.carried.iter().find(|c| c.input_id == x.id))
     {
-        ex += c.rows.iter().filter(|r| r.field.is_none()).count();
-        red += c.rows.iter().filter(|r| r.field.is_some()).count();
+        let (e, r, f) = tally(c.rows.iter());
+        (ex, red, ft) = (ex + e, red + r, ft + f);
     }
-    (ex, red)
+    (ex, red, ft)
 }
 
-/// "2 rows excluded and 1 cell redacted by hand"
-pub fn describe(ex: usize, red: usize) -> String {
-    let rows = match ex {
-        1 => "1 row excluded".to_string(),
-        n => format!("{n} rows excluded"),
+/// Carried decisions counted as (rows excluded, cells redacted, free-text cells decided).
+fn tally<'a>(rows: impl Iterator<Item = &'a CarriedRow>) -> (usize, usize, usize) {
+    rows.fold((0, 0, 0), |(e, r, f), row| match row.by_hand {
+        ByHand::Excluded(_) => (e + 1, r, f),
+        ByHand::Redacted { .. } => (e, r + 1, f),
+        ByHand::FreeText { .. } => (e, r, f + 1),
+    })
+}
+
+/// "2 rows excluded and 1 cell redacted by hand"; "1 free-text cell decided by hand"
+pub fn describe(ex: usize, red: usize, ft: usize) -> String {
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
     };
-    let cells = match red {
-        1 => "1 cell redacted".to_string(),
-        n => format!("{n} cells redacted"),
-    };
-    match (ex, red) {
-        (_, 0) => format!("{rows} by hand"),
-        (0, _) => format!("{cells} by hand"),
-        _ => format!("{rows} and {cells} by hand"),
+    let parts: Vec<String> = [
+        (ex, plural(ex, "row excluded", "rows excluded")),
+        (red, plural(red, "cell redacted", "cells redacted")),
+        (
+            ft,
+            plural(ft, "free-text cell decided", "free-text cells decided"),
+        ),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, s)| s)
+    .collect();
+    match parts.as_slice() {
+        [] => "0 rows excluded by hand".into(),
+        [one] => format!("{one} by hand"),
+        [first @ .., last] => format!("{} and {last} by hand", first.join(", ")),
     }
 }
 
@@ -242,8 +291,7 @@ pub fn settle(m: &mut Model) {
         .filter(|(_, f)| f.is_none())
         .map(|(r, _)| r)
         .collect();
-    let ex = lost.iter().filter(|r| r.field.is_none()).count();
-    let red = lost.len() - ex;
+    let (ex, red, ft) = tally(lost.iter().copied());
     let Some(input) = m.inputs.iter().find(|x| x.id == c.input_id) else {
         return;
     };
@@ -265,7 +313,7 @@ pub fn settle(m: &mut Model) {
             format!(
                 "Read this way, {} has no row with the content of {} ({}).",
                 crate::text::printable(&input.file_name()),
-                describe(ex, red),
+                describe(ex, red, ft),
                 if rows.len() == 1 {
                     format!("row {}", rows[0])
                 } else {
@@ -316,18 +364,22 @@ fn restore(m: &mut Model, c: Carried) {
     for (r, at) in c.rows.into_iter().zip(found) {
         let Some(n) = at else { continue };
         m.row_hashes.insert((i, n), r.hash);
-        match r.field {
-            None => {
-                m.decisions.manual_exclusions.insert((i, n), r.reason);
+        match r.by_hand {
+            ByHand::Excluded(reason) => {
+                m.decisions.manual_exclusions.insert((i, n), reason);
             }
-            Some(f) => {
-                m.decisions.redactions.insert((i, n, f), r.reason);
+            ByHand::Redacted { field, reason } => {
+                m.decisions.redactions.insert((i, n, field), reason);
+            }
+            ByHand::FreeText { field, decided } => {
+                m.decisions.flagged.insert((i, n, field), decided);
             }
         }
     }
     if let Some(j) = &mut m.job {
         j.decisions.manual_exclusions = m.decisions.manual_exclusions.clone();
         j.decisions.redactions = m.decisions.redactions.clone();
+        j.decisions.flagged = m.decisions.flagged.clone();
         super::rows::refate_all(m);
     }
 }

@@ -27,6 +27,7 @@ pub fn profile_action(m: &mut Model, a: Action) {
     match a {
         Action::Continue | Action::Select => choose_profile(m),
         Action::NextPane | Action::PrevPane => m.profile_detail = true,
+        Action::Period => super::package::ask_period(m),
         Action::Back => m.screen = super::super::model::Screen::Open,
         _ => {}
     }
@@ -101,21 +102,57 @@ fn offer_remembered(m: &mut Model) {
             d.justifications.extend(l.justifications.clone());
         }
     }
-    if files == 0 || (d.maps.is_empty() && d.justifications.is_empty()) {
+    // Only what differs from what the agreement's own names already do counts: a column
+    // mapped by hand to the field it maps to anyway is no choice to offer again.
+    let changed = changed_columns(m, p, &d);
+    if files == 0 || (changed == 0 && d.justifications.is_empty()) {
         return;
+    }
+    let mut said = Vec::new();
+    if changed > 0 {
+        said.push(format!("you mapped {changed} column(s) by hand"));
+    }
+    if !d.justifications.is_empty() {
+        said.push(format!("wrote {} justification(s)", d.justifications.len()));
     }
     m.popup = Some(Popup::Confirm {
         title: "Use the choices from last time?".into(),
         lines: vec![
             format!(
-                "Last time this agreement was used with an export laid out like this one, you mapped {} column(s) by hand and wrote {} justification(s).",
-                d.maps.len(),
-                d.justifications.len()
+                "Last time this agreement was used with an export laid out like this one, {}.",
+                said.join(" and ")
             ),
             "Use them again? You can still change any of them.".into(),
         ],
         then: Pending::Remembered(d),
     });
+}
+
+/// How many columns of the open files the remembered maps `d` would use otherwise than now.
+fn changed_columns(m: &Model, p: &crate::profile::Profile, d: &Decisions) -> usize {
+    let mut relaxed = p.clone();
+    relaxed.rules.clear();
+    let mut with = m.decisions.clone();
+    with.maps = d.maps.clone();
+    m.inputs
+        .iter()
+        .filter_map(|x| x.table.as_ref())
+        .map(|t| {
+            match (
+                apply::plan_input(&relaxed, t, &m.decisions),
+                apply::plan_input(&relaxed, t, &with),
+            ) {
+                (Ok(now), Ok(then)) => now
+                    .columns
+                    .iter()
+                    .zip(&then.columns)
+                    .filter(|(a, b)| a != b)
+                    .count(),
+                // A map that no longer plans is a change worth offering (and refusing).
+                _ => d.maps.len(),
+            }
+        })
+        .sum()
 }
 
 pub fn apply_remembered(m: &mut Model, d: Decisions) {

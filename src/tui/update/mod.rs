@@ -3,10 +3,12 @@
 
 mod carry;
 mod columns;
+mod free_text;
 mod open;
 mod package;
 mod reader;
 mod rows;
+mod search;
 mod suggestions;
 mod verify;
 
@@ -36,7 +38,7 @@ pub fn update(m: &mut Model, msg: Msg) {
 fn worker(m: &mut Model, w: Worker) {
     match w {
         Worker::Opened { .. } | Worker::Rows { .. } | Worker::RowsDone { .. } => open::worker(m, w),
-        Worker::Found { .. } => rows::found(m, w),
+        Worker::Found { .. } => search::found(m, w),
         Worker::PackProgress(_) | Worker::Packed(_) => package::worker(m, w),
         Worker::Verified { .. } | Worker::VerifyFailed(_) => verify::worker(m, w),
     }
@@ -171,6 +173,9 @@ fn popup(m: &mut Model, a: Action) {
                         Pending::Write => package::start_write(m),
                         Pending::Remembered(d) => columns::apply_remembered(m, d),
                         Pending::RemoveInput(i) => open::remove_input(m, i),
+                        Pending::Include { input, index, row } => {
+                            rows::include(m, input, index, row)
+                        }
                         Pending::DropDecisions(id) => carry::answer(m, id, true),
                     }
                 }
@@ -255,7 +260,14 @@ fn prompted(m: &mut Model, purpose: PromptFor, input: super::text_input::TextInp
             row,
             field,
         } => rows::redact(m, i, index, row, field, input.value()),
-        PromptFor::Search => rows::search(m, input.value()),
+        PromptFor::FreeText {
+            input: i,
+            index,
+            row,
+            field,
+            redact,
+        } => free_text::decided(m, i, index, row, field, redact, input.value()),
+        PromptFor::Search => search::search(m, input.value()),
         PromptFor::VerifyBundle | PromptFor::VerifyIdentity | PromptFor::VerifyPassphrase => {
             verify::prompted(m, purpose, input)
         }

@@ -196,8 +196,8 @@ fn inputs_action(m: &mut Model, a: Action) {
     let i = m.open.inputs_cursor;
     match a {
         Action::RemoveInput if i < m.inputs.len() => {
-            let (ex, red) = super::carry::decisions_on(m, i);
-            if ex + red == 0 {
+            let (ex, red, ft) = super::carry::decisions_on(m, i);
+            if ex + red + ft == 0 {
                 remove_input(m, i);
             } else {
                 m.popup = Some(Popup::Confirm {
@@ -207,7 +207,7 @@ fn inputs_action(m: &mut Model, a: Action) {
                     ),
                     lines: vec![format!(
                         "Its {} will be dropped.",
-                        super::carry::describe(ex, red)
+                        super::carry::describe(ex, red, ft)
                     )],
                     then: crate::tui::model::Pending::RemoveInput(i),
                 });

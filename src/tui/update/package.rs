@@ -83,19 +83,7 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Select, Some(PackItem::Passphrase)) | (Action::UsePassphrase, _) => {
             use_passphrase(m)
         }
-        (Action::Select, Some(PackItem::Period)) => {
-            let v = m.period.to_string();
-            let latest = Period::previous(m.opts.today);
-            prompt(
-                m,
-                "Reporting period",
-                &[&format!(
-                    "The month reported on, as YYYY-MM. It must have ended: the latest is {latest}."
-                )],
-                &v,
-                PromptFor::Period,
-            );
-        }
+        (Action::Select, Some(PackItem::Period)) => ask_period(m),
         (Action::Select, Some(PackItem::Analyst)) => {
             let v = m.package.analyst.clone();
             prompt(
@@ -192,7 +180,11 @@ pub fn action(m: &mut Model, a: Action) {
             m.info("y and n answer a yes-or-no checklist question: highlight one first.")
         }
         (Action::Toggle, Some(PackItem::Warning(k))) => toggle_warning(m, k),
-        (Action::Select, Some(PackItem::Warning(_))) | (Action::Open, _) => {
+        (Action::Toggle, Some(PackItem::FreeText)) => {
+            toggle_code(m, crate::job::FREE_TEXT_REVIEWED.to_string())
+        }
+        (Action::Toggle, Some(PackItem::RedactKind(k))) => redact_kind(m, k),
+        (Action::Select, Some(PackItem::Warning(_) | PackItem::FreeText)) | (Action::Open, _) => {
             super::reader::open_package(m)
         }
         (Action::Remove, Some(PackItem::Recipient(k))) => {
@@ -203,6 +195,25 @@ pub fn action(m: &mut Model, a: Action) {
         (Action::Back, _) => m.screen = Screen::Rows,
         _ => {}
     }
+}
+
+/// Ask for the reporting period (from Package, or from the Agreement screen, before the rows
+/// are decided by it).
+pub fn ask_period(m: &mut Model) {
+    let v = m.period.to_string();
+    let latest = Period::previous(m.opts.today);
+    prompt(
+        m,
+        "Reporting period",
+        &[
+            &format!(
+                "The month reported on, as YYYY-MM. It must have ended: the latest is {latest}."
+            ),
+            "Ages are worked out for it, so it decides which rows leave.",
+        ],
+        &v,
+        PromptFor::Period,
+    );
 }
 
 /// The answers a yes-no question's chooser offers, in its order.
@@ -317,6 +328,35 @@ fn toggle_warning(m: &mut Model, k: usize) {
     else {
         return;
     };
+    toggle_code(m, code);
+}
+
+/// Redact every detail of kind `k` found in free text (again: stop), and decide every row
+/// again so the counts follow.
+fn redact_kind(m: &mut Model, k: crate::freetext::Kind) {
+    let on = !m.decisions.redact_flagged.remove(&k);
+    if on {
+        m.decisions.redact_flagged.insert(k);
+    }
+    if let Some(j) = &mut m.job {
+        j.decisions.redact_flagged = m.decisions.redact_flagged.clone();
+    }
+    super::rows::refate_all(m);
+    m.info(if on {
+        format!(
+            "Every {} found in free text will leave as {}.",
+            k.label(),
+            k.redacted()
+        )
+    } else {
+        format!(
+            "{}s found in free text are no longer redacted all at once.",
+            k.label()
+        )
+    });
+}
+
+fn toggle_code(m: &mut Model, code: String) {
     if !m.acknowledged.remove(&code) {
         m.acknowledged.insert(code);
     }
@@ -329,10 +369,53 @@ pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
     let text = input.value().trim().to_string();
     match purpose {
         PromptFor::RecipientKey if !text.is_empty() => {
-            let n = m.package.recipients.len() + 1;
-            match Recipient::parse(&text, &format!("key {n} (typed)"), "the key given") {
+            match Recipient::parse(&text, "", "the key given") {
+                // Then whose it is, for the record.
+                Ok(_) => prompt(
+                    m,
+                    "Whose key is this?",
+                    &[
+                        "Their organisation and role, as the record of this disclosure will name them (e.g. Bromley YOT, RJ officer).",
+                    ],
+                    "",
+                    PromptFor::RecipientLabel(text),
+                ),
+                // The question stays open with what was typed or pasted, and says why in
+                // full, wrapped: nothing is lost to a typo.
+                Err(e) => {
+                    prompt(
+                        m,
+                        "Add a partner's public key",
+                        &[
+                            "Paste the key the partner sent: it starts with age1 and is 62 characters long.",
+                            &format!("✗ {e}"),
+                            "Correct it here, or Esc to give up.",
+                        ],
+                        input.value(),
+                        PromptFor::RecipientKey,
+                    );
+                }
+            }
+        }
+        PromptFor::RecipientLabel(key) => {
+            if text.is_empty() {
+                return prompt(
+                    m,
+                    "Whose key is this?",
+                    &[
+                        "The record must say whose key it is: their organisation and role (e.g. Bromley YOT, RJ officer).",
+                    ],
+                    "",
+                    PromptFor::RecipientLabel(key),
+                );
+            }
+            match Recipient::parse(&key, &text, "the key given") {
                 Ok(r) => {
                     m.package.passphrase = None;
+                    m.info(format!(
+                        "The bundle will be encrypted to {} too.",
+                        crate::text::printable(r.label())
+                    ));
                     m.package.recipients.push(r);
                 }
                 Err(e) => m.problem(Failure::new(e.to_string(), "Press a to try again.")),
@@ -583,6 +666,16 @@ pub fn worker(m: &mut Model, w: Worker) {
                     m.screen = Screen::Package;
                     m.info("Cancelled: nothing was written.");
                 }
+                // Stopped once the rows were read (details in free text no decision covers):
+                // in the screens' words, with the keys that fix it.
+                Err(PackError::Blocked(blockers)) => {
+                    m.screen = Screen::Package;
+                    let hint = m
+                        .selected_profile()
+                        .and_then(|p| blockers.first().map(|b| readiness::sentence(p, b)))
+                        .unwrap_or_default();
+                    m.problem(Failure::new("nothing was written", hint));
+                }
                 Err(e) => {
                     m.screen = Screen::Package;
                     m.problem(Failure::new(e.to_string(), e.hint()));
@@ -601,12 +694,8 @@ pub fn writing_action(m: &mut Model, a: Action) {
 }
 
 pub fn done_action(m: &mut Model, a: Action) {
-    match a {
-        Action::VerifyNow => {
-            let bundle = m.done.as_ref().map(|d| d.bundle.clone());
-            super::verify::enter(m, bundle);
-        }
-        Action::Back => m.info("The bundle is written. Press v to verify it, or q to quit."),
-        _ => {}
+    if a == Action::VerifyNow {
+        let bundle = m.done.as_ref().map(|d| d.bundle.clone());
+        super::verify::enter(m, bundle);
     }
 }

@@ -10,11 +10,17 @@ use crate::tui::msg::Action;
 /// Keys in the viewer: the moving keys scroll, Esc (q, o, Enter) closes.
 pub fn action(m: &mut Model, a: Action) {
     let size = m.size;
-    let Some(Popup::View { lines, scroll, .. }) = &mut m.popup else {
+    let Some(Popup::View {
+        lines,
+        marks,
+        scroll,
+        ..
+    }) = &mut m.popup
+    else {
         return;
     };
     let (w, h) = crate::tui::view::viewer_size(size);
-    let total = crate::tui::view::viewer_lines(lines, w).len();
+    let total = crate::tui::view::viewer_lines(lines, marks, w, Default::default()).len();
     let h = usize::from(h).max(1);
     let last = total.saturating_sub(h);
     *scroll = match a {
@@ -28,16 +34,48 @@ pub fn action(m: &mut Model, a: Action) {
             m.popup = None;
             return;
         }
+        // A cell read from Rows: decide it as Rows does (the cursor is still on it).
+        Action::RedactDetails | Action::KeepDetails | Action::RedactCell
+            if m.screen == crate::tui::model::Screen::Rows =>
+        {
+            m.popup = None;
+            return super::rows::action(m, a);
+        }
         _ => *scroll,
     };
 }
 
 fn show(m: &mut Model, title: String, lines: Vec<String>) {
+    show_marked(m, title, lines, Vec::new());
+}
+
+fn show_marked(
+    m: &mut Model,
+    title: String,
+    lines: Vec<String>,
+    marks: Vec<(usize, std::ops::Range<usize>)>,
+) {
     m.popup = Some(Popup::View {
         title,
         lines,
+        marks,
         scroll: 0,
     });
+}
+
+/// `text` made safe to draw, with the byte ranges (in what is drawn) of the details found in
+/// it.
+fn with_spans(text: &str) -> (String, Vec<std::ops::Range<usize>>) {
+    let (mut out, mut ranges, mut at) = (String::new(), Vec::new(), 0);
+    for s in crate::freetext::find(text) {
+        out.push_str(&safe(&text[at..s.start]));
+        let start = out.len();
+        out.push_str(&safe(&text[s.start..s.end]));
+        ranges.push(start..out.len());
+        at = s.end;
+    }
+    out.push_str(&safe(&text[at..]));
+    (out, ranges)
 }
 
 /// Rows: the highlighted cell in full, then the whole row as it will leave; or, for an
@@ -106,18 +144,71 @@ pub fn open_row(m: &mut Model) {
             let sel = m.rows.column.min(out.len().saturating_sub(1));
             let Some(label) = labels.get(sel) else { return };
             let mut lines = Vec::new();
-            let field = &plan.shared[sel].1;
-            if let Some(why) = m.decisions.redactions.get(&(i, n, field.clone())) {
+            let mut marks = Vec::new();
+            let (col, field) = &plan.shared[sel];
+            let key = (i, n, field.clone());
+            let flags: Vec<crate::apply::Flag> = m
+                .rows
+                .fates
+                .get(i)
+                .and_then(|f| f.get(r))
+                .map(|f| {
+                    f.flags()
+                        .iter()
+                        .filter(|x| x.column == sel)
+                        .copied()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(why) = m.decisions.redactions.get(&key) {
                 lines.push(format!("Redacted by hand: {}", safe(why)));
+                lines.push(safe(&out[sel]));
+            } else if !flags.is_empty() {
+                // Free text holding what looks like somebody's details: the text as written,
+                // each detail highlighted, then what becomes of it and the keys that decide.
+                let mut kinds: Vec<&str> = flags.iter().map(|f| f.kind.label()).collect();
+                kinds.dedup();
+                lines.push(format!(
+                    "Found in this free text (highlighted): {}.",
+                    kinds.join(", ")
+                ));
+                lines.push(match m.decisions.flagged.get(&key) {
+                    Some(crate::apply::Flagged::RedactSpans { reason }) => format!(
+                        "Decided: the details leave as [REDACTED: kind] ({}). d again undoes it.",
+                        safe(reason)
+                    ),
+                    Some(crate::apply::Flagged::Keep { reason }) => format!(
+                        "Decided: the cell leaves as it is ({}). a again undoes it.",
+                        safe(reason)
+                    ),
+                    None if flags
+                        .iter()
+                        .all(|f| f.fate == crate::apply::FlagFate::Redacted) =>
+                    {
+                        "Redacted with every detail of its kind (Package, Redact all).".into()
+                    }
+                    None => "Not decided: d redacts the details, a keeps the cell as it is, r redacts the whole cell; each asks why.".into(),
+                });
+                lines.push(String::new());
+                lines.push("As written:".into());
+                let (text, ranges) = with_spans(row.cells.get(*col).map_or("", String::as_str));
+                marks.extend(ranges.into_iter().map(|r| (lines.len(), r)));
+                lines.push(text);
+                if out[sel] != row.cells.get(*col).cloned().unwrap_or_default() {
+                    lines.push(String::new());
+                    lines.push("As it will leave:".into());
+                    lines.push(safe(&out[sel]));
+                }
+            } else {
+                lines.push(safe(&out[sel]));
             }
-            lines.push(safe(&out[sel]));
             lines.push(String::new());
             lines.push("The whole row, as it will leave:".into());
             for (l, v) in labels.iter().zip(&out) {
                 lines.push(format!("  {}: {}", safe(l), safe(v)));
             }
             let title = format!("Row {n}, {}", safe(label));
-            show(m, title, lines);
+            show_marked(m, title, lines, marks);
         }
     }
 }
@@ -155,6 +246,17 @@ pub fn open_package(m: &mut Model) {
             });
             format!("Checklist question {}", k + 1)
         }
+        Some(PackItem::FreeText) => {
+            lines.push(crate::tui::view::free_text_detail(m));
+            let ack = m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED);
+            lines.push(String::new());
+            lines.push(if ack {
+                "Acknowledged: the cells not decided may leave as they are (Space on the line undoes it).".into()
+            } else {
+                "Not acknowledged: Space on the line says you have read them and they may leave.".into()
+            });
+            "Free text".to_string()
+        }
         _ => "Package".to_string(),
     };
     if !lines.is_empty() {
@@ -176,6 +278,9 @@ pub fn open_package(m: &mut Model) {
                 labels.len(),
                 labels.join(", ")
             ));
+        }
+        if !m.flagged().is_empty() {
+            lines.push(crate::tui::view::free_text_detail(m));
         }
         lines.push(String::new());
     }

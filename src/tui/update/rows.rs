@@ -1,17 +1,17 @@
-//! The Rows screen: the data as it will leave. Each row's fate comes from `Job::decide`, the
-//! same call a pack makes; excluding a row or redacting a cell by hand changes the job's
-//! `Decisions` and the row is decided again.
+//! The Rows screen: the data as it will leave. Each row's fate comes from `apply::fate_flagged`,
+//! the call a pack makes; excluding a row or redacting a cell by hand changes the job's
+//! `Decisions` and the row is decided again. Free text is reviewed in `free_text`, searching
+//! is in `search`.
 
 use super::nav;
+use crate::apply::FlagFate;
 use crate::load::{LoadError, Row};
 use crate::text::printable;
 use crate::tui::model::{Fate, Fates, Model, Popup, PromptFor, RowCounts, Screen};
-use crate::tui::msg::{Action, Failure, Worker};
+use crate::tui::msg::{Action, Failure};
 use crate::tui::store::Store;
 use crate::tui::text_input::TextInput;
-use crate::tui::worker::{Cmd, Deciding, PassId, SearchJob};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::tui::worker::{Cmd, Deciding, PassId};
 
 pub fn enter(m: &mut Model) {
     m.screen = Screen::Rows;
@@ -30,9 +30,21 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
     let Some(plan) = j.plans.get(i) else {
         return Fate::SHARED;
     };
-    let mut cells = Vec::new();
-    match crate::apply::decide(i, row, plan, &j.filter(i), &j.decisions, &mut cells) {
-        Ok(counts) => Fate::Shared(counts.judged),
+    let (mut cells, mut flags) = (Vec::new(), Vec::new());
+    match crate::apply::fate_flagged(
+        i,
+        &row.view(),
+        plan,
+        &j.filter(i),
+        &j.decisions,
+        &mut cells,
+        &mut flags,
+    ) {
+        Ok(counts) => Fate::Shared(
+            counts.judged,
+            flags,
+            u32::try_from(counts.neutralised).unwrap_or(u32::MAX),
+        ),
         Err(why) => Fate::Excluded(why),
     }
 }
@@ -40,8 +52,32 @@ fn fate_of(m: &Model, i: usize, row: &Row) -> Fate {
 fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
     let add = |n: &mut u64| *n = n.saturating_add_signed(delta);
     match f {
-        Fate::Shared(judged) => {
+        Fate::Shared(judged, flags, neutralised) => {
             add(&mut c.shared);
+            c.neutralised = c
+                .neutralised
+                .saturating_add_signed(delta * i64::from(*neutralised));
+            // Each free-text cell once per kind, and once if anything in it is undecided.
+            for (n, fl) in flags.iter().enumerate() {
+                let seen = |g: &crate::apply::Flag| g.column == fl.column;
+                if !flags[..n].iter().any(|g| seen(g) && g.kind == fl.kind) {
+                    let t = c.flagged.entry(fl.kind).or_default();
+                    add(&mut t.cells);
+                    if fl.fate == FlagFate::Unreviewed {
+                        add(&mut t.unreviewed);
+                    }
+                    if t.cells == 0 {
+                        c.flagged.remove(&fl.kind);
+                    }
+                }
+                if fl.fate == FlagFate::Unreviewed
+                    && !flags[..n]
+                        .iter()
+                        .any(|g| seen(g) && g.fate == FlagFate::Unreviewed)
+                {
+                    add(&mut c.unreviewed);
+                }
+            }
             for bit in (0..32).filter(|b| judged.empty_taken & (1 << b) != 0) {
                 let n = c.empty_taken.entry(bit).or_insert(0);
                 add(n);
@@ -111,7 +147,7 @@ fn start_pass(m: &mut Model, i: usize) {
 }
 
 /// What a worker needs to decide input `i`'s rows as the job does; `None` without a job.
-fn deciding(m: &Model, i: usize) -> Option<Deciding> {
+pub(super) fn deciding(m: &Model, i: usize) -> Option<Deciding> {
     let j = m.job.as_ref()?;
     Some(Deciding {
         index: i,
@@ -181,7 +217,7 @@ pub(super) fn row_at(m: &Model, i: usize, r: usize) -> Result<Row, Failure> {
 }
 
 /// A row that could not be read again from its file, in the screens' words.
-fn read_failure(e: &LoadError, file: &str) -> Failure {
+pub(super) fn read_failure(e: &LoadError, file: &str) -> Failure {
     match e {
         LoadError::Changed { .. } => Failure::new(
             format!(
@@ -190,12 +226,12 @@ fn read_failure(e: &LoadError, file: &str) -> Failure {
             ),
             "Go back to Files (Esc), remove it (d) and open it again; then check the rows again.",
         ),
-        other => Failure::new(other.to_string(), other.hint()),
+        other => Failure::load(other),
     }
 }
 
 /// The number (line) of row `r` of the input in view, if it is drawn.
-fn number_at(m: &Model, r: usize) -> Option<u64> {
+pub(super) fn number_at(m: &Model, r: usize) -> Option<u64> {
     m.rows
         .page
         .binary_search_by_key(&r, |(k, _)| *k)
@@ -204,7 +240,7 @@ fn number_at(m: &Model, r: usize) -> Option<u64> {
 }
 
 /// Decide one row again after a change to it.
-fn refate(m: &mut Model, i: usize, r: usize) {
+pub(super) fn refate(m: &mut Model, i: usize, r: usize) {
     let row = match row_at(m, i, r) {
         Ok(row) => row,
         Err(f) => return m.problem(f),
@@ -287,7 +323,7 @@ pub fn sync_page(m: &mut Model) {
 }
 
 /// Keep the cursor inside the drawn rows.
-fn scroll(m: &mut Model) {
+pub(super) fn scroll(m: &mut Model) {
     let h = crate::tui::view::rows::table_rows(m.size).max(1);
     if m.rows.cursor < m.rows.offset {
         m.rows.offset = m.rows.cursor;
@@ -339,9 +375,21 @@ pub fn action(m: &mut Model, a: Action) {
             let Some(number) = number_at(m, r) else {
                 return;
             };
-            if m.decisions.manual_exclusions.contains_key(&(i, number)) {
-                set_exclusion(m, i, r, number, None);
-                m.info(format!("Row {number} is included again."));
+            if let Some(why) = m.decisions.manual_exclusions.get(&(i, number)) {
+                // Asked first: including it drops the reason given, from the record too.
+                m.popup = Some(Popup::Confirm {
+                    title: format!("Include row {number} again?"),
+                    lines: vec![
+                        format!("It was excluded by hand: “{}”.", printable(why)),
+                        "Including it drops that reason: the row leaves if the rules let it."
+                            .into(),
+                    ],
+                    then: crate::tui::model::Pending::Include {
+                        input: i,
+                        index: r,
+                        row: number,
+                    },
+                });
             } else if let Some(Fate::Excluded(why)) = m.rows.fates[i].get(r) {
                 let p = m.selected_profile().expect("a job has a profile");
                 m.info(format!(
@@ -383,6 +431,7 @@ pub fn action(m: &mut Model, a: Action) {
                     j.decisions.redactions.remove(&key);
                 }
                 super::carry::forget_unused(m);
+                refate(m, i, r);
                 m.info(format!("The cell in row {number} is shown again."));
             } else {
                 let label = m
@@ -400,18 +449,30 @@ pub fn action(m: &mut Model, a: Action) {
                 });
             }
         }
+        Action::NextFlagged => super::free_text::next(m, true),
+        Action::PrevFlagged => super::free_text::next(m, false),
+        Action::RedactDetails => super::free_text::ask(m, true),
+        Action::KeepDetails => super::free_text::ask(m, false),
         Action::Search => {
-            let current = m.rows.search.clone().unwrap_or_default();
+            // A new search starts empty, so typing never runs on from the last one; the last
+            // is named, and n and N still find it.
+            let mut lines = vec!["Finds text in the cells that will leave (any case).".into()];
+            if let Some(last) = &m.rows.search {
+                lines.push(format!(
+                    "Last search: “{}” (Esc, then n or N, finds it again).",
+                    printable(last)
+                ));
+            }
             m.popup = Some(Popup::Prompt {
                 title: "Search the rows".into(),
-                lines: vec!["Finds text in the cells that will leave (any case).".into()],
-                input: TextInput::new(&current),
+                lines,
+                input: TextInput::default(),
                 purpose: PromptFor::Search,
             });
         }
         Action::Open => super::reader::open_row(m),
-        Action::SearchNext => find(m, true, false),
-        Action::SearchPrev => find(m, false, false),
+        Action::SearchNext => super::search::find(m, true, false),
+        Action::SearchPrev => super::search::find(m, false, false),
         Action::Continue => {
             if let Some(bad) = m.inputs.iter().find(|x| x.failure.is_some()) {
                 let f = bad.failure.clone().expect("checked");
@@ -424,7 +485,7 @@ pub fn action(m: &mut Model, a: Action) {
                 super::package::enter(m);
             }
         }
-        Action::Back if stop_search(m) => m.info("Search stopped."),
+        Action::Back if super::search::stop(m) => m.info("Search stopped."),
         Action::Back => m.screen = Screen::Columns,
         _ => {}
     }
@@ -450,6 +511,12 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
     }
     refate(m, i, r);
     refresh_visible(m);
+}
+
+/// A row excluded by hand is included again (the analyst said yes).
+pub fn include(m: &mut Model, i: usize, index: usize, number: u64) {
+    set_exclusion(m, i, index, number, None);
+    m.info(format!("Row {number} is included again."));
 }
 
 pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str) {
@@ -482,195 +549,9 @@ pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String,
             .redactions
             .insert(key, reason.trim().to_string());
     }
+    // A free-text cell redacted whole has nothing left to review in it.
+    refate(m, i, index);
     m.info(format!(
         "The cell in row {number} will leave as [REDACTED]."
     ));
-}
-
-pub fn search(m: &mut Model, query: &str) {
-    if query.trim().is_empty() {
-        m.rows.search = None;
-        return;
-    }
-    m.rows.search = Some(query.to_string());
-    find(m, true, true);
-}
-
-/// Move to the next (or previous) row in view whose shared cells contain the search text.
-/// `here` lets the current row match (a new search).
-fn find(m: &mut Model, forward: bool, here: bool) {
-    let Some(q) = m.rows.search.as_ref().map(|q| q.to_lowercase()) else {
-        m.info("Nothing to find yet: press / to search.");
-        return;
-    };
-    let n = m.rows.visible.len();
-    let cursor = m.rows.cursor.min(n);
-    // The positions in `visible` to look at, as runs in file order: forward, from the row
-    // after the cursor (or the cursor's, for a new search) to the end, then from the top;
-    // backward, the rows above the cursor (nearest last), then those below it.
-    let split = if forward {
-        (cursor + usize::from(!here)).min(n)
-    } else {
-        cursor
-    };
-    let runs = if forward {
-        [split..n, 0..split]
-    } else {
-        [0..split, split..n]
-    };
-    if m.inputs[m.rows.input].store.is_indexed() {
-        return start_search(m, q, runs, forward);
-    }
-    for run in runs {
-        match find_in(m, &q, run, forward) {
-            Ok(Some((pos, column))) => {
-                m.rows.cursor = pos;
-                m.rows.column = column;
-                scroll(m);
-                return;
-            }
-            Ok(None) => {}
-            Err(f) => return m.problem(f),
-        }
-    }
-    m.info(format!(
-        "Not found: “{}”",
-        printable(m.rows.search.as_deref().unwrap_or(""))
-    ));
-}
-
-/// Search a file's rows on a worker, so the screen stays live however big the file: the runs
-/// of positions in view become runs of rows in the file (rows between those in view are
-/// excluded, and an excluded row's cells do not leave, so it never matches).
-fn start_search(m: &mut Model, query: String, runs: [std::ops::Range<usize>; 2], first: bool) {
-    stop_search(m);
-    let i = m.rows.input;
-    let Some(deciding) = deciding(m, i) else {
-        return;
-    };
-    let input = &m.inputs[i];
-    let Some(table) = input.table.clone() else {
-        return;
-    };
-    let (n, rows) = (m.rows.visible.len(), input.store.len());
-    let row_at = |pos: usize| {
-        if pos >= n {
-            rows
-        } else {
-            m.rows.visible.get(pos).unwrap_or(rows)
-        }
-    };
-    let runs = runs
-        .into_iter()
-        .filter(|run| run.start < run.end)
-        .map(|run| row_at(run.start)..row_at(run.end))
-        .collect();
-    m.rows.searches += 1;
-    let cancel = Arc::new(AtomicBool::new(false));
-    m.rows.searching = Some((m.rows.searches, cancel.clone()));
-    m.cmds.push(Cmd::Search(Box::new(SearchJob {
-        id: input.id,
-        generation: input.generation,
-        search: m.rows.searches,
-        table,
-        store: input.store.clone(),
-        runs,
-        first,
-        query,
-        deciding,
-        cancel,
-    })));
-    m.info("Searching the rows… (Esc stops)");
-}
-
-/// Stop a search under way, if any. Returns whether there was one.
-fn stop_search(m: &mut Model) -> bool {
-    match m.rows.searching.take() {
-        Some((_, cancel)) => {
-            cancel.store(true, Ordering::Relaxed);
-            true
-        }
-        None => false,
-    }
-}
-
-/// A search's report: move to the row it found.
-pub fn found(m: &mut Model, w: Worker) {
-    let Worker::Found {
-        id,
-        generation,
-        search,
-        result,
-    } = w
-    else {
-        return;
-    };
-    if m.rows.searching.as_ref().map(|(n, _)| *n) != Some(search) {
-        return; // stopped, or replaced by a newer search
-    }
-    m.rows.searching = None;
-    let current = m
-        .inputs
-        .get(m.rows.input)
-        .is_some_and(|x| x.id == id && x.generation == generation);
-    if !current {
-        return;
-    }
-    match result {
-        Ok(Some((r, column))) => {
-            let pos = m.rows.visible.position(r);
-            if m.rows.visible.get(pos) == Some(r) {
-                m.rows.cursor = pos;
-                m.rows.column = column;
-                m.status = None;
-                scroll(m);
-            }
-        }
-        Ok(None) => m.info(format!(
-            "Not found: “{}”",
-            printable(m.rows.search.as_deref().unwrap_or(""))
-        )),
-        Err(f) => m.problem(f),
-    }
-}
-
-/// The first (or, not `first`, the last) position in `run` of `visible` whose shared cells
-/// contain `q`, and the column it is in. The rows are read in one stream, in file order.
-fn find_in(
-    m: &Model,
-    q: &str,
-    run: std::ops::Range<usize>,
-    first: bool,
-) -> Result<Option<(usize, usize)>, Failure> {
-    let (Some(job), Some(input)) = (&m.job, m.inputs.get(m.rows.input)) else {
-        return Ok(None);
-    };
-    let (Some(from), Some(table)) = (m.rows.visible.get(run.start), &input.table) else {
-        return Ok(None);
-    };
-    let i = m.rows.input;
-    let wanted = job
-        .plans
-        .get(i)
-        .map(|p| p.wanted_columns(table.headers.len()));
-    let mut pos = run.start;
-    let mut found = None;
-    for item in input.store.scan(table, from, wanted.as_deref()) {
-        if pos >= run.end {
-            break;
-        }
-        let (r, row) = item.map_err(|e| read_failure(&e, &input.file_name()))?;
-        if Some(r) != m.rows.visible.get(pos) {
-            continue; // a row not in view
-        }
-        let cells = job.decide(i, &row).unwrap_or_default();
-        if let Some(c) = cells.iter().position(|c| c.to_lowercase().contains(q)) {
-            found = Some((pos, c));
-            if first {
-                break;
-            }
-        }
-        pos += 1;
-    }
-    Ok(found)
 }

@@ -11,6 +11,14 @@ use ratatui::widgets::{Clear, Paragraph};
 pub fn draw(m: &Model, f: &mut Frame, area: Rect, scroll: u16) {
     let t = &m.opts.theme;
     let mut lines = Vec::new();
+    // Keys in a column at least 12 wide, and always a space after the longest.
+    let width = keymap::tables(m.context_under_help())
+        .iter()
+        .flat_map(|(_, t)| t.iter())
+        .map(|b| keys(b).chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(12);
     for (heading, table) in keymap::tables(m.context_under_help()) {
         if table.is_empty() {
             continue;
@@ -18,7 +26,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect, scroll: u16) {
         lines.push(Line::from(Span::styled(heading, t.title())));
         for b in table {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", keys(b)), t.key()),
+                Span::styled(format!("  {:<width$}", keys(b)), t.key()),
                 Span::raw(b.does),
             ]));
         }

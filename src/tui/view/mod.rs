@@ -7,6 +7,7 @@ mod done;
 mod help;
 mod open;
 mod package;
+pub use package::free_text_detail;
 mod popup;
 pub mod profile;
 pub mod rows;
@@ -41,11 +42,30 @@ pub fn viewer_size(size: (u16, u16)) -> (u16, u16) {
     )
 }
 
-/// The viewer's lines wrapped at `width`, as it draws them.
-pub fn viewer_lines(lines: &[String], width: u16) -> Vec<Line<'static>> {
+/// The viewer's lines wrapped at `width`, as it draws them, the `marks` drawn in `mark`.
+pub fn viewer_lines(
+    lines: &[String],
+    marks: &[(usize, std::ops::Range<usize>)],
+    width: u16,
+    mark: Style,
+) -> Vec<Line<'static>> {
     lines
         .iter()
-        .flat_map(|l| wrap::wrap(Line::from(l.clone()), width, 2))
+        .enumerate()
+        .flat_map(|(n, l)| {
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (_, r) in marks.iter().filter(|(k, r)| *k == n && r.end <= l.len()) {
+                if r.start < at || !l.is_char_boundary(r.start) || !l.is_char_boundary(r.end) {
+                    continue;
+                }
+                spans.push(Span::raw(l[at..r.start].to_string()));
+                spans.push(Span::styled(l[r.clone()].to_string(), mark));
+                at = r.end;
+            }
+            spans.push(Span::raw(l[at..].to_string()));
+            wrap::wrap(Line::from(spans), width, 2)
+        })
         .collect()
 }
 

@@ -153,6 +153,46 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     )),
                 ])
             }
+            PackItem::FreeText => {
+                let (left, ack) = (
+                    m.unreviewed(),
+                    m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED),
+                );
+                let cells: u64 = m.flagged().values().map(|t| t.cells).sum();
+                let (mark, style, text) = match (left, ack) {
+                    (0, _) => (
+                        t.ok_mark(),
+                        t.shared(),
+                        format!("all {cells} cell(s) decided"),
+                    ),
+                    (_, true) => (
+                        t.ok_mark(),
+                        t.shared(),
+                        format!("{left} left, acknowledged"),
+                    ),
+                    _ => (t.warn_mark(), t.warn(), format!("{left} to decide (Space)")),
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark} "), style),
+                    Span::raw(name("Free text")),
+                    Span::raw(cut(&text, w.saturating_sub(LABEL + 2))),
+                ])
+            }
+            PackItem::RedactKind(k) => {
+                let on = m.decisions.redact_flagged.contains(&k);
+                let cells = m.flagged().get(&k).map_or(0, |t| t.cells);
+                // (The detail under the list says Space redacts them all.)
+                let text = format!("{cells} {}", k.label());
+                Line::from(vec![
+                    if on {
+                        Span::styled(format!("{} ", t.ok_mark()), t.shared())
+                    } else {
+                        Span::raw("  ")
+                    },
+                    Span::raw(name(if on { "Redacted all" } else { "Redact all" })),
+                    Span::raw(cut(&text, w.saturating_sub(LABEL + 2))),
+                ])
+            }
         })
         .collect();
     list(
@@ -225,6 +265,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 .map(|a| format!("{}: somebody other than you.", safe(a)))
                 .unwrap_or_default(),
         )],
+        Some(PackItem::FreeText) => vec![Line::from(free_text_detail(m))],
+        Some(PackItem::RedactKind(k)) => vec![Line::from(format!(
+            "Space redacts every {} found in free text as {}; again: undo.",
+            k.label(),
+            k.redacted()
+        ))],
         Some(PackItem::AuthorisedAt) => vec![Line::from(
             "When the authority was given, local time, YYYY-MM-DD HH:MM (Enter); t fills in the time now.",
         )],
@@ -240,6 +286,20 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     );
 
     draw_summary(m, f, right);
+}
+
+/// The Free text line in full: what was found, by kind, and how to deal with it.
+pub fn free_text_detail(m: &Model) -> String {
+    let found: Vec<String> = m
+        .flagged()
+        .iter()
+        .map(|(k, t)| format!("{} {}", t.cells, k.label()))
+        .collect();
+    format!(
+        "Free text holds what looks like somebody's details: {}; {} cell(s) not decided. On Rows ] finds each, d/a/r decide it; Redact all takes a kind; Space here says you read them and they may leave.",
+        found.join(", "),
+        m.unreviewed()
+    )
 }
 
 /// The width of the Package screen's labels ("Authorised by", and a space after it).
@@ -338,10 +398,32 @@ fn draw_summary(m: &Model, f: &mut Frame, area: Rect) {
     }
     let by_hand = m.decisions.manual_exclusions.len();
     let redacted = m.decisions.redactions.len();
-    if by_hand + redacted > 0 {
-        lines.push(Line::from(format!(
-            "By hand: {by_hand} row(s) excluded, {redacted} cell(s) redacted"
-        )));
+    let free_text = m.decisions.flagged.len();
+    if by_hand + redacted + free_text > 0 {
+        let mut said = format!("By hand: {by_hand} row(s) excluded, {redacted} cell(s) redacted");
+        if free_text > 0 {
+            said.push_str(&format!(", {free_text} free-text cell(s) decided"));
+        }
+        lines.extend(wrap(Line::from(said), width, 2));
+    }
+    let flagged = m.flagged();
+    if !flagged.is_empty() {
+        let kinds: Vec<String> = flagged
+            .iter()
+            .map(|(k, n)| format!("{} {}", n.cells, k.label()))
+            .collect();
+        let left = m.unreviewed();
+        lines.extend(wrap(
+            Line::styled(
+                format!(
+                    "Free text with somebody's details: {}; {left} to decide",
+                    kinds.join(", ")
+                ),
+                if left > 0 { t.warn() } else { t.shared() },
+            ),
+            width,
+            2,
+        ));
     }
     // What still stops the bundle has a pane of its own under the summary, so both are in
     // view at 80×24 however long either is; o reads them in full.

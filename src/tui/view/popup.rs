@@ -120,10 +120,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         Some(Popup::View {
             title,
             lines,
+            marks,
             scroll,
         }) => {
             let (w, h) = super::viewer_size(m.size);
-            let all = super::viewer_lines(lines, w);
+            let all = super::viewer_lines(lines, marks, w, t.found());
             let len = all.len();
             let scroll = (*scroll).min(len.saturating_sub(usize::from(h)));
             let r = centered(area, w + 2, h + 2);

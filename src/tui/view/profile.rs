@@ -46,6 +46,17 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    // The period is chosen here, before the rows it decides; it is never a silent default.
+    let latest = crate::dates::Period::previous(m.opts.today);
+    let period = format!(
+        " Period {}{}: p changes it ",
+        m.period,
+        if m.period == latest {
+            ", last month"
+        } else {
+            ""
+        }
+    );
     list(
         f,
         top,
@@ -53,7 +64,8 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             " Which agreement is this disclosure under? ",
             !m.profile_detail,
             t,
-        ),
+        )
+        .title_bottom(Line::from(period)),
         lines,
         Some(m.profile_cursor),
         !m.profile_detail,

@@ -64,18 +64,28 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
     // Each row in view: its cells as they will leave, or why it does not.
     // The rows come from the page that update keeps (read from memory or the file).
-    let decided: Vec<(u64, Result<Vec<String>, String>)> = shown
+    // With each row, the output columns holding a detail found in free text and not decided.
+    type Decided = (u64, Result<Vec<String>, String>, Vec<usize>);
+    let decided: Vec<Decided> = shown
         .iter()
         .filter_map(|&r| {
             let k = m.rows.page.binary_search_by_key(&r, |(k, _)| *k).ok()?;
             let row = &m.rows.page[k].1;
-            let d = match fates.and_then(|f| f.get(r)) {
+            let fate = fates.and_then(|f| f.get(r));
+            let d = match fate {
                 Some(Fate::Excluded(why)) => Err(why.label(job.profile)),
                 _ => job.decide(i, row).map_err(|why| why.label(job.profile)),
             };
+            let undecided = fate.map_or_else(Vec::new, |f| {
+                f.flagged_columns()
+                    .into_iter()
+                    .filter(|&c| f.unreviewed_in(c))
+                    .collect()
+            });
             Some((
                 row.number,
                 d.map(|cells| cells.iter().map(|c| safe(c)).collect()),
+                undecided,
             ))
         })
         .collect();
@@ -84,7 +94,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         .iter()
         .map(|l| l.chars().count().clamp(4, MAX_COL))
         .collect();
-    for (_, d) in &decided {
+    for (_, d, _) in &decided {
         if let Ok(cells) = d {
             for (w, c) in widths.iter_mut().zip(cells) {
                 *w = (*w).max(c.chars().count().min(MAX_COL));
@@ -95,7 +105,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     // Wide enough for the largest row number in view (a big export runs to millions).
     let row_no = decided
         .iter()
-        .map(|(n, _)| n.to_string().len() + 1)
+        .map(|(n, _, _)| n.to_string().len() + 1)
         .max()
         .unwrap_or(0)
         .max(ROW_NO);
@@ -136,7 +146,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         x += 1;
     }
     let right_edge = inner.x + inner.width;
-    for (k, (number, d)) in decided.iter().enumerate() {
+    for (k, (number, d, undecided)) in decided.iter().enumerate() {
         let y = y0 + 1 + k as u16;
         let on_cursor = m.rows.offset + k == m.rows.cursor;
         let row_style = if on_cursor {
@@ -146,6 +156,11 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         };
         let shown = format!("{number:>w$}", w = row_no - 1);
         put(buf, inner.x, y, &shown, row_no, row_style);
+        // A row with free text still to decide is marked at its number too, so it shows
+        // whichever columns are in view.
+        if !undecided.is_empty() {
+            put(buf, inner.x, y, t.warn_mark(), 1, t.warn());
+        }
         let mut x = inner.x + row_no as u16;
         match d {
             Ok(cells) => {
@@ -155,7 +170,14 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                         m.decisions
                             .redactions
                             .contains_key(&(i, *number, field.clone()));
-                    let mut style = if redacted { t.warn() } else { Style::default() };
+                    // Free text holding somebody's details, not yet decided: marked with the
+                    // warning sign, so it reads without colour too.
+                    let flagged = undecided.contains(&c);
+                    let mut style = if redacted || flagged {
+                        t.warn()
+                    } else {
+                        Style::default()
+                    };
                     if on_cursor {
                         style = if c == sel {
                             t.cursor()
@@ -163,7 +185,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                             style.patch(t.cursor_unfocused())
                         };
                     }
-                    let text = cut(cells.get(c).map(String::as_str).unwrap_or(""), widths[c]);
+                    let cell = cells.get(c).map(String::as_str).unwrap_or("");
+                    let text = if flagged {
+                        cut(&format!("{} {cell}", t.warn_mark()), widths[c])
+                    } else {
+                        cut(cell, widths[c])
+                    };
                     if x >= right_edge {
                         break;
                     }
@@ -282,7 +309,38 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
         .keys()
         .filter(|(k, _, _)| *k == i)
         .count();
-    lines.push(Line::from(format!("Redacted  {redacted}")));
+    if redacted > 0 {
+        lines.push(Line::from(format!("Redacted  {redacted}")));
+    }
+    // Cells that start like a formula leave after a ', so no spreadsheet runs them.
+    if counts.neutralised > 0 {
+        lines.push(Line::from(format!(
+            "Formulas  {} made safe",
+            counts.neutralised
+        )));
+    }
+    // Free-text cells holding what looks like somebody's details, by kind, and how many are
+    // still to decide (] finds them).
+    if !counts.flagged.is_empty() {
+        let cells: u64 = counts.flagged.values().map(|t| t.cells).sum();
+        lines.push(Line::from(format!("Free text {cells} with details")));
+        let kinds: Vec<String> = counts
+            .flagged
+            .iter()
+            .map(|(kind, n)| format!("{} {}", n.cells, kind.id()))
+            .collect();
+        lines.extend(wrap(
+            Line::styled(format!("  {}", kinds.join(", ")), t.dim()),
+            SIDE - 2,
+            2,
+        ));
+        if counts.unreviewed > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("{} {} to decide (])", t.warn_mark(), counts.unreviewed),
+                t.warn(),
+            )));
+        }
+    }
     if let Some(job) = job {
         let marked = super::reads_marking(job, i);
         let marking = super::marking(

@@ -29,7 +29,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
             Span::styled(format!(" {name} "), style),
         ]));
         if !about.is_empty() {
-            lines.push(Line::from(Span::styled(format!("       {about}"), t.dim())));
+            // Wrapped under its own first word, never back at the left edge.
+            lines.extend(super::wrap::wrap(
+                Line::styled(format!("       {about}"), t.dim()),
+                area.width,
+                7,
+            ));
         }
         lines.push(Line::default());
     }

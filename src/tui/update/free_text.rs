@@ -1,0 +1,272 @@
+//! Free text on the Rows screen: the cells of agreed free-text fields holding what looks like
+//! somebody else's details (found by the core as the rows are decided). `]`/`[` go to them, and
+//! each is decided by hand with a reason: the details redacted as spans, or the cell kept. A
+//! decision is keyed by row and field like the others, carried across re-reads, and recorded.
+
+use super::rows::{number_at, refate, row_at, scroll};
+use crate::apply::Flagged;
+use crate::text::printable;
+use crate::tui::model::{Fate, Model, Popup, PromptFor};
+use crate::tui::msg::Failure;
+use crate::tui::text_input::TextInput;
+
+/// The kinds of detail found in output column `column` of a row, in the analyst's words:
+/// "telephone number, postcode".
+fn found_in(fate: &Fate, column: usize) -> String {
+    let mut kinds: Vec<crate::freetext::Kind> = fate
+        .flags()
+        .iter()
+        .filter(|f| f.column == column)
+        .map(|f| f.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Move to the next (or previous) free-text cell holding somebody's details: among those
+/// not yet decided while any are left, else among them all. Wraps at the ends.
+pub(super) fn next(m: &mut Model, forward: bool) {
+    let i = m.rows.input;
+    let Some(fates) = m.rows.fates.get(i) else {
+        return;
+    };
+    let undecided = m.rows.counts.get(i).map_or(0, |c| c.unreviewed);
+    let wanted = |f: &Fate, c: usize| {
+        if undecided > 0 {
+            f.unreviewed_in(c)
+        } else {
+            f.flags().iter().any(|x| x.column == c)
+        }
+    };
+    let n = m.rows.visible.len();
+    if n == 0 {
+        return;
+    }
+    let cursor = m.rows.cursor.min(n - 1);
+    let column = m.rows.column;
+    // Positions from the cursor round to it again; on the cursor's own row, only columns
+    // past (or, going back, before) the highlighted one, then (step n) the rest of it.
+    let mut found = None;
+    for step in 0..=n {
+        let pos = if forward {
+            (cursor + step) % n
+        } else {
+            (cursor + n - step % n) % n
+        };
+        let Some(f) = m.rows.visible.get(pos).and_then(|r| fates.get(r)) else {
+            continue;
+        };
+        let mut cols = f.flagged_columns();
+        if !forward {
+            cols.reverse();
+        }
+        let hit = cols
+            .into_iter()
+            .filter(|&c| wanted(f, c))
+            .find(|&c| match step {
+                0 if forward => c > column,
+                0 => c < column,
+                _ => true,
+            });
+        if let Some(c) = hit {
+            found = Some((pos, c, f.clone()));
+            break;
+        }
+    }
+    let Some((pos, c, f)) = found else {
+        let elsewhere = m.unreviewed();
+        return m.info(if elsewhere > 0 {
+            format!(
+                "None in this file; {elsewhere} to decide in the others: }} goes to the next file."
+            )
+        } else {
+            "No free-text cell here holds what looks like somebody's details.".to_string()
+        });
+    };
+    let wrapped = if forward {
+        (pos, c) <= (cursor, column)
+    } else {
+        (pos, c) >= (cursor, column)
+    };
+    m.rows.cursor = pos;
+    m.rows.column = c;
+    scroll(m);
+    let number = m
+        .rows
+        .visible
+        .get(pos)
+        .and_then(|r| row_at(m, i, r).ok())
+        .map_or(String::new(), |row| format!("Row {}: ", row.number));
+    let state = if f.unreviewed_in(c) {
+        format!("not decided ({undecided} left)")
+    } else {
+        "decided".into()
+    };
+    // Short enough for the status line at 80 columns; the column is highlighted above.
+    m.info(format!(
+        "{}{number}{} found, {state}. o read, d redact, a keep",
+        match (wrapped, forward) {
+            (false, _) => "",
+            (true, true) => "(from the top) ",
+            (true, false) => "(from the bottom) ",
+        },
+        found_in(&f, c)
+    ));
+}
+
+/// d or a on a free-text cell: ask why (or, on a cell already decided that way, undo it).
+pub(super) fn ask(m: &mut Model, redact: bool) {
+    let i = m.rows.input;
+    let Some(r) = m.rows.visible.get(m.rows.cursor) else {
+        return;
+    };
+    let Some(number) = number_at(m, r) else {
+        return;
+    };
+    let Some(fate) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() else {
+        return;
+    };
+    let c = m.rows.column;
+    let Some(field) = m
+        .job
+        .as_ref()
+        .and_then(|j| j.plans[i].shared.get(c))
+        .map(|(_, f)| f.clone())
+    else {
+        return;
+    };
+    let key = (i, number, field.clone());
+    let before = m.decisions.flagged.get(&key).cloned();
+    match before {
+        Some(Flagged::RedactSpans { .. }) if redact => {
+            return set_free_text(
+                m,
+                i,
+                r,
+                key,
+                None,
+                "The details found are shown again: decide again (d or a).",
+            );
+        }
+        Some(Flagged::Keep { .. }) if !redact => {
+            return set_free_text(m, i, r, key, None, "No longer kept: decide again (d or a).");
+        }
+        _ => {}
+    }
+    if !fate.flags().iter().any(|f| f.column == c) {
+        let why = if m.decisions.redactions.contains_key(&key) {
+            "This cell is redacted whole (r undoes that)."
+        } else if !fate.is_shared() {
+            "This row is excluded: none of its cells leave."
+        } else {
+            "Nothing that looks like somebody's details was found in this cell: ] finds the next that has."
+        };
+        return m.info(why);
+    }
+    let found = found_in(&fate, c);
+    let label = m
+        .selected_profile()
+        .and_then(|p| p.field(&field))
+        .map(|f| printable(&f.label))
+        .unwrap_or_default();
+    let (title, line) = if redact {
+        (
+            format!("Redact the details, {label}, row {number}"),
+            format!(
+                "What was found ({found}) will leave as [REDACTED: kind]; the rest of the text leaves. Why? The reason goes into the disclosure record."
+            ),
+        )
+    } else {
+        (
+            format!("Keep {label}, row {number}, as it is"),
+            format!(
+                "The cell will leave as written, with what was found ({found}) in it. Why may it leave (e.g. it is the victim's own)? The reason goes into the disclosure record."
+            ),
+        )
+    };
+    m.popup = Some(Popup::Prompt {
+        title,
+        lines: vec![line],
+        input: TextInput::default(),
+        purpose: PromptFor::FreeText {
+            input: i,
+            index: r,
+            row: number,
+            field,
+            redact,
+        },
+    });
+}
+
+/// The reason for a decision on a free-text cell is given.
+pub fn decided(
+    m: &mut Model,
+    i: usize,
+    index: usize,
+    number: u64,
+    field: String,
+    redact: bool,
+    reason: &str,
+) {
+    let reason = reason.trim().to_string();
+    if reason.is_empty() {
+        return m.problem(Failure::new(
+            "nothing was decided: a reason is needed",
+            format!(
+                "Press {} again and say why.",
+                if redact { "d" } else { "a" }
+            ),
+        ));
+    }
+    let decided = if redact {
+        Flagged::RedactSpans { reason }
+    } else {
+        Flagged::Keep { reason }
+    };
+    super::carry::remember(m, i, index, number);
+    set_free_text(m, i, index, (i, number, field), Some(decided), "");
+    let left: u64 = m.unreviewed();
+    m.info(format!(
+        "Row {number}: {}; {left} free-text cell(s) to decide (] next).",
+        if redact {
+            "the details leave as [REDACTED: kind]"
+        } else {
+            "kept as it is"
+        }
+    ));
+}
+
+/// Set (or, `None`, undo) the decision on one free-text cell, and decide its row again.
+fn set_free_text(
+    m: &mut Model,
+    i: usize,
+    r: usize,
+    key: (usize, u64, String),
+    decided: Option<Flagged>,
+    say: &str,
+) {
+    match decided {
+        Some(d) => {
+            m.decisions.flagged.insert(key.clone(), d.clone());
+            if let Some(j) = &mut m.job {
+                j.decisions.flagged.insert(key, d);
+            }
+        }
+        None => {
+            m.decisions.flagged.remove(&key);
+            if let Some(j) = &mut m.job {
+                j.decisions.flagged.remove(&key);
+            }
+            super::carry::forget_unused(m);
+        }
+    }
+    refate(m, i, r);
+    if !say.is_empty() {
+        m.info(say);
+    }
+}
