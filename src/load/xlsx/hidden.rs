@@ -18,7 +18,7 @@
 //! columns. Known limit: a workbook whose links this cannot follow (calamine found the sheet,
 //! so only a crafted one) is reported as hiding nothing.
 
-use super::column_letters;
+use super::letters::column_letters;
 use crate::load::{HiddenCells, HiddenColumn};
 use std::collections::HashMap;
 
