@@ -3,7 +3,7 @@
 //! new. Both loaders use it.
 
 use super::LoadError;
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -18,6 +18,13 @@ impl Stamp {
     /// replaced under the same name must count as changed.
     pub(crate) fn of_path(path: &Path) -> Result<Stamp, LoadError> {
         let meta = std::fs::metadata(path).map_err(|e| LoadError::io(path, e))?;
+        Ok(Stamp::from(&meta))
+    }
+
+    /// The file behind `file` (`path` only names it in an error). The XLSX loader reads one
+    /// handle from start to end, so what matters is that the bytes behind it stay the same.
+    pub(crate) fn of_file(path: &Path, file: &File) -> Result<Stamp, LoadError> {
+        let meta = file.metadata().map_err(|e| LoadError::io(path, e))?;
         Ok(Stamp::from(&meta))
     }
 

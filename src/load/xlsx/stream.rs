@@ -8,6 +8,7 @@ use super::open::choose_sheet;
 use super::preflight::preflight;
 use super::sheet::{Book, Phase, SheetReader, Unpacked, archive, plan, sheet_index};
 use super::{BATCH_BYTES, BATCH_ROWS, CHANNEL_BATCHES};
+use crate::load::stamp::Stamp;
 use crate::load::{Digest, Format, Limits, LoadError, Row, RowSource, Rows, Table};
 use calamine::Reader;
 use std::fs::File;
@@ -17,7 +18,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::time::SystemTime;
 
 pub(in crate::load) fn rows(table: &Table) -> Result<Rows, LoadError> {
     let Format::Xlsx { sheet, .. } = &table.format else {
@@ -28,8 +28,8 @@ pub(in crate::load) fn rows(table: &Table) -> Result<Rows, LoadError> {
     };
     let path = table.path.clone();
     let file = File::open(&path).map_err(|e| LoadError::io(&path, e))?;
-    let start = Stamp::of(&path, &file)?;
-    if start.len != table.size {
+    let start = Stamp::of_file(&path, &file)?;
+    if start.size != table.size {
         return Err(LoadError::Changed { path });
     }
     let job = Job {
@@ -124,23 +124,6 @@ pub(super) struct Job {
     header_row: u32,
     headers: Vec<String>,
     limits: Limits,
-}
-
-/// Size and modification time of an open file, to notice it changing under us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Stamp {
-    len: u64,
-    modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    fn of(path: &Path, file: &File) -> Result<Stamp, LoadError> {
-        let meta = file.metadata().map_err(|e| LoadError::io(path, e))?;
-        Ok(Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
-    }
 }
 
 pub(super) fn run_job(job: Job, tx: SyncSender<Msg>, cancel: Arc<AtomicBool>) {
@@ -252,7 +235,7 @@ pub(super) fn stream_job(
         }
     }
     drop(reader);
-    if Stamp::of(path, &job.file)? != job.start {
+    if Stamp::of_file(path, &job.file)? != job.start {
         return Err(changed());
     }
     Ok(Some(Digest { sha256, rows_read }))
