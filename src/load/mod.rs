@@ -6,6 +6,7 @@
 
 mod csv;
 mod error;
+mod header;
 mod stamp;
 mod structure;
 mod xlsx;

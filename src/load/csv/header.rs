@@ -1,8 +1,8 @@
 //! Finding a CSV file's header record and reading its names.
 
 use super::record::{RecordInfo, RecordReader};
+use crate::load::header::{self, Problem};
 use crate::load::{Limits, LoadError};
-use std::collections::HashMap;
 
 /// Finds the header record: the first record (`header_row` `None`) or the one starting on line
 /// `header_row`, keeping up to `max_columns` of its fields.
@@ -81,26 +81,20 @@ pub(super) fn make_headers(
     while names.last().is_some_and(|n| n.is_empty()) {
         names.pop();
     }
-    if names.is_empty() {
-        return Err(bad("no column names: every cell in it is blank".into()));
+    match header::check(&names) {
+        Ok(()) => Ok(names),
+        Err(Problem::NoNames) => Err(bad("no column names: every cell in it is blank".into())),
+        Err(Problem::Blank(blanks)) => Err(bad(format!(
+            "a blank name in column {}",
+            blanks.first().map_or(0, |i| i + 1)
+        ))),
+        Err(Problem::Twice { first, again }) => Err(bad(format!(
+            "the same name twice: \"{}\" in column {} and \"{}\" in column {} (names are \
+             compared ignoring case and surrounding spaces)",
+            crate::text::printable(&names[first]),
+            first + 1,
+            crate::text::printable(&names[again]),
+            again + 1
+        ))),
     }
-    if let Some(i) = names.iter().position(|n| n.is_empty()) {
-        return Err(bad(format!("a blank name in column {}", i + 1)));
-    }
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        if let Some(&first) = seen.get(&name.to_lowercase()) {
-            let earlier = names.get(first).map(String::as_str).unwrap_or_default();
-            return Err(bad(format!(
-                "the same name twice: \"{}\" in column {} and \"{}\" in column {} (names are \
-                 compared ignoring case and surrounding spaces)",
-                crate::text::printable(earlier),
-                first + 1,
-                crate::text::printable(name),
-                i + 1
-            )));
-        }
-        seen.insert(name.to_lowercase(), i);
-    }
-    Ok(names)
 }

@@ -4,8 +4,8 @@
 use super::GUESS_ROWS;
 use super::letters::{column_letters, letter_list};
 use super::sheet::{Phase, RawRow, SheetReader};
+use crate::load::header::{self, Problem};
 use crate::load::{Limits, LoadError};
-use std::collections::HashMap;
 use std::path::Path;
 
 pub(super) struct Header {
@@ -122,6 +122,11 @@ pub(super) fn find_header(
     })
 }
 
+/// What a header row of blank cells is told. Found here before the names are gathered, so
+/// that a row whose last name stands far to the right is measured against the column limit
+/// before any room is made for it.
+const NO_NAMES: &str = "no names: its cells are blank";
+
 /// The header's names: trimmed, up to the last non-blank one; no blank or repeated name.
 pub(super) fn build_header(
     path: &Path,
@@ -141,7 +146,7 @@ pub(super) fn build_header(
         .map(|c| c.col as usize)
         .max()
     else {
-        return Err(bad("no names: its cells are blank".into()));
+        return Err(bad(NO_NAMES.into()));
     };
     let width = last + 1;
     if width > limits.max_columns {
@@ -157,25 +162,21 @@ pub(super) fn build_header(
             *name = cell.text.trim().to_string();
         }
     }
-    let blanks: Vec<u32> = (0..width as u32)
-        .filter(|&i| names[i as usize].is_empty())
-        .collect();
-    if !blanks.is_empty() {
-        let s = if blanks.len() == 1 { "" } else { "s" };
-        return Err(bad(format!(
-            "a blank name in column{s} {}; name every column, or delete empty columns, in the export",
-            letter_list(&blanks)
-        )));
-    }
-    let mut seen: HashMap<String, u32> = HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        if let Some(first) = seen.insert(name.to_lowercase(), i as u32) {
-            return Err(bad(format!(
-                "the same name twice (ignoring case), in columns {} and {}",
-                column_letters(first),
-                column_letters(i as u32)
-            )));
+    match header::check(&names) {
+        Ok(()) => Ok(names),
+        Err(Problem::NoNames) => Err(bad(NO_NAMES.into())),
+        Err(Problem::Blank(blanks)) => {
+            let blanks: Vec<u32> = blanks.iter().map(|&i| i as u32).collect();
+            let s = if blanks.len() == 1 { "" } else { "s" };
+            Err(bad(format!(
+                "a blank name in column{s} {}; name every column, or delete empty columns, in the export",
+                letter_list(&blanks)
+            )))
         }
+        Err(Problem::Twice { first, again }) => Err(bad(format!(
+            "the same name twice (ignoring case), in columns {} and {}",
+            column_letters(first as u32),
+            column_letters(again as u32)
+        ))),
     }
-    Ok(names)
 }
