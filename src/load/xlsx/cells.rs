@@ -14,6 +14,7 @@
 //! is read up to its first entity, text in `<t>` without `xml:space="preserve"` is trimmed of
 //! ASCII white space.
 
+use super::number_format::{Kind, builtin_code, builtin_kind, custom_kind};
 use super::xml::{self, Token};
 use calamine::{CellErrorType, XlsxError};
 use std::borrow::Cow;
@@ -42,15 +43,6 @@ impl From<String> for CellsError {
 }
 
 type Result<T> = std::result::Result<T, CellsError>;
-
-/// Whether a number format shows a number, a date-time, or a duration (`[h]:mm`), as
-/// calamine decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Number,
-    DateTime,
-    Duration,
-}
 
 /// A cell format (`<xf>` of `cellXfs`): what its number format makes of a number, and the
 /// format's code (`None` when the format has no numeric id).
@@ -701,91 +693,6 @@ fn row_column_optional(r: &[u8]) -> Result<(u32, Option<u32>)> {
         return Err(XlsxError::RangeWithoutRowComponent.into());
     };
     Ok((row, col.checked_sub(1)))
-}
-
-/// What a custom number format makes of a number (calamine's `detect_custom_number_format`,
-/// MIT licence): only the first section counts; quoted text, escaped characters and
-/// `[...]` are skipped; `[h]`, `[m]`, `[s]` make a duration.
-fn custom_kind(format: &str) -> Kind {
-    let (mut escaped, mut quoted, mut brackets) = (false, false, 0u8);
-    let (mut prev, mut hms, mut ap) = (' ', false, false);
-    for s in format.chars() {
-        match (s, escaped, quoted, ap, brackets) {
-            (_, true, ..) => escaped = false,
-            ('_' | '\\' | '*', ..) => escaped = true,
-            ('"', _, true, _, _) => quoted = false,
-            (_, _, true, _, _) => (),
-            ('"', _, _, _, _) => quoted = true,
-            (';', ..) => return Kind::Number,
-            ('[', ..) => brackets += 1,
-            (']', .., 1) if hms => return Kind::Duration,
-            (']', ..) => brackets = brackets.saturating_sub(1),
-            ('a' | 'A', _, _, false, 0) => ap = true,
-            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return Kind::DateTime,
-            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
-                return Kind::DateTime;
-            }
-            _ => {
-                if !(hms && s.eq_ignore_ascii_case(&prev)) {
-                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
-                }
-            }
-        }
-        prev = s;
-    }
-    Kind::Number
-}
-
-/// What a built-in number format (by its id as written) makes of a number.
-fn builtin_kind(id: &[u8]) -> Kind {
-    match id {
-        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
-            Kind::DateTime
-        }
-        b"27" | b"28" | b"29" | b"30" | b"31" | b"32" | b"33" | b"34" | b"35" | b"36" | b"50"
-        | b"51" | b"52" | b"53" | b"54" | b"55" | b"56" | b"57" | b"58" => Kind::DateTime,
-        b"46" => Kind::Duration,
-        _ => Kind::Number,
-    }
-}
-
-/// The code of a built-in number format (ECMA-376 Part 1, 18.8.30).
-fn builtin_code(id: u32) -> Option<&'static str> {
-    Some(match id {
-        0 => "General",
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        11 => "0.00E+00",
-        12 => "# ?/?",
-        13 => "# ??/??",
-        14 => "mm-dd-yy",
-        15 => "d-mmm-yy",
-        16 => "d-mmm",
-        17 => "mmm-yy",
-        18 => "h:mm AM/PM",
-        19 => "h:mm:ss AM/PM",
-        20 => "h:mm",
-        21 => "h:mm:ss",
-        22 => "m/d/yy h:mm",
-        37 => "#,##0 ;(#,##0)",
-        38 => "#,##0 ;[Red](#,##0)",
-        39 => "#,##0.00;(#,##0.00)",
-        40 => "#,##0.00;[Red](#,##0.00)",
-        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
-        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
-        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
-        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
-        45 => "mm:ss",
-        46 => "[h]:mm:ss",
-        47 => "mmss.0",
-        48 => "##0.0E+0",
-        49 => "@",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -114,6 +114,7 @@ mod guarded;
 mod header;
 mod hidden;
 mod letters;
+mod number_format;
 mod open;
 mod preflight;
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! pieces real and broken files are made of. Both must give the same cells (position, value,
 //! style id) in the same order, and fail at the same cell with the same sentence.
 
-use super::cells::{Cells, Kind, Value};
+use super::cells::{Cells, Value};
 use super::guarded::{open_workbook, xlsx_sentence};
+use super::number_format::Kind;
 use super::preflight::preflight;
 use super::sheet::{Book, archive, cells_sentence, find_part, plan, zip_part};
 use super::*;

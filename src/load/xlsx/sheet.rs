@@ -3,11 +3,12 @@
 
 use super::EXCEL_ROWS;
 use super::at::At;
-use super::cells::{self, Cells, CellsError, Kind, Value};
+use super::cells::{self, Cells, CellsError, Value};
 use super::guarded::{read_up_to, workbook, xlsx_sentence, zip_sentence};
 use super::hidden;
 use super::letters::{cell_ref, column_letters, thousands};
-use super::values::{classify_format, datetime_text, error_token, number_text};
+use super::number_format::{DateStyle, Kind, classify_format};
+use super::values::{datetime_text, error_token, number_text};
 use super::{Archive, Part, Plan, token_cap};
 use crate::load::{Limits, LoadError};
 use calamine::{ExcelDateTime, ExcelDateTimeType};
@@ -36,14 +37,6 @@ pub(super) enum Phase {
     Header,
     /// Below the header: only the header's columns may hold values.
     Data { width: usize },
-}
-
-/// How a number format shows a date-time: whether it has a date part, a time part (both
-/// false: not known).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct DateStyle {
-    pub(super) date: bool,
-    pub(super) time: bool,
 }
 
 pub(super) struct SheetReader<'a> {

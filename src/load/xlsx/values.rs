@@ -1,7 +1,7 @@
 //! Cell values as the text a row carries: numbers in their shortest form, Excel's error
 //! tokens, dates and durations as ISO text (see the decisions in the module above).
 
-use super::sheet::DateStyle;
+use super::number_format::DateStyle;
 use super::{END_SERIAL_1900, END_SERIAL_1904};
 use calamine::{CellErrorType, ExcelDateTime};
 
@@ -28,48 +28,6 @@ pub(super) fn error_token(e: &CellErrorType) -> &'static str {
         CellErrorType::Value => "#VALUE!",
         CellErrorType::GettingData => "#GETTING_DATA",
     }
-}
-
-/// What a number format shows of a date-time. Only the first section counts; quoted text,
-/// escaped characters and `[...]` (colours, locales, elapsed-time markers) are skipped. `m` is
-/// minutes next to hours or seconds, otherwise a month.
-pub(super) fn classify_format(code: &str) -> DateStyle {
-    let b = code.as_bytes();
-    let (mut date, mut time, mut m) = (false, false, false);
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i].to_ascii_lowercase();
-        match c {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += 1;
-                }
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += 1;
-                }
-            }
-            b'\\' | b'_' | b'*' => i += 1,
-            b';' => break,
-            b'y' | b'd' => date = true,
-            b'h' | b's' => time = true,
-            b'm' => m = true,
-            b'a' => {
-                let rest = code[i..].to_ascii_lowercase();
-                if rest.starts_with("am/pm") || rest.starts_with("a/p") {
-                    time = true;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if m && !time {
-        date = true;
-    }
-    DateStyle { date, time }
 }
 
 /// A date-time cell as ISO text; see the module documentation.
@@ -146,75 +104,6 @@ mod tests {
         );
         assert_eq!(number_text(f64::NAN), None);
         assert_eq!(number_text(f64::INFINITY), None);
-    }
-
-    #[test]
-    fn formats_classified() {
-        let c = |s| classify_format(s);
-        assert_eq!(
-            c("yyyy-mm-dd"),
-            DateStyle {
-                date: true,
-                time: false
-            }
-        );
-        assert_eq!(
-            c("dd/mm/yyyy hh:mm"),
-            DateStyle {
-                date: true,
-                time: true
-            }
-        );
-        assert_eq!(
-            c("h:mm"),
-            DateStyle {
-                date: false,
-                time: true
-            }
-        );
-        assert_eq!(
-            c("mm:ss"),
-            DateStyle {
-                date: false,
-                time: true
-            }
-        );
-        assert_eq!(
-            c("h:mm AM/PM"),
-            DateStyle {
-                date: false,
-                time: true
-            }
-        );
-        assert_eq!(
-            c("mmm-yy"),
-            DateStyle {
-                date: true,
-                time: false
-            }
-        );
-        assert_eq!(
-            c("mmmm"),
-            DateStyle {
-                date: true,
-                time: false
-            }
-        );
-        assert_eq!(
-            c("[$-409]d-mmm-yy;@"),
-            DateStyle {
-                date: true,
-                time: false
-            }
-        );
-        assert_eq!(
-            c("\"Day\" d"),
-            DateStyle {
-                date: true,
-                time: false
-            }
-        );
-        assert_eq!(c("General"), DateStyle::default());
     }
 
     fn dt(v: f64, is_1904: bool) -> ExcelDateTime {
