@@ -14,11 +14,11 @@
 //! is read up to its first entity, text in `<t>` without `xml:space="preserve"` is trimmed of
 //! ASCII white space.
 
-use super::number_format::{Kind, builtin_code, builtin_kind, custom_kind};
+use super::number_format::Kind;
+use super::parts::{Strings, Style, read_string};
 use super::xml::{self, Token};
 use calamine::{CellErrorType, XlsxError};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Read;
 
 /// A failure: one of calamine's own errors where calamine would fail the same way (so the
@@ -42,39 +42,7 @@ impl From<String> for CellsError {
     }
 }
 
-type Result<T> = std::result::Result<T, CellsError>;
-
-/// A cell format (`<xf>` of `cellXfs`): what its number format makes of a number, and the
-/// format's code (`None` when the format has no numeric id).
-#[derive(Debug, Clone)]
-pub(super) struct Style {
-    pub(super) kind: Kind,
-    pub(super) code: Option<String>,
-}
-
-/// The shared strings, in one buffer.
-#[derive(Default)]
-pub(super) struct Strings {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    pub(super) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..end])
-    }
-
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-    }
-}
+pub(super) type Result<T> = std::result::Result<T, CellsError>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value<'a> {
@@ -85,88 +53,6 @@ pub(super) enum Value<'a> {
     Error(CellErrorType),
     /// An ISO 8601 date-time stored as text (`t="d"`).
     Iso(String),
-}
-
-/// Read the shared strings table (`sst`), as calamine does.
-pub(super) fn read_strings(part: impl Read, cap: usize) -> Result<Strings> {
-    let mut xml = xml::Reader::new(part, cap);
-    let mut strings = Strings::default();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"sst" => {
-                if empty {
-                    return Ok(strings);
-                }
-                break;
-            }
-            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
-            _ => {}
-        }
-    }
-    let mut one = String::new();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"si" => {
-                let name = name.to_vec();
-                one.clear();
-                read_string(&mut xml, &name, empty, &mut one)?;
-                strings.push(&one);
-            }
-            Token::End { name } if xml::local(name) == b"sst" => return Ok(strings),
-            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
-            _ => {}
-        }
-    }
-}
-
-/// Read the cell formats (`cellXfs`) of the styles part, as calamine does.
-pub(super) fn read_styles(part: impl Read, cap: usize) -> Result<Vec<Style>> {
-    let mut xml = xml::Reader::new(part, cap);
-    let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
-    let mut styles = Vec::new();
-    let (mut in_formats, mut in_xfs) = (false, false);
-    loop {
-        match xml.next()? {
-            Token::Start { name, attrs, empty } => match xml::local(name) {
-                b"numFmts" => in_formats = !empty,
-                b"cellXfs" => in_xfs = !empty,
-                b"numFmt" if in_formats => {
-                    if let (Some(id), Some(code)) = (
-                        xml::attr(attrs, b"numFmtId")?,
-                        xml::attr(attrs, b"formatCode")?,
-                    ) {
-                        custom.insert(id.to_vec(), xml::decode_attr(code)?);
-                    }
-                }
-                b"xf" if in_xfs => {
-                    let id = xml::attr(attrs, b"numFmtId")?;
-                    let kind = match id {
-                        None => Kind::Number,
-                        Some(id) => match custom.get(id) {
-                            Some(code) => custom_kind(code),
-                            None => builtin_kind(id),
-                        },
-                    };
-                    let code = id.and_then(|raw| {
-                        let n = std::str::from_utf8(raw).ok()?.parse::<u32>().ok()?;
-                        Some(match custom.get(raw) {
-                            Some(code) => code.clone(),
-                            None => builtin_code(n).unwrap_or("General").to_string(),
-                        })
-                    });
-                    styles.push(Style { kind, code });
-                }
-                _ => {}
-            },
-            Token::End { name } => match xml::local(name) {
-                b"numFmts" => in_formats = false,
-                b"cellXfs" => in_xfs = false,
-                _ => {}
-            },
-            Token::Eof => return Ok(styles),
-            _ => {}
-        }
-    }
 }
 
 /// One cell as the sheet stores it: 0-based (row, column), value, style id.
@@ -580,53 +466,6 @@ fn skip<R: Read>(xml: &mut xml::Reader<R>, name: &[u8], empty: bool) -> Result<(
     }
 }
 
-/// A plain or rich text string (`<si>` or `<is>`, whose start tag was just read) into `out`:
-/// the text of its `<t>` elements, phonetic runs (`<rPh>`) left out (calamine's
-/// `read_string_with_bufs`).
-fn read_string<R: Read>(
-    xml: &mut xml::Reader<R>,
-    closing: &[u8],
-    empty: bool,
-    out: &mut String,
-) -> Result<()> {
-    if empty {
-        return Ok(());
-    }
-    let mut phonetic = false;
-    let mut one = String::new();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"rPh" => phonetic = !empty,
-            Token::End { name } if name == closing => return Ok(()),
-            Token::End { name } if xml::local(name) == b"rPh" => phonetic = false,
-            Token::Start { name, attrs, empty } if xml::local(name) == b"t" && !phonetic => {
-                let preserve = xml::attr(attrs, b"xml:space")? == Some(b"preserve");
-                let name = name.to_vec();
-                one.clear();
-                if !empty {
-                    loop {
-                        match xml.next()? {
-                            Token::Text(raw) => xml::decode_text(raw, &mut one)?,
-                            Token::CData(raw) => xml::decode_cdata(raw, &mut one)?,
-                            Token::End { name: end } if end == name.as_slice() => break,
-                            Token::Eof => return Err(XlsxError::XmlEof("t").into()),
-                            _ => {}
-                        }
-                    }
-                }
-                let text = if preserve {
-                    one.as_str()
-                } else {
-                    one.trim_matches([' ', '\t', '\r', '\n'])
-                };
-                out.push_str(&xml::unescape_excel(text));
-            }
-            Token::Eof => return Err(XlsxError::XmlEof("").into()),
-            _ => {}
-        }
-    }
-}
-
 /// A decimal number of digits only (leading zeros allowed), as calamine reads ids.
 fn number(b: &[u8]) -> Option<usize> {
     if b.is_empty() {
@@ -697,6 +536,7 @@ fn row_column_optional(r: &[u8]) -> Result<(u32, Option<u32>)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::parts::read_strings;
     use super::*;
 
     fn cells(
@@ -740,32 +580,6 @@ mod tests {
                 ((2, 2), t("d\r")),
                 ((2, 3), Value::Bool(true)),
                 ((2, 4), Value::Empty),
-            ]
-        );
-    }
-
-    #[test]
-    fn formats_are_classified_as_calamine_does() {
-        assert_eq!(custom_kind("dd/mm/yyyy"), Kind::DateTime);
-        assert_eq!(custom_kind("[h]:mm:ss"), Kind::Duration);
-        assert_eq!(custom_kind("0.00;[Red]-0.00"), Kind::Number);
-        assert_eq!(custom_kind("\"day\" 0"), Kind::Number);
-        assert_eq!(builtin_kind(b"14"), Kind::DateTime);
-        assert_eq!(builtin_kind(b"2"), Kind::Number);
-        let styles = read_styles(
-            &b"<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"dd&quot;/&quot;mm\"/></numFmts>\
-               <cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>\
-               <cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf/></cellXfs></styleSheet>"[..],
-            1 << 20,
-        )
-        .unwrap();
-        let kinds: Vec<_> = styles.iter().map(|s| (s.kind, s.code.clone())).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                (Kind::Number, Some("General".into())),
-                (Kind::DateTime, Some("dd\"/\"mm".into())),
-                (Kind::Number, None),
             ]
         );
     }

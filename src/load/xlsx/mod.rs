@@ -116,6 +116,7 @@ mod hidden;
 mod letters;
 mod number_format;
 mod open;
+mod parts;
 mod preflight;
 #[cfg(test)]
 mod same_as_calamine;

@@ -8,6 +8,7 @@ use super::guarded::{read_up_to, workbook, xlsx_sentence, zip_sentence};
 use super::hidden;
 use super::letters::{cell_ref, column_letters, thousands};
 use super::number_format::{DateStyle, Kind, classify_format};
+use super::parts;
 use super::values::{datetime_text, error_token, number_text};
 use super::{Archive, Part, Plan, token_cap};
 use crate::load::{Limits, LoadError};
@@ -60,8 +61,8 @@ pub(super) struct SheetReader<'a> {
 /// the table from open, so that reading the rows does not parse the shared strings again; it
 /// holds cell values, in memory only, as the rows read do.
 pub(super) struct Book {
-    pub(super) strings: cells::Strings,
-    pub(super) styles: Vec<cells::Style>,
+    pub(super) strings: parts::Strings,
+    pub(super) styles: Vec<parts::Style>,
     dates: Vec<DateStyle>,
 }
 
@@ -87,11 +88,11 @@ impl Book {
         let cap = token_cap(limits) as usize;
         let failed = |e: CellsError| workbook(path, cells_sentence(&e));
         let strings = match find_part(zip, &plan.strings_part) {
-            Some(i) => cells::read_strings(zip_part(path, zip, i)?, cap).map_err(failed)?,
-            None => cells::Strings::default(),
+            Some(i) => parts::read_strings(zip_part(path, zip, i)?, cap).map_err(failed)?,
+            None => parts::Strings::default(),
         };
         let styles = match find_part(zip, &plan.styles_part) {
-            Some(i) => cells::read_styles(zip_part(path, zip, i)?, cap).map_err(failed)?,
+            Some(i) => parts::read_styles(zip_part(path, zip, i)?, cap).map_err(failed)?,
             None => Vec::new(),
         };
         let dates = styles
