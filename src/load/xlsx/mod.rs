@@ -122,6 +122,7 @@ mod preflight;
 mod same_as_calamine;
 mod sheet;
 mod stream;
+mod tag;
 mod tokens;
 mod values;
 mod xml;
