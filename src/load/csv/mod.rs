@@ -46,6 +46,7 @@ mod encoding;
 mod header;
 mod record;
 mod rows;
+mod scan;
 mod source;
 
 use super::stamp::Stamp;

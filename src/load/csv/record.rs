@@ -1,7 +1,8 @@
 //! The record reader: drives `csv_core` over the decoded text, counting lines and enforcing
 //! the size limits while a record is parsed.
 
-use super::encoding::{Lines, bom_len, count_breaks};
+use super::encoding::bom_len;
+use super::scan::{Lines, count_breaks};
 use super::source::Source;
 use crate::load::structure::Structure;
 use crate::load::{Encoding, Limits, LoadError, Resume};

@@ -2,7 +2,7 @@
 //! the encoding and decoded to UTF-8 a block at a time.
 
 use super::CHUNK;
-use super::encoding::{Scan, check_scan};
+use super::scan::{Scan, check_scan};
 use crate::hash_behind::HashBehind;
 use crate::load::{Encoding, LoadError};
 use std::fs::File;
