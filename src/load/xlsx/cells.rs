@@ -15,34 +15,11 @@
 //! ASCII white space.
 
 use super::number_format::Kind;
-use super::parts::{Strings, Style, read_string};
+use super::parts::{Result, Strings, Style, read_string};
 use super::xml::{self, Token};
 use calamine::{CellErrorType, XlsxError};
 use std::borrow::Cow;
 use std::io::Read;
-
-/// A failure: one of calamine's own errors where calamine would fail the same way (so the
-/// sentences the analyst reads are the same), or a clause about the XML.
-#[derive(Debug)]
-pub(super) enum CellsError {
-    /// Boxed: calamine's error is large, and results pass through every cell.
-    Xlsx(Box<XlsxError>),
-    Xml(String),
-}
-
-impl From<XlsxError> for CellsError {
-    fn from(e: XlsxError) -> CellsError {
-        CellsError::Xlsx(Box::new(e))
-    }
-}
-
-impl From<String> for CellsError {
-    fn from(e: String) -> CellsError {
-        CellsError::Xml(e)
-    }
-}
-
-pub(super) type Result<T> = std::result::Result<T, CellsError>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value<'a> {

@@ -4,7 +4,7 @@
 use super::OLE_MAGIC;
 use super::Workbook;
 use super::at::At;
-use super::preflight::find;
+use super::bytes::{find, read_up_to};
 use crate::load::LoadError;
 use calamine::{Reader, Xlsx, XlsxError};
 use std::fs::File;
@@ -58,20 +58,6 @@ pub(super) fn starts_with_ole(path: &Path, file: &File) -> Result<bool, LoadErro
     let mut magic = [0u8; 8];
     let n = read_up_to(&mut f, &mut magic).map_err(|e| LoadError::io(path, e))?;
     Ok(n == magic.len() && magic == OLE_MAGIC)
-}
-
-/// Read until `buf` is full or the input ends; how many bytes were read.
-pub(super) fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// An OLE compound file is either an encrypted OOXML workbook or an old binary Office file.
@@ -193,4 +179,9 @@ pub(super) fn zip_sentence(e: &zip::result::ZipError) -> String {
         ZipError::InvalidPassword => "its parts are encrypted with a zip password".into(),
         e => format!("its zip container cannot be read ({e})"),
     }
+}
+
+/// What a part whose unpacking failed is told.
+pub(super) fn damaged_part(e: &std::io::Error) -> String {
+    format!("it is damaged: a part of it does not unpack as it should ({e})")
 }

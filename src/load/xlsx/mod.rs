@@ -109,6 +109,7 @@
 //! opening, calamine holds its own copy for a moment).
 
 mod at;
+mod bytes;
 mod cells;
 mod guarded;
 mod header;

@@ -1,6 +1,7 @@
 //! Opening a workbook: the package checked, the sheet chosen (by name, or the first visible
 //! worksheet), the header found, and the first read of the sheet that makes the [`Table`].
 
+use super::bytes::hash_file;
 use super::guarded::{
     guarded, internal_error, ole_error, open_workbook, starts_with_ole, workbook,
 };
@@ -8,7 +9,6 @@ use super::header::{Header, find_header};
 use super::hidden;
 use super::preflight::{check_parts, is_sheet, preflight_but};
 use super::sheet::{Book, Phase, SheetReader, archive, plan, sheet_index, zip_part};
-use super::stream::hash_file;
 use super::{Checked, Plan};
 use crate::load::{Format, LoadError, LoadOptions, SheetInfo, Table};
 use calamine::{Reader, SheetType, SheetVisible};

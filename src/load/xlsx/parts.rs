@@ -1,13 +1,37 @@
 //! The parts every sheet's cells refer to, read once when a workbook is opened: the shared
 //! strings table and the cell formats, as calamine reads them; and the reading of one string,
-//! which a sheet's inline strings share with the shared strings table.
+//! which a sheet's inline strings share with the shared strings table; and the error that
+//! reading these parts and the sheet's cells (`cells`) gives.
 
-use super::cells::Result;
 use super::number_format::{Kind, builtin_code, builtin_kind, custom_kind};
 use super::xml::{self, Token};
 use calamine::XlsxError;
 use std::collections::HashMap;
 use std::io::Read;
+
+/// A failure reading the cells or these parts: one of calamine's own errors where calamine
+/// would fail the same way (so the sentences the analyst reads are the same), or a clause
+/// about the XML.
+#[derive(Debug)]
+pub(super) enum CellsError {
+    /// Boxed: calamine's error is large, and results pass through every cell.
+    Xlsx(Box<XlsxError>),
+    Xml(String),
+}
+
+impl From<XlsxError> for CellsError {
+    fn from(e: XlsxError) -> CellsError {
+        CellsError::Xlsx(Box::new(e))
+    }
+}
+
+impl From<String> for CellsError {
+    fn from(e: String) -> CellsError {
+        CellsError::Xml(e)
+    }
+}
+
+pub(super) type Result<T> = std::result::Result<T, CellsError>;
 
 /// A cell format (`<xf>` of `cellXfs`): what its number format makes of a number, and the
 /// format's code (`None` when the format has no numeric id).

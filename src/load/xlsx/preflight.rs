@@ -3,7 +3,8 @@
 
 use super::MAX_HELD_PART_BYTES;
 use super::at::At;
-use super::guarded::{workbook, zip_sentence};
+use super::bytes::find;
+use super::guarded::{damaged_part, workbook, zip_sentence};
 use super::hidden;
 use super::letters::thousands;
 use super::sheet::archive;
@@ -394,10 +395,6 @@ impl StringCount {
     }
 }
 
-pub(super) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 /// Parts that are not XML (pictures, embedded objects, VBA, data models): read for their
 /// checksum only. Random binary data would look like endless markup to [`TokenScan`].
 pub(super) const BINARY_PARTS: &[&str] = &[
@@ -454,10 +451,6 @@ pub(super) fn read_part(
     }
     scan.strings = strings.map_or(0, |c| c.count);
     Ok(scan)
-}
-
-pub(super) fn damaged_part(e: &std::io::Error) -> String {
-    format!("it is damaged: a part of it does not unpack as it should ({e})")
 }
 
 #[cfg(test)]

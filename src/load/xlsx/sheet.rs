@@ -3,12 +3,14 @@
 
 use super::EXCEL_ROWS;
 use super::at::At;
-use super::cells::{self, Cells, CellsError, Value};
-use super::guarded::{read_up_to, workbook, xlsx_sentence, zip_sentence};
+use super::bytes::read_up_to;
+use super::cells::{self, Cells, Value};
+use super::guarded::{workbook, xlsx_sentence, zip_sentence};
 use super::hidden;
 use super::letters::{cell_ref, column_letters, thousands};
 use super::number_format::{DateStyle, Kind, classify_format};
 use super::parts;
+use super::parts::CellsError;
 use super::values::{datetime_text, error_token, number_text};
 use super::{Archive, Part, Plan, token_cap};
 use crate::load::{Limits, LoadError};

@@ -2,6 +2,7 @@
 //! batches through a bounded channel, so memory stays flat and dropping the stream stops it.
 
 use super::Checked;
+use super::bytes::hash_file;
 use super::guarded::{internal_error, open_workbook};
 use super::header::build_header;
 use super::open::choose_sheet;
@@ -12,9 +13,8 @@ use crate::load::stamp::Stamp;
 use crate::load::{Digest, Format, Limits, LoadError, Row, RowSource, Rows, Table};
 use calamine::Reader;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -239,34 +239,4 @@ pub(super) fn stream_job(
         return Err(changed());
     }
     Ok(Some(Digest { sha256, rows_read }))
-}
-
-/// SHA-256 of the whole file, lower-case hex; `None` if cancelled.
-pub(super) fn hash_file(
-    path: &Path,
-    file: &File,
-    cancel: &AtomicBool,
-) -> Result<Option<String>, LoadError> {
-    use sha2::Digest as _;
-    let mut f = file;
-    f.seek(SeekFrom::Start(0))
-        .map_err(|e| LoadError::io(path, e))?;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        if cancel.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(LoadError::io(path, e)),
-        }
-    }
-    let mut hex = String::with_capacity(64);
-    for b in hasher.finalize().iter() {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    Ok(Some(hex))
 }

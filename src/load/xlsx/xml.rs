@@ -11,8 +11,8 @@
 //! Memory is bounded: a token must fit in `cap` bytes, or reading stops with an error. The
 //! package pre-scan already refuses parts with a longer token, so this is a second guard.
 
-use super::guarded::read_up_to;
-use super::preflight::damaged_part;
+use super::bytes::read_up_to;
+use super::guarded::damaged_part;
 use std::borrow::Cow;
 use std::io::Read;
 
