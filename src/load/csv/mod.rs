@@ -40,6 +40,15 @@
 //!   end of input: outside quotes it ends the record just as the end of input would; inside a
 //!   quoted field it is copied into the field, which shows the file ends inside quotes. The
 //!   error names the line on which that field's opening quote stands.
+//!
+//! # Files, in the order the bytes pass through them
+//!
+//! - `encoding`: which encoding the file is in; `scan`: the checks every byte gets, on that
+//!   first pass and again as the rows are read;
+//! - `source`: the file's bytes, hashed, checked and decoded to UTF-8;
+//! - `record`: the record reader driving `csv_core`, counting lines, enforcing the limits;
+//! - `delimiter`: the delimiter, from a sample of records; `header`: the header record;
+//! - `rows`: records become rows as wide as the header.
 
 mod delimiter;
 mod encoding;

@@ -107,6 +107,19 @@
 //! Memory: one row at a time, plus the shared strings and cell formats, which are read at
 //! [`open`] and kept with the table so that reading the rows does not parse them again (while
 //! opening, calamine holds its own copy for a moment).
+//!
+//! # Files
+//!
+//! - `open`: opening, the choice of sheet and the first read; `stream`: the reading thread;
+//! - `preflight`: the package checks, measuring tokens with `tokens` and, through `tag`,
+//!   learning from `hidden` which rows and columns the sheet hides;
+//! - `guarded`: calamine's calls, and the sentences its errors (and the zip crate's) become;
+//! - `sheet`: the sheet a row at a time, over `cells` (the cells reader), `parts` (shared
+//!   strings and cell formats) and `xml` (the XML reader);
+//! - `header`: the header row; `values`: cell values as text; `number_format`: what a number
+//!   format makes of a number; `letters`: how columns and cells are named in messages;
+//! - `at`: reading the one open file at several places; `bytes`: raw reads, search and hash;
+//! - `same_as_calamine` (tests only): the cells reader against calamine's, cell by cell.
 
 mod at;
 mod bytes;
