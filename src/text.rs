@@ -59,7 +59,7 @@ fn is_bidi_control(c: char) -> bool {
 /// The warning for rows and columns hidden in the sheet being read, shown by the CLI summary
 /// and the interactive Open screen: "Sheet 'Data' has 3 hidden rows (12, 15, 40) and 1 hidden
 /// column (F 'Notes'). Hidden cells are still read: check they may be shared."
-pub fn hidden_cells_warning(sheet: &str, h: &crate::load::HiddenCells) -> String {
+pub fn hidden_cells_warning(sheet: &str, h: &crate::load::hidden_cells::HiddenCells) -> String {
     /// Hidden columns named before "and N more".
     const COLUMNS_LISTED: usize = 8;
     let plural = |n: u64, one: &str| {

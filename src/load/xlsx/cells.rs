@@ -14,75 +14,12 @@
 //! is read up to its first entity, text in `<t>` without `xml:space="preserve"` is trimmed of
 //! ASCII white space.
 
+use super::number_format::Kind;
+use super::parts::{Result, Strings, Style, read_string};
 use super::xml::{self, Token};
 use calamine::{CellErrorType, XlsxError};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::io::Read;
-
-/// A failure: one of calamine's own errors where calamine would fail the same way (so the
-/// sentences the analyst reads are the same), or a clause about the XML.
-#[derive(Debug)]
-pub(super) enum CellsError {
-    /// Boxed: calamine's error is large, and results pass through every cell.
-    Xlsx(Box<XlsxError>),
-    Xml(String),
-}
-
-impl From<XlsxError> for CellsError {
-    fn from(e: XlsxError) -> CellsError {
-        CellsError::Xlsx(Box::new(e))
-    }
-}
-
-impl From<String> for CellsError {
-    fn from(e: String) -> CellsError {
-        CellsError::Xml(e)
-    }
-}
-
-type Result<T> = std::result::Result<T, CellsError>;
-
-/// Whether a number format shows a number, a date-time, or a duration (`[h]:mm`), as
-/// calamine decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Number,
-    DateTime,
-    Duration,
-}
-
-/// A cell format (`<xf>` of `cellXfs`): what its number format makes of a number, and the
-/// format's code (`None` when the format has no numeric id).
-#[derive(Debug, Clone)]
-pub(super) struct Style {
-    pub(super) kind: Kind,
-    pub(super) code: Option<String>,
-}
-
-/// The shared strings, in one buffer.
-#[derive(Default)]
-pub(super) struct Strings {
-    text: String,
-    ends: Vec<usize>,
-}
-
-impl Strings {
-    pub(super) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.text[start..end])
-    }
-
-    fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value<'a> {
@@ -93,88 +30,6 @@ pub(super) enum Value<'a> {
     Error(CellErrorType),
     /// An ISO 8601 date-time stored as text (`t="d"`).
     Iso(String),
-}
-
-/// Read the shared strings table (`sst`), as calamine does.
-pub(super) fn read_strings(part: impl Read, cap: usize) -> Result<Strings> {
-    let mut xml = xml::Reader::new(part, cap);
-    let mut strings = Strings::default();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"sst" => {
-                if empty {
-                    return Ok(strings);
-                }
-                break;
-            }
-            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
-            _ => {}
-        }
-    }
-    let mut one = String::new();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"si" => {
-                let name = name.to_vec();
-                one.clear();
-                read_string(&mut xml, &name, empty, &mut one)?;
-                strings.push(&one);
-            }
-            Token::End { name } if xml::local(name) == b"sst" => return Ok(strings),
-            Token::Eof => return Err(XlsxError::XmlEof("sst").into()),
-            _ => {}
-        }
-    }
-}
-
-/// Read the cell formats (`cellXfs`) of the styles part, as calamine does.
-pub(super) fn read_styles(part: impl Read, cap: usize) -> Result<Vec<Style>> {
-    let mut xml = xml::Reader::new(part, cap);
-    let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
-    let mut styles = Vec::new();
-    let (mut in_formats, mut in_xfs) = (false, false);
-    loop {
-        match xml.next()? {
-            Token::Start { name, attrs, empty } => match xml::local(name) {
-                b"numFmts" => in_formats = !empty,
-                b"cellXfs" => in_xfs = !empty,
-                b"numFmt" if in_formats => {
-                    if let (Some(id), Some(code)) = (
-                        xml::attr(attrs, b"numFmtId")?,
-                        xml::attr(attrs, b"formatCode")?,
-                    ) {
-                        custom.insert(id.to_vec(), xml::decode_attr(code)?);
-                    }
-                }
-                b"xf" if in_xfs => {
-                    let id = xml::attr(attrs, b"numFmtId")?;
-                    let kind = match id {
-                        None => Kind::Number,
-                        Some(id) => match custom.get(id) {
-                            Some(code) => custom_kind(code),
-                            None => builtin_kind(id),
-                        },
-                    };
-                    let code = id.and_then(|raw| {
-                        let n = std::str::from_utf8(raw).ok()?.parse::<u32>().ok()?;
-                        Some(match custom.get(raw) {
-                            Some(code) => code.clone(),
-                            None => builtin_code(n).unwrap_or("General").to_string(),
-                        })
-                    });
-                    styles.push(Style { kind, code });
-                }
-                _ => {}
-            },
-            Token::End { name } => match xml::local(name) {
-                b"numFmts" => in_formats = false,
-                b"cellXfs" => in_xfs = false,
-                _ => {}
-            },
-            Token::Eof => return Ok(styles),
-            _ => {}
-        }
-    }
 }
 
 /// One cell as the sheet stores it: 0-based (row, column), value, style id.
@@ -588,53 +443,6 @@ fn skip<R: Read>(xml: &mut xml::Reader<R>, name: &[u8], empty: bool) -> Result<(
     }
 }
 
-/// A plain or rich text string (`<si>` or `<is>`, whose start tag was just read) into `out`:
-/// the text of its `<t>` elements, phonetic runs (`<rPh>`) left out (calamine's
-/// `read_string_with_bufs`).
-fn read_string<R: Read>(
-    xml: &mut xml::Reader<R>,
-    closing: &[u8],
-    empty: bool,
-    out: &mut String,
-) -> Result<()> {
-    if empty {
-        return Ok(());
-    }
-    let mut phonetic = false;
-    let mut one = String::new();
-    loop {
-        match xml.next()? {
-            Token::Start { name, empty, .. } if xml::local(name) == b"rPh" => phonetic = !empty,
-            Token::End { name } if name == closing => return Ok(()),
-            Token::End { name } if xml::local(name) == b"rPh" => phonetic = false,
-            Token::Start { name, attrs, empty } if xml::local(name) == b"t" && !phonetic => {
-                let preserve = xml::attr(attrs, b"xml:space")? == Some(b"preserve");
-                let name = name.to_vec();
-                one.clear();
-                if !empty {
-                    loop {
-                        match xml.next()? {
-                            Token::Text(raw) => xml::decode_text(raw, &mut one)?,
-                            Token::CData(raw) => xml::decode_cdata(raw, &mut one)?,
-                            Token::End { name: end } if end == name.as_slice() => break,
-                            Token::Eof => return Err(XlsxError::XmlEof("t").into()),
-                            _ => {}
-                        }
-                    }
-                }
-                let text = if preserve {
-                    one.as_str()
-                } else {
-                    one.trim_matches([' ', '\t', '\r', '\n'])
-                };
-                out.push_str(&xml::unescape_excel(text));
-            }
-            Token::Eof => return Err(XlsxError::XmlEof("").into()),
-            _ => {}
-        }
-    }
-}
-
 /// A decimal number of digits only (leading zeros allowed), as calamine reads ids.
 fn number(b: &[u8]) -> Option<usize> {
     if b.is_empty() {
@@ -703,93 +511,9 @@ fn row_column_optional(r: &[u8]) -> Result<(u32, Option<u32>)> {
     Ok((row, col.checked_sub(1)))
 }
 
-/// What a custom number format makes of a number (calamine's `detect_custom_number_format`,
-/// MIT licence): only the first section counts; quoted text, escaped characters and
-/// `[...]` are skipped; `[h]`, `[m]`, `[s]` make a duration.
-fn custom_kind(format: &str) -> Kind {
-    let (mut escaped, mut quoted, mut brackets) = (false, false, 0u8);
-    let (mut prev, mut hms, mut ap) = (' ', false, false);
-    for s in format.chars() {
-        match (s, escaped, quoted, ap, brackets) {
-            (_, true, ..) => escaped = false,
-            ('_' | '\\' | '*', ..) => escaped = true,
-            ('"', _, true, _, _) => quoted = false,
-            (_, _, true, _, _) => (),
-            ('"', _, _, _, _) => quoted = true,
-            (';', ..) => return Kind::Number,
-            ('[', ..) => brackets += 1,
-            (']', .., 1) if hms => return Kind::Duration,
-            (']', ..) => brackets = brackets.saturating_sub(1),
-            ('a' | 'A', _, _, false, 0) => ap = true,
-            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return Kind::DateTime,
-            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
-                return Kind::DateTime;
-            }
-            _ => {
-                if !(hms && s.eq_ignore_ascii_case(&prev)) {
-                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
-                }
-            }
-        }
-        prev = s;
-    }
-    Kind::Number
-}
-
-/// What a built-in number format (by its id as written) makes of a number.
-fn builtin_kind(id: &[u8]) -> Kind {
-    match id {
-        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47" => {
-            Kind::DateTime
-        }
-        b"27" | b"28" | b"29" | b"30" | b"31" | b"32" | b"33" | b"34" | b"35" | b"36" | b"50"
-        | b"51" | b"52" | b"53" | b"54" | b"55" | b"56" | b"57" | b"58" => Kind::DateTime,
-        b"46" => Kind::Duration,
-        _ => Kind::Number,
-    }
-}
-
-/// The code of a built-in number format (ECMA-376 Part 1, 18.8.30).
-fn builtin_code(id: u32) -> Option<&'static str> {
-    Some(match id {
-        0 => "General",
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        11 => "0.00E+00",
-        12 => "# ?/?",
-        13 => "# ??/??",
-        14 => "mm-dd-yy",
-        15 => "d-mmm-yy",
-        16 => "d-mmm",
-        17 => "mmm-yy",
-        18 => "h:mm AM/PM",
-        19 => "h:mm:ss AM/PM",
-        20 => "h:mm",
-        21 => "h:mm:ss",
-        22 => "m/d/yy h:mm",
-        37 => "#,##0 ;(#,##0)",
-        38 => "#,##0 ;[Red](#,##0)",
-        39 => "#,##0.00;(#,##0.00)",
-        40 => "#,##0.00;[Red](#,##0.00)",
-        41 => "_(* #,##0_);_(* (#,##0);_(* \"-\"_);_(@_)",
-        42 => "_($* #,##0_);_($* (#,##0);_($* \"-\"_);_(@_)",
-        43 => "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)",
-        44 => "_($* #,##0.00_);_($* (#,##0.00);_($* \"-\"??_);_(@_)",
-        45 => "mm:ss",
-        46 => "[h]:mm:ss",
-        47 => "mmss.0",
-        48 => "##0.0E+0",
-        49 => "@",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::parts::read_strings;
     use super::*;
 
     fn cells(
@@ -833,32 +557,6 @@ mod tests {
                 ((2, 2), t("d\r")),
                 ((2, 3), Value::Bool(true)),
                 ((2, 4), Value::Empty),
-            ]
-        );
-    }
-
-    #[test]
-    fn formats_are_classified_as_calamine_does() {
-        assert_eq!(custom_kind("dd/mm/yyyy"), Kind::DateTime);
-        assert_eq!(custom_kind("[h]:mm:ss"), Kind::Duration);
-        assert_eq!(custom_kind("0.00;[Red]-0.00"), Kind::Number);
-        assert_eq!(custom_kind("\"day\" 0"), Kind::Number);
-        assert_eq!(builtin_kind(b"14"), Kind::DateTime);
-        assert_eq!(builtin_kind(b"2"), Kind::Number);
-        let styles = read_styles(
-            &b"<styleSheet><numFmts><numFmt numFmtId=\"164\" formatCode=\"dd&quot;/&quot;mm\"/></numFmts>\
-               <cellStyleXfs><xf numFmtId=\"14\"/></cellStyleXfs>\
-               <cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf/></cellXfs></styleSheet>"[..],
-            1 << 20,
-        )
-        .unwrap();
-        let kinds: Vec<_> = styles.iter().map(|s| (s.kind, s.code.clone())).collect();
-        assert_eq!(
-            kinds,
-            vec![
-                (Kind::Number, Some("General".into())),
-                (Kind::DateTime, Some("dd\"/\"mm".into())),
-                (Kind::Number, None),
             ]
         );
     }

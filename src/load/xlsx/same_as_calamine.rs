@@ -3,10 +3,19 @@
 //! pieces real and broken files are made of. Both must give the same cells (position, value,
 //! style id) in the same order, and fail at the same cell with the same sentence.
 
+use super::cells::{Cells, Value};
+use super::guarded::{open_workbook, xlsx_sentence};
+use super::number_format::Kind;
+use super::preflight::preflight;
+use super::sheet::{Book, archive, cells_sentence, find_part, plan, zip_part};
 use super::*;
-use calamine::DataRef;
+use calamine::{DataRef, Reader, SheetType};
 use proptest::prelude::*;
+use std::fs::File;
 use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// One reader's account of a sheet: its cells as text, then how it ended.
 fn calamine_cells(wb: &mut Workbook, sheet: &str) -> Vec<String> {

@@ -11,6 +11,8 @@
 //! Memory is bounded: a token must fit in `cap` bytes, or reading stops with an error. The
 //! package pre-scan already refuses parts with a longer token, so this is a second guard.
 
+use super::bytes::read_up_to;
+use super::guarded::damaged_part;
 use std::borrow::Cow;
 use std::io::Read;
 
@@ -78,8 +80,8 @@ impl<R: Read> Reader<R> {
         // Fill the buffer (a token that did not fit is looked for again from its start, so
         // each refill must at least double what is there, or a long token costs quadratic time).
         let space = self.buf.len() - self.end;
-        let n = super::read_up_to(&mut self.src, &mut self.buf[self.end..])
-            .map_err(|e| super::damaged_part(&e))?;
+        let n =
+            read_up_to(&mut self.src, &mut self.buf[self.end..]).map_err(|e| damaged_part(&e))?;
         self.end += n;
         self.eof = n < space;
         Ok(n > 0)
