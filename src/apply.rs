@@ -964,17 +964,15 @@ fn note_decided_kinds(
     flags: &[Flag],
 ) {
     for f in flags {
-        let Some((_, field)) = plan.shared.get(f.column) else {
+        if f.column >= plan.shared.len() {
             continue;
-        };
+        }
+        let name = cell_key(plan, f.column);
         if decisions
             .flagged
-            .contains_key(&(input_index, number, field.clone()))
+            .contains_key(&(input_index, number, name.clone()))
         {
-            let kinds = out
-                .decided_kinds
-                .entry((number, field.clone()))
-                .or_default();
+            let kinds = out.decided_kinds.entry((number, name)).or_default();
             if !kinds.contains(&f.kind) {
                 kinds.push(f.kind);
             }
@@ -1084,7 +1082,7 @@ pub fn fate_flagged(
             .get(at)
             .copied()
             .unwrap_or(false)
-            .then(|| review(input_index, row, at, *col, field, decisions, flags))
+            .then(|| review(input_index, row, plan, at, decisions, flags))
             .flatten()
         {
             if needs_neutralising(&rewritten) {
@@ -1104,18 +1102,31 @@ pub fn fate_flagged(
     Ok(counts)
 }
 
+/// The name a decision on one output cell of a row is kept under, beside the input and row:
+/// the field's id, or, where the field takes several columns (a broad category), the id and
+/// the source column's position, so that a decision on one column is never taken for another
+/// column's ("keep" on the victim's own number in one report must not pass a suspect's number
+/// in the next column).
+pub fn cell_key(plan: &InputPlan, at: usize) -> String {
+    let (col, field) = &plan.shared[at];
+    if plan.shared.iter().filter(|(_, f)| f == field).count() > 1 {
+        format!("{field} (column {})", col + 1)
+    } else {
+        field.clone()
+    }
+}
+
 /// Finds the details in one free-text cell, notes each in `flags` with its fate, and returns
 /// the cell's text with those to be redacted replaced (`None`: it leaves as it is).
 fn review(
     input_index: usize,
     row: &RowRef<'_>,
+    plan: &InputPlan,
     at: usize,
-    col: usize,
-    field: &str,
     decisions: &Decisions,
     flags: &mut Vec<Flag>,
 ) -> Option<String> {
-    let text = row.cell(col);
+    let text = row.cell(plan.shared[at].0);
     let spans = freetext::find(text);
     if spans.is_empty() {
         return None;
@@ -1125,14 +1136,16 @@ fn review(
     } else {
         decisions
             .flagged
-            .get(&(input_index, row.number, field.to_string()))
+            .get(&(input_index, row.number, cell_key(plan, at)))
     };
     let mut kinds: Vec<Kind> = Vec::new();
     for s in &spans {
+        // Redacting every detail of a kind wins over keeping one cell: "every telephone
+        // number" must mean every one, whatever else the cell was kept for.
         let fate = match by_hand {
             Some(Flagged::RedactSpans { .. }) => FlagFate::Redacted,
+            _ if decisions.redact_flagged.contains(&s.kind) => FlagFate::Redacted,
             Some(Flagged::Keep { .. }) => FlagFate::Kept,
-            None if decisions.redact_flagged.contains(&s.kind) => FlagFate::Redacted,
             None => FlagFate::Unreviewed,
         };
         if fate == FlagFate::Redacted && !kinds.contains(&s.kind) {
@@ -1368,6 +1381,94 @@ mod tests {
         };
         let (out, _) = through("=HYPERLINK(\"x\") SW1A 1AA", &all);
         assert_eq!(out, "'=HYPERLINK(\"x\") [REDACTED: postcode]");
+    }
+
+    #[test]
+    fn redacting_a_kind_everywhere_wins_over_keeping_a_cell() {
+        let decisions = Decisions {
+            redact_flagged: BTreeSet::from([Kind::Phone]),
+            flagged: BTreeMap::from([(
+                (0, 7, "vps".to_string()),
+                Flagged::Keep {
+                    reason: "the postcode is the victim's own".into(),
+                },
+            )]),
+            ..Decisions::default()
+        };
+        let (out, flags) = through("Rang 07700 900123 from SW1A 1AA.", &decisions);
+        assert_eq!(out, "Rang [REDACTED: phone] from SW1A 1AA.");
+        assert_eq!(
+            flags,
+            [
+                (Kind::Phone, FlagFate::Redacted),
+                (Kind::Postcode, FlagFate::Kept)
+            ]
+        );
+    }
+
+    #[test]
+    fn decisions_on_two_columns_of_one_field_are_kept_apart() {
+        let plan = InputPlan {
+            columns: vec![
+                ColumnUse::Shared {
+                    field: "reports".into(),
+                },
+                ColumnUse::Shared {
+                    field: "reports".into(),
+                },
+                ColumnUse::Shared {
+                    field: "vps".into(),
+                },
+            ],
+            shared: vec![
+                (0, "reports".into()),
+                (1, "reports".into()),
+                (2, "vps".into()),
+            ],
+            by_field: BTreeMap::new(),
+            explicit: BTreeMap::new(),
+            by_hand: vec![false; 3],
+            free_text: vec![true; 3],
+        };
+        assert_eq!(cell_key(&plan, 0), "reports (column 1)");
+        assert_eq!(cell_key(&plan, 1), "reports (column 2)");
+        assert_eq!(cell_key(&plan, 2), "vps");
+        // Keeping the first column's cell does not pass the second's.
+        let row = Row {
+            number: 3,
+            cells: vec![
+                "victim's own 07700 900123".into(),
+                "suspect's 07700 900456".into(),
+                String::new(),
+            ],
+        };
+        let decisions = Decisions {
+            flagged: BTreeMap::from([(
+                (0, 3, cell_key(&plan, 0)),
+                Flagged::Keep {
+                    reason: "the victim's own".into(),
+                },
+            )]),
+            ..Decisions::default()
+        };
+        let filter = Filter {
+            rules: Vec::new(),
+            period_end: Date::parse_export("31/10/2026").unwrap(),
+            today: Date::parse_export("02/12/2026").unwrap(),
+        };
+        let (mut cells, mut flags) = (Vec::new(), Vec::new());
+        fate_flagged(
+            0,
+            &row.view(),
+            &plan,
+            &filter,
+            &decisions,
+            &mut cells,
+            &mut flags,
+        )
+        .unwrap();
+        let fates: Vec<(usize, FlagFate)> = flags.iter().map(|f| (f.column, f.fate)).collect();
+        assert_eq!(fates, [(0, FlagFate::Kept), (1, FlagFate::Unreviewed)]);
     }
 
     #[test]

@@ -522,7 +522,7 @@ fn free_text_warning(p: &Profile, cells: &CellsSummary) -> Warning {
         .filter(|(_, n)| **n > 0)
         .map(|(k, n)| {
             let label = crate::freetext::Kind::parse(k).map_or(*k, |k| k.label());
-            format!("{n} with a {label}")
+            format!("{label}: {n}")
         })
         .collect();
     Warning {

@@ -262,7 +262,7 @@ impl Record {
             compression: facts.compression,
             columns: strip_paths(summary),
             rows: summary.rows.clone(),
-            cells: summary.cells.clone(),
+            cells: cells_without_paths(summary),
             marking: summary.marking.clone(),
             manual_decisions: facts.manual_decisions,
             warnings: summary
@@ -476,12 +476,13 @@ impl Record {
         for f in &self.cells.flagged {
             let _ = writeln!(
                 s,
-                "  free text {:>6} cells in {} held a {}: {} redacted as spans, {} kept by decision",
-                f.count,
-                crate::text::printable(&f.source),
+                "  free text, {} in {}: {} cells, {} redacted as spans, {} cells kept by decision, {} left under the acknowledgement",
                 crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label()),
+                crate::text::printable(&f.source),
+                f.count,
                 f.redacted,
-                f.kept
+                f.kept,
+                f.unreviewed
             );
         }
         for m in &self.manual_decisions {
@@ -527,15 +528,28 @@ impl Record {
 }
 
 /// The summary's columns with each input named by file name only.
+/// An input's file name in place of its path: the analyst's folders are not the partner's
+/// business.
+fn file_name(summary: &Summary, path: &str) -> String {
+    summary
+        .inputs
+        .iter()
+        .find(|i| i.path == path)
+        .map(|i| i.file.clone())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// The cells' counts, each free-text column named by its input's file name, not its path.
+fn cells_without_paths(summary: &Summary) -> crate::job::CellsSummary {
+    let mut c = summary.cells.clone();
+    for f in &mut c.flagged {
+        f.input = file_name(summary, &f.input);
+    }
+    c
+}
+
 fn strip_paths(summary: &Summary) -> crate::job::ColumnsSummary {
-    let name = |p: &str| {
-        summary
-            .inputs
-            .iter()
-            .find(|i| i.path == p)
-            .map(|i| i.file.clone())
-            .unwrap_or_else(|| p.to_string())
-    };
+    let name = |p: &str| file_name(summary, p);
     let mut c = summary.columns.clone();
     c.shared.iter_mut().for_each(|x| x.input = name(&x.input));
     c.withheld.iter_mut().for_each(|x| x.input = name(&x.input));

@@ -197,10 +197,10 @@ fn write_summary(
             let label = crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label());
             let mut dealt = Vec::new();
             if f.redacted > 0 {
-                dealt.push(format!("{} redacted", f.redacted));
+                dealt.push(format!("{} redacted as spans", f.redacted));
             }
             if f.kept > 0 {
-                dealt.push(format!("{} kept", f.kept));
+                dealt.push(format!("{} cells kept", f.kept));
             }
             writeln!(
                 o,

@@ -132,15 +132,17 @@ pub(super) fn ask(m: &mut Model, redact: bool) {
         return;
     };
     let c = m.rows.column;
-    let Some(field) = m
-        .job
-        .as_ref()
-        .and_then(|j| j.plans[i].shared.get(c))
-        .map(|(_, f)| f.clone())
-    else {
+    // The field (for its label and a whole-cell redaction) and the name the decision is kept
+    // under, which tells apart the columns of a field that takes several.
+    let Some((field, name)) = m.job.as_ref().and_then(|j| {
+        let plan = &j.plans[i];
+        plan.shared
+            .get(c)
+            .map(|(_, f)| (f.clone(), crate::apply::cell_key(plan, c)))
+    }) else {
         return;
     };
-    let key = (i, number, field.clone());
+    let key = (i, number, name.clone());
     let before = m.decisions.flagged.get(&key).cloned();
     match before {
         Some(Flagged::RedactSpans { .. }) if redact => {
@@ -159,7 +161,11 @@ pub(super) fn ask(m: &mut Model, redact: bool) {
         _ => {}
     }
     if !fate.flags().iter().any(|f| f.column == c) {
-        let why = if m.decisions.redactions.contains_key(&key) {
+        let why = if m
+            .decisions
+            .redactions
+            .contains_key(&(i, number, field.clone()))
+        {
             "This cell is redacted whole (r undoes that)."
         } else if !fate.is_shared() {
             "This row is excluded: none of its cells leave."
@@ -197,7 +203,7 @@ pub(super) fn ask(m: &mut Model, redact: bool) {
             input: i,
             index: r,
             row: number,
-            field,
+            field: name,
             redact,
         },
     });

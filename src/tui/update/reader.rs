@@ -167,12 +167,14 @@ pub fn open_row(m: &mut Model) {
                 // Free text holding what looks like somebody's details: the text as written,
                 // each detail highlighted, then what becomes of it and the keys that decide.
                 let mut kinds: Vec<&str> = flags.iter().map(|f| f.kind.label()).collect();
+                kinds.sort_unstable();
                 kinds.dedup();
                 lines.push(format!(
                     "Found in this free text (highlighted): {}.",
                     kinds.join(", ")
                 ));
-                lines.push(match m.decisions.flagged.get(&key) {
+                let flag_key = (i, n, crate::apply::cell_key(plan, sel));
+                lines.push(match m.decisions.flagged.get(&flag_key) {
                     Some(crate::apply::Flagged::RedactSpans { reason }) => format!(
                         "Decided: the details leave as [REDACTED: kind] ({}). d again undoes it.",
                         safe(reason)
