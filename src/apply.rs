@@ -763,27 +763,7 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// Whether a spreadsheet would run `cell` as a formula: a leading `=`, `+`, `-`, `@`, tab or
-/// CR. Such a cell is written after a `'` ([`SharedCell::Neutralised`]). Plain numbers such as
-/// `-5` or `+44` are left alone: they are data, and a quote would corrupt them.
-pub fn needs_neutralising(cell: &str) -> bool {
-    matches!(
-        cell.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    ) && !is_plain_number(cell)
-}
-
-fn is_plain_number(s: &str) -> bool {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let mut parts = body.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    match frac {
-        None => digits(int),
-        Some(f) => (digits(int) || int.is_empty()) && digits(f),
-    }
-}
+pub use crate::text::needs_neutralising;
 
 /// Counts for one input after a full pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

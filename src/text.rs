@@ -127,3 +127,26 @@ mod tests {
         assert_eq!(printable("Smith, Jo"), "Smith, Jo");
     }
 }
+
+/// Whether a spreadsheet would run `cell` as a formula: a leading `=`, `+`, `-`, `@`, tab or
+/// CR. Such a cell is written after a `'` ([`crate::apply::SharedCell::Neutralised`]); the
+/// register's CSV export follows the same rule. Plain numbers such as
+/// `-5` or `+44` are left alone: they are data, and a quote would corrupt them.
+pub fn needs_neutralising(cell: &str) -> bool {
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && !is_plain_number(cell)
+}
+
+fn is_plain_number(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match frac {
+        None => digits(int),
+        Some(f) => (digits(int) || int.is_empty()) && digits(f),
+    }
+}

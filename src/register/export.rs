@@ -126,7 +126,9 @@ pub fn to_csv(path: &Path, out: impl Write) -> Result<(), RegisterError> {
 
 fn spreadsheet_safe(s: &str) -> String {
     let s = &crate::text::printable(s);
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // The same rule as the bundle's cells ([`crate::text::needs_neutralising`]): one rule for
+    // what a spreadsheet would run.
+    if crate::text::needs_neutralising(s) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -141,6 +143,10 @@ mod tests {
     fn spreadsheet_formulas_are_defused() {
         assert_eq!(spreadsheet_safe("=HYPERLINK(1)"), "'=HYPERLINK(1)");
         assert_eq!(spreadsheet_safe("Bromley"), "Bromley");
+        // The bundle's rule: a plain number is data, left alone; anything else starting like
+        // a formula is defused.
+        assert_eq!(spreadsheet_safe("-5"), "-5");
+        assert_eq!(spreadsheet_safe("-1+2"), "'-1+2");
         assert_eq!(
             spreadsheet_safe("A\u{1b}]0;owned\u{7}\r\nB"),
             "A\\u{001b}]0;owned\\u{0007}\\r\\nB"
