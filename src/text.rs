@@ -106,28 +106,6 @@ pub fn hidden_cells_warning(sheet: &str, h: &crate::load::hidden_cells::HiddenCe
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn match_key_ignores_case_space_and_punctuation() {
-        assert_eq!(match_key("Date of Birth"), "dateofbirth");
-        assert_eq!(match_key(" DATE_OF-BIRTH "), "dateofbirth");
-        assert_ne!(match_key("DOB"), match_key("Date of Birth"));
-    }
-
-    #[test]
-    fn printable_escapes_terminal_controls() {
-        assert_eq!(
-            printable("a\u{1b}]52;c;x\u{7}b"),
-            "a\\u{001b}]52;c;x\\u{0007}b"
-        );
-        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(printable("Smith, Jo"), "Smith, Jo");
-    }
-}
-
 /// Whether a spreadsheet would run `cell` as a formula: a leading `=`, `+`, `-`, `@`, tab or
 /// CR. Such a cell is written after a `'` ([`crate::apply::SharedCell::Neutralised`]); the
 /// register's CSV export follows the same rule. Plain numbers such as
@@ -148,5 +126,27 @@ fn is_plain_number(s: &str) -> bool {
     match frac {
         None => digits(int),
         Some(f) => (digits(int) || int.is_empty()) && digits(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_key_ignores_case_space_and_punctuation() {
+        assert_eq!(match_key("Date of Birth"), "dateofbirth");
+        assert_eq!(match_key(" DATE_OF-BIRTH "), "dateofbirth");
+        assert_ne!(match_key("DOB"), match_key("Date of Birth"));
+    }
+
+    #[test]
+    fn printable_escapes_terminal_controls() {
+        assert_eq!(
+            printable("a\u{1b}]52;c;x\u{7}b"),
+            "a\\u{001b}]52;c;x\\u{0007}b"
+        );
+        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(printable("Smith, Jo"), "Smith, Jo");
     }
 }
