@@ -199,9 +199,14 @@ shopt -s nullglob
 bundles=("$work"/out-windows/*.zip.age)
 ((${#bundles[@]} == 1)) || die "expected one bundle in out-windows, found ${#bundles[@]}"
 wbundle=${bundles[0]}
-left=$(find "$work/out-windows" -mindepth 1 ! -name '*.zip.age' ! -name '*.zip.age.sha256')
+left=$(find "$work/out-windows" -mindepth 1 ! -name '*.zip.age' ! -name '*.zip.age.sha256' ! -name '*.zip.age.sig')
 [ -z "$left" ] || die "pack left other files in the output folder: $left"
 [ -f "$wbundle.sha256" ] || die "no checksum file beside the bundle"
+# Every bundle is signed (with the sender's own key, made on the first pack): the signature
+# made on Windows must be one stock OpenSSH accepts.
+[ -f "$wbundle.sig" ] || die "no signature beside the bundle"
+ssh-keygen -Y check-novalidate -n disclose -s "$wbundle.sig" <"$wbundle" >/dev/null 2>&1 ||
+    die "stock ssh-keygen does not accept the signature made on Windows"
 read -r sum name <"$wbundle.sha256"
 [ "$sum" = "$(sha256sum "$wbundle" | cut -d' ' -f1)" ] || die "the .sha256 file does not match the bundle"
 [ "$name" = "$(basename "$wbundle")" ] || die "the .sha256 file names '$name', not the bundle's file name"

@@ -11,6 +11,8 @@
 //!   and every shared cell made safe for a spreadsheet;
 //! - [`suggest`]: for an agreed field no column matched, the withheld column that fits it best
 //!   (offered to the analyst, never applied on its own);
+//! - [`freetext`]: other people's details (telephone, NHS and PNC numbers, postcodes, …) found
+//!   in agreed free-text fields, counted and redacted as spans;
 //! - [`bundle`]: the shared CSVs → a BagIt zip → age encryption → `<name>.zip.age` and its
 //!   `.sha256`, streamed and hashed as written, never overwriting;
 //! - [`keys`]: partners' public keys, passphrases, identities for opening bundles, keygen;
@@ -22,7 +24,9 @@
 //! - [`grounds`]: who discloses, why, under which basis, on whose authority, and the checklist;
 //! - [`job`]: one disclosure job (profile, inputs, decisions, period) and its [`job::Summary`];
 //! - [`record`]: the disclosure record that travels in the bundle;
-//! - [`cli`]: the headless commands on top.
+//! - [`transaction`]: the bundle and its register entry written as one, under the register's lock;
+//! - [`folders`]: where the register, the signing key and what the screens remember are kept;
+//! - [`cli`] and [`tui`]: the headless commands and the interactive screens on top.
 //!
 //! Nothing here writes a cell value anywhere but into the caller's writer or, encrypted, into a
 //! bundle: no plaintext temp files, no logs. Errors name files, rows, columns and headers, never
@@ -34,9 +38,11 @@ pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod files;
+pub mod folders;
 pub mod freetext;
 pub mod grounds;
 mod hash_behind;
+mod hex;
 pub mod job;
 pub mod keys;
 pub mod load;

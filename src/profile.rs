@@ -1277,7 +1277,7 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         origin: file.to_string(),
         sha256: {
             use sha2::Digest;
-            crate::keys::hex(&sha2::Sha256::digest(text.as_bytes()))
+            crate::hex::hex(&sha2::Sha256::digest(text.as_bytes()))
         },
         agreement,
         fields,

@@ -264,7 +264,7 @@ fn is_the_bundle(path: &Path, size: u64, sha256: &str) -> io::Result<bool> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(crate::keys::hex(&hasher.finalize()) == sha256)
+    Ok(crate::hex::hex(&hasher.finalize()) == sha256)
 }
 
 fn registered(register: &Path, bundle_id: &str) -> Result<Option<Entry>, RegisterError> {
@@ -605,7 +605,7 @@ mod tests {
     /// bytes are `b"bundle n"`. Returns the journal.
     fn journal(p: &Place, n: u64) -> Journal {
         let bytes = format!("bundle {n}");
-        let sha256 = crate::keys::hex(&Sha256::digest(bytes.as_bytes()));
+        let sha256 = crate::hex::hex(&Sha256::digest(bytes.as_bytes()));
         let bundle = std::path::absolute(p.out.join(format!("b_{n}.zip.age"))).unwrap();
         let j = Journal {
             about: ABOUT.into(),

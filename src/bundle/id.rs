@@ -16,7 +16,7 @@ impl BundleId {
     pub fn random() -> Result<BundleId, BundleError> {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| BundleError::Internal(e.to_string()))?;
-        Ok(BundleId(crate::keys::hex(&bytes)))
+        Ok(BundleId(crate::hex::hex(&bytes)))
     }
 
     /// The full id (32 hex characters).

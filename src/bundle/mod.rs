@@ -361,7 +361,7 @@ impl BundleWriter {
             self.put_tag(name, bytes)?;
             listed.push(BagFile {
                 path: name.clone(),
-                sha256: crate::keys::hex(&Sha256::digest(bytes)),
+                sha256: crate::hex::hex(&Sha256::digest(bytes)),
                 bytes: bytes.len() as u64,
             });
         }
@@ -459,7 +459,7 @@ impl BundleWriter {
         };
         self.payload.push(BagFile {
             path,
-            sha256: crate::keys::hex(&end.sha256),
+            sha256: crate::hex::hex(&end.sha256),
             bytes: end.len,
         });
         Ok(())

@@ -59,7 +59,7 @@ impl<W: Write> HashingWriter<W> {
         }
         Ok((
             self.inner,
-            crate::keys::hex(&self.hasher.finalize()),
+            crate::hex::hex(&self.hasher.finalize()),
             self.bytes,
         ))
     }
@@ -227,7 +227,7 @@ mod tests {
         let mut w = HashingWriter::with_sha512(Vec::new());
         w.write_all(b"abc").unwrap();
         assert_eq!(
-            crate::keys::hex(&w.take_sha512().unwrap())[..16],
+            crate::hex::hex(&w.take_sha512().unwrap())[..16],
             *"ddaf35a193617aba"
         );
     }

@@ -171,7 +171,7 @@ pub(crate) fn key_file_result<T>(
 
 /// First 16 hex characters of SHA-256 of `text`.
 pub fn fingerprint(text: &str) -> String {
-    let mut hex = hex(&Sha256::digest(text.as_bytes()));
+    let mut hex = crate::hex::hex(&Sha256::digest(text.as_bytes()));
     hex.truncate(16);
     hex
 }
@@ -272,17 +272,6 @@ impl fmt::Debug for Decryption {
             Decryption::Passphrase(_) => f.write_str("Passphrase([REDACTED])"),
         }
     }
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub fn entry_hash(entry: &Value) -> String {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(canonical_json(&v).as_bytes());
-    crate::keys::hex(&h.finalize())
+    crate::hex::hex(&h.finalize())
 }
 
 /// JSON with object keys sorted at every level and no whitespace, so the same entry always

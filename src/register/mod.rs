@@ -229,24 +229,11 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, RegisterError> {
 
 /// The register's default location (see the module docs). Reads environment variables only.
 pub fn default_path() -> Result<PathBuf, RegisterError> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(p) = env("DISCLOSE_REGISTER") {
+    if let Some(p) = crate::folders::env_path("DISCLOSE_REGISTER") {
         return Ok(p);
     }
-    let base = if cfg!(windows) {
-        env("APPDATA")
-    } else if cfg!(target_os = "macos") {
-        env("HOME").map(|h| h.join("Library/Application Support"))
-    } else {
-        env("XDG_DATA_HOME")
-            .filter(|p| p.is_absolute())
-            .or_else(|| env("HOME").map(|h| h.join(".local/share")))
-    };
-    base.map(|b| b.join("disclose").join("register.jsonl"))
+    crate::folders::data_dir()
+        .map(|d| d.join("register.jsonl"))
         .ok_or(RegisterError::NoLocation)
 }
 

@@ -2,8 +2,8 @@
 //! per agreement and export layout (its header names), and offered again next time.
 //!
 //! Kept as JSON in `mappings.json` in the config folder: `DISCLOSE_CONFIG_DIR` if set, else
-//! `%APPDATA%\disclose` on Windows, `$XDG_CONFIG_HOME/disclose` or `~/.config/disclose`
-//! elsewhere. It holds profile ids, header names, field ids, justifications and the analyst's
+//! [`crate::folders::config_dir`] (`%APPDATA%\disclose` on Windows, `~/Library/Application
+//! Support/disclose` on macOS, `$XDG_CONFIG_HOME/disclose` or `~/.config/disclose` elsewhere). It holds profile ids, header names, field ids, justifications and the analyst's
 //! name: never a cell value.
 
 use crate::apply::Decisions;
@@ -37,22 +37,7 @@ pub struct Memory {
 
 /// The config folder from the environment (see the module docs).
 pub fn config_dir() -> Option<PathBuf> {
-    let env = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if let Some(d) = env("DISCLOSE_CONFIG_DIR") {
-        return Some(d);
-    }
-    let base = if cfg!(windows) {
-        env("APPDATA")
-    } else {
-        env("XDG_CONFIG_HOME")
-            .filter(|p| p.is_absolute())
-            .or_else(|| env("HOME").map(|h| h.join(".config")))
-    };
-    base.map(|b| b.join("disclose"))
+    crate::folders::env_path("DISCLOSE_CONFIG_DIR").or_else(crate::folders::config_dir)
 }
 
 impl Memory {

@@ -171,7 +171,7 @@ fn sha256_file(path: &Path) -> io::Result<String> {
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
-            return Ok(crate::keys::hex(&h.finalize()));
+            return Ok(crate::hex::hex(&h.finalize()));
         }
         h.update(&buf[..n]);
     }

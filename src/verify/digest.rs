@@ -106,7 +106,7 @@ impl MultiHasher {
 
     /// Lower-case hex per algorithm.
     pub(crate) fn finish(self) -> Vec<(Algorithm, String)> {
-        use crate::keys::hex;
+        use crate::hex::hex;
         self.hashers
             .into_iter()
             .map(|(a, h)| {

@@ -112,7 +112,7 @@ fn write_all<R: Read + Seek>(
         })?;
         out.sync_all()
             .map_err(|e| format!("Could not write {}: {e}.", shown.display()))?;
-        let got = crate::keys::hex(&hasher.finalize());
+        let got = crate::hex::hex(&hasher.finalize());
         if bag.sha256_of(f) != Some(got.as_str()) {
             return Err(format!(
                 "{} read differently the second time, while being extracted.",

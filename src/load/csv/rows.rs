@@ -210,7 +210,7 @@ impl CsvRows {
             return Err(LoadError::Changed { path });
         }
         Ok(Some(Digest {
-            sha256: hex(&sha256),
+            sha256: crate::hex::hex(&sha256),
             rows_read: self.rows_read,
         }))
     }
@@ -219,14 +219,4 @@ impl CsvRows {
 /// Whether a stream wanting `wanted` (`None`: all) makes the text of `column`.
 pub(super) fn is_wanted(wanted: Option<&[bool]>, column: usize) -> bool {
     wanted.is_none_or(|w| w.get(column).copied().unwrap_or(true))
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    s
 }
