@@ -1129,6 +1129,16 @@ fn enter_reads_a_whole_cell_and_an_unreadable_value_behind_its_verdict_at_80x24(
         "the whole cell, as it leaves (neutralised):\n{text}"
     );
     assert!(text.contains("The whole row, as it will leave:"), "{text}");
+    // The marking the row carries (this export has no marking column), below the row.
+    match &s.app.model.popup {
+        Some(disclose::tui::model::Popup::View { lines, .. }) => assert!(
+            lines
+                .iter()
+                .any(|l| l == "  Protective marking: none read (the export has no marking column)"),
+            "{lines:?}"
+        ),
+        _ => panic!("the viewer is not open"),
+    }
     s.typ("q");
     assert!(
         s.app.model.popup.is_none() && !s.app.model.quit,

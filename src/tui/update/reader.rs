@@ -209,6 +209,23 @@ pub fn open_row(m: &mut Model) {
             for (l, v) in labels.iter().zip(&out) {
                 lines.push(format!("  {}: {}", safe(l), safe(v)));
             }
+            // The marking this row carries (issue 18 item 8): the partner handles each row as
+            // marked, and the bundle is labelled with the highest.
+            let marking = match m.rows.fates.get(i).and_then(|f| f.get(r)) {
+                Some(Fate::Shared(judged, ..)) => judged.marking.map_or_else(
+                    || "none read (the export has no marking column)".to_string(),
+                    |k| {
+                        crate::profile::MARKING_NAMES
+                            .get(usize::from(k))
+                            .map_or("(unknown)", |n| n)
+                            .to_string()
+                    },
+                ),
+                _ => String::new(),
+            };
+            if !marking.is_empty() {
+                lines.push(format!("  Protective marking: {marking}"));
+            }
             let title = format!("Row {n}, {}", safe(label));
             show_marked(m, title, lines, marks);
         }
