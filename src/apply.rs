@@ -36,8 +36,10 @@ pub struct Decisions {
 /// A decision on the details found in one free-text cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flagged {
-    /// Replace each span found with `[REDACTED: kind]`, for this reason.
-    RedactSpans { reason: String },
+    /// Replace each span found with `[REDACTED: kind]`, for this reason: of the kinds in `only`,
+    /// or of every kind when `only` is empty. The other kinds in the cell leave, by the same
+    /// decision (the victim's own postcode beside a suspect's telephone number).
+    RedactSpans { reason: String, only: Vec<Kind> },
     /// Let the cell leave as it is: what was found is the agreed subject's own, or no detail
     /// at all (a reference number read as a telephone number), for this reason.
     Keep { reason: String },
@@ -46,7 +48,7 @@ pub enum Flagged {
 impl Flagged {
     pub fn reason(&self) -> &str {
         match self {
-            Flagged::RedactSpans { reason } | Flagged::Keep { reason } => reason,
+            Flagged::RedactSpans { reason, .. } | Flagged::Keep { reason } => reason,
         }
     }
 }
@@ -1123,9 +1125,13 @@ fn review(
         // Redacting every detail of a kind wins over keeping one cell: "every telephone
         // number" must mean every one, whatever else the cell was kept for.
         let fate = match by_hand {
-            Some(Flagged::RedactSpans { .. }) => FlagFate::Redacted,
+            Some(Flagged::RedactSpans { only, .. })
+                if only.is_empty() || only.contains(&s.kind) =>
+            {
+                FlagFate::Redacted
+            }
             _ if decisions.redact_flagged.contains(&s.kind) => FlagFate::Redacted,
-            Some(Flagged::Keep { .. }) => FlagFate::Kept,
+            Some(_) => FlagFate::Kept,
             None => FlagFate::Unreviewed,
         };
         if fate == FlagFate::Redacted && !kinds.contains(&s.kind) {
@@ -1332,6 +1338,7 @@ mod tests {
                 key.clone(),
                 Flagged::RedactSpans {
                     reason: "the suspect's".into(),
+                    only: Vec::new(),
                 },
             )]),
             ..Decisions::default()
@@ -1371,6 +1378,29 @@ mod tests {
                 (0, 7, "vps".to_string()),
                 Flagged::Keep {
                     reason: "the postcode is the victim's own".into(),
+                },
+            )]),
+            ..Decisions::default()
+        };
+        let (out, flags) = through("Rang 07700 900123 from SW1A 1AA.", &decisions);
+        assert_eq!(out, "Rang [REDACTED: phone] from SW1A 1AA.");
+        assert_eq!(
+            flags,
+            [
+                (Kind::Phone, FlagFate::Redacted),
+                (Kind::Postcode, FlagFate::Kept)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cell_can_have_one_kind_redacted_and_the_others_kept() {
+        let decisions = Decisions {
+            flagged: BTreeMap::from([(
+                (0, 7, "vps".to_string()),
+                Flagged::RedactSpans {
+                    reason: "the suspect's number".into(),
+                    only: vec![Kind::Phone],
                 },
             )]),
             ..Decisions::default()

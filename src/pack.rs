@@ -540,17 +540,25 @@ fn manual_decisions(job: &Job, outcomes: &[crate::apply::Outcome]) -> Vec<Manual
             .iter()
             .map(|((i, row, field), decided)| ManualDecision {
                 action: match decided {
+                    crate::apply::Flagged::RedactSpans { only, .. } if !only.is_empty() => {
+                        "redacted these details in free text, the others left as written"
+                    }
                     crate::apply::Flagged::RedactSpans { .. } => "redacted details in free text",
                     crate::apply::Flagged::Keep { .. } => "kept free text as it is",
                 },
                 input: name(*i),
                 row: *row,
                 field: Some(field.clone()),
-                kinds: outcomes
-                    .get(*i)
-                    .and_then(|o| o.decided_kinds.get(&(*row, field.clone())))
-                    .map(|k| k.iter().map(|k| k.id()).collect())
-                    .unwrap_or_default(),
+                kinds: match decided {
+                    crate::apply::Flagged::RedactSpans { only, .. } if !only.is_empty() => {
+                        only.iter().map(|k| k.id()).collect()
+                    }
+                    _ => outcomes
+                        .get(*i)
+                        .and_then(|o| o.decided_kinds.get(&(*row, field.clone())))
+                        .map(|k| k.iter().map(|k| k.id()).collect())
+                        .unwrap_or_default(),
+                },
                 reason: decided.reason().to_string(),
             }),
     );

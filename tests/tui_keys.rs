@@ -1199,6 +1199,62 @@ fn every_warning_and_what_stops_the_bundle_can_be_read_whole_at_80x24() {
 
 /// Issue 19 item 3: free text holding somebody's details is found on Rows, before Package.
 #[test]
+fn a_cell_with_two_kinds_of_detail_can_have_just_one_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let statement = format!("He rang from {PLANTED_PHONE} and lives near SW1A 1AA");
+    let mut s = statements_on_rows_with(&catalog, dir.path(), &statement);
+    s.typ("]").typ("d");
+    let text = s.text();
+    assert!(
+        text.contains("Redact which details")
+            && text.contains("All of them (telephone number, postcode)")
+            && text.contains("Only the telephone number")
+            && text.contains("Only the postcode"),
+        "{text}"
+    );
+    s.press(KeyCode::Down).enter();
+    let text = s.text();
+    assert!(
+        text.contains("Redact the telephone number")
+            && text
+                .contains("The telephone number will leave as [REDACTED: kind]; the postcode and"),
+        "{text}"
+    );
+    s.typ("the suspect's number; the postcode is the victim's own")
+        .enter();
+    let key = (0usize, 2u64, "victim_personal_statement".to_string());
+    assert!(matches!(
+        s.app.model.decisions.flagged.get(&key),
+        Some(disclose::apply::Flagged::RedactSpans { only, .. })
+            if only == &[disclose::freetext::Kind::Phone]
+    ));
+    // As the row will leave: the telephone number redacted, the postcode as written.
+    let job = s.app.model.job.as_ref().unwrap();
+    let at = job.plans[0]
+        .shared
+        .iter()
+        .position(|(_, f)| f == "victim_personal_statement")
+        .unwrap();
+    let row = job.tables[0]
+        .rows()
+        .unwrap()
+        .map(Result::unwrap)
+        .find(|r| r.number == 2)
+        .unwrap();
+    let cells = job.decide(0, &row).unwrap();
+    assert_eq!(
+        cells[at],
+        "He rang from [REDACTED: phone] and lives near SW1A 1AA"
+    );
+    assert_eq!(
+        s.app.model.unreviewed(),
+        1,
+        "only the e-mail in row 4 is left"
+    );
+}
+
+#[test]
 fn free_text_details_are_counted_found_with_brackets_and_decided_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = Catalog::embedded().unwrap();
@@ -1252,7 +1308,7 @@ fn free_text_details_are_counted_found_with_brackets_and_decided_with_a_reason()
     let key = (0usize, 2u64, "victim_personal_statement".to_string());
     assert!(matches!(
         s.app.model.decisions.flagged.get(&key),
-        Some(disclose::apply::Flagged::RedactSpans { reason }) if reason == "the suspect's number"
+        Some(disclose::apply::Flagged::RedactSpans { reason, .. }) if reason == "the suspect's number"
     ));
     assert_eq!(s.app.model.unreviewed(), 1);
     assert!(

@@ -123,6 +123,9 @@ pub enum PickFor {
     Basis,
     /// Yes or no to checklist question `.0`.
     Answer(usize),
+    /// Which kinds of detail to redact in the free-text cell under the Rows cursor: all (the
+    /// first item) or one.
+    RedactKinds,
 }
 
 /// What a line of typed text is for.
@@ -150,6 +153,8 @@ pub enum PromptFor {
         row: u64,
         field: String,
         redact: bool,
+        /// Redact only these kinds (empty: every kind found).
+        only: Vec<crate::freetext::Kind>,
     },
     Search,
     RecipientKey,

@@ -146,13 +146,19 @@ pub const PLANTED_EMAIL: &str = "j.mills@example.org";
 /// typed into two free-text cells of rows that leave under Bromley: a telephone number in row
 /// 2's Victim Personal Statement, an e-mail address in row 4's. Synthetic.
 pub fn statements_export(dir: &Path) -> PathBuf {
+    statements_export_with(
+        dir,
+        &format!("He said to ring him on {PLANTED_PHONE} to get it back"),
+    )
+}
+
+/// [`statements_export`], with row 2's statement as given.
+pub fn statements_export_with(dir: &Path, statement: &str) -> PathBuf {
     let csv = std::fs::read_to_string(fixture("cris-victims.csv"))
         .unwrap()
         .replacen(
             ",Stranger,Y,,Kyle Fenwick,",
-            &format!(
-                ",Stranger,\"He said to ring him on {PLANTED_PHONE} to get it back\",,Kyle Fenwick,"
-            ),
+            &format!(",Stranger,\"{statement}\",,Kyle Fenwick,"),
             1,
         )
         .replacen(
@@ -160,7 +166,7 @@ pub fn statements_export(dir: &Path) -> PathBuf {
             &format!(",School peer,\"Her brother ({PLANTED_EMAIL}) saw it\",Child victim,"),
             1,
         );
-    assert!(csv.contains(PLANTED_PHONE) && csv.contains(PLANTED_EMAIL));
+    assert!(csv.contains(statement) && csv.contains(PLANTED_EMAIL));
     let path = dir.join("statements.csv");
     std::fs::write(&path, csv).unwrap();
     path
@@ -169,6 +175,20 @@ pub fn statements_export(dir: &Path) -> PathBuf {
 /// Open [`statements_export`] under Bromley YOT victims and arrive on Rows, every row decided.
 pub fn statements_on_rows<'c>(catalog: &'c Catalog, dir: &Path, w: u16, h: u16) -> Screen<'c> {
     statements_export(dir);
+    to_rows(catalog, dir, w, h)
+}
+
+/// [`statements_on_rows`] with row 2's statement as given.
+pub fn statements_on_rows_with<'c>(
+    catalog: &'c Catalog,
+    dir: &Path,
+    statement: &str,
+) -> Screen<'c> {
+    statements_export_with(dir, statement);
+    to_rows(catalog, dir, 80, 24)
+}
+
+fn to_rows<'c>(catalog: &'c Catalog, dir: &Path, w: u16, h: u16) -> Screen<'c> {
     let mut s = Screen::new(catalog, options(dir), w, h);
     s.enter().typ("statements.csv").enter().settle().typ("c");
     let bromley = catalog

@@ -5,23 +5,16 @@
 
 use super::rows::{number_at, refate, row_at, scroll};
 use crate::apply::Flagged;
+use crate::freetext::Kind;
 use crate::text::printable;
-use crate::tui::model::{Fate, Model, Popup, PromptFor};
+use crate::tui::model::{Fate, Model, PickFor, Popup, PromptFor};
 use crate::tui::msg::Failure;
 use crate::tui::text_input::TextInput;
 
 /// The kinds of detail found in output column `column` of a row, in the analyst's words:
 /// "telephone number, postcode".
 fn found_in(fate: &Fate, column: usize) -> String {
-    let mut kinds: Vec<crate::freetext::Kind> = fate
-        .flags()
-        .iter()
-        .filter(|f| f.column == column)
-        .map(|f| f.kind)
-        .collect();
-    kinds.sort();
-    kinds.dedup();
-    kinds
+    kinds_in(fate, column)
         .iter()
         .map(|k| k.label())
         .collect::<Vec<_>>()
@@ -119,8 +112,44 @@ pub(super) fn next(m: &mut Model, forward: bool) {
     ));
 }
 
-/// d or a on a free-text cell: ask why (or, on a cell already decided that way, undo it).
+/// The kinds of detail found in one column of a row, each once, in [`Kind`]'s order.
+fn kinds_in(fate: &Fate, column: usize) -> Vec<Kind> {
+    let mut kinds: Vec<Kind> = fate
+        .flags()
+        .iter()
+        .filter(|f| f.column == column)
+        .map(|f| f.kind)
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
+}
+
+/// d or a on a free-text cell: ask why (or, on a cell already decided that way, undo it). A
+/// cell holding details of several kinds is first asked which to redact: all of them, or one
+/// (the victim's own postcode may leave beside a suspect's telephone number).
 pub(super) fn ask(m: &mut Model, redact: bool) {
+    ask_only(m, redact, None);
+}
+
+/// The kind (or all, item 0) chosen to redact in the cell under the cursor.
+pub(super) fn redact_chosen(m: &mut Model, item: usize) {
+    let i = m.rows.input;
+    let Some(r) = m.rows.visible.get(m.rows.cursor) else {
+        return;
+    };
+    let Some(fate) = m.rows.fates.get(i).and_then(|f| f.get(r)).cloned() else {
+        return;
+    };
+    let kinds = kinds_in(&fate, m.rows.column);
+    let only = match item {
+        0 => Vec::new(),
+        k => kinds.get(k - 1).map(|k| vec![*k]).unwrap_or_default(),
+    };
+    ask_only(m, true, Some(only));
+}
+
+fn ask_only(m: &mut Model, redact: bool, only: Option<Vec<Kind>>) {
     let i = m.rows.input;
     let Some(r) = m.rows.visible.get(m.rows.cursor) else {
         return;
@@ -180,7 +209,41 @@ pub(super) fn ask(m: &mut Model, redact: bool) {
         .and_then(|p| p.field(&field))
         .map(|f| printable(&f.label))
         .unwrap_or_default();
-    let (title, line) = if redact {
+    let kinds = kinds_in(&fate, c);
+    let only = match only {
+        Some(only) => only,
+        None if redact && kinds.len() > 1 => {
+            let mut items = vec![format!("All of them ({found})")];
+            items.extend(kinds.iter().map(|k| format!("Only the {}", k.label())));
+            m.popup = Some(Popup::Pick {
+                title: format!("Redact which details, {label}, row {number}?"),
+                lines: vec![
+                    "The details chosen leave as [REDACTED: kind]; the others leave as written, by this decision.".into(),
+                ],
+                items,
+                cursor: 0,
+                purpose: PickFor::RedactKinds,
+            });
+            return;
+        }
+        None => Vec::new(),
+    };
+    let (title, line) = if redact && !only.is_empty() {
+        let chosen: Vec<&str> = only.iter().map(|k| k.label()).collect();
+        let others: Vec<&str> = kinds
+            .iter()
+            .filter(|k| !only.contains(k))
+            .map(|k| k.label())
+            .collect();
+        (
+            format!("Redact the {}, {label}, row {number}", chosen.join(", ")),
+            format!(
+                "The {} will leave as [REDACTED: kind]; the {} and the rest of the text leave as written. Why? The reason goes into the disclosure record.",
+                chosen.join(", "),
+                others.join(", ")
+            ),
+        )
+    } else if redact {
         (
             format!("Redact the details, {label}, row {number}"),
             format!(
@@ -205,6 +268,7 @@ pub(super) fn ask(m: &mut Model, redact: bool) {
             row: number,
             field: name,
             redact,
+            only,
         },
     });
 }
@@ -216,7 +280,7 @@ pub fn decided(
     index: usize,
     number: u64,
     field: String,
-    redact: bool,
+    (redact, only): (bool, Vec<Kind>),
     reason: &str,
 ) {
     let reason = reason.trim().to_string();
@@ -230,7 +294,7 @@ pub fn decided(
         ));
     }
     let decided = if redact {
-        Flagged::RedactSpans { reason }
+        Flagged::RedactSpans { reason, only }
     } else {
         Flagged::Keep { reason }
     };

@@ -243,6 +243,7 @@ fn picked(m: &mut Model, purpose: PickFor, index: usize) {
         PickFor::Field(col) => columns::map_column(m, col, index),
         PickFor::Basis => package::choose_basis(m, index),
         PickFor::Answer(k) => package::answer(m, k, package::YES_NO[index.min(1)]),
+        PickFor::RedactKinds => free_text::redact_chosen(m, index),
     }
 }
 
@@ -266,7 +267,8 @@ fn prompted(m: &mut Model, purpose: PromptFor, input: super::text_input::TextInp
             row,
             field,
             redact,
-        } => free_text::decided(m, i, index, row, field, redact, input.value()),
+            only,
+        } => free_text::decided(m, i, index, row, field, (redact, only), input.value()),
         PromptFor::Search => search::search(m, input.value()),
         PromptFor::VerifyBundle | PromptFor::VerifyIdentity | PromptFor::VerifyPassphrase => {
             verify::prompted(m, purpose, input)

@@ -175,7 +175,7 @@ pub fn open_row(m: &mut Model) {
                 ));
                 let flag_key = (i, n, crate::apply::cell_key(plan, sel));
                 lines.push(match m.decisions.flagged.get(&flag_key) {
-                    Some(crate::apply::Flagged::RedactSpans { reason }) => format!(
+                    Some(crate::apply::Flagged::RedactSpans { reason, .. }) => format!(
                         "Decided: the details leave as [REDACTED: kind] ({}). d again undoes it.",
                         safe(reason)
                     ),
