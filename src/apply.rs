@@ -1371,49 +1371,36 @@ mod tests {
     }
 
     #[test]
-    fn redacting_a_kind_everywhere_wins_over_keeping_a_cell() {
-        let decisions = Decisions {
-            redact_flagged: BTreeSet::from([Kind::Phone]),
-            flagged: BTreeMap::from([(
-                (0, 7, "vps".to_string()),
-                Flagged::Keep {
+    fn one_kind_redacted_and_the_other_kept_by_either_route() {
+        let cell = |decided: Flagged| BTreeMap::from([((0, 7, "vps".to_string()), decided)]);
+        for decisions in [
+            // Redacting a kind everywhere wins over keeping the cell.
+            Decisions {
+                redact_flagged: BTreeSet::from([Kind::Phone]),
+                flagged: cell(Flagged::Keep {
                     reason: "the postcode is the victim's own".into(),
-                },
-            )]),
-            ..Decisions::default()
-        };
-        let (out, flags) = through("Rang 07700 900123 from SW1A 1AA.", &decisions);
-        assert_eq!(out, "Rang [REDACTED: phone] from SW1A 1AA.");
-        assert_eq!(
-            flags,
-            [
-                (Kind::Phone, FlagFate::Redacted),
-                (Kind::Postcode, FlagFate::Kept)
-            ]
-        );
-    }
-
-    #[test]
-    fn a_cell_can_have_one_kind_redacted_and_the_others_kept() {
-        let decisions = Decisions {
-            flagged: BTreeMap::from([(
-                (0, 7, "vps".to_string()),
-                Flagged::RedactSpans {
+                }),
+                ..Decisions::default()
+            },
+            // Only one kind of the cell redacted; the rest leaves by the same decision.
+            Decisions {
+                flagged: cell(Flagged::RedactSpans {
                     reason: "the suspect's number".into(),
                     only: vec![Kind::Phone],
-                },
-            )]),
-            ..Decisions::default()
-        };
-        let (out, flags) = through("Rang 07700 900123 from SW1A 1AA.", &decisions);
-        assert_eq!(out, "Rang [REDACTED: phone] from SW1A 1AA.");
-        assert_eq!(
-            flags,
-            [
-                (Kind::Phone, FlagFate::Redacted),
-                (Kind::Postcode, FlagFate::Kept)
-            ]
-        );
+                }),
+                ..Decisions::default()
+            },
+        ] {
+            let (out, flags) = through("Rang 07700 900123 from SW1A 1AA.", &decisions);
+            assert_eq!(out, "Rang [REDACTED: phone] from SW1A 1AA.");
+            assert_eq!(
+                flags,
+                [
+                    (Kind::Phone, FlagFate::Redacted),
+                    (Kind::Postcode, FlagFate::Kept)
+                ]
+            );
+        }
     }
 
     #[test]
