@@ -67,7 +67,17 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
             print::json(&v);
         } else {
             let mut o = super::console::stdout();
-            let _ = writeln!(o, "Register {}: {} entries", path.display(), check.entries);
+            let _ = writeln!(
+                o,
+                "Register {}: {} {}",
+                path.display(),
+                check.entries,
+                if check.entries == 1 {
+                    "entry"
+                } else {
+                    "entries"
+                }
+            );
             for p in &check.problems {
                 let _ = writeln!(o, "  ✗ {}", printable(p));
             }
