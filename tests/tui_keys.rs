@@ -1204,6 +1204,12 @@ fn a_cell_with_two_kinds_of_detail_can_have_just_one_redacted() {
     let catalog = Catalog::embedded().unwrap();
     let statement = format!("He rang from {PLANTED_PHONE} and lives near SW1A 1AA");
     let mut s = statements_on_rows_with(&catalog, dir.path(), &statement);
+    // Two cells hold details (row 2 two kinds, row 4 one): cells are counted once each.
+    let text = s.text();
+    assert!(
+        text.contains("Free text 2 with details") && text.contains("1 phone, 1 email, 1"),
+        "{text}"
+    );
     s.typ("]").typ("d");
     let text = s.text();
     assert!(

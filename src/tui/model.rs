@@ -332,6 +332,8 @@ pub struct RowCounts {
     pub flagged: std::collections::BTreeMap<Kind, FlagTally>,
     /// Free-text cells holding a detail no decision covers (each cell once).
     pub unreviewed: u64,
+    /// Free-text cells holding any detail (each cell once, whatever kinds it holds).
+    pub flagged_cells: u64,
     /// Cells of shared rows that start like a formula, made safe with a `'`.
     pub neutralised: u64,
 }
@@ -779,6 +781,11 @@ impl<'c> Model<'c> {
             }
         }
         out
+    }
+
+    /// Free-text cells holding any detail, each once, over every input.
+    pub fn flagged_cells(&self) -> u64 {
+        self.rows.counts.iter().map(|c| c.flagged_cells).sum()
     }
 
     /// Free-text cells holding a detail no decision covers, over every input.

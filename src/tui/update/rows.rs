@@ -60,6 +60,9 @@ fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
             // Each free-text cell once per kind, and once if anything in it is undecided.
             for (n, fl) in flags.iter().enumerate() {
                 let seen = |g: &crate::apply::Flag| g.column == fl.column;
+                if !flags[..n].iter().any(seen) {
+                    add(&mut c.flagged_cells);
+                }
                 if !flags[..n].iter().any(|g| seen(g) && g.kind == fl.kind) {
                     let t = c.flagged.entry(fl.kind).or_default();
                     add(&mut t.cells);

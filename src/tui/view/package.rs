@@ -158,7 +158,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                     m.unreviewed(),
                     m.acknowledged.contains(crate::job::FREE_TEXT_REVIEWED),
                 );
-                let cells: u64 = m.flagged().values().map(|t| t.cells).sum();
+                let cells = m.flagged_cells();
                 let (mark, style, text) = match (left, ack) {
                     (0, _) => (
                         t.ok_mark(),

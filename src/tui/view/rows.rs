@@ -322,8 +322,10 @@ fn draw_side(m: &Model, f: &mut Frame, area: Rect) {
     // Free-text cells holding what looks like somebody's details, by kind, and how many are
     // still to decide (] finds them).
     if !counts.flagged.is_empty() {
-        let cells: u64 = counts.flagged.values().map(|t| t.cells).sum();
-        lines.push(Line::from(format!("Free text {cells} with details")));
+        lines.push(Line::from(format!(
+            "Free text {} with details",
+            counts.flagged_cells
+        )));
         let kinds: Vec<String> = counts
             .flagged
             .iter()
