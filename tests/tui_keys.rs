@@ -1229,6 +1229,11 @@ fn a_cell_with_two_kinds_of_detail_can_have_just_one_redacted() {
     );
     s.typ("the suspect's number; the postcode is the victim's own")
         .enter();
+    let text = s.text();
+    assert!(
+        text.contains("Row 2: the telephone number leave(s) as [REDACTED: kind], the rest as"),
+        "{text}"
+    );
     let key = (0usize, 2u64, "victim_personal_statement".to_string());
     assert!(matches!(
         s.app.model.decisions.flagged.get(&key),

@@ -293,6 +293,17 @@ pub fn decided(
             ),
         ));
     }
+    let what = match (redact, only.as_slice()) {
+        (false, _) => "kept as it is".to_string(),
+        (true, []) => "the details leave as [REDACTED: kind]".to_string(),
+        (true, only) => format!(
+            "the {} leave(s) as [REDACTED: kind], the rest as written",
+            only.iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let decided = if redact {
         Flagged::RedactSpans { reason, only }
     } else {
@@ -302,12 +313,7 @@ pub fn decided(
     set_free_text(m, i, index, (i, number, field), Some(decided), "");
     let left: u64 = m.unreviewed();
     m.info(format!(
-        "Row {number}: {}; {left} free-text cell(s) to decide (] next).",
-        if redact {
-            "the details leave as [REDACTED: kind]"
-        } else {
-            "kept as it is"
-        }
+        "Row {number}: {what}; {left} free-text cell(s) to decide (] next)."
     ));
 }
 

@@ -175,6 +175,14 @@ pub fn open_row(m: &mut Model) {
                 ));
                 let flag_key = (i, n, crate::apply::cell_key(plan, sel));
                 lines.push(match m.decisions.flagged.get(&flag_key) {
+                    Some(crate::apply::Flagged::RedactSpans { reason, only }) if !only.is_empty() => {
+                        let chosen: Vec<&str> = only.iter().map(|k| k.label()).collect();
+                        format!(
+                            "Decided: the {} leave(s) as [REDACTED: kind], the other details as written ({}). d again undoes it.",
+                            chosen.join(", "),
+                            safe(reason)
+                        )
+                    }
                     Some(crate::apply::Flagged::RedactSpans { reason, .. }) => format!(
                         "Decided: the details leave as [REDACTED: kind] ({}). d again undoes it.",
                         safe(reason)
