@@ -229,7 +229,7 @@ step "wine: register --verify, and where the register goes by default"
 DISCLOSE_REGISTER=$(winpath "$work/register-windows.jsonl") win register --verify \
     >"$work/register.out" 2>&1 || die "disclose.exe register --verify exited $?: $(cat "$work/register.out")"
 tr -d '\r' <"$work/register.out"
-grep -q '1 entries' "$work/register.out" || die "the register does not hold exactly the one entry"
+tr -d '\r' <"$work/register.out" | grep -q ': 1 entry$' || die "the register does not hold exactly the one entry"
 set +e
 (unset DISCLOSE_REGISTER; win register >"$work/default-register.out" 2>&1)
 rc=$?
