@@ -393,7 +393,7 @@ impl<'p> Job<'p> {
                     source: table.headers[*col].clone(),
                     field: id.clone(),
                     input: input.clone(),
-                    kind: kind.id(),
+                    kind,
                     count: n.cells,
                     redacted: n.redacted,
                     kept: n.kept,
@@ -504,7 +504,7 @@ fn unreviewed_kinds(cells: &CellsSummary) -> Vec<&'static str> {
         .flagged
         .iter()
         .filter(|f| f.unreviewed > 0)
-        .map(|f| f.kind)
+        .map(|f| f.kind.id())
         .collect();
     kinds.sort_unstable();
     kinds.dedup();
@@ -513,17 +513,14 @@ fn unreviewed_kinds(cells: &CellsSummary) -> Vec<&'static str> {
 
 /// The warning for free-text cells that hold details no decision covers, counted by kind.
 fn free_text_warning(p: &Profile, cells: &CellsSummary) -> Warning {
-    let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_kind: BTreeMap<crate::freetext::Kind, u64> = BTreeMap::new();
     for f in &cells.flagged {
         *by_kind.entry(f.kind).or_insert(0) += f.unreviewed;
     }
     let kinds: Vec<String> = by_kind
         .iter()
         .filter(|(_, n)| **n > 0)
-        .map(|(k, n)| {
-            let label = crate::freetext::Kind::parse(k).map_or(*k, |k| k.label());
-            format!("{label}: {n}")
-        })
+        .map(|(k, n)| format!("{}: {n}", k.label()))
         .collect();
     Warning {
         code: FREE_TEXT_REVIEWED.to_string(),
@@ -561,6 +558,18 @@ pub struct Summary {
     pub marking: MarkingSummary,
     pub warnings: Vec<WarningSummary>,
     pub blockers: Vec<Blocker>,
+}
+
+impl Summary {
+    /// What stops the bundle that only reading the rows could show (details in free text no
+    /// decision covers): a pack checks these after streaming, a dry run adds them to the rest.
+    pub fn late_blockers(&self) -> Vec<Blocker> {
+        self.blockers
+            .iter()
+            .filter(|b| b.kind == FREE_TEXT_UNREVIEWED)
+            .cloned()
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -721,8 +730,8 @@ pub struct FlaggedCount {
     pub source: String,
     pub field: String,
     pub input: String,
-    /// [`crate::freetext::Kind::id`]: "phone", "nhs-number", …
-    pub kind: &'static str,
+    /// Written as [`crate::freetext::Kind::id`]: "phone", "nhs-number", …
+    pub kind: crate::freetext::Kind,
     /// Cells holding at least one.
     pub count: u64,
     /// Of those details, how many were redacted as spans (`[REDACTED: kind]`).

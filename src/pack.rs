@@ -176,11 +176,8 @@ pub fn sender_key(
     register: Option<&std::path::Path>,
     principal: &str,
 ) -> Result<(crate::sign::SigningKey, Option<PathBuf>), PackError> {
-    let file = match std::env::var_os("DISCLOSE_SIGN_KEY").filter(|v| !v.is_empty()) {
-        Some(path) => (
-            crate::sign::SigningKeyFile::read(std::path::Path::new(&path))?,
-            None,
-        ),
+    let file = match crate::folders::env_path("DISCLOSE_SIGN_KEY") {
+        Some(path) => (crate::sign::SigningKeyFile::read(&path)?, None),
         None => {
             let register = register::resolve(register).map_err(|source| PackError::Register {
                 bundle: PathBuf::new(),
@@ -299,12 +296,7 @@ pub fn write(
     // What only reading the rows could show (details in free text no decision covers) stops
     // the bundle here: the ciphertext so far is a temporary file, removed as `writer` drops.
     let summary = job.summary(&outcomes);
-    let late: Vec<Blocker> = summary
-        .blockers
-        .iter()
-        .filter(|b| b.kind == crate::job::FREE_TEXT_UNREVIEWED)
-        .cloned()
-        .collect();
+    let late = summary.late_blockers();
     if !late.is_empty() {
         return Err(PackError::Blocked(late));
     }

@@ -477,7 +477,7 @@ impl Record {
             let _ = writeln!(
                 s,
                 "  free text, {} in {}: {} cells, {} redacted as spans, {} cells kept by decision, {} left under the acknowledgement",
-                crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label()),
+                f.kind.label(),
                 crate::text::printable(&f.source),
                 f.count,
                 f.redacted,

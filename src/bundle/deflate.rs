@@ -56,9 +56,9 @@ impl Level {
     /// the dictionary each chunk is primed with.
     fn deflate(self) -> (u32, u8) {
         match self {
-            Level::Fast => (FAST.0, FAST.1),
-            Level::Default => (DEFAULT.0, DEFAULT.1),
-            Level::Small => (SMALL.0, SMALL.1),
+            Level::Fast => FAST,
+            Level::Default => DEFAULT,
+            Level::Small => SMALL,
         }
     }
 }

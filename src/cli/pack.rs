@@ -258,12 +258,7 @@ fn attempt(
     let mut summary = job.summary(&outcomes);
     // The dry run rehearses the real run: it is ready only when a pack with the same flags
     // would be (the bundle's own needs, analyst, authority and named recipients, included).
-    let late: Vec<_> = summary
-        .blockers
-        .iter()
-        .filter(|b| b.kind == crate::job::FREE_TEXT_UNREVIEWED)
-        .cloned()
-        .collect();
+    let late = summary.late_blockers();
     summary.blockers = pack::blockers_for(&job, &grounds(job.profile, args));
     summary.blockers.extend(late);
     if let Some(e) = &send.encryption {

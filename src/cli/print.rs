@@ -194,7 +194,7 @@ fn write_summary(
             s.cells.flagged_unreviewed
         )?;
         for f in &s.cells.flagged {
-            let label = crate::freetext::Kind::parse(f.kind).map_or(f.kind, |k| k.label());
+            let label = f.kind.label();
             let mut dealt = Vec::new();
             if f.redacted > 0 {
                 dealt.push(format!("{} redacted as spans", f.redacted));
