@@ -1208,11 +1208,7 @@ mod tests {
                 by_hand: vec![false],
                 free_text: vec![false],
             };
-            let filter = Filter {
-                rules: Vec::new(),
-                period_end: Date::parse_export("31/10/2026").unwrap(),
-                today: Date::parse_export("02/12/2026").unwrap(),
-            };
+            let filter = no_rules();
             let mut cells = Vec::new();
             let counts = fate(
                 0,
@@ -1244,26 +1240,36 @@ mod tests {
             by_hand: vec![false],
             free_text: vec![true],
         };
-        let filter = Filter {
+        let (cells, flags) = run(&row, &plan, decisions);
+        (
+            cells[0].text(&row.view()),
+            flags.iter().map(|f| (f.kind, f.fate)).collect(),
+        )
+    }
+
+    /// A filter with no rules, for the period October 2026.
+    fn no_rules() -> Filter<'static> {
+        Filter {
             rules: Vec::new(),
             period_end: Date::parse_export("31/10/2026").unwrap(),
             today: Date::parse_export("02/12/2026").unwrap(),
-        };
+        }
+    }
+
+    /// One row through `fate_flagged` with no rules: its cells and the details found.
+    fn run(row: &Row, plan: &InputPlan, decisions: &Decisions) -> (Vec<SharedCell>, Vec<Flag>) {
         let (mut cells, mut flags) = (Vec::new(), Vec::new());
         fate_flagged(
             0,
             &row.view(),
-            &plan,
-            &filter,
+            plan,
+            &no_rules(),
             decisions,
             &mut cells,
             &mut flags,
         )
         .unwrap();
-        (
-            cells[0].text(&row.view()),
-            flags.iter().map(|f| (f.kind, f.fate)).collect(),
-        )
+        (cells, flags)
     }
 
     #[test]
@@ -1448,22 +1454,7 @@ mod tests {
             )]),
             ..Decisions::default()
         };
-        let filter = Filter {
-            rules: Vec::new(),
-            period_end: Date::parse_export("31/10/2026").unwrap(),
-            today: Date::parse_export("02/12/2026").unwrap(),
-        };
-        let (mut cells, mut flags) = (Vec::new(), Vec::new());
-        fate_flagged(
-            0,
-            &row.view(),
-            &plan,
-            &filter,
-            &decisions,
-            &mut cells,
-            &mut flags,
-        )
-        .unwrap();
+        let (_, flags) = run(&row, &plan, &decisions);
         let fates: Vec<(usize, FlagFate)> = flags.iter().map(|f| (f.column, f.fate)).collect();
         assert_eq!(fates, [(0, FlagFate::Kept), (1, FlagFate::Unreviewed)]);
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::fixture;
+use common::{BROMLEY_ACKS, fixture};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -56,21 +56,6 @@ impl Packed {
         v
     }
 }
-
-const BROMLEY_ACKS: &[&str] = &[
-    "--acknowledge",
-    "review-overdue",
-    "--acknowledge",
-    "no-electronic-transfer",
-    "--acknowledge",
-    "victim-assessed-before-release",
-    "--acknowledge",
-    "rjo-signed-undertaking",
-    "--acknowledge",
-    "no-protective-marking",
-    "--acknowledge",
-    "period-over-12-months-ago",
-];
 
 fn pack_bromley(extra: &[&str]) -> Packed {
     pack_bromley_from(&fixture("cris-victims.csv"), extra)

@@ -14,20 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const ACKS: &[&str] = &[
-    "--acknowledge",
-    "review-overdue",
-    "--acknowledge",
-    "no-electronic-transfer",
-    "--acknowledge",
-    "victim-assessed-before-release",
-    "--acknowledge",
-    "rjo-signed-undertaking",
-    "--acknowledge",
-    "no-protective-marking",
-    "--acknowledge",
-    "period-over-12-months-ago",
-];
+mod common;
+
+use common::BROMLEY_ACKS as ACKS;
 
 /// One register, one output folder, one recipient whose identity the test holds.
 struct Setup {

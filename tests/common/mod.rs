@@ -9,6 +9,23 @@ use disclose::profile::{Catalog, Profile};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The warnings a Bromley YOT pack of the CRIS fixture raises for period 2026-10, each
+/// acknowledged, as `pack` takes them.
+pub const BROMLEY_ACKS: &[&str] = &[
+    "--acknowledge",
+    "review-overdue",
+    "--acknowledge",
+    "no-electronic-transfer",
+    "--acknowledge",
+    "victim-assessed-before-release",
+    "--acknowledge",
+    "rjo-signed-undertaking",
+    "--acknowledge",
+    "no-protective-marking",
+    "--acknowledge",
+    "period-over-12-months-ago",
+];
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
