@@ -3,6 +3,7 @@
 //! the record and the register (DPA 2018 s62 asks a log of disclosures for the justification),
 //! and a bundle is not written until they are complete.
 
+use crate::advice::{Advice, Setting};
 use crate::job::{Blocker, Job};
 use crate::profile::{Basis, ChecklistItem, Profile};
 use time::PrimitiveDateTime;
@@ -101,20 +102,31 @@ pub fn blockers(job: &Job, g: &Grounds, now: PrimitiveDateTime) -> Vec<Blocker> 
     let mut out = Vec::new();
     // Names and reasons go into the record and the register as typed: one line of plain text,
     // no escape sequence to replay on whoever reads the register on a terminal.
-    for (kind, text, flag) in [
-        ("analyst-unprintable", Some(g.analyst.as_str()), "--analyst"),
+    for (kind, text, what, setting) in [
+        (
+            "analyst-unprintable",
+            Some(g.analyst.as_str()),
+            "the analyst's name",
+            Setting::Analyst,
+        ),
         (
             "authority-unprintable",
             g.authorised_by.as_deref(),
-            "--authorised-by",
+            "the authorising officer's name",
+            Setting::AuthorisedBy,
         ),
-        ("reason-unprintable", Some(g.reason.as_str()), "--reason"),
+        (
+            "reason-unprintable",
+            Some(g.reason.as_str()),
+            "the reason",
+            Setting::Reason,
+        ),
     ] {
         if let Some(c) = text.and_then(crate::text::unprintable_char) {
             out.push(Blocker {
                 kind,
-                item: format!("{flag} holds the control character U+{:04X}", c as u32),
-                fix: format!("{flag} 'TEXT' (plain text, one line)"),
+                item: format!("{what} holds the control character U+{:04X}", c as u32),
+                fix: Advice::set(setting).and(" (plain text, one line)"),
             });
         }
     }
@@ -122,7 +134,7 @@ pub fn blockers(job: &Job, g: &Grounds, now: PrimitiveDateTime) -> Vec<Blocker> 
         out.push(Blocker {
             kind: "analyst-missing",
             item: "analyst".into(),
-            fix: "--analyst 'YOUR NAME'".into(),
+            fix: Advice::set(Setting::Analyst),
         });
     }
     let reason = g.reason.trim();
@@ -130,13 +142,13 @@ pub fn blockers(job: &Job, g: &Grounds, now: PrimitiveDateTime) -> Vec<Blocker> 
         out.push(Blocker {
             kind: "reason-missing",
             item: "why this bundle is made (recorded in the bundle and the register)".into(),
-            fix: "--reason 'WHY, e.g. October panel, referrals list'".into(),
+            fix: Advice::set(Setting::Reason),
         });
     } else if reason.chars().count() > REASON_MAX {
         out.push(Blocker {
             kind: "reason-too-long",
             item: format!("the reason is over {REASON_MAX} characters"),
-            fix: "--reason 'A SENTENCE OR TWO'".into(),
+            fix: Advice::set(Setting::Reason).and(" (a sentence or two)"),
         });
     }
     out.extend(basis_blockers(p, g.basis.as_deref()));
@@ -155,20 +167,26 @@ fn basis_blockers(p: &Profile, chosen: Option<&str>) -> Vec<Blocker> {
                 "the agreement lists {} alternative legal bases; name the one this bundle relies on",
                 ids.len()
             ),
-            fix: format!("--basis {}", ids.join("|")),
+            fix: Advice::set(Setting::Basis {
+                ids: ids.iter().map(|i| i.to_string()).collect(),
+            }),
         }],
         Some(c) if ids.contains(&c) => Vec::new(),
         Some(c) if ids.is_empty() => vec![Blocker {
             kind: "basis-unknown",
             item: format!(
-                "--basis {c}: the agreement states its basis without alternatives to choose"
+                "the basis {c}: the agreement states its basis without alternatives to choose"
             ),
-            fix: "(remove --basis)".into(),
+            fix: Advice::text("(remove ")
+                .then(Setting::Basis { ids: Vec::new() })
+                .and(")"),
         }],
         Some(c) => vec![Blocker {
             kind: "basis-unknown",
-            item: format!("--basis {c}: the agreement lists no basis with that id"),
-            fix: format!("--basis {}", ids.join("|")),
+            item: format!("the basis {c}: the agreement lists no basis with that id"),
+            fix: Advice::set(Setting::Basis {
+                ids: ids.iter().map(|i| i.to_string()).collect(),
+            }),
         }],
     }
 }
@@ -183,7 +201,7 @@ fn authority_blockers(p: &Profile, g: &Grounds, now: PrimitiveDateTime) -> Vec<B
         out.push(Blocker {
             kind: "authority-missing",
             item: role.clone(),
-            fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
+            fix: Advice::set(Setting::AuthorisedBy),
         });
     } else if same_person(by, &g.analyst) {
         out.push(Blocker {
@@ -191,7 +209,7 @@ fn authority_blockers(p: &Profile, g: &Grounds, now: PrimitiveDateTime) -> Vec<B
             item: format!(
                 "{by} is named both as the analyst and as the authority ({role}); the agreement asks for somebody else to review the data first"
             ),
-            fix: "--authorised-by 'NAME OF THE AUTHORISING OFFICER'".into(),
+            fix: Advice::set(Setting::AuthorisedBy),
         });
     }
     match g
@@ -203,21 +221,21 @@ fn authority_blockers(p: &Profile, g: &Grounds, now: PrimitiveDateTime) -> Vec<B
         None => out.push(Blocker {
             kind: "authorisation-time-missing",
             item: format!("when {role} authorised this disclosure"),
-            fix: "--authorised-at 'YYYY-MM-DD HH:MM'".into(),
+            fix: Advice::set(Setting::AuthorisedAt),
         }),
         Some(t) => match parse_time(t) {
             None => out.push(Blocker {
                 kind: "authorisation-time-unreadable",
                 item: format!(
-                    "--authorised-at {:?} is not a date and time",
+                    "the authorisation time {:?} is not a date and time",
                     crate::text::printable(t)
                 ),
-                fix: "--authorised-at 'YYYY-MM-DD HH:MM'".into(),
+                fix: Advice::set(Setting::AuthorisedAt),
             }),
             Some(at) if at > now + CLOCK_SLACK => out.push(Blocker {
                 kind: "authorisation-time-future",
-                item: format!("--authorised-at {} is in the future", show_time(at)),
-                fix: "--authorised-at 'YYYY-MM-DD HH:MM' (when it was given)".into(),
+                item: format!("the authorisation time {} is in the future", show_time(at)),
+                fix: Advice::set(Setting::AuthorisedAt).and(" (when it was given)"),
             }),
             Some(_) => {}
         },
@@ -233,7 +251,10 @@ fn checklist_blockers(items: &[ChecklistItem], answers: &[Option<String>]) -> Ve
             crate::profile::AnswerKind::YesNo => "yes|no",
             crate::profile::AnswerKind::Text => "YOUR ANSWER",
         };
-        let fix = format!("--answer '{}={hint}'", item.id);
+        let fix = Advice::set(Setting::Answer {
+            id: item.id.clone(),
+            answer: hint.into(),
+        });
         match given.as_deref().map(|g| item.read_answer(g)) {
             None => out.push(Blocker {
                 kind: "checklist-unanswered",
@@ -258,47 +279,18 @@ fn checklist_blockers(items: &[ChecklistItem], answers: &[Option<String>]) -> Ve
                             "{} answered {a:?}: the agreement says the sharing must not go ahead ({})",
                             item.id, stop.because
                         ),
-                        fix: format!(
-                            "(do not share; if the answer was wrong, --answer '{}={}')",
-                            item.id,
-                            if stop.on_yes { "no" } else { "yes" }
-                        ),
+                        fix: Advice::text("(do not share; if the answer was wrong, ")
+                            .then(Setting::Answer {
+                                id: item.id.clone(),
+                                answer: if stop.on_yes { "no" } else { "yes" }.into(),
+                            })
+                            .and(")"),
                     });
                 }
             }
         }
     }
     out
-}
-
-/// Reads `--answer ID=TEXT` flags into answers by question index. Errors name the flag.
-pub fn read_answers(profile: &Profile, specs: &[String]) -> Result<Vec<Option<String>>, String> {
-    let mut answers = vec![None; profile.checklist.len()];
-    for spec in specs {
-        let Some((id, text)) = spec.split_once('=') else {
-            return Err(format!(
-                "--answer {spec:?}: write it as ID=ANSWER, e.g. --answer 'proportionate=yes'"
-            ));
-        };
-        let id = id.trim();
-        let Some(i) = profile.checklist.iter().position(|c| c.id == id) else {
-            let ids: Vec<&str> = profile.checklist.iter().map(|c| c.id.as_str()).collect();
-            return Err(if ids.is_empty() {
-                format!("--answer {id}: profile {} has no checklist", profile.id)
-            } else {
-                format!(
-                    "--answer {id}: profile {} has no checklist question with that id; its questions are: {}",
-                    profile.id,
-                    ids.join(", ")
-                )
-            });
-        };
-        if answers[i].is_some() {
-            return Err(format!("--answer {id} is given twice"));
-        }
-        answers[i] = Some(text.to_string());
-    }
-    Ok(answers)
 }
 
 #[cfg(test)]

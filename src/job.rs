@@ -4,6 +4,7 @@
 //!
 //! The summary never holds a cell value: only file names, headers, field names and counts.
 
+use crate::advice::{Advice, Setting};
 use crate::apply::{
     self, ApplyError, ColumnUse, Decisions, Exclusion, Filter, InputPlan, Outcome, ProcessError,
     SharedCell,
@@ -59,12 +60,13 @@ pub enum PeriodError {
 }
 
 impl PeriodError {
-    pub fn hint(&self) -> String {
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
         match self {
-            PeriodError::NotEnded { today, .. } => format!(
+            PeriodError::NotEnded { today, .. } => Advice::text(format!(
                 "Choose a month that is over: the latest is {}.",
                 Period::previous(*today)
-            ),
+            )),
         }
     }
 }
@@ -145,8 +147,8 @@ pub struct Blocker {
     pub kind: &'static str,
     /// The warning code or field id concerned.
     pub item: String,
-    /// What to pass to clear it, e.g. `--acknowledge review-overdue`.
-    pub fix: String,
+    /// What the analyst does to clear it (each face says it in its own words).
+    pub fix: Advice,
 }
 
 impl<'p> Job<'p> {
@@ -187,7 +189,9 @@ impl<'p> Job<'p> {
                 out.push(Blocker {
                     kind: "unacknowledged-warning",
                     item: w.code.clone(),
-                    fix: format!("--acknowledge {}", w.code),
+                    fix: Advice::set(Setting::Acknowledge {
+                        code: w.code.clone(),
+                    }),
                 });
             }
         }
@@ -205,7 +209,9 @@ impl<'p> Job<'p> {
                 {
                     out.push(Blocker {
                         kind: "justification-missing",
-                        fix: format!("--justify '{field}=WHY THIS FIELD IS NEEDED'"),
+                        fix: Advice::set(Setting::Justify {
+                            field: Some(field.clone()),
+                        }),
                         item: field,
                     });
                 }
@@ -324,7 +330,7 @@ impl<'p> Job<'p> {
                     section: field.section.clone(),
                     input: input.clone(),
                     mapped_by: if plan.explicit.get(id).copied().unwrap_or(false) {
-                        "--map"
+                        "analyst"
                     } else {
                         "alias"
                     },
@@ -468,10 +474,17 @@ impl<'p> Job<'p> {
                 blockers.push(Blocker {
                     kind: FREE_TEXT_UNREVIEWED,
                     item: w.code.clone(),
-                    fix: format!(
-                        "--redact-flagged {} (or, once you have read them, --acknowledge {FREE_TEXT_REVIEWED})",
-                        unreviewed_kinds(&cells).join(",")
-                    ),
+                    fix: Advice::set(Setting::RedactFlagged {
+                        kinds: unreviewed_kinds(&cells)
+                            .into_iter()
+                            .map(String::from)
+                            .collect(),
+                    })
+                    .and(" (or, once you have read them, ")
+                    .then(Setting::Acknowledge {
+                        code: FREE_TEXT_REVIEWED.into(),
+                    })
+                    .and(")"),
                 });
             }
             warnings.push(WarningSummary {
@@ -660,7 +673,7 @@ pub struct SharedColumn {
     pub category: &'static str,
     pub section: String,
     pub input: String,
-    /// "alias" or "--map".
+    /// "alias" (the profile knows the header) or "analyst" (mapped by hand).
     pub mapped_by: &'static str,
     pub justification: Option<String>,
 }

@@ -25,6 +25,7 @@
 //! - [`job`]: one disclosure job (profile, inputs, decisions, period) and its [`job::Summary`];
 //! - [`record`]: the disclosure record that travels in the bundle;
 //! - [`transaction`]: the bundle and its register entry written as one, under the register's lock;
+//! - [`advice`]: what the analyst can do about a problem, as data each face words itself;
 //! - [`folders`]: where the register, the signing key and what the screens remember are kept;
 //! - [`cli`] and [`tui`]: the headless commands and the interactive screens on top.
 //!
@@ -33,6 +34,7 @@
 //! cell values.
 #![forbid(unsafe_code)]
 
+pub mod advice;
 pub mod apply;
 pub mod bundle;
 pub mod cli;

@@ -9,6 +9,7 @@
 //! recorded so that a run killed at any instant leaves either both or neither (the next run
 //! mends what it left, and says so in [`Packed::recovered`]).
 
+use crate::advice::{Advice, Part, Setting};
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
 use crate::grounds::Grounds;
@@ -92,22 +93,43 @@ pub enum PackError {
 }
 
 impl PackError {
-    pub fn hint(&self) -> String {
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
         match self {
             PackError::Blocked(b) => {
-                let fixes: Vec<&str> = b.iter().map(|b| b.fix.as_str()).collect();
-                format!("Run again with: {}", fixes.join(" "))
+                let mut a = Advice::text("Run again with:");
+                for b in b {
+                    a = a.and(" ");
+                    for p in b.fix.parts() {
+                        a = match p {
+                            Part::Text(t) => a.and(t.clone()),
+                            Part::Set(s) => a.then(s.clone()),
+                        };
+                    }
+                }
+                a
             }
-            PackError::Apply(e) => e.hint(),
+            PackError::Apply(e) => e.advice(),
             PackError::Bundle(_) => "Nothing was left behind: no bundle and no temporary file.".into(),
             PackError::Write(_) => "Check the output folder has space and is writable. Nothing was left behind.".into(),
             PackError::Cancelled => "Start again when ready.".into(),
-            PackError::Sign(_) => "Nothing was written.".into(),
-            PackError::Register { bundle, .. } if bundle.as_os_str().is_empty() => {
-                "Nothing was written. Check the register with `disclose register --verify`, or name another with --register FILE.".into()
+            PackError::Sign(e) if e.advice().is_empty() => "Nothing was written.".into(),
+            PackError::Sign(e) => e.advice().and(" Nothing was written."),
+            PackError::Register { bundle, source } if bundle.as_os_str().is_empty() => {
+                let first = source.advice();
+                if !first.is_empty() {
+                    return first.and(" Nothing was written.");
+                }
+                Advice::text("Nothing was written. Check the register with ")
+                    .then(Setting::CheckRegister)
+                    .and(", or name another with ")
+                    .then(Setting::Register)
+                    .and(".")
             }
             PackError::Register { .. } => {
-                "Fix the register (check `disclose register --verify`): the next pack records this bundle in it. Do not send the bundle before then.".into()
+                Advice::text("Fix the register (check ")
+                    .then(Setting::CheckRegister)
+                    .and("): the next pack records this bundle in it. Do not send the bundle before then.")
             }
         }
     }
@@ -134,13 +156,15 @@ pub fn recipient_blockers(encryption: &Encryption, given_to: Option<&str>) -> Ve
             .map(|r| Blocker {
                 kind: "recipient-unlabelled",
                 item: format!("{} ({})", r.origin(), r.public_key()),
-                fix: if r.origin().starts_with("--recipient") {
-                    format!("--recipient 'ORGANISATION, ROLE={}'", r.public_key())
-                } else {
-                    format!(
+                fix: if r.in_list() {
+                    Advice::text(format!(
                         "(a comment line '# ORGANISATION, ROLE' just above {} saying whose key it is)",
                         r.origin()
-                    )
+                    ))
+                } else {
+                    Advice::set(Setting::RecipientLabel {
+                        public_key: r.public_key().to_string(),
+                    })
                 },
             })
             .collect(),
@@ -148,7 +172,7 @@ pub fn recipient_blockers(encryption: &Encryption, given_to: Option<&str>) -> Ve
             vec![Blocker {
                 kind: "passphrase-recipient-unnamed",
                 item: "passphrase".into(),
-                fix: "--passphrase-given-to 'NAME, ORGANISATION'".into(),
+                fix: Advice::set(Setting::PassphraseGivenTo),
             }]
         }
         Encryption::Passphrase(_) => Vec::new(),

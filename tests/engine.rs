@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use disclose::advice::Setting;
 use disclose::apply::{ApplyError, Decisions};
 
 fn bromley() -> Shared {
@@ -244,7 +245,7 @@ fn map_overrides_an_alias_and_can_withhold_a_column() {
         .find(|c| c.field == "vulnerability_marker")
         .unwrap();
     assert_eq!(notes.source, "Notes");
-    assert_eq!(notes.mapped_by, "--map");
+    assert_eq!(notes.mapped_by, "analyst");
     assert!(
         s.headers[0]
             .iter()
@@ -286,10 +287,14 @@ fn a_rule_column_that_cannot_be_found_stops_the_run_and_names_the_map_that_fixes
         }
         other => panic!("wrong error: {other}"),
     }
+    // The advice names the setting that fixes it: a column mapped to the field.
     assert!(
-        err.hint().contains("--map '") && err.hint().contains("=offender_age_at_offence'"),
-        "{}",
-        err.hint()
+        err.advice().settings().any(|s| matches!(
+            s,
+            Setting::Map { header: Some(_), field: Some(f) } if f == "offender_age_at_offence"
+        )),
+        "{:?}",
+        err.advice()
     );
 }
 

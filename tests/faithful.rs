@@ -6,6 +6,7 @@
 mod common;
 
 use common::{PERIOD, TODAY, profile, try_run};
+use disclose::advice::Setting;
 use disclose::apply::{ApplyError, Decisions};
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -265,10 +266,13 @@ fn a_bare_suspect_age_is_not_the_age_at_the_offence_but_is_suggested() {
     assert_eq!(rule, "offender-aged-10-to-17");
     assert_eq!(suggested.as_deref(), Some("Suspect Age"));
     assert!(
-        err.hint()
-            .contains("--map 'Suspect Age=offender_age_at_offence'"),
-        "{}",
-        err.hint()
+        err.advice().settings().any(|s| *s
+            == Setting::Map {
+                header: Some("Suspect Age".into()),
+                field: Some("offender_age_at_offence".into())
+            }),
+        "{:?}",
+        err.advice()
     );
 }
 
@@ -316,9 +320,13 @@ fn a_merlin_export_with_bare_headers_stops_for_the_date_of_birth_and_suggests_th
         Ok(_) => panic!("the age rule has no column"),
     };
     assert!(
-        err.hint().contains("--map 'DOB=date_of_birth'"),
-        "{}",
-        err.hint()
+        err.advice().settings().any(|s| *s
+            == Setting::Map {
+                header: Some("DOB".into()),
+                field: Some("date_of_birth".into())
+            }),
+        "{:?}",
+        err.advice()
     );
 }
 
@@ -369,7 +377,7 @@ fn every_suggestion_accepted_shares_exactly_the_agreed_columns_and_no_parents_de
             .shared
             .iter()
             .filter(|c| c.source != "PNC ID")
-            .all(|c| c.mapped_by == "--map")
+            .all(|c| c.mapped_by == "analyst")
     );
     // The SECRET row never leaves; Kayla turned 26 on 1 November, before the data leaves.
     assert_eq!(s.row_numbers[0], [2]);

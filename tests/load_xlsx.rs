@@ -446,7 +446,7 @@ fn header_guess_fails_clearly() {
     .unwrap();
     let err = Table::open(&single, &opts()).unwrap_err();
     assert!(
-        matches!(err, LoadError::BadHeader { row: 1, ref problem, .. } if problem.contains("--header-row")),
+        matches!(err, LoadError::BadHeader { row: 1, ref problem, .. } if problem.contains("give the header's row number")),
         "{err:?}"
     );
     let (table, rows, _) = load(&single, &header_opts(1));
@@ -1081,9 +1081,9 @@ fn suite_expectation(name: &str) -> Expect {
         | "errors.xlsx"
         | "formula.issue.xlsx"
         | "has_x000D_.xlsx"
-        | "has_x000D_inline.xlsx" => BadHeader("--header-row"),
+        | "has_x000D_inline.xlsx" => BadHeader("give the header's row number"),
         // The header's data starts on row 3 with one text cell and a number.
-        "no-header.xlsx" => BadHeader("--header-row"),
+        "no-header.xlsx" => BadHeader("give the header's row number"),
         "empty_sheet.xlsx" => BadHeader("is empty"),
         // Merged or blank header cells.
         "inlineStr_with_value.xlsx" => BadHeader("blank name in column C"),

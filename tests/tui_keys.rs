@@ -762,8 +762,8 @@ fn s_accepts_the_highlighted_suggestion_as_a_mapping_by_hand() {
         .map(|c| (c.source.as_str(), c.field.as_str(), c.mapped_by))
         .collect();
     assert!(
-        by_hand.contains(&("Surname", "surname", "--map"))
-            && by_hand.contains(&("DOB", "date_of_birth", "--map")),
+        by_hand.contains(&("Surname", "surname", "analyst"))
+            && by_hand.contains(&("DOB", "date_of_birth", "analyst")),
         "accepted suggestions are recorded as mapped by the analyst: {by_hand:?}"
     );
     // What the screen still suggests is what the core's summary suggests.

@@ -16,9 +16,9 @@ pub use fate::{
 pub use filter::{Exclusion, Filter, Judged, needs_neutralising, parse_yes_no};
 pub use plan::{ColumnUse, InputPlan, check_maps, missing_rule_column, plan_input};
 
+use crate::advice::{Advice, Setting};
 use crate::freetext::Kind;
 use crate::load::LoadError;
-use crate::profile::Profile;
 use crate::text::printable;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -63,7 +63,7 @@ impl Flagged {
     }
 }
 
-/// Text that withholds a column in a `--map SRC=-`.
+/// The field name that withholds a column (`SOURCE=-`).
 pub const WITHHOLD: &str = "-";
 
 /// The value written in place of a cell redacted by hand.
@@ -76,13 +76,13 @@ pub enum ApplyError {
     #[error(transparent)]
     Load(#[from] LoadError),
 
-    #[error("--map {spec:?}: no input has a column headed {header:?}")]
+    #[error("mapping {spec:?}: no input has a column headed {header:?}")]
     MapSourceUnknown { spec: String, header: String },
 
-    #[error("--map {spec:?}: the profile has no field called {field:?}")]
+    #[error("mapping {spec:?}: the profile has no field called {field:?}")]
     MapFieldUnknown { spec: String, field: String },
 
-    #[error("--map {spec:?}: in {input}, that name fits more than one column: {}", headers.iter().map(|h| format!("{:?}", printable(h))).collect::<Vec<_>>().join(", "))]
+    #[error("mapping {spec:?}: in {input}, that name fits more than one column: {}", headers.iter().map(|h| format!("{:?}", printable(h))).collect::<Vec<_>>().join(", "))]
     MapAmbiguous {
         spec: String,
         input: String,
@@ -90,19 +90,13 @@ pub enum ApplyError {
     },
 
     #[error(
-        "--map {spec:?}: in {input}, {header:?} holds the protective marking, which is always read against the agreement's ceiling: it can be neither withheld nor shared"
+        "mapping {spec:?}: in {input}, {header:?} holds the protective marking, which is always read against the agreement's ceiling: it can be neither withheld nor shared"
     )]
     MapMarking {
         spec: String,
         input: String,
         header: String,
     },
-
-    #[error("--map {spec:?}: write it as 'SOURCE HEADER=FIELD'")]
-    MapSyntax { spec: String },
-
-    #[error("--justify {spec:?}: write it as FIELD=TEXT, naming a shared field of the profile")]
-    JustifySyntax { spec: String },
 
     #[error("{input}: columns {first:?} and {second:?} both map to the field {field:?}")]
     FieldClaimedTwice {
@@ -130,74 +124,49 @@ pub enum ApplyError {
 
 impl ApplyError {
     /// What to do, as a sentence (or two) the analyst can act on.
-    pub fn hint(&self) -> String {
+    pub fn advice(&self) -> Advice {
         match self {
-            ApplyError::Load(e) => e.hint().to_string(),
+            ApplyError::Load(e) => e.advice(),
             ApplyError::MapSourceUnknown { .. } => {
                 "Copy the header exactly as the export shows it (the summary lists every column), in quotes.".into()
             }
             ApplyError::MapFieldUnknown { .. } => {
-                "Name a field by its id or label; `disclose profiles show ID` lists them. Use '-' to withhold a column.".into()
+                Advice::text("Name a field by its id or label (")
+                    .then(Setting::ShowProfile)
+                    .and(" lists them), or withhold the column: ")
+                    .then(Setting::Withhold { header: None })
+                    .and(".")
             }
             ApplyError::MapAmbiguous { .. } => {
                 "Write the header exactly as the export has it, including its case and punctuation.".into()
             }
-            ApplyError::MapSyntax { .. } => "Example: --map 'Victim Tel=victim_telephone'".into(),
             ApplyError::MapMarking { .. } => {
-                "Remove this --map: rows marked above the ceiling are excluded, and the marking never leaves. If the column does not hold a protective marking, rename its header in the export.".into()
-            }
-            ApplyError::JustifySyntax { .. } => {
-                "Example: --justify 'address=Needed to contact the victim to offer restorative justice'".into()
+                "Remove this mapping: rows marked above the ceiling are excluded, and the marking never leaves. If the column does not hold a protective marking, rename its header in the export.".into()
             }
             ApplyError::FieldClaimedTwice { second, .. } => {
-                format!("Keep one: withhold the other with --map '{}=-', or map it to a different field.", second)
+                Advice::text("Keep one: withhold the other with ")
+                    .then(Setting::Withhold { header: Some(second.clone()) })
+                    .and(", or map it to a different field.")
             }
             ApplyError::RuleColumnMissing { field, candidates, suggested, .. } => {
-                let mut s = match suggested {
-                    Some(h) => format!(
-                        "Suggested (check it holds this): --map '{}={field}'. Otherwise name the column that holds it: --map 'COLUMN HEADER={field}'.",
-                        printable(h)
-                    ),
-                    None => format!("Name the column that holds it: --map 'COLUMN HEADER={field}'."),
+                let holder = Setting::Map { header: None, field: Some(field.clone()) };
+                let s = match suggested {
+                    Some(h) => Advice::text("Suggested (check it holds this): ")
+                        .then(Setting::Map { header: Some(printable(h)), field: Some(field.clone()) })
+                        .and(". Otherwise name the column that holds it: ")
+                        .then(holder)
+                        .and("."),
+                    None => Advice::text("Name the column that holds it: ").then(holder).and("."),
                 };
                 if !candidates.is_empty() {
                     let list: Vec<String> = candidates.iter().map(|c| printable(c)).collect();
-                    s.push_str(&format!(" Columns not yet mapped: {}.", list.join(", ")));
+                    s.and(format!(" Columns not yet mapped: {}.", list.join(", ")))
                 } else {
-                    s.push_str(" Every column is already mapped: the export may lack this information; re-export with it.");
+                    s.and(" Every column is already mapped: the export may lack this information; re-export with it.")
                 }
-                s
             }
         }
     }
-}
-
-/// Split `SOURCE=FIELD` at the last `=` (headers may contain `=`, field names do not).
-pub fn parse_map(spec: &str) -> Result<(String, String), ApplyError> {
-    match spec.rsplit_once('=') {
-        Some((src, field)) if !src.trim().is_empty() && !field.trim().is_empty() => {
-            Ok((src.trim().to_string(), field.trim().to_string()))
-        }
-        _ => Err(ApplyError::MapSyntax {
-            spec: spec.to_string(),
-        }),
-    }
-}
-
-/// Split `FIELD=TEXT` at the first `=` and resolve FIELD to a shared field id.
-pub fn parse_justify(profile: &Profile, spec: &str) -> Result<(String, String), ApplyError> {
-    let bad = || ApplyError::JustifySyntax {
-        spec: spec.to_string(),
-    };
-    let (name, text) = spec.split_once('=').ok_or_else(bad)?;
-    let field = profile
-        .field_named(name.trim())
-        .filter(|f| f.shared)
-        .ok_or_else(bad)?;
-    if text.trim().is_empty() {
-        return Err(bad());
-    }
-    Ok((field.id.clone(), text.trim().to_string()))
 }
 
 #[cfg(test)]

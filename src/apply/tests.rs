@@ -300,13 +300,3 @@ fn whole_numbers_accept_spreadsheet_floats_only_when_whole() {
     assert_eq!(parse_whole_number("15.5"), None);
     assert_eq!(parse_whole_number("fifteen"), None);
 }
-
-#[test]
-fn map_specs_split_at_the_last_equals() {
-    assert_eq!(
-        parse_map("A=B=surname").unwrap(),
-        ("A=B".into(), "surname".into())
-    );
-    assert!(parse_map("surname").is_err());
-    assert!(parse_map("=surname").is_err());
-}

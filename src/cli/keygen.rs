@@ -42,7 +42,7 @@ pub(super) fn run_signing(output: &Path, principal: Option<&str>) -> Exit {
         );
     }
     match crate::sign::keygen_signing(output, principal) {
-        Err(e) => fail(&e.to_string(), None),
+        Err(e) => fail(&e.to_string(), super::words::hint(&e.advice()).as_deref()),
         Ok(key) => {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(

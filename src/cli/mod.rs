@@ -9,7 +9,9 @@ mod print;
 mod profiles;
 mod register;
 mod sending;
+mod specs;
 mod verify;
+pub mod words;
 
 use crate::profile::{Catalog, ProfileError};
 use clap::{Args, Parser, Subcommand};
@@ -276,36 +278,66 @@ pub struct RegisterArgs {
 }
 
 /// Parse the process arguments and run. Returns the exit code.
-pub fn main() -> i32 {
-    crate::panics::install_hook();
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
-                _ => Exit::BadInput as i32,
-            };
+pub fn parse() -> Result<Cli, i32> {
+    Cli::try_parse().map_err(|e| {
+        let _ = e.print();
+        match e.kind() {
+            clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+            _ => Exit::BadInput as i32,
         }
-    };
-    run(cli) as i32
+    })
 }
 
-/// Run a parsed command line.
+/// Which face a command line asks for: the screens (no command; or `verify BUNDLE` with no
+/// key, on a terminal, to choose the key there), with what to open them on, or the commands.
+pub fn screens(cli: &Cli) -> Result<Option<crate::tui::Options>, Exit> {
+    let today = today(cli)?;
+    Ok(match &cli.command {
+        None => {
+            let mut opts = crate::tui::Options::from_env(today);
+            opts.files = cli.files.clone();
+            opts.profile = cli.tui_profile.clone();
+            Some(opts)
+        }
+        Some(Command::Verify(args))
+            if args.identity.is_none()
+                && args.passphrase_file.is_none()
+                && !args.json
+                && !args.bundle.is_dir()
+                && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
+        {
+            let mut opts = crate::tui::Options::from_env(today);
+            opts.verify = Some(args.bundle.clone());
+            Some(opts)
+        }
+        Some(_) => None,
+    })
+}
+
+fn today(cli: &Cli) -> Result<crate::dates::Date, Exit> {
+    match &cli.today {
+        None => Ok(crate::dates::Date::today()),
+        Some(s) => crate::dates::Date::parse_iso(s)
+            .ok_or_else(|| fail("--today: write the date as YYYY-MM-DD", None)),
+    }
+}
+
+/// The profiles: the embedded ones, with `dir`'s added (or overriding them); an error said
+/// in the command line's words.
+pub fn catalog(dir: Option<&std::path::Path>) -> Result<Catalog, Exit> {
+    load_catalog(dir).map_err(|e| fail(&e.to_string(), Some(e.hint())))
+}
+
+/// Run a parsed command line (one [`screens`] did not take).
 pub fn run(cli: Cli) -> Exit {
-    let today = match &cli.today {
-        None => crate::dates::Date::today(),
-        Some(s) => match crate::dates::Date::parse_iso(s) {
-            Some(d) => d,
-            None => return fail("--today: write the date as YYYY-MM-DD", None),
-        },
+    let today = match today(&cli) {
+        Ok(t) => t,
+        Err(exit) => return exit,
     };
     // Only the commands that use profiles read them, so a broken --profiles folder cannot
     // stop a partner verifying a bundle or making a key.
     let profiles_dir = cli.profiles.clone();
-    let catalog = || -> Result<Catalog, Exit> {
-        load_catalog(profiles_dir.as_deref()).map_err(|e| fail(&e.to_string(), Some(e.hint())))
-    };
+    let catalog = || catalog(profiles_dir.as_deref());
     let today_given = cli.today.is_some();
     match cli.command {
         Some(Command::Pack(args)) => match catalog() {
@@ -331,38 +363,11 @@ pub fn run(cli: Cli) -> Exit {
             "--signing needs -o FILE: the key pair is written to FILE and FILE.pub",
             None,
         ),
-        // `disclose verify BUNDLE` without a key: choose it on the Verify screen.
-        Some(Command::Verify(args))
-            if args.identity.is_none()
-                && args.passphrase_file.is_none()
-                && !args.json
-                && !args.bundle.is_dir()
-                && std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
-        {
-            let mut opts = crate::tui::Options::from_env(today);
-            opts.verify = Some(args.bundle);
-            match catalog() {
-                Ok(c) => tui(&c, opts),
-                Err(exit) => exit,
-            }
-        }
         Some(Command::Verify(args)) => verify::run(&args),
-        None => {
-            let mut opts = crate::tui::Options::from_env(today);
-            opts.files = cli.files;
-            opts.profile = cli.tui_profile;
-            match catalog() {
-                Ok(c) => tui(&c, opts),
-                Err(exit) => exit,
-            }
-        }
-    }
-}
-
-fn tui(catalog: &Catalog, opts: crate::tui::Options) -> Exit {
-    match crate::tui::run(catalog, opts) {
-        Ok(()) => Exit::Ok,
-        Err(e) => fail(&e.to_string(), None),
+        None => fail(
+            "no command given",
+            Some("Run disclose with no arguments for the screens, or see disclose --help."),
+        ),
     }
 }
 
@@ -381,7 +386,7 @@ pub(crate) fn env_default(name: &str) -> Option<std::ffi::OsString> {
 
 /// Print an error and its hint to stderr; exit code 2. Both are made printable: they can name
 /// files, sheets and headers, which come from outside and may hold escape sequences.
-pub(crate) fn fail(what: &str, hint: Option<&str>) -> Exit {
+pub fn fail(what: &str, hint: Option<&str>) -> Exit {
     use crate::text::printable;
     let mut err = console::stderr();
     let _ = writeln!(err, "error: {}", printable(what));

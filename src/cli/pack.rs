@@ -2,8 +2,9 @@
 //! (`--dry-run`) or write the bundle, signed and encrypted to named recipients.
 
 use super::sending::{self, Sending};
+use super::words::advice;
 use super::{Exit, PackArgs, fail, print};
-use crate::apply::{self, ApplyError, Decisions};
+use crate::apply::{ApplyError, Decisions};
 use crate::dates::{Date, Period};
 use crate::job::Job;
 use crate::load::{LoadError, LoadOptions, Table};
@@ -58,10 +59,10 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
         },
     };
     if let Err(e) = crate::job::check_period(period, today) {
-        return fail(&format!("--period: {e}"), Some(&e.hint()));
+        return fail(&format!("--period: {e}"), Some(&advice(&e.advice())));
     }
 
-    if let Err(e) = crate::grounds::read_answers(profile, &args.answers) {
+    if let Err(e) = super::specs::read_answers(profile, &args.answers) {
         return fail(
             &e,
             Some("List the checklist with `disclose profiles show ID`; give each answer once."),
@@ -94,17 +95,17 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
         }
     }
     for spec in &args.maps {
-        match apply::parse_map(spec) {
+        match super::specs::read_map(spec) {
             Ok(m) => decisions.maps.push(m),
-            Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+            Err(e) => return fail(&e.what, Some(e.example)),
         }
     }
     for spec in &args.justify {
-        match apply::parse_justify(profile, spec) {
+        match super::specs::read_justify(profile, spec) {
             Ok((field, text)) => {
                 decisions.justifications.insert(field, text);
             }
-            Err(e) => return fail(&e.to_string(), Some(&e.hint())),
+            Err(e) => return fail(&e.what, Some(e.example)),
         }
     }
 
@@ -166,7 +167,7 @@ pub(super) fn run(catalog: &Catalog, args: &PackArgs, today: Date, today_given: 
             );
             match run(false) {
                 Attempt::Done(exit) => exit,
-                Attempt::Again(e) => fail(&e.to_string(), Some(e.hint())),
+                Attempt::Again(e) => fail(&e.to_string(), Some(&advice(&e.advice()))),
             }
         }
     }
@@ -202,7 +203,7 @@ fn attempt(
     for path in &args.inputs {
         match Table::open(path, &options) {
             Ok(t) => tables.push(t),
-            Err(e) => return Attempt::Done(fail(&e.to_string(), Some(e.hint()))),
+            Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&advice(&e.advice())))),
         }
     }
 
@@ -218,7 +219,7 @@ fn attempt(
     ) {
         Ok(j) => j,
         Err(e @ ApplyError::RuleColumnMissing { .. }) => {
-            let mut hint = e.hint();
+            let mut hint = advice(&e.advice());
             let all = crate::suggest::before_rules(profile, &opened, decisions);
             if !all.is_empty() {
                 hint.push_str("\nSuggested for this export (check each column holds the field):");
@@ -236,7 +237,7 @@ fn attempt(
             }
             return Attempt::Done(fail(&e.to_string(), Some(&hint)));
         }
-        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
+        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&advice(&e.advice())))),
     };
 
     if !args.dry_run {
@@ -248,7 +249,7 @@ fn attempt(
         Err(ApplyError::Load(e @ LoadError::EncodingUnsettled { .. })) => {
             return Attempt::Again(e);
         }
-        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
+        Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&advice(&e.advice())))),
     };
     let send = match sending::read(&job, args, true) {
         Ok(s) => s,
@@ -267,7 +268,7 @@ fn attempt(
             .extend(pack::recipient_blockers(e, given_to));
     }
     if args.json {
-        let mut v = serde_json::to_value(&summary).unwrap_or_default();
+        let mut v = super::words::summary_json(&summary);
         v["sending"] = sending::json(&send, given_to);
         print::json(&v);
     } else {
@@ -293,7 +294,7 @@ fn grounds(profile: &crate::profile::Profile, args: &PackArgs) -> crate::grounds
         basis: args.basis.clone(),
         authorised_by: args.authorised_by.clone(),
         authorised_at: args.authorised_at.clone(),
-        answers: crate::grounds::read_answers(profile, &args.answers).unwrap_or_default(),
+        answers: super::specs::read_answers(profile, &args.answers).unwrap_or_default(),
     }
 }
 
@@ -358,7 +359,7 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
     Attempt::Done(match pack::write(job, &opts, &mut |_| {}, &cancel) {
         Ok(packed) => {
             if args.json {
-                let mut v = serde_json::to_value(&packed.summary).unwrap_or_default();
+                let mut v = super::words::summary_json(&packed.summary);
                 v["bundle"] = packed.bundle.display().to_string().into();
                 v["checksum"] = packed.checksum.display().to_string().into();
                 v["signature"] = packed
@@ -400,7 +401,7 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
                 Err(ApplyError::Load(e @ LoadError::EncodingUnsettled { .. })) => {
                     return Attempt::Again(e);
                 }
-                Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&e.hint()))),
+                Err(e) => return Attempt::Done(fail(&e.to_string(), Some(&advice(&e.advice())))),
             };
             summary.blockers = blockers.clone();
             if args.json {
@@ -413,10 +414,10 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
                 .filter(|b| b.kind == "checklist-stops")
                 .map(|b| b.item.as_str())
                 .collect();
-            let fixes: Vec<&str> = blockers
+            let fixes: Vec<String> = blockers
                 .iter()
                 .filter(|b| b.kind != "checklist-stops")
-                .map(|b| b.fix.as_str())
+                .map(|b| advice(&b.fix))
                 .collect();
             let mut hint = String::new();
             for s in &stops {
@@ -428,6 +429,6 @@ fn write(job: &Job, args: &PackArgs) -> Attempt {
             let _ = super::fail("refused: the bundle was not written", Some(hint.trim_end()));
             Exit::Refused
         }
-        Err(e) => fail(&e.to_string(), Some(&e.hint())),
+        Err(e) => fail(&e.to_string(), Some(&advice(&e.advice()))),
     })
 }

@@ -254,9 +254,10 @@ fn write_summary(
             "Not ready: a bundle would be refused until you act on these:"
         )?;
         for b in &s.blockers {
-            writeln!(o, "  {}", b.fix)?;
+            let fix = super::words::advice(&b.fix);
+            writeln!(o, "  {fix}")?;
             // A sentence the flag alone does not say (which question, why it stops).
-            if !b.fix.contains(b.item.as_str()) && b.item.contains(' ') {
+            if !fix.contains(b.item.as_str()) && b.item.contains(' ') {
                 writeln!(o, "      {}", printable(&b.item))?;
             }
         }

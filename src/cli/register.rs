@@ -8,7 +8,7 @@ use std::io::Write;
 pub(super) fn run(args: &RegisterArgs) -> Exit {
     let path = match register::resolve(args.register.as_deref()) {
         Ok(p) => p,
-        Err(e) => return fail(&e.to_string(), None),
+        Err(e) => return fail(&e.to_string(), super::words::hint(&e.advice()).as_deref()),
     };
     let head = register::read_head(&path);
     // A register deleted while its head file stayed is for --verify to report (exit 1).
@@ -32,13 +32,13 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
     if args.csv {
         return match register::to_csv(&path, std::io::stdout().lock()) {
             Ok(()) => Exit::Ok,
-            Err(e) => fail(&e.to_string(), None),
+            Err(e) => fail(&e.to_string(), super::words::hint(&e.advice()).as_deref()),
         };
     }
     if args.verify {
         let check = match register::verify(&path) {
             Ok(c) => c,
-            Err(e) => return fail(&e.to_string(), None),
+            Err(e) => return fail(&e.to_string(), super::words::hint(&e.advice()).as_deref()),
         };
         // A bundle an interrupted pack was recording: reported, not mended (the next pack
         // mends it; see crate::transaction). It does not change the exit code: the chain is
@@ -104,7 +104,7 @@ pub(super) fn run(args: &RegisterArgs) -> Exit {
     }
     let entries = match register::list(&path) {
         Ok(e) => e,
-        Err(e) => return fail(&e.to_string(), None),
+        Err(e) => return fail(&e.to_string(), super::words::hint(&e.advice()).as_deref()),
     };
     if args.json {
         print::json(&entries);

@@ -2,6 +2,7 @@
 //! passphrase and whom it was given to) and the key that signs it, read from the flags and
 //! their remembered defaults (`DISCLOSE_ARCHIVE_RECIPIENT`, `DISCLOSE_SIGN_KEY`).
 
+use super::words::hint;
 use super::{Exit, PackArgs, env_default, fail};
 use crate::job::Job;
 use crate::keys::{self, Encryption, Recipient};
@@ -142,7 +143,10 @@ pub(super) fn read(job: &Job, args: &PackArgs, dry_run: bool) -> Result<Sending,
                     bundle: PathBuf::new(),
                     source: e,
                 };
-                return Err(fail(&e.to_string(), Some(&e.hint())));
+                return Err(fail(
+                    &e.to_string(),
+                    Some(&super::words::advice(&e.advice())),
+                ));
             }
             let path = crate::sign::default_key_path(&register);
             if path.symlink_metadata().is_err() {
@@ -159,13 +163,13 @@ pub(super) fn read(job: &Job, args: &PackArgs, dry_run: bool) -> Result<Sending,
             } else {
                 match SigningKeyFile::read(&path) {
                     Ok(k) => Some(k),
-                    Err(e) => return Err(fail(&e.to_string(), None)),
+                    Err(e) => return Err(fail(&e.to_string(), hint(&e.advice()).as_deref())),
                 }
             }
         }
         Some(p) => match SigningKeyFile::read(&p) {
             Ok(k) => Some(k),
-            Err(e) => return Err(fail(&e.to_string(), None)),
+            Err(e) => return Err(fail(&e.to_string(), hint(&e.advice()).as_deref())),
         },
     };
     if args.sign_passphrase_file.is_some() && sign_key.is_none() {
@@ -209,7 +213,7 @@ pub(super) fn make_default_key(
             }
             Ok(k)
         }
-        Err(e) => Err(fail(&e.to_string(), None)),
+        Err(e) => Err(fail(&e.to_string(), hint(&e.advice()).as_deref())),
     }
 }
 
@@ -229,7 +233,7 @@ pub(super) fn unlock(file: SigningKeyFile, args: &PackArgs) -> Result<SigningKey
         ))
     };
     file.unlock(passphrase.as_ref())
-        .map_err(|e| fail(&e.to_string(), None))
+        .map_err(|e| fail(&e.to_string(), hint(&e.advice()).as_deref()))
 }
 
 /// Asks for a secret on the terminal without echoing it; `None` when there is no terminal or

@@ -14,6 +14,8 @@ pub struct Recipient {
     text: String,
     label: String,
     origin: String,
+    /// Read from a recipients list, where a comment line above the key labels it.
+    in_list: bool,
     archive: bool,
 }
 
@@ -72,6 +74,7 @@ impl Recipient {
                 key,
                 label: label.trim().to_string(),
                 origin: origin.to_string(),
+                in_list: false,
                 archive: false,
             }),
             // Only once it is not an ordinary key: one of those may itself begin "age1tag" or
@@ -129,6 +132,12 @@ impl Recipient {
     /// Where the key came from ("--recipient #2", "partners.txt line 4").
     pub fn origin(&self) -> &str {
         &self.origin
+    }
+
+    /// Whether it was read from a recipients list (labelled by the comment line above it)
+    /// rather than given on its own.
+    pub fn in_list(&self) -> bool {
+        self.in_list
     }
 
     /// The public key as text (`age1…`, lower case).
@@ -192,7 +201,9 @@ pub fn parse_recipients(text: &str, source: &str) -> Result<Vec<Recipient>, KeyE
         } else {
             let origin = format!("{source} line {}", i + 1);
             let label = comment.take().unwrap_or_default();
-            out.push(Recipient::parse(line, &label, &origin)?);
+            let mut r = Recipient::parse(line, &label, &origin)?;
+            r.in_list = true;
+            out.push(r);
         }
     }
     if out.is_empty() {

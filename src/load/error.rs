@@ -1,7 +1,8 @@
 //! Everything that can go wrong reading an export. Each variant names the file and, where it
-//! applies, the row, column or sheet; [`LoadError::hint`] says what the analyst can do.
+//! applies, the row, column or sheet; [`LoadError::advice`] says what the analyst can do.
 //! No variant ever holds a cell value.
 
+use crate::advice::{Advice, Setting};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -110,9 +111,9 @@ impl LoadError {
         }
     }
 
-    /// What the analyst can do about it, as one sentence.
-    pub fn hint(&self) -> &'static str {
-        match self {
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
+        Advice::from(match self {
             LoadError::Io { .. } => {
                 "Check the path, that the file exists, and that it is not open in another program."
             }
@@ -133,10 +134,14 @@ impl LoadError {
                 "Run again: the file is then read whole first to find its encoding."
             }
             LoadError::Ragged { .. } => {
-                "Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file. If the file has title lines above the header, give the header's line with --header-row N."
+                return Advice::text("Every row must have as many fields as the header: check that row for a stray delimiter or a broken quote, or re-export the file. If the file has title lines above the header, give the header's line with ")
+                    .then(Setting::HeaderRow)
+                    .and(".");
             }
             LoadError::OutsideHeader { .. } => {
-                "Every value must sit under a named column: check the header row is the right one (--header-row N), name that column in the export, or remove the stray value."
+                return Advice::text("Every value must sit under a named column: check the header row is the right one (")
+                    .then(Setting::HeaderRow)
+                    .and("), name that column in the export, or remove the stray value.");
             }
             LoadError::CellTooLarge { .. }
             | LoadError::RecordTooLarge { .. }
@@ -144,15 +149,25 @@ impl LoadError {
                 "This is far larger than any police export should be: check the file is the right one and is not damaged."
             }
             LoadError::BadHeader { .. } => {
-                "Give each column a distinct, non-blank name in the export, or choose the right header row with --header-row N."
+                return Advice::text("Give each column a distinct, non-blank name in the export, or choose the right header row with ")
+                    .then(Setting::HeaderRow)
+                    .and(" (or another sheet with ")
+                    .then(Setting::Sheet)
+                    .and(").");
             }
-            LoadError::NoSuchSheet { .. } => "Choose one of the listed sheets with --sheet NAME.",
+            LoadError::NoSuchSheet { .. } => {
+                return Advice::text("Choose one of the listed sheets with ")
+                    .then(Setting::Sheet)
+                    .and(".");
+            }
             LoadError::Workbook { .. } => {
-                "Open the workbook in Excel and save it again as .xlsx (not password-protected), or export the sheet as CSV."
+                return Advice::text("Choose another sheet with ")
+                    .then(Setting::Sheet)
+                    .and(", or open the workbook in Excel and save it again as .xlsx (not password-protected), or export the sheet as CSV.");
             }
             LoadError::Changed { .. } => {
                 "Another program changed the file while it was being read: close it there and run again."
             }
-        }
+        })
     }
 }

@@ -32,6 +32,7 @@ pub use chain::{RegisterCheck, canonical_json, entry_hash, head, verify};
 pub use export::{CSV_COLUMNS, to_csv};
 pub use head::{Head, HeadFile, head_path, read_head};
 
+use crate::advice::{Advice, Setting};
 use crate::keys::RecipientRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -187,8 +188,7 @@ pub enum RegisterError {
     /// The register path names something that is not a regular file (a FIFO, a device, a
     /// folder), or a file far larger than a register can be ([`REGISTER_LIMIT`]).
     #[error(
-        "The disclosure register {} {problem}. Check that --register or DISCLOSE_REGISTER names \
-         the register file (register.jsonl).",
+        "The disclosure register {} {problem}.",
         .path.display()
     )]
     NotARegister {
@@ -201,7 +201,7 @@ pub enum RegisterError {
     #[error(
         "The disclosure register {} does not verify, so nothing can be added to it: {first}{}",
         .path.display(),
-        if *.more > 0 { format!(" ({} more problem{}: run `disclose register --verify` to see them all)", .more, if *.more == 1 { "" } else { "s" }) } else { String::new() }
+        if *.more > 0 { format!(" ({} more problem{})", .more, if *.more == 1 { "" } else { "s" }) } else { String::new() }
     )]
     Broken {
         /// The register file.
@@ -217,6 +217,20 @@ pub enum RegisterError {
          DISCLOSE_REGISTER to the register file's path."
     )]
     NoLocation,
+}
+
+impl RegisterError {
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
+        match self {
+            RegisterError::NotARegister { .. } => Advice::text("Check that ")
+                .then(Setting::Register)
+                .and(" or DISCLOSE_REGISTER names the register file (register.jsonl)."),
+            RegisterError::Broken { .. } => Advice::set(Setting::CheckRegister)
+                .and(" shows every problem; report them to whoever looks after the register."),
+            _ => Advice::default(),
+        }
+    }
 }
 
 /// Where the register lives: `explicit` if given, else [`default_path`].

@@ -15,6 +15,7 @@ pub use key::{SigningKey, SigningKeyFile};
 pub use keygen::{NewSigningKey, keygen_signing};
 pub use signers::{AllowedSigners, Origin, check_origin};
 
+use crate::advice::{Advice, Setting};
 use sha2::{Digest, Sha512};
 use ssh_key::{HashAlg, LineEnding, SshSig};
 use std::io::{self, Read};
@@ -108,8 +109,7 @@ pub enum SignError {
     /// The signing key file is not an OpenSSH private key.
     #[error(
         "{} is not an OpenSSH private key (one starting -----BEGIN OPENSSH PRIVATE KEY-----). \
-         Give the private key `ssh-keygen -t ed25519` or `disclose keygen --signing` made, not \
-         its .pub file. (The file is not shown, as it may be secret.)",
+         (The file is not shown, as it may be secret.)",
         .path.display()
     )]
     NotAKey {
@@ -118,8 +118,7 @@ pub enum SignError {
     },
     /// A key of another kind than Ed25519.
     #[error(
-        "{} is an OpenSSH {algorithm} key; bundles are signed with Ed25519 keys only. Make one \
-         with `ssh-keygen -t ed25519 -f FILE` or `disclose keygen --signing -o FILE`.",
+        "{} is an OpenSSH {algorithm} key; bundles are signed with Ed25519 keys only.",
         .path.display()
     )]
     NotEd25519 {
@@ -130,9 +129,7 @@ pub enum SignError {
     },
     /// A passphrase-protected key with no passphrase to open it.
     #[error(
-        "{} is protected by a passphrase, and none was given. Put the passphrase on the first \
-         line of a file and pass --sign-passphrase-file FILE, or run on a terminal to be asked \
-         for it.",
+        "{} is protected by a passphrase, and none was given.",
         .path.display()
     )]
     PassphraseNeeded {
@@ -154,6 +151,30 @@ pub enum SignError {
         /// The file.
         path: PathBuf,
     },
+}
+
+impl SignError {
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
+        match self {
+            SignError::NotAKey { .. } => {
+                Advice::text("Give the private key `ssh-keygen -t ed25519` made, or one made by ")
+                    .then(Setting::SigningKeygen)
+                    .and(", not its .pub file.")
+            }
+            SignError::NotEd25519 { .. } => {
+                Advice::text("Make one with `ssh-keygen -t ed25519 -f FILE` or ")
+                    .then(Setting::SigningKeygen)
+                    .and(".")
+            }
+            SignError::PassphraseNeeded { .. } => {
+                Advice::text("Put the passphrase on the first line of a file and give it with ")
+                    .then(Setting::SignPassphraseFile)
+                    .and(", or run on a terminal to be asked for it.")
+            }
+            _ => Advice::default(),
+        }
+    }
 }
 
 /// The SHA-512 of a file, read as a stream (the bundle may be far larger than memory).

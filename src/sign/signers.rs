@@ -283,12 +283,12 @@ pub fn check_origin(
         report.warn(if present {
             format!(
                 "Who made this bundle was NOT checked: {sig_name} is beside it, but no allowed \
-                 signers file was given. Run again with --signers FILE (made from the key the \
-                 sending force publishes) to check it."
+                 signers file was given. Give one (made from the key the sending force \
+                 publishes) and verify again to check it."
             )
         } else {
-            "Who made this bundle was NOT checked: no allowed signers file was given (--signers \
-             FILE), so nothing here shows it came from the sender."
+            "Who made this bundle was NOT checked: no allowed signers file was given, so \
+             nothing here shows it came from the sender."
                 .to_string()
         });
         return None;

@@ -23,6 +23,7 @@ pub mod text_input;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod words;
 pub mod worker;
 
 pub use app::App;

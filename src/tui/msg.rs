@@ -151,18 +151,8 @@ impl Failure {
     /// A file that could not be read, in the screens' words: the keys that choose the header
     /// row or the sheet, never the command line's flags.
     pub fn load(e: &crate::load::LoadError) -> Failure {
-        Failure::new(keys_for_flags(&e.to_string()), keys_for_flags(e.hint()))
+        Failure::new(e.to_string(), super::words::advice(&e.advice()))
     }
-}
-
-/// The loader's advice names the command line's flags; on the screens the keys do that.
-pub fn keys_for_flags(text: &str) -> String {
-    const KEYS: [(&str, &str); 2] = [
-        ("--header-row N", "+ or - (Files screen)"),
-        ("--sheet NAME", "s (Files screen)"),
-    ];
-    KEYS.iter()
-        .fold(text.to_string(), |t, (flag, keys)| t.replace(flag, keys))
 }
 
 pub enum Msg {

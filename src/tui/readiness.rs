@@ -89,22 +89,6 @@ fn question(c: &ChecklistItem) -> String {
     }
 }
 
-/// Text written for the command line (an agreement's reason may point at a flag) in the
-/// screen's words: each flag becomes the Package screen line that sets it.
-pub fn unflag(text: &str) -> String {
-    const LINES: [(&str, &str); 6] = [
-        ("--authorised-by", "the Authorised by line"),
-        ("--authorised-at", "the Authorised at line"),
-        ("--analyst", "the Analyst line"),
-        ("--reason", "the Reason line"),
-        ("--basis", "the Basis line"),
-        ("--answer", "the checklist"),
-    ];
-    LINES
-        .iter()
-        .fold(text.to_string(), |t, (flag, line)| t.replace(flag, line))
-}
-
 /// The longest question quoted whole in a sentence.
 const QUESTION_MAX: usize = 60;
 
@@ -221,7 +205,7 @@ pub fn sentence(profile: &Profile, b: &Blocker) -> String {
                 question(c),
                 c.stops
                     .as_ref()
-                    .map(|s| unflag(&printable(s.because.trim_end_matches('.'))))
+                    .map(|s| printable(s.because.trim_end_matches('.')))
                     .unwrap_or_default(),
                 line(k, c)
             )
@@ -398,7 +382,7 @@ mod tests {
         let b = Blocker {
             kind: "checklist-stops",
             item: "secure answered \"no\": ...".into(),
-            fix: String::new(),
+            fix: Default::default(),
         };
         let s = sentence(london, &b);
         assert!(

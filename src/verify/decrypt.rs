@@ -106,7 +106,7 @@ pub(crate) fn check_file_checksum(path: &Path, expected: Option<&str>, report: &
             Err(why) => {
                 report.problem(format!(
                     "{} is not a checksum file for this bundle: {why}. Ask the sender for the \
-                     bundle's SHA-256 by phone and give it with --sha256.",
+                     bundle's SHA-256 by phone and give it to the check instead.",
                     crate::text::printable(&sidecar_name)
                 ));
                 None

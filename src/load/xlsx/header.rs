@@ -73,11 +73,9 @@ pub(super) fn find_header(
     };
     if rows.iter().all(|r| filled(r) == 0) {
         let problem = if rows.is_empty() && reader.unread.is_none() {
-            format!("no names: the sheet {sheet:?} is empty; choose another with --sheet NAME")
+            format!("no names: the sheet {sheet:?} is empty; choose another sheet")
         } else {
-            format!(
-                "no names: rows 1 to {GUESS_ROWS} are blank; give the header's row number with --header-row N"
-            )
+            format!("no names: rows 1 to {GUESS_ROWS} are blank; give the header's row number")
         };
         return Err(bad(1, problem));
     }
@@ -98,7 +96,7 @@ pub(super) fn find_header(
             first,
             format!(
                 "too few names to be the header, and no row among the first {GUESS_ROWS} looks like one \
-                 (at least {threshold} cells, all of them text); give the header's row number with --header-row N"
+                 (at least {threshold} cells, all of them text); give the header's row number"
             ),
         ));
     };
@@ -108,7 +106,7 @@ pub(super) fn find_header(
             row,
             format!(
                 "a rival: row {} above it is about as wide but holds numbers or dates, so either \
-                 could be the header; give the header's row number with --header-row N",
+                 could be the header; give the header's row number",
                 rival.row + 1
             ),
         ));

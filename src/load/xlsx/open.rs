@@ -218,7 +218,7 @@ pub(super) fn choose_sheet(
                     return Err(workbook(
                         path,
                         format!(
-                            "none of its sheets is a visible worksheet; choose one with --sheet NAME (the workbook has: {})",
+                            "none of its sheets is a visible worksheet; choose one of them by name (the workbook has: {})",
                             sheet_list(sheets)
                         ),
                     ));

@@ -227,6 +227,16 @@ fn typing(e: KeyEvent) -> Option<Edit> {
     })
 }
 
+/// The key shown for `action` in `ctx` (its label in the footer and help), so a sentence that
+/// names a key follows the table when the key changes.
+pub fn label(ctx: Context, action: Action) -> &'static str {
+    tables(ctx)
+        .into_iter()
+        .flat_map(|(_, t)| t.iter())
+        .find(|b| b.action == action)
+        .map_or("?", |b| b.label)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -237,7 +237,7 @@ fn failure(m: &Model, e: &ApplyError) -> Failure {
         ApplyError::FieldClaimedTwice { .. } => {
             "Withhold one of them (w), or map it to a different field (m).".into()
         }
-        other => other.hint(),
+        other => crate::tui::words::advice(&other.advice()),
     };
     let what = match e {
         ApplyError::RuleColumnMissing {

@@ -513,7 +513,7 @@ fn set_period(m: &mut Model, p: Period) {
         let what = match &e {
             crate::job::PeriodError::NotEnded { period, .. } => format!("{period} has not ended"),
         };
-        return m.problem(Failure::new(what, e.hint()));
+        return m.problem(Failure::new(what, crate::tui::words::advice(&e.advice())));
     }
     m.period = p;
     if let Err(f) = super::rebuild_job(m) {
@@ -678,7 +678,10 @@ pub fn worker(m: &mut Model, w: Worker) {
                 }
                 Err(e) => {
                     m.screen = Screen::Package;
-                    m.problem(Failure::new(e.to_string(), e.hint()));
+                    m.problem(Failure::new(
+                        e.to_string(),
+                        crate::tui::words::advice(&e.advice()),
+                    ));
                 }
             }
         }

@@ -222,7 +222,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
                 Answer::Stops(a, because) => vec![Line::styled(
                     format!(
                         "Answered {a}: the agreement says the sharing must not go ahead. {}",
-                        readiness::unflag(&safe(&because))
+                        safe(&because)
                     ),
                     t.warn(),
                 )],
