@@ -3,6 +3,7 @@
 //! (Its own test binary, so no other test shares the process's peak.)
 #![cfg(target_os = "linux")]
 
+#[path = "it/bundling/mod.rs"]
 mod bundling;
 
 use bundling::key_pair;

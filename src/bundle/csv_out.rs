@@ -4,7 +4,7 @@
 //!
 //! Writing a record here is one pass over its text into a buffer, with no per-field calls
 //! through a general writer: on a large export this is a real part of the cost of a pack.
-//! `tests/properties.rs` checks every bundle's payload against the `csv` crate's output.
+//! `tests/it/properties.rs` checks every bundle's payload against the `csv` crate's output.
 
 use std::io::{self, Write};
 

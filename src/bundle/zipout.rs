@@ -5,7 +5,7 @@
 //! payload is deflated in parallel chunks (see `deflate.rs`) and the zip crate can only take
 //! pre-compressed bytes held whole in memory. The layout matches what the zip crate wrote
 //! before, and `unzip`, 7-Zip, libarchive (Windows' tar.exe) and Python's zipfile read it (see
-//! tests/bundle.rs): payload entries always carry ZIP64 sizes, because a streamed entry cannot
+//! tests/it/bundle.rs): payload entries always carry ZIP64 sizes, because a streamed entry cannot
 //! become ZIP64 once started; names are the ASCII names `bag.rs` allows; entries are marked
 //! Unix 0600.
 

@@ -213,7 +213,7 @@ mod tests {
             ("born on 3 Sept 2001", "3 Sept 2001"),
             ("Born March 12, 1998", "March 12, 1998"),
             ("(dob 12.03.1998)", "12.03.1998"),
-            // Found by the planted-details suite (tests/free_text.rs).
+            // Found by the planted-details suite (tests/it/free_text.rs).
             (
                 "His date of birth is 12th of March 1988.",
                 "12th of March 1988",

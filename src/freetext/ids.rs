@@ -411,7 +411,7 @@ mod tests {
             "ab12 cde",
             "A0 BCD",
             "IQ12 ABC",
-            // Statements in capitals (tests/free_text.rs): a school year, a road.
+            // Statements in capitals (tests/it/free_text.rs): a school year, a road.
             "VICTIM IS IN Y10 AND WAS WALKING WITH FRIENDS.",
             "SUSPECT RAN ALONG THE A21 AND INTO THE PARK.",
         ] {

@@ -331,7 +331,7 @@ mod tests {
             ("landline 0161-496-0000", "0161-496-0000"),
             ("freephone 0800 123 456", "0800 123 456"),
             ("Bromley 01689 000 000", "01689 000 000"),
-            // Found by the planted-details suite (tests/free_text.rs): after a label's colon.
+            // Found by the planted-details suite (tests/it/free_text.rs): after a label's colon.
             ("Mob:07700900123 called me twice.", "07700900123"),
             ("Suspect's mum Tel:07700 900123.", "07700 900123"),
         ] {

@@ -13,7 +13,7 @@
 //! - count the fields of a record with far too many of them without storing them;
 //! - detect a quoted field still open at the end of the file, which `csv` accepts silently.
 //!
-//! Decisions, each tested in `tests/load_csv.rs`:
+//! Decisions, each tested in `tests/it/load_csv.rs`:
 //!
 //! - **Encoding.** A byte-order mark decides (UTF-8, UTF-16LE, UTF-16BE), and the whole file
 //!   must then decode without error. Without one, `open` makes one streaming pass over the whole

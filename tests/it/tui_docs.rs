@@ -142,9 +142,10 @@ fn docs_pictures_are_the_snapshots() {
         let from = at + pictures[at..].find("```text\n").unwrap() + "```text\n".len();
         let to = from + pictures[from..].find("```").unwrap();
         let shown = &pictures[from..to];
-        let file =
-            std::fs::read_to_string(format!("{root}/tests/snapshots/tui_screens__{snap}.snap"))
-                .unwrap();
+        let file = std::fs::read_to_string(format!(
+            "{root}/tests/it/snapshots/it__tui_screens__{snap}.snap"
+        ))
+        .unwrap();
         let captured = file.splitn(3, "---\n").nth(2).unwrap();
         assert_eq!(
             shown.trim_end(),

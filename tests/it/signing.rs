@@ -2,7 +2,7 @@
 //! both ways against the stock tools a partner has: OpenSSH's `ssh-keygen -Y sign/verify` and
 //! the `age` CLI.
 
-mod common;
+use crate::common;
 
 use common::fixture;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ impl Desk {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_disclose"))
+        common::bin()
             .args(args)
             .current_dir(self.dir.path())
             .env("DISCLOSE_REGISTER", self.path("register.jsonl"))

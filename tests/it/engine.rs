@@ -1,7 +1,7 @@
 //! The engine end to end on the synthetic fixtures: exact shared columns, exact shared rows,
 //! exclusion counts by reason, and that withheld values never reach the output.
 
-mod common;
+use crate::common;
 
 use common::*;
 use disclose::advice::Setting;

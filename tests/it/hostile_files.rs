@@ -9,8 +9,8 @@
 // FIFOs, /dev/zero and symlinks made with mkfifo and std::os::unix: Unix only.
 #![cfg(unix)]
 
-mod bundling;
-mod common;
+use crate::bundling;
+use crate::common;
 
 use common::fixture;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,7 @@ const BROMLEY_ACKS: &[&str] = &[
 /// that hangs on a FIFO or never ends on a device must not hang the test suite too. (A guard,
 /// not a timing: a refusal takes milliseconds.)
 fn run(args: &[&std::ffi::OsStr], register: &Path) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_disclose"))
+    let child = common::bin()
         .args(args)
         .env("DISCLOSE_REGISTER", register)
         .stdin(Stdio::null())

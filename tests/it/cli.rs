@@ -1,13 +1,13 @@
 //! The headless CLI contract: flags, the --json shape, exit codes, and error sentences.
 
-mod common;
+use crate::common;
 
 use common::fixture;
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn disclose(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_disclose"))
+    common::bin()
         .args(["--today", "2026-11-22"])
         .args(args)
         .output()

@@ -3,7 +3,7 @@
 //! decided as a pack would decide it, searchable and excludable, and a file changed under the
 //! screens must be reported, not shown. Every value is synthetic.
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use disclose::profile::Catalog;

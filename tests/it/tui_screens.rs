@@ -1,7 +1,7 @@
 //! A text snapshot of every screen at 80×24 (the old Windows console's size), drawn from keys
 //! against ratatui's `TestBackend`. Temp paths, hashes and ids are scrubbed.
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use disclose::profile::Catalog;

@@ -3,13 +3,13 @@
 //! protective markings in every spelling. Each test asserts the exact columns and rows that
 //! would leave.
 
-mod common;
+use crate::common;
 
 use common::{PERIOD, TODAY, profile, try_run};
 use disclose::advice::Setting;
 use disclose::apply::{ApplyError, Decisions};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Write `text` as `name` in a fresh temporary folder (kept alive by the returned guard).
 fn export(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
@@ -30,10 +30,7 @@ fn maps(pairs: &[(&str, &str)]) -> Decisions {
 }
 
 fn disclose(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_disclose"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::bin().args(args).output().expect("the binary runs")
 }
 
 fn text(b: &[u8]) -> String {
@@ -521,7 +518,7 @@ fn merton_allows_confidential_referrals_but_nothing_secret() {
 
 #[test]
 fn a_profile_cannot_allow_secret_material() {
-    let text = include_str!("../profiles/merton-asb-panel.toml").replacen(
+    let text = include_str!("../../profiles/merton-asb-panel.toml").replacen(
         "max_marking = \"CONFIDENTIAL\"",
         "max_marking = \"SECRET\"",
         1,

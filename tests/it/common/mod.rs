@@ -9,6 +9,11 @@ use disclose::profile::{Catalog, Profile};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The `disclose` binary this test run built, as a command to give arguments to.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_disclose"))
+}
+
 /// The warnings a Bromley YOT pack of the CRIS fixture raises for period 2026-10, each
 /// acknowledged, as `pack` takes them.
 pub const BROMLEY_ACKS: &[&str] = &[
@@ -156,7 +161,7 @@ pub fn exclusions(s: &Summary) -> Vec<(String, String, u64)> {
 /// which has no rules, so any header is accepted and every column not an agreed field is
 /// withheld. `extra` goes after the other arguments.
 pub fn merton_dry_run(input: &Path, extra: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_disclose"))
+    bin()
         .args([
             "--today",
             "2026-11-22",

@@ -1,6 +1,6 @@
 //! Whole flows through the interactive screens, by keys alone, against a `TestBackend`.
 
-mod tui_support;
+use crate::tui_support;
 
 use age::secrecy::ExposeSecret;
 use crossterm::event::KeyCode;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
+use crate::common;
 
 use common::BROMLEY_ACKS as ACKS;
 
@@ -56,7 +56,7 @@ impl Setup {
     }
 
     fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_disclose"));
+        let mut c = common::bin();
         let recipient = format!("Bromley YOT, victim contact={}", self.identity.to_public());
         c.args(["pack", "--profile", "bromley-yot-victims", "--input"])
             .arg(&self.input)
@@ -104,7 +104,7 @@ impl Setup {
     }
 
     fn verify_register(&self) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_disclose"))
+        common::bin()
             .args(["register", "--verify"])
             .env("DISCLOSE_REGISTER", self.register())
             .output()

@@ -1,7 +1,7 @@
 //! Verifying bundles: a round trip passes and extracts byte-identical files; every kind of
 //! damage, tampering or hostile zip is refused with a named problem, and nothing is extracted.
 
-mod bundling;
+use crate::bundling;
 
 use bundling::*;
 use disclose::keys::{Decryption, Encryption, KeyError};

@@ -2,9 +2,9 @@
 //! shows, so their cells are read and may be shared like any other. The loader lists them on
 //! the table, and `disclose pack` warns about them in its summary.
 
-mod common;
-mod tui_support;
-mod xlsx_fixtures;
+use crate::common;
+use crate::tui_support;
+use crate::xlsx_fixtures;
 
 use disclose::load::{Format, HiddenCells, HiddenColumn, LoadOptions, Table};
 use std::path::Path;

@@ -107,7 +107,7 @@ impl Run {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_disclose"));
+        let mut c = crate::common::bin();
         // No --today: a bundle is always made with the real date.
         c.args(args)
             .current_dir(self.path("cwd"))

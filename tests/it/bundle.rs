@@ -1,7 +1,7 @@
 //! Writing bundles: the layout partners' stock tools expect, never overwriting, and no
 //! leftovers after a failure.
 
-mod bundling;
+use crate::bundling;
 
 use bundling::*;
 use disclose::bundle::{BundleError, BundleWriter};

@@ -247,15 +247,31 @@ fn csv_export_has_one_row_per_entry() {
 
 #[test]
 fn default_location_honours_disclose_register() {
-    // Only this test touches the environment in this binary.
-    unsafe { std::env::set_var("DISCLOSE_REGISTER", "/tmp/x/register.jsonl") };
-    assert_eq!(
-        register::default_path().unwrap(),
-        Path::new("/tmp/x/register.jsonl")
+    // Through the binary, each run with its own environment: the tests share one process, so
+    // none may change its environment.
+    let dir = tempfile::tempdir().unwrap();
+    let said = |cmd: &mut std::process::Command| {
+        let out = cmd.arg("register").output().unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let named = dir.path().join("x").join("register.jsonl");
+    let err = said(crate::common::bin().env("DISCLOSE_REGISTER", &named));
+    assert!(
+        err.contains(&format!("no register at {}", named.display())),
+        "{err}"
     );
-    unsafe { std::env::remove_var("DISCLOSE_REGISTER") };
-    let p = register::default_path().unwrap();
-    assert!(p.ends_with("disclose/register.jsonl"), "{}", p.display());
+    let home = dir.path().join("home");
+    let err = said(
+        crate::common::bin()
+            .env_remove("DISCLOSE_REGISTER")
+            .env_remove("XDG_DATA_HOME")
+            .env("HOME", &home),
+    );
+    let default = home.join(".local/share/disclose/register.jsonl");
+    assert!(
+        err.contains(&format!("no register at {}", default.display())),
+        "{err}"
+    );
     assert_eq!(
         register::resolve(Some(Path::new("r.jsonl"))).unwrap(),
         Path::new("r.jsonl")

@@ -7,8 +7,8 @@
 //! values; this file checks what the analyst sees, and covers what they do not: the default
 //! limits at full size, files renamed across formats, an entity-expansion bomb, hostile names.
 
-mod common;
-mod xlsx_fixtures;
+use crate::common;
+use crate::xlsx_fixtures;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

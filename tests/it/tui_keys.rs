@@ -1,6 +1,6 @@
 //! Key-driven behaviour of the screens: what each key does, and what it must not do.
 
-mod tui_support;
+use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use disclose::profile::Catalog;

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PK: &str = "Merton Council ASB team, single point of contact=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
@@ -14,7 +14,7 @@ fn merton(dir: &Path, input: &Path, extra: &[&str]) -> Output {
     let register = dir.join("register.jsonl");
     let out = dir.join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disclose"));
+    let mut cmd = crate::common::bin();
     cmd.env_remove("DISCLOSE_SIGN_KEY")
         .env_remove("DISCLOSE_ARCHIVE_RECIPIENT")
         .args([
@@ -265,7 +265,7 @@ fn the_record_and_the_register_hold_the_grounds_and_the_register_names_no_export
     assert!(e["inputs"][0].get("name").is_none());
 
     // And the force's CSV log carries the same.
-    let csv = Command::new(env!("CARGO_BIN_EXE_disclose"))
+    let csv = crate::common::bin()
         .args(["register", "--csv", "--register"])
         .arg(dir.path().join("register.jsonl"))
         .output()

@@ -137,7 +137,7 @@ fn no_alias_is_bare_about_whose_data_it_is_unless_the_export_holds_one_person() 
 
 #[test]
 fn the_bare_header_check_fails_on_a_bare_alias() {
-    let text = include_str!("../profiles/orochi-rescue-response.toml").replacen(
+    let text = include_str!("../../profiles/orochi-rescue-response.toml").replacen(
         "\"Subject Surname\",",
         "\"Surname\",",
         1,

@@ -1,7 +1,7 @@
 //! The XLSX loader, on workbooks generated at test time (see `xlsx_fixtures`) and on calamine's
 //! own test files, copied into `tests/suites/calamine-xlsx/`.
 
-mod xlsx_fixtures;
+use crate::xlsx_fixtures;
 
 use disclose::load::{Digest, Format, Limits, LoadError, LoadOptions, Row, SheetInfo, Table};
 use sha2::Digest as _;

@@ -1,7 +1,7 @@
 //! `disclose pack` writing real bundles from the fixtures, checked with this tool and with the
 //! stock tools a partner without it would use (age, unzip, sha256sum, Python's bagit).
 
-mod common;
+use crate::common;
 
 use common::{BROMLEY_ACKS, fixture};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 fn disclose(args: &[&str], register: &Path) -> Output {
     // No --today: a bundle is always made with the real date (the profiles' review dates
     // are long past, so review-overdue is raised whatever today is).
-    Command::new(env!("CARGO_BIN_EXE_disclose"))
+    common::bin()
         .args(args)
         .env("DISCLOSE_REGISTER", register)
         .output()
@@ -485,7 +485,7 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     };
     for delay_ms in [0u64, 40, 150, 400] {
         let before = temp_files(&out_dir).len();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_disclose"))
+        let mut child = common::bin()
             .args(args(&out_dir))
             .env("DISCLOSE_REGISTER", &register)
             .stdout(std::process::Stdio::null())
@@ -566,7 +566,7 @@ fn a_pack_killed_midway_leaves_no_bundle_and_no_plaintext() {
     );
 
     // The next run cleans up what the killed ones left.
-    let out = Command::new(env!("CARGO_BIN_EXE_disclose"))
+    let out = common::bin()
         .args(args(&out_dir))
         .env("DISCLOSE_REGISTER", &register)
         .output()

@@ -17,7 +17,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const ROWS: usize = 2000;
 const SEED: u64 = 0x1919_5eed_2026_0a11;
@@ -976,7 +976,7 @@ impl Desk {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_disclose"))
+        crate::common::bin()
             .args(args)
             .current_dir(self.dir.path())
             .env("DISCLOSE_REGISTER", self.path("register.jsonl"))

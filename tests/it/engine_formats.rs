@@ -2,7 +2,7 @@
 //! shared rows: UTF-8 with and without BOM, UTF-16 LE/BE (Excel's "Unicode text", tabs),
 //! Windows-1252, semicolons, CRLF, and an XLSX workbook with title rows and several sheets.
 
-mod common;
+use crate::common;
 
 use common::*;
 use disclose::apply::Decisions;

@@ -230,7 +230,7 @@ fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
 // The same faults through `disclose pack`
 
 fn pack(input: &Path, out: &Path, register: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_disclose"))
+    crate::common::bin()
         .args(["pack", "--profile", "bromley-yot-victims"])
         .arg("--input")
         .arg(input)
