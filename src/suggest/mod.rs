@@ -114,7 +114,7 @@ pub fn suggest(
 
 #[cfg(test)]
 mod tests {
-    use super::fit::{fit, people_of, words};
+    use super::fit::{fit, words};
     use super::*;
 
     fn w(s: &str) -> Vec<String> {
