@@ -31,14 +31,18 @@
 mod bag;
 mod csv_out;
 mod deflate;
+mod error;
 mod id;
 mod persist;
+mod sealed;
 mod zipout;
 
 pub use bag::{BAGIT_TXT, BagFile, check_payload_path};
 pub use csv_out::CsvOut;
+pub use error::BundleError;
 pub use id::BundleId;
 pub use persist::{TEMP_PREFIX, clean_stale_temp_files};
+pub use sealed::Sealed;
 
 pub use crate::keys::Encryption;
 use crate::keys::PASSPHRASE_WORK_FACTOR;
@@ -51,101 +55,6 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 use zipout::ZipOut;
-
-/// Something that stopped a bundle being written. The temporary file is always removed; an
-/// existing file is never touched.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum BundleError {
-    /// The bundle or its checksum file already exists.
-    #[error(
-        "{} already exists. disclose never overwrites a bundle: move the old one away or choose \
-         another name.",
-        .path.display()
-    )]
-    Exists {
-        /// The existing file.
-        path: PathBuf,
-    },
-    /// A bundle, payload or tag file name that is not allowed.
-    #[error("The name \"{name}\" cannot be used: {reason}.")]
-    BadName {
-        /// The name, made printable.
-        name: String,
-        /// Why, and what is allowed.
-        reason: String,
-    },
-    /// The same name twice in one bundle.
-    #[error("\"{name}\" was added to the bundle twice; each file needs its own name.")]
-    Duplicate {
-        /// The name.
-        name: String,
-    },
-    /// A bag-info label or value that cannot be written.
-    #[error("The bag-info entry \"{label}\" cannot be written: {reason}.")]
-    BadBagInfo {
-        /// The label, made printable.
-        label: String,
-        /// Why.
-        reason: String,
-    },
-    /// More recipients than a bundle may have: its own verify would refuse the header.
-    #[error(
-        "{count} recipients were given; a bundle is encrypted to at most {max}. Remove some, or \
-         send separate bundles.",
-        max = crate::keys::MAX_RECIPIENTS
-    )]
-    TooManyRecipients {
-        /// How many were given.
-        count: usize,
-    },
-    /// A payload file that compresses so far that a partner's verify would take it for a zip
-    /// bomb (see [`crate::verify::inflates_too_far`]).
-    #[error(
-        "{path} is {}, and compresses to {}: more than {}-fold, which partners' verify refuses as \
-         a zip bomb. The shared columns are almost all the same text: check the mapping and the \
-         export.",
-        crate::files::size_text(*.size),
-        crate::files::size_text(*.packed),
-        crate::verify::MAX_INFLATION
-    )]
-    InflatesTooFar {
-        /// The payload path.
-        path: String,
-        /// Its size.
-        size: u64,
-        /// Its compressed size.
-        packed: u64,
-    },
-    /// No recipients were given.
-    #[error("No recipient was given: say whose public key(s) the bundle is encrypted to.")]
-    NoRecipients,
-    /// Reading or writing the file system failed.
-    #[error("Could not {what} in {}: {source}. Check the folder exists, is writable and has space.", .dir.display())]
-    Io {
-        /// What was being done ("create the temporary file").
-        what: &'static str,
-        /// The output folder.
-        dir: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// The system would not start the threads that compress the bundle (nothing was written).
-    #[error(
-        "Could not start the threads that compress the bundle: {0}. The computer may be short \
-         of memory or of threads: close other programs and try again."
-    )]
-    Threads(io::Error),
-    /// An earlier write failed, so the bundle was abandoned.
-    #[error(
-        "An earlier write to this bundle failed, so it was abandoned and its temporary file will \
-         be removed. Start the bundle again."
-    )]
-    Abandoned,
-    /// A failure inside the zip or age libraries (not expected in normal use).
-    #[error("Could not build the bundle: {0}.")]
-    Internal(String),
-}
 
 /// What [`BundleWriter::finish`] wrote.
 #[derive(Clone, Debug)]
@@ -474,115 +383,6 @@ impl BundleWriter {
     }
 }
 
-/// A bundle whose every byte is written and flushed to disk, still in its temporary file (see
-/// [`BundleWriter::seal`]). Dropping it removes the temporary file and leaves nothing behind.
-pub struct Sealed {
-    tmp: NamedTempFile,
-    dir: PathBuf,
-    target: PathBuf,
-    checksum_target: PathBuf,
-    signer: Option<(crate::sign::SigningKey, PathBuf)>,
-    file_name: String,
-    sha256: String,
-    sha512: Option<[u8; 64]>,
-    size: u64,
-    payload: Vec<BagFile>,
-}
-
-impl Sealed {
-    /// Lower-case hex SHA-256 of the bundle file.
-    pub fn sha256(&self) -> &str {
-        &self.sha256
-    }
-
-    /// Size of the bundle file in bytes.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    /// Where the bundle goes (`<out_dir>/<name>`).
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// The temporary file that holds it until [`Sealed::commit`].
-    pub fn temp_path(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    /// The files [`Sealed::commit`] writes beside the bundle: `<bundle>.sha256`, and
-    /// `<bundle>.sig` when signing.
-    pub fn sidecars(&self) -> Vec<PathBuf> {
-        std::iter::once(self.checksum_target.clone())
-            .chain(self.signer.as_ref().map(|(_, p)| p.clone()))
-            .collect()
-    }
-
-    /// The second half of [`BundleWriter::finish`]: writes `<bundle>.sha256` (and `<bundle>.sig`,
-    /// when signing) beside the bundle, then renames it into place, never over an existing
-    /// file. If the rename fails the checksum and signature just written are removed.
-    pub fn commit(self) -> Result<Written, BundleError> {
-        let Sealed {
-            tmp,
-            dir,
-            target,
-            checksum_target,
-            signer,
-            file_name,
-            sha256,
-            sha512,
-            size,
-            payload,
-        } = self;
-        let io_err = |what| {
-            let dir = dir.clone();
-            move |source| BundleError::Io { what, dir, source }
-        };
-        let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
-        sum_tmp
-            .write_all(format!("{sha256}  {file_name}\n").as_bytes())
-            .map_err(io_err("write the checksum file"))?;
-        persist::persist_noclobber(sum_tmp, &checksum_target)
-            .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
-        let signature_path = match (signer, sha512) {
-            (Some((key, sig_target)), Some(hash)) => {
-                let written = write_signature(&dir, &key, &hash, &sig_target, io_err);
-                if let Err(e) = written {
-                    let _ = std::fs::remove_file(&checksum_target);
-                    return Err(e);
-                }
-                Some(sig_target)
-            }
-            _ => None,
-        };
-        if let Err(e) = persist::persist_noclobber(tmp, &target) {
-            let _ = std::fs::remove_file(&checksum_target);
-            if let Some(p) = &signature_path {
-                let _ = std::fs::remove_file(p);
-            }
-            return Err(exists_or(e, &target, io_err("save the bundle")));
-        }
-        Ok(Written {
-            path: target,
-            checksum_path: checksum_target,
-            signature_path,
-            sha256,
-            size,
-            payload,
-        })
-    }
-}
-
-impl fmt::Debug for Sealed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sealed")
-            .field("target", &self.target)
-            .field("sha256", &self.sha256)
-            .field("size", &self.size)
-            .finish_non_exhaustive()
-    }
-}
-
 impl fmt::Debug for BundleWriter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BundleWriter")
@@ -638,37 +438,5 @@ fn encryptor(encryption: &Encryption) -> Result<age::Encryptor, BundleError> {
             age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
                 .map_err(internal)
         }
-    }
-}
-
-/// Signs the bundle's SHA-512 and writes `<bundle>.sig` (a temporary file, then a rename that
-/// never replaces an existing file).
-fn write_signature<F: FnOnce(io::Error) -> BundleError>(
-    dir: &Path,
-    key: &crate::sign::SigningKey,
-    sha512: &[u8; 64],
-    target: &Path,
-    io_err: impl Fn(&'static str) -> F,
-) -> Result<(), BundleError> {
-    let pem =
-        crate::sign::sign_sha512(key, sha512).map_err(|e| BundleError::Internal(e.to_string()))?;
-    let mut tmp = persist::temp_in(dir).map_err(io_err("create the signature file"))?;
-    tmp.write_all(pem.as_bytes())
-        .map_err(io_err("write the signature file"))?;
-    persist::persist_noclobber(tmp, target)
-        .map_err(|e| exists_or(e, target, io_err("save the signature file")))
-}
-
-fn exists_or(
-    e: io::Error,
-    path: &Path,
-    other: impl FnOnce(io::Error) -> BundleError,
-) -> BundleError {
-    if e.kind() == io::ErrorKind::AlreadyExists {
-        BundleError::Exists {
-            path: path.to_path_buf(),
-        }
-    } else {
-        other(e)
     }
 }
