@@ -10,6 +10,7 @@
 
 pub mod app;
 mod browse;
+mod fate;
 mod init;
 pub mod input;
 pub mod keymap;
