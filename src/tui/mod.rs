@@ -14,6 +14,7 @@ mod fate;
 mod init;
 pub mod input;
 pub mod keymap;
+pub mod layout;
 pub mod memory;
 pub mod model;
 pub mod msg;

@@ -8,6 +8,7 @@ mod open;
 mod package;
 mod popup;
 mod rows;
+mod start;
 mod verify;
 
 pub use super::fate::Fate;
@@ -18,6 +19,7 @@ pub use open::{Entry, OpenFocus, OpenState};
 pub use package::{PackItem, PackageForm, Writing};
 pub use popup::{PickFor, Popup, PromptFor};
 pub use rows::{Fates, FlagTally, RowCounts, RowsState, Visible};
+pub use start::{START_ITEMS, START_MENU};
 pub use verify::{VerifyForm, VerifyItem};
 
 use super::input::Input;
