@@ -439,12 +439,16 @@ def main():
                     print(f"      {f}:{line} -> {g}   ({path})")
 
 
-    # (d) The same graph with files grouped by concern: the module path down to two levels
-    # (tui::update, tui::view, load::csv, apply), parent-child edges included, so a cycle that
-    # runs through a folder's mod.rs (view/start.rs -> update/mod.rs -> view/mod.rs) shows.
+    # (d) The same graph with files grouped by concern: the top-level module (apply, profile,
+    # pack), or in the subsystems made of several concerns (tui, load) the module below it
+    # (tui::update, tui::view, load::csv), parent-child edges included, so a cycle that runs
+    # through a folder's mod.rs (view/start.rs -> update/mod.rs -> view/mod.rs) shows.
+    subsystems = ("tui", "load")
+
     def concern(f):
         mod = infos[f].module
-        return "::".join(mod[:2]) or "crate"
+        depth = 2 if mod and mod[0] in subsystems else 1
+        return "::".join(mod[:depth]) or "crate"
 
     cedges = defaultdict(dict)
     for f, targets in all_edges.items():
@@ -453,8 +457,8 @@ def main():
             if a != b and not (b.startswith(a + "::") or a.startswith(b + "::")):
                 cedges[a].setdefault(b, (f, line, path))
     ccomps = sccs({concern(f) for f in infos if f not in test_files}, cedges)
-    print(f"\n(d) cycles between concerns (modules down to two levels, e.g. tui::update; a module "
-          f"and its own submodules not counted): {len(ccomps)}")
+    print(f"\n(d) cycles between concerns (top-level modules; in {', '.join(subsystems)} the "
+          f"modules below; a module and its own submodules not counted): {len(ccomps)}")
     for i, comp in enumerate(ccomps, 1):
         print(f"\n  concern cycle {i}: {', '.join(comp)}")
         members = set(comp)

@@ -10,9 +10,11 @@
 
 pub mod app;
 mod browse;
+mod fate;
 mod init;
 pub mod input;
 pub mod keymap;
+pub mod layout;
 pub mod memory;
 pub mod model;
 pub mod msg;

@@ -1,7 +1,7 @@
 //! Every message `update` handles: what the analyst asked for ([`Action`], typed text, a paste)
 //! and what a background worker reported. `update` is the only place any of them change state.
 
-use super::model::Fate;
+use super::fate::Fate;
 pub use super::text_input::Edit;
 use crate::load::{Resume, Row, Table};
 use crate::pack::{PackError, Packed, Progress};

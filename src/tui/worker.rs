@@ -2,8 +2,8 @@
 //! the bundle, verifying one. Each reports back through the app's channel as a [`Msg`].
 //! Rows travel only through memory; nothing here writes a cell value anywhere.
 
+use super::fate::Fate;
 use super::input::HEAD_ROWS;
-use super::model::Fate;
 use super::msg::{Chunk, Failure, Msg, Worker};
 use super::store::{STRIDE, Store};
 use crate::apply::{self, Decisions, Filter, InputPlan};

@@ -20,7 +20,8 @@ pub fn enter_verify(m: &mut Model, bundle: std::path::PathBuf) {
     verify::enter(m, Some(bundle));
 }
 
-use super::model::{Model, Pending, PickFor, Popup, PromptFor, Screen};
+pub use super::model::START_MENU;
+use super::model::{Model, Pending, PickFor, Popup, PromptFor, START_ITEMS, Screen};
 use super::msg::{Action, Edit, Msg, Worker};
 
 pub fn update(m: &mut Model, msg: Msg) {
@@ -134,8 +135,6 @@ fn quit_now(m: &mut Model) {
     m.quit = true;
 }
 
-const START_ITEMS: usize = 3;
-
 fn start(m: &mut Model, a: Action) {
     match a {
         Action::Select => match m.start_cursor {
@@ -149,19 +148,6 @@ fn start(m: &mut Model, a: Action) {
         }
     }
 }
-
-/// The start menu's entries.
-pub const START_MENU: [(&str, &str); START_ITEMS] = [
-    (
-        "Prepare a disclosure",
-        "Open the exports, choose the agreement, check columns and rows, write the bundle.",
-    ),
-    (
-        "Verify a received bundle",
-        "Check a bundle with your key or the passphrase; read its disclosure record.",
-    ),
-    ("Quit", ""),
-];
 
 fn popup(m: &mut Model, a: Action) {
     match m.popup.as_mut() {
@@ -295,5 +281,5 @@ pub(super) fn nav(cursor: &mut usize, len: usize, a: Action, page: usize) -> boo
 
 /// Lines a list can show on the current screen (a page, for PgUp/PgDn).
 pub(super) fn page(m: &Model) -> usize {
-    super::view::list_height(m.size) as usize
+    super::layout::list_height(m.size) as usize
 }

@@ -19,7 +19,7 @@ pub fn action(m: &mut Model, a: Action) {
     else {
         return;
     };
-    let (w, h) = crate::tui::view::viewer_size(size);
+    let (w, h) = crate::tui::layout::viewer_size(size);
     let total = crate::tui::view::viewer_lines(lines, marks, w, Default::default()).len();
     let h = usize::from(h).max(1);
     let last = total.saturating_sub(h);

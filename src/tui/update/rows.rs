@@ -297,7 +297,7 @@ pub fn sync_page(m: &mut Model) {
         m.rows.page.clear();
         m.rows.page_of = Some(key);
     }
-    let h = crate::tui::view::rows::table_rows(m.size);
+    let h = crate::tui::layout::table_rows(m.size);
     let wanted = m.rows.visible.page(m.rows.offset, h);
     let mut page = std::mem::take(&mut m.rows.page);
     page.retain(|(r, _)| wanted.binary_search(r).is_ok());
@@ -327,7 +327,7 @@ pub fn sync_page(m: &mut Model) {
 
 /// Keep the cursor inside the drawn rows.
 pub(super) fn scroll(m: &mut Model) {
-    let h = crate::tui::view::rows::table_rows(m.size).max(1);
+    let h = crate::tui::layout::table_rows(m.size).max(1);
     if m.rows.cursor < m.rows.offset {
         m.rows.offset = m.rows.cursor;
     } else if m.rows.cursor >= m.rows.offset + h {
@@ -345,7 +345,7 @@ fn shared_columns(m: &Model) -> usize {
 }
 
 pub fn action(m: &mut Model, a: Action) {
-    let page = crate::tui::view::rows::table_rows(m.size);
+    let page = crate::tui::layout::table_rows(m.size);
     if nav(&mut m.rows.cursor, m.rows.visible.len(), a, page) {
         scroll(m);
         return;

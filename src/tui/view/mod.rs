@@ -16,6 +16,7 @@ mod verify;
 mod wrap;
 
 use super::keymap;
+pub use super::layout::{MIN_HEIGHT, MIN_WIDTH, body_height, list_height, viewer_size};
 use super::model::{Model, Screen, Status};
 use super::theme::Theme;
 use ratatui::Frame;
@@ -23,24 +24,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-
-/// The smallest window the screens are laid out for.
-pub const MIN_WIDTH: u16 = 80;
-pub const MIN_HEIGHT: u16 = 24;
-
-/// Lines between the title bar and the status and footer lines.
-pub fn body_height(size: (u16, u16)) -> u16 {
-    size.1.saturating_sub(3)
-}
-
-/// The viewer's text area at this terminal size: (columns, lines).
-pub fn viewer_size(size: (u16, u16)) -> (u16, u16) {
-    let w = size.0.saturating_sub(4).min(90);
-    (
-        w.saturating_sub(2),
-        body_height(size).saturating_sub(2).max(1),
-    )
-}
 
 /// The viewer's lines wrapped at `width`, as it draws them, the `marks` drawn in `mark`.
 pub fn viewer_lines(
@@ -67,11 +50,6 @@ pub fn viewer_lines(
             wrap::wrap(Line::from(spans), width, 2)
         })
         .collect()
-}
-
-/// Lines a bordered list filling the body can show.
-pub fn list_height(size: (u16, u16)) -> u16 {
-    body_height(size).saturating_sub(2).max(1)
 }
 
 pub fn draw(m: &Model, f: &mut Frame) {

@@ -4,6 +4,7 @@
 
 use super::wrap::wrap;
 use super::{block, cut, safe};
+pub use crate::tui::layout::table_rows;
 use crate::tui::model::{Fate, Model};
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -16,11 +17,6 @@ const SIDE: u16 = 26;
 /// The row-number column's least width, with the space after it.
 const ROW_NO: usize = 7;
 const MAX_COL: usize = 24;
-
-/// Data rows the table can show at this terminal size.
-pub fn table_rows(size: (u16, u16)) -> usize {
-    super::body_height(size).saturating_sub(4).max(1) as usize
-}
 
 pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;

@@ -1,7 +1,7 @@
 //! The start screen: what the tool is for, and the two things it does.
 
 use super::super::model::Model;
-use super::super::update::START_MENU;
+use crate::tui::model::START_MENU;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
