@@ -9,6 +9,7 @@
 //! - [`apply`]: headers + profile + the analyst's decisions → an [`apply::InputPlan`] saying which
 //!   column becomes which agreed field, then each row kept or excluded with a counted reason,
 //!   and every shared cell made safe for a spreadsheet;
+//! - [`fit`]: how well a header fits an agreed field (words, abbreviations, whose data);
 //! - [`suggest`]: for an agreed field no column matched, the withheld column that fits it best
 //!   (offered to the analyst, never applied on its own);
 //! - [`freetext`]: other people's details (telephone, NHS and PNC numbers, postcodes, …) found
@@ -40,6 +41,7 @@ pub mod bundle;
 pub mod cli;
 pub mod dates;
 pub mod files;
+pub mod fit;
 pub mod folders;
 pub mod freetext;
 pub mod grounds;

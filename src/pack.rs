@@ -92,6 +92,17 @@ pub enum PackError {
     },
 }
 
+impl From<transaction::CommitError> for PackError {
+    fn from(e: transaction::CommitError) -> PackError {
+        match e {
+            transaction::CommitError::Bundle(e) => PackError::Bundle(e),
+            transaction::CommitError::Register { bundle, source } => {
+                PackError::Register { bundle, source }
+            }
+        }
+    }
+}
+
 impl PackError {
     /// What the analyst can do about it.
     pub fn advice(&self) -> Advice {

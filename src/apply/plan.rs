@@ -176,7 +176,7 @@ pub fn plan_input(
             .map(|(_, (h, _))| h.clone())
             .collect();
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-        let suggested = crate::suggest::best_header(profile, field, &refs).map(Box::from);
+        let suggested = crate::fit::best_header(profile, field, &refs).map(Box::from);
         // An age at the offence asked for as one column may come as two instead: say so.
         let label = match &rule.test {
             RuleTest::AgeBetween {

@@ -325,7 +325,7 @@ fn today(cli: &Cli) -> Result<crate::dates::Date, Exit> {
 /// The profiles: the embedded ones, with `dir`'s added (or overriding them); an error said
 /// in the command line's words.
 pub fn catalog(dir: Option<&std::path::Path>) -> Result<Catalog, Exit> {
-    load_catalog(dir).map_err(|e| fail(&e.to_string(), Some(e.hint())))
+    load_catalog(dir).map_err(|e| fail(&e.to_string(), Some(&words::advice(&e.advice()))))
 }
 
 /// Run a parsed command line (one [`screens`] did not take).

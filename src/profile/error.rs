@@ -1,5 +1,7 @@
 //! A profile that cannot be used, and where in its file the problem is.
 
+use crate::advice::{Advice, Setting};
+
 /// A profile that cannot be used, with where the problem is.
 #[derive(Debug, thiserror::Error)]
 #[error("{file}{}: {what}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
@@ -14,8 +16,11 @@ pub struct ProfileError {
 pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 
 impl ProfileError {
-    pub fn hint(&self) -> &'static str {
-        "Fix the profile file at that line (see profiles/README.md for the format), or remove it from the --profiles folder."
+    /// What the analyst can do about it.
+    pub fn advice(&self) -> Advice {
+        Advice::text("Fix the profile file at that line (see profiles/README.md for the format), or remove it from the folder named by ")
+            .then(Setting::Profiles)
+            .and(".")
     }
 }
 

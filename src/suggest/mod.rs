@@ -8,10 +8,8 @@
 //! ("Parent Contact Number" for the subject's telephone, "Suspect Name" for the victim's) is
 //! never suggested, and neither is a column the profile lists as never shared.
 
-mod fit;
-
-use fit::ruled_out;
-pub use fit::{THRESHOLD, best_header, score};
+use crate::fit::ruled_out;
+pub use crate::fit::{THRESHOLD, best_header, score};
 
 use crate::apply::{ColumnUse, InputPlan, missing_rule_column};
 use crate::profile::{Field, Profile};
@@ -114,8 +112,8 @@ pub fn suggest(
 
 #[cfg(test)]
 mod tests {
-    use super::fit::{fit, words};
     use super::*;
+    use crate::fit::{fit, words};
 
     fn w(s: &str) -> Vec<String> {
         words(s)

@@ -4,9 +4,8 @@ use super::journal::{
     ABOUT, Journal, journal_error, registered, remove_if_present, remove_journal, write_journal,
 };
 use super::lock::Lock;
-use crate::bundle::{Sealed, Written};
-use crate::pack::PackError;
-use crate::register::{self, Disclosure, Entry};
+use crate::bundle::{BundleError, Sealed, Written};
+use crate::register::{self, Disclosure, Entry, RegisterError};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +17,19 @@ pub struct Committed {
     pub notes: Vec<String>,
 }
 
+/// Why a sealed bundle was not committed.
+#[derive(Debug)]
+pub enum CommitError {
+    /// The bundle could not be put in place (nothing was).
+    Bundle(BundleError),
+    /// The register could not be written: `bundle` is the bundle left in place unrecorded
+    /// (the next run records it), or empty when nothing was left.
+    Register {
+        bundle: PathBuf,
+        source: RegisterError,
+    },
+}
+
 /// Steps 4 to 7 of the module docs: journal, rename, append, journal removed. `register_prev`
 /// is the head the bundle's record names. Holding `_lock` shows the caller took the lock, ran
 /// [`recover`] and read the head under it.
@@ -27,8 +39,8 @@ pub fn commit(
     disclosure: &Disclosure,
     register_prev: Option<&str>,
     sealed: Sealed,
-) -> Result<Committed, PackError> {
-    let register_error = |bundle: PathBuf, source| PackError::Register { bundle, source };
+) -> Result<Committed, CommitError> {
+    let register_error = |bundle: PathBuf, source| CommitError::Register { bundle, source };
     let absolute = |p: &Path| std::path::absolute(p);
     (|| {
         Ok::<_, io::Error>(Journal {
@@ -65,7 +77,7 @@ pub fn commit(
             // Nothing was renamed into place and the checksum and signature were taken back;
             // a journal that cannot be removed is mended by the next run.
             let _ = remove_journal(register);
-            return Err(PackError::Bundle(e));
+            return Err(CommitError::Bundle(e));
         }
     };
     pause_at("after-rename");

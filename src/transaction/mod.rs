@@ -43,7 +43,7 @@ mod lock;
 mod pending;
 mod recover;
 
-pub use commit::{Committed, commit};
+pub use commit::{CommitError, Committed, commit};
 pub use lock::{Lock, lock, lock_path, pending_path};
 pub use pending::{Pending, PendingState, pending};
 pub use recover::recover;

@@ -50,15 +50,15 @@ impl Pending {
             PendingState::Recording => format!("A pack is recording the bundle {name} now."),
             PendingState::Unrecorded => format!(
                 "An interrupted pack left the bundle {name} in place without its register \
-                 entry: the next `disclose pack` with this register records it."
+                 entry: the next bundle written with this register records it."
             ),
             PendingState::Recorded => format!(
                 "An interrupted pack left its journal after recording the bundle {name}: the \
-                 next `disclose pack` with this register removes it."
+                 next bundle written with this register removes it."
             ),
             PendingState::Unfinished => format!(
                 "An interrupted pack left the unfinished bundle {name} (never put in place): \
-                 the next `disclose pack` with this register removes what is left of it."
+                 the next bundle written with this register removes what is left of it."
             ),
         }
     }

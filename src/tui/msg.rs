@@ -147,12 +147,6 @@ impl Failure {
             hint: hint.into(),
         }
     }
-
-    /// A file that could not be read, in the screens' words: the keys that choose the header
-    /// row or the sheet, never the command line's flags.
-    pub fn load(e: &crate::load::LoadError) -> Failure {
-        Failure::new(e.to_string(), super::words::advice(&e.advice()))
-    }
 }
 
 pub enum Msg {

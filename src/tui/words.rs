@@ -3,7 +3,7 @@
 //! keymap, so a sentence follows the table when a key changes.
 
 use super::keymap::{Context, label};
-use super::msg::Action;
+use super::msg::{Action, Failure};
 use crate::advice::{Advice, Setting};
 use crate::text::printable;
 
@@ -88,6 +88,12 @@ pub fn setting(s: &Setting) -> String {
 /// `a` in the screens' words.
 pub fn advice(a: &Advice) -> String {
     a.say(setting)
+}
+
+/// A file that could not be read, in the screens' words: the keys that choose the header row
+/// or the sheet, never the command line's flags.
+pub fn load_failure(e: &crate::load::LoadError) -> Failure {
+    Failure::new(e.to_string(), advice(&e.advice()))
 }
 
 #[cfg(test)]

@@ -142,7 +142,9 @@ fn send(tx: &Sender<Msg>, w: Worker) -> bool {
 fn load(to: PassId, path: PathBuf, options: LoadOptions, cancel: Arc<AtomicBool>, tx: Sender<Msg>) {
     let opened = Table::open(&path, &options);
     let table = opened.as_ref().ok().cloned();
-    let result = opened.map(Box::new).map_err(|e| Failure::load(&e));
+    let result = opened
+        .map(Box::new)
+        .map_err(|e| crate::tui::words::load_failure(&e));
     if !send(
         &tx,
         Worker::Opened {
@@ -188,7 +190,7 @@ fn pass(
     };
     let mut rows = match rows {
         Ok(r) => r,
-        Err(e) => return done(Err(Failure::load(&e))),
+        Err(e) => return done(Err(crate::tui::words::load_failure(&e))),
     };
     let filter = deciding.map(|d| Filter::new(&d.profile, &d.plan, d.period, d.today));
     let mut scratch = Vec::new();
@@ -207,7 +209,7 @@ fn pass(
             None => true,
             Some(Err(e)) => {
                 chunk.send(tx, to, &mut first);
-                return done(Err(Failure::load(&e)));
+                return done(Err(crate::tui::words::load_failure(&e)));
             }
             Some(Ok(())) => {
                 let index = first + chunk.len();
@@ -310,7 +312,7 @@ impl Pending {
 }
 
 fn search(job: SearchJob, tx: Sender<Msg>) {
-    let result = search_runs(&job).map_err(|e| Failure::load(&e));
+    let result = search_runs(&job).map_err(|e| crate::tui::words::load_failure(&e));
     if job.cancel.load(Ordering::Relaxed) {
         return;
     }

@@ -229,7 +229,7 @@ pub(super) fn read_failure(e: &LoadError, file: &str) -> Failure {
             ),
             "Go back to Files (Esc), remove it (d) and open it again; then check the rows again.",
         ),
-        other => Failure::load(other),
+        other => crate::tui::words::load_failure(other),
     }
 }
 

@@ -1,7 +1,8 @@
 //! How well a header fits an agreed field: their words overlap, in any order, after plurals
 //! and the common abbreviations of police exports (DOB, PNC, SDE, VCOP, Tel) are spelt out.
 //! Words naming a person decide who the column is about. Knows only the profile, so the
-//! planner ([`crate::apply`]) can ask it for a header without a cycle back.
+//! planner ([`crate::apply`]) and the suggestions ([`crate::suggest`]) both ask it, without a
+//! cycle between them.
 
 use crate::profile::{Field, Profile};
 use std::collections::BTreeSet;
@@ -123,7 +124,7 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// The words of a header or a field name, spelt out and singular.
-pub(super) fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     // "D.O.B" and "P.N.C" are one word each: runs of single letters are joined.
     let mut tokens: Vec<String> = Vec::new();
     let mut letters = String::new();
@@ -201,7 +202,7 @@ pub(super) fn words(text: &str) -> Vec<String> {
     joined
 }
 
-pub(super) fn singular(w: &str) -> String {
+pub(crate) fn singular(w: &str) -> String {
     if let Some(stem) = w.strip_suffix("ies")
         && w.len() > 4
     {
@@ -213,13 +214,13 @@ pub(super) fn singular(w: &str) -> String {
     w.to_string()
 }
 
-pub(super) fn is_person(w: &str) -> bool {
+pub(crate) fn is_person(w: &str) -> bool {
     PERSON_WORDS.contains(&w)
 }
 
 /// How well a header's words fit one of a field's names, 0 to 100; 0 when the header names a
 /// person the field is not about, or shares no telling word with it.
-pub(super) fn fit(header: &[String], name: &[String], field_people: &BTreeSet<&str>) -> u32 {
+pub(crate) fn fit(header: &[String], name: &[String], field_people: &BTreeSet<&str>) -> u32 {
     if header
         .iter()
         .any(|w| is_person(w) && !field_people.contains(w.as_str()))
@@ -249,7 +250,7 @@ pub(super) fn fit(header: &[String], name: &[String], field_people: &BTreeSet<&s
 
 /// The people a field is about: the person words of its label and aliases, and the profile's
 /// own subject where the field names none (an Orochi subject's "Subject surname").
-pub(super) fn people_of(f: &Field) -> BTreeSet<&'static str> {
+pub(crate) fn people_of(f: &Field) -> BTreeSet<&'static str> {
     let mut out = BTreeSet::new();
     for name in std::iter::once(&f.label).chain(&f.aliases) {
         for w in words(name) {
@@ -272,7 +273,7 @@ pub fn score(f: &Field, header: &str) -> u32 {
         .unwrap_or(0)
 }
 
-pub(super) fn ruled_out(profile: &Profile, header: &str) -> bool {
+pub(crate) fn ruled_out(profile: &Profile, header: &str) -> bool {
     profile
         .never_shared
         .as_ref()
