@@ -66,7 +66,7 @@ pub enum Setting {
     Register,
     /// Not a setting but the check of the register's whole chain, which shows what is wrong.
     CheckRegister,
-    /// A folder of profiles read beside the embedded ones.
+    /// A folder of profiles read beside the embedded ones (said as "the … folder").
     Profiles,
     /// The file of senders' public keys a bundle's signature is checked against.
     Signers,

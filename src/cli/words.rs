@@ -41,7 +41,7 @@ pub fn setting(s: &Setting) -> String {
         Setting::SignPassphraseFile => "--sign-passphrase-file FILE".into(),
         Setting::Register => "--register FILE".into(),
         Setting::CheckRegister => "`disclose register --verify`".into(),
-        Setting::Profiles => "--profiles".into(),
+        Setting::Profiles => "--profiles folder".into(),
         Setting::Signers => "--signers FILE".into(),
     }
 }

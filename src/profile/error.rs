@@ -18,7 +18,7 @@ pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
 impl ProfileError {
     /// What the analyst can do about it.
     pub fn advice(&self) -> Advice {
-        Advice::text("Fix the profile file at that line (see profiles/README.md for the format), or remove it from the folder named by ")
+        Advice::text("Fix the profile file at that line (see profiles/README.md for the format), or remove it from the ")
             .then(Setting::Profiles)
             .and(".")
     }
