@@ -380,7 +380,7 @@ fn restore(m: &mut Model, c: Carried) {
         j.decisions.manual_exclusions = m.decisions.manual_exclusions.clone();
         j.decisions.redactions = m.decisions.redactions.clone();
         j.decisions.flagged = m.decisions.flagged.clone();
-        super::rows::refate_all(m);
+        super::fates::refate_all(m);
     }
 }
 

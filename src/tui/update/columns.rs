@@ -215,7 +215,7 @@ pub fn rebuild_job(m: &mut Model) -> Result<(), Failure> {
             m.job_error = Some(failure(m, &e));
         }
     }
-    super::rows::refate_all(m);
+    super::fates::refate_all(m);
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! each is decided by hand with a reason: the details redacted as spans, or the cell kept. A
 //! decision is keyed by row and field like the others, carried across re-reads, and recorded.
 
-use super::rows::{number_at, refate, row_at, scroll};
+use super::fates::{number_at, refate, row_at, scroll};
 use crate::apply::Flagged;
 use crate::freetext::Kind;
 use crate::text::printable;

@@ -3,6 +3,7 @@
 
 mod carry;
 mod columns;
+mod fates;
 mod free_text;
 mod open;
 mod package;

@@ -367,7 +367,7 @@ pub fn worker(m: &mut Model, w: Worker) {
                 if let Store::Held(held) = &mut input.store {
                     held.extend(rows);
                 }
-                super::rows::extend_fates(m, i, start);
+                super::fates::extend_fates(m, i, start);
             }
             Chunk::Indexed {
                 count,
@@ -381,7 +381,7 @@ pub fn worker(m: &mut Model, w: Worker) {
                 }
                 input.store.index(first, count, marks);
                 if let Some(fates) = fates {
-                    super::rows::add_fates(m, i, first, fates);
+                    super::fates::add_fates(m, i, first, fates);
                 }
             }
         },

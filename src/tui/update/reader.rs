@@ -85,7 +85,7 @@ pub fn open_row(m: &mut Model) {
     let Some(r) = m.rows.visible.get(m.rows.cursor) else {
         return m.info("No row is highlighted.");
     };
-    let row = match super::rows::row_at(m, i, r) {
+    let row = match super::fates::row_at(m, i, r) {
         Ok(row) => row,
         Err(f) => return m.problem(f),
     };

@@ -2,7 +2,7 @@
 //! for a file read from the middle, on a worker so the screen stays live. `n`/`N` go on; a
 //! search that goes past the end says so.
 
-use super::rows::{deciding, read_failure, scroll};
+use super::fates::{deciding, read_failure, scroll};
 use crate::text::printable;
 use crate::tui::model::Model;
 use crate::tui::msg::{Failure, Worker};

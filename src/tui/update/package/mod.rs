@@ -338,7 +338,7 @@ fn redact_kind(m: &mut Model, k: crate::freetext::Kind) {
     if let Some(j) = &mut m.job {
         j.decisions.redact_flagged = m.decisions.redact_flagged.clone();
     }
-    super::rows::refate_all(m);
+    super::fates::refate_all(m);
     m.info(if on {
         format!(
             "Every {} found in free text will leave as {}.",
