@@ -34,6 +34,9 @@
 //! bundle: no plaintext temp files, no logs. Errors name files, rows, columns and headers, never
 //! cell values.
 #![forbid(unsafe_code)]
+// A `pub` item a private module cannot export is `pub(crate)` (or narrower): what is public is
+// what the crate offers, not what happens to be written `pub`.
+#![warn(unreachable_pub)]
 
 pub mod advice;
 pub mod apply;

@@ -21,7 +21,7 @@ pub struct BagFile {
 }
 
 /// A manifest in the two-space form `sha256sum -c` accepts, sorted by path, LF line endings.
-pub fn manifest(files: &[BagFile]) -> String {
+pub(super) fn manifest(files: &[BagFile]) -> String {
     let mut sorted: Vec<&BagFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     sorted
@@ -31,7 +31,10 @@ pub fn manifest(files: &[BagFile]) -> String {
 }
 
 /// `bag-info.txt`: the caller's pairs in their order, then `Payload-Oxum`.
-pub fn bag_info(pairs: &[(String, String)], payload: &[BagFile]) -> Result<String, BundleError> {
+pub(super) fn bag_info(
+    pairs: &[(String, String)],
+    payload: &[BagFile],
+) -> Result<String, BundleError> {
     let mut out = String::new();
     for (label, value) in pairs {
         check_bag_info_pair(label, value)?;
@@ -104,7 +107,7 @@ pub fn check_payload_path(path: &str) -> Result<(), BundleError> {
 }
 
 /// Checks a tag file name: one portable component, not a name BagIt reserves.
-pub fn check_tag_name(name: &str) -> Result<(), BundleError> {
+pub(super) fn check_tag_name(name: &str) -> Result<(), BundleError> {
     let bad = |reason: &str| BundleError::BadName {
         name: crate::text::printable(name),
         reason: reason.to_string(),
@@ -130,7 +133,7 @@ pub fn check_tag_name(name: &str) -> Result<(), BundleError> {
 }
 
 /// Checks the bundle's file name: a plain file name, no folders, nothing Windows forbids.
-pub fn check_bundle_name(name: &str) -> Result<(), BundleError> {
+pub(super) fn check_bundle_name(name: &str) -> Result<(), BundleError> {
     let bad = |reason: &str| BundleError::BadName {
         name: crate::text::printable(name),
         reason: reason.to_string(),

@@ -4,7 +4,10 @@
 use crate::profile::Profile;
 
 /// Reads `--answer ID=TEXT` flags into answers by question index. Errors name the flag.
-pub fn read_answers(profile: &Profile, specs: &[String]) -> Result<Vec<Option<String>>, String> {
+pub(super) fn read_answers(
+    profile: &Profile,
+    specs: &[String],
+) -> Result<Vec<Option<String>>, String> {
     let mut answers = vec![None; profile.checklist.len()];
     for spec in specs {
         let Some((id, text)) = spec.split_once('=') else {

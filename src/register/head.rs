@@ -67,7 +67,7 @@ pub fn read_head(register: &Path) -> HeadFile {
 
 /// Records `head` as the register's head: written to a temporary file beside it, flushed, then
 /// renamed over the old head, so a crash leaves the old head or the new one, never half of one.
-pub fn write_head(register: &Path, head: &Head) -> Result<(), RegisterError> {
+pub(super) fn write_head(register: &Path, head: &Head) -> Result<(), RegisterError> {
     let path = head_path(register);
     let io = |source| RegisterError::Io {
         what: "write the head file of",

@@ -52,7 +52,7 @@ pub fn keygen_signing(path: &Path, principal: &str) -> Result<NewSigningKey, Sig
 }
 
 /// `PRINCIPAL namespaces="disclose" ssh-ed25519 AAAA…` (the key's comment dropped).
-pub fn allowed_signers_line(principal: &str, public_line: &str) -> String {
+pub(super) fn allowed_signers_line(principal: &str, public_line: &str) -> String {
     let mut parts = public_line.split_whitespace();
     let kind = parts.next().unwrap_or("");
     let blob = parts.next().unwrap_or("");

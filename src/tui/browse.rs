@@ -5,13 +5,13 @@ use super::model::Entry;
 use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 
 /// Whether the file name is one the loader takes.
-pub fn is_export(name: &str) -> bool {
+pub(super) fn is_export(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".csv") || lower.ends_with(".xlsx")
 }
 
 /// Sub-folders (first) and exports in `dir`, sorted by name; hidden entries left out.
-pub fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
+pub(super) fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let Ok(e) = e else { continue };
@@ -33,7 +33,7 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Entry>> {
 }
 
 /// A typed path made absolute against `base`.
-pub fn resolve(base: &Path, typed: &str) -> PathBuf {
+pub(super) fn resolve(base: &Path, typed: &str) -> PathBuf {
     let typed = typed.trim().trim_matches('"');
     let p = if let Some(rest) = typed.strip_prefix("~/") {
         std::env::var_os("HOME")
@@ -48,7 +48,7 @@ pub fn resolve(base: &Path, typed: &str) -> PathBuf {
 /// Complete `typed` as far as it is unambiguous: the longest common prefix of the names in
 /// its folder that start with what was typed (folders get a trailing separator). `files`
 /// says whether files other than exports may complete (a key file, say).
-pub fn complete(base: &Path, typed: &str, any_file: bool) -> Option<String> {
+pub(super) fn complete(base: &Path, typed: &str, any_file: bool) -> Option<String> {
     let (dir_part, stem) = match typed.rfind(['/', MAIN_SEPARATOR]) {
         Some(i) => (&typed[..=i], &typed[i + 1..]),
         None => ("", typed),

@@ -23,7 +23,7 @@ pub(crate) type Plain = age::stream::StreamReader<BufReader<File>>;
 /// answer), and a single long line is held whole (200 MB of memory for a 200 MB line). The
 /// header is therefore scanned here first, reading at most this much, and refused past it or
 /// past [`MAX_HEADER_STANZAS`], before age sees it.
-pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// The largest `.sha256` file read: one line of 64 hex characters, two separators and a
 /// file name.

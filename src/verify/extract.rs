@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// The start of the temporary folder's name, followed by the process id.
-pub const STAGING_PREFIX: &str = ".disclose-extract-";
+pub(super) const STAGING_PREFIX: &str = ".disclose-extract-";
 
 /// Room kept free on the disk beyond the files themselves (file system overhead, and the
 /// analyst's other work).

@@ -14,7 +14,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The content hash of a row: its cells (trailing empty cells aside, so a reading that pads
 /// rows to another header's width still matches), not its number.
-pub fn row_hash(m: &Model, row: &Row) -> u64 {
+pub(super) fn row_hash(m: &Model, row: &Row) -> u64 {
     let mut h = m.hash_key.build_hasher();
     let len = row
         .cells
@@ -28,7 +28,7 @@ pub fn row_hash(m: &Model, row: &Row) -> u64 {
 }
 
 /// Remember row `index` (number `number`) of input `i`'s content, for a decision just made.
-pub fn remember(m: &mut Model, i: usize, index: usize, number: u64) {
+pub(super) fn remember(m: &mut Model, i: usize, index: usize, number: u64) {
     let row = m
         .inputs
         .get(i)
@@ -41,7 +41,7 @@ pub fn remember(m: &mut Model, i: usize, index: usize, number: u64) {
 }
 
 /// Forget the hash of a row no decision is made on any more.
-pub fn forget_unused(m: &mut Model) {
+pub(super) fn forget_unused(m: &mut Model) {
     let d = &m.decisions;
     m.row_hashes.retain(|(i, n), _| {
         d.manual_exclusions.contains_key(&(*i, *n))
@@ -52,7 +52,7 @@ pub fn forget_unused(m: &mut Model) {
 
 /// Input `i` is about to be read another way: lift its decisions off, to be put back on the
 /// new reading's rows. `from` is how it was read until now.
-pub fn lift(m: &mut Model, i: usize) {
+pub(super) fn lift(m: &mut Model, i: usize) {
     let Some(input) = m.inputs.get(i) else { return };
     let id = input.id;
     if let Some(c) = m.carried.iter_mut().find(|c| c.input_id == id) {
@@ -132,7 +132,7 @@ pub fn lift(m: &mut Model, i: usize) {
 }
 
 /// Input `i` is removed: its decisions go, and those of the inputs after it move up one.
-pub fn remove_input(m: &mut Model, i: usize) {
+pub(super) fn remove_input(m: &mut Model, i: usize) {
     if let Some(input) = m.inputs.get(i) {
         let id = input.id;
         m.carried.retain(|c| c.input_id != id);
@@ -162,7 +162,7 @@ pub fn remove_input(m: &mut Model, i: usize) {
 
 /// Decisions on input `i`'s rows: (rows excluded, cells redacted, free-text cells decided),
 /// waiting ones included.
-pub fn decisions_on(m: &Model, i: usize) -> (usize, usize, usize) {
+pub(super) fn decisions_on(m: &Model, i: usize) -> (usize, usize, usize) {
     let mut ex = m
         .decisions
         .manual_exclusions
@@ -202,7 +202,7 @@ fn tally<'a>(rows: impl Iterator<Item = &'a CarriedRow>) -> (usize, usize, usize
 }
 
 /// "2 rows excluded and 1 cell redacted by hand"; "1 free-text cell decided by hand"
-pub fn describe(ex: usize, red: usize, ft: usize) -> String {
+pub(super) fn describe(ex: usize, red: usize, ft: usize) -> String {
     let plural = |n: usize, one: &str, many: &str| match n {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
@@ -227,7 +227,7 @@ pub fn describe(ex: usize, red: usize, ft: usize) -> String {
 }
 
 /// Whether any input's decisions are still waiting for its new reading.
-pub fn waiting(m: &Model) -> Option<String> {
+pub(super) fn waiting(m: &Model) -> Option<String> {
     let c = m.carried.first()?;
     let name = m
         .inputs
@@ -240,7 +240,7 @@ pub fn waiting(m: &Model) -> Option<String> {
 
 /// After every message: match the carried decisions of each input whose new reading is done,
 /// put back those that fit, and ask about the rest.
-pub fn settle(m: &mut Model) {
+pub(super) fn settle(m: &mut Model) {
     for k in 0..m.carried.len() {
         let id = m.carried[k].input_id;
         let Some(i) = m.inputs.iter().position(|x| x.id == id) else {
@@ -329,7 +329,7 @@ pub fn settle(m: &mut Model) {
 
 /// The answer to "Drop decisions?": yes keeps the new reading with the decisions that fit;
 /// no reads the file as before, and the decisions wait for that reading.
-pub fn answer(m: &mut Model, id: u64, drop: bool) {
+pub(super) fn answer(m: &mut Model, id: u64, drop: bool) {
     let Some(k) = m.carried.iter().position(|c| c.input_id == id) else {
         return;
     };

@@ -12,7 +12,7 @@ use crate::tui::model::{ColumnsPane, Model, Pending, PickFor, Popup, PromptFor, 
 use crate::tui::msg::{Action, Failure};
 use crate::tui::text_input::TextInput;
 
-pub fn profile_action(m: &mut Model, a: Action) {
+pub(super) fn profile_action(m: &mut Model, a: Action) {
     if m.profile_detail {
         return profile_detail_action(m, a);
     }
@@ -155,7 +155,7 @@ fn changed_columns(m: &Model, p: &crate::profile::Profile, d: &Decisions) -> usi
         .sum()
 }
 
-pub fn apply_remembered(m: &mut Model, d: Decisions) {
+pub(super) fn apply_remembered(m: &mut Model, d: Decisions) {
     let before = (m.decisions.maps.clone(), m.decisions.justifications.clone());
     m.decisions.maps = d.maps;
     m.decisions.justifications.extend(d.justifications);
@@ -253,7 +253,7 @@ fn failure(m: &Model, e: &ApplyError) -> Failure {
     Failure::new(what, hint)
 }
 
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     let page = super::page(m);
     let Some(profile) = m.selected_profile() else {
         m.screen = Screen::Profile;
@@ -355,7 +355,7 @@ pub fn action(m: &mut Model, a: Action) {
 /// Map source column `col` of the current input to pick-list entry `index` (0: withhold; then
 /// the profile's fields in order). A field already supplied by another column of this file
 /// moves here, and that column is withheld, as the status line says.
-pub fn map_column(m: &mut Model, col: usize, index: usize) {
+pub(super) fn map_column(m: &mut Model, col: usize, index: usize) {
     match remap(m, col, index) {
         Some(Ok(what)) => m.info(what),
         Some(Err(f)) => m.problem(f),
@@ -465,7 +465,7 @@ fn justify_prompt(m: &mut Model, field: Option<String>) {
     });
 }
 
-pub fn justify(m: &mut Model, field: String, text: &str) {
+pub(super) fn justify(m: &mut Model, field: String, text: &str) {
     if text.trim().is_empty() {
         m.decisions.justifications.remove(&field);
     } else {
@@ -503,7 +503,7 @@ fn continue_to_rows(m: &mut Model) {
 }
 
 /// Remember the mapping and justifications for each input's layout.
-pub fn remember(m: &mut Model) {
+pub(super) fn remember(m: &mut Model) {
     let Some(p) = m.selected_profile() else {
         return;
     };

@@ -97,7 +97,7 @@ pub(super) fn count(c: &mut RowCounts, f: &Fate, delta: i64) {
 
 /// Decide every row again (the mapping or the period changed). Rows held in memory are decided
 /// here and now; rows left in their file by a new pass over it (see [`start_pass`]).
-pub fn refate_all(m: &mut Model) {
+pub(super) fn refate_all(m: &mut Model) {
     m.rows.fates = vec![Fates::default(); m.inputs.len()];
     m.rows.counts = vec![RowCounts::default(); m.inputs.len()];
     for i in 0..m.inputs.len() {
@@ -153,7 +153,7 @@ pub(super) fn deciding(m: &Model, i: usize) -> Option<Deciding> {
 }
 
 /// Decide held rows `start..` of input `i` (just arrived from the reader).
-pub fn extend_fates(m: &mut Model, i: usize, start: usize) {
+pub(super) fn extend_fates(m: &mut Model, i: usize, start: usize) {
     if m.job.is_none() {
         return;
     }
@@ -170,7 +170,7 @@ pub fn extend_fates(m: &mut Model, i: usize, start: usize) {
 }
 
 /// The fates of rows `first..` of input `i`, decided here or by a pass over the file.
-pub fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
+pub(super) fn add_fates(m: &mut Model, i: usize, first: usize, new: Vec<Fate>) {
     if m.rows.fates.len() != m.inputs.len() {
         m.rows.fates.resize(m.inputs.len(), Fates::default());
         m.rows.counts.resize(m.inputs.len(), RowCounts::default());
@@ -251,7 +251,7 @@ pub(super) fn refate(m: &mut Model, i: usize, r: usize) {
 
 /// Rebuild the list of rows in view from the fates (another input is shown, or every row is
 /// being decided again), keeping the cursor on the same row where it can.
-pub fn refresh_visible(m: &mut Model) {
+pub(super) fn refresh_visible(m: &mut Model) {
     let i = m.rows.input;
     let current = m.rows.visible.get(m.rows.cursor);
     match m.rows.fates.get(i) {

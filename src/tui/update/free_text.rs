@@ -274,7 +274,7 @@ fn ask_only(m: &mut Model, redact: bool, only: Option<Vec<Kind>>) {
 }
 
 /// The reason for a decision on a free-text cell is given.
-pub fn decided(
+pub(super) fn decided(
     m: &mut Model,
     i: usize,
     index: usize,

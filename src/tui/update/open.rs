@@ -86,7 +86,7 @@ fn inputs_changed(m: &mut Model) {
     m.rows.cursor = 0;
 }
 
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     match m.open.focus {
         OpenFocus::Path => path_action(m, a),
         OpenFocus::Browse => browse_action(m, a),
@@ -270,7 +270,7 @@ fn inputs_action(m: &mut Model, a: Action) {
     }
 }
 
-pub fn set_sheet(m: &mut Model, i: usize, index: usize) {
+pub(super) fn set_sheet(m: &mut Model, i: usize, index: usize) {
     let Some(crate::load::Format::Xlsx { sheets, .. }) = m
         .inputs
         .get(i)
@@ -288,7 +288,7 @@ pub fn set_sheet(m: &mut Model, i: usize, index: usize) {
 }
 
 /// Remove input `i` and the decisions on its rows (asked first when there are any).
-pub fn remove_input(m: &mut Model, i: usize) {
+pub(super) fn remove_input(m: &mut Model, i: usize) {
     if i >= m.inputs.len() {
         return;
     }
@@ -329,7 +329,7 @@ fn continue_to_profile(m: &mut Model) {
     m.screen = Screen::Profile;
 }
 
-pub fn worker(m: &mut Model, w: Worker) {
+pub(super) fn worker(m: &mut Model, w: Worker) {
     let (id, generation, pass) = match &w {
         Worker::Opened { id, generation, .. } => (*id, *generation, None),
         Worker::Rows {

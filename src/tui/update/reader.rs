@@ -8,7 +8,7 @@ use crate::tui::model::{Fate, Model, PackItem, Popup};
 use crate::tui::msg::Action;
 
 /// Keys in the viewer: the moving keys scroll, Esc (q, o, Enter) closes.
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     let size = m.size;
     let Some(Popup::View {
         lines,
@@ -80,7 +80,7 @@ fn with_spans(text: &str) -> (String, Vec<std::ops::Range<usize>>) {
 
 /// Rows: the highlighted cell in full, then the whole row as it will leave; or, for an
 /// excluded row, why, and the value behind the rule's verdict.
-pub fn open_row(m: &mut Model) {
+pub(super) fn open_row(m: &mut Model) {
     let i = m.rows.input;
     let Some(r) = m.rows.visible.get(m.rows.cursor) else {
         return m.info("No row is highlighted.");
@@ -242,7 +242,7 @@ pub fn open_row(m: &mut Model) {
 
 /// Package: the highlighted line in full (a warning, a checklist question and its answer),
 /// then what will leave and what still stops the bundle.
-pub fn open_package(m: &mut Model) {
+pub(super) fn open_package(m: &mut Model) {
     let items = m.package_items();
     let Some(p) = m.selected_profile() else {
         return;

@@ -10,7 +10,7 @@ use crate::tui::model::{Fate, Model, Popup, PromptFor, Screen};
 use crate::tui::msg::{Action, Failure};
 use crate::tui::text_input::TextInput;
 
-pub fn enter(m: &mut Model) {
+pub(super) fn enter(m: &mut Model) {
     m.screen = Screen::Rows;
     if m.rows.input >= m.inputs.len() {
         m.rows.input = 0;
@@ -20,7 +20,7 @@ pub fn enter(m: &mut Model) {
 
 /// Make the page hold the rows drawn, reading those it lacks. Called after every message, so
 /// the view always finds them; a row already on the page is not read again.
-pub fn sync_page(m: &mut Model) {
+pub(super) fn sync_page(m: &mut Model) {
     if m.screen != Screen::Rows {
         return;
     }
@@ -69,7 +69,7 @@ fn shared_columns(m: &Model) -> usize {
         .unwrap_or(0)
 }
 
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     let page = crate::tui::layout::table_rows(m.size);
     if nav(&mut m.rows.cursor, m.rows.visible.len(), a, page) {
         scroll(m);
@@ -242,12 +242,12 @@ fn set_exclusion(m: &mut Model, i: usize, r: usize, number: u64, reason: Option<
 }
 
 /// A row excluded by hand is included again (the analyst said yes).
-pub fn include(m: &mut Model, i: usize, index: usize, number: u64) {
+pub(super) fn include(m: &mut Model, i: usize, index: usize, number: u64) {
     set_exclusion(m, i, index, number, None);
     m.info(format!("Row {number} is included again."));
 }
 
-pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str) {
+pub(super) fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str) {
     if reason.trim().is_empty() {
         m.problem(Failure::new(
             "the row was not excluded: a reason is needed",
@@ -259,7 +259,14 @@ pub fn exclude(m: &mut Model, i: usize, index: usize, number: u64, reason: &str)
     m.info(format!("Row {number} is excluded by hand."));
 }
 
-pub fn redact(m: &mut Model, i: usize, index: usize, number: u64, field: String, reason: &str) {
+pub(super) fn redact(
+    m: &mut Model,
+    i: usize,
+    index: usize,
+    number: u64,
+    field: String,
+    reason: &str,
+) {
     if reason.trim().is_empty() {
         m.problem(Failure::new(
             "the cell was not redacted: a reason is needed",

@@ -10,7 +10,7 @@ use crate::tui::worker::{Cmd, SearchJob};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub fn search(m: &mut Model, query: &str) {
+pub(super) fn search(m: &mut Model, query: &str) {
     if query.trim().is_empty() {
         m.rows.search = None;
         return;
@@ -131,7 +131,7 @@ pub(super) fn stop(m: &mut Model) -> bool {
 }
 
 /// A search's report: move to the row it found.
-pub fn found(m: &mut Model, w: Worker) {
+pub(super) fn found(m: &mut Model, w: Worker) {
     let Worker::Found {
         id,
         generation,

@@ -10,7 +10,7 @@ use crate::tui::model::{ColumnsPane, Model};
 /// Accept the highlighted suggestion: the column is mapped exactly as picking the field with
 /// m would (a decision by hand, recorded as such), and the status line says so. Without a
 /// suggestion, the status line says why there is none.
-pub fn accept(m: &mut Model) {
+pub(super) fn accept(m: &mut Model) {
     let Some(profile) = m.selected_profile() else {
         return;
     };
@@ -86,7 +86,7 @@ fn no_suggestion(m: &Model) -> String {
 
 /// What to do when a rule needs `field` (`label`) and the core suggests the column `header`:
 /// the key that accepts it where the Columns screen offers that very suggestion, else m.
-pub fn rule_column_hint(m: &Model, field: &str, label: &str, header: &str) -> String {
+pub(super) fn rule_column_hint(m: &Model, field: &str, label: &str, header: &str) -> String {
     let offered = m.inputs.iter().zip(&m.suggestions).any(|(input, sg)| {
         input.table.as_ref().is_some_and(|t| {
             sg.iter().any(|s| {

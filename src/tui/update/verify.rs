@@ -9,7 +9,7 @@ use crate::tui::worker::{Cmd, VerifyKey};
 use age::secrecy::SecretString;
 use std::path::PathBuf;
 
-pub fn enter(m: &mut Model, bundle: Option<PathBuf>) {
+pub(super) fn enter(m: &mut Model, bundle: Option<PathBuf>) {
     m.screen = Screen::Verify;
     if let Some(b) = bundle {
         m.verify.bundle = b.display().to_string();
@@ -30,7 +30,7 @@ fn prompt(m: &mut Model, title: &str, line: &str, value: &str, purpose: PromptFo
     });
 }
 
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     let items = m.verify_items();
     match a {
         Action::Up | Action::Down | Action::Top | Action::Bottom => {
@@ -78,7 +78,7 @@ pub fn action(m: &mut Model, a: Action) {
     }
 }
 
-pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
+pub(super) fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
     match purpose {
         PromptFor::VerifyBundle => {
             m.verify.bundle = input.value().trim().to_string();
@@ -129,7 +129,7 @@ fn run(m: &mut Model) {
     m.cmds.push(Cmd::Verify { bundle, key });
 }
 
-pub fn worker(m: &mut Model, w: Worker) {
+pub(super) fn worker(m: &mut Model, w: Worker) {
     m.verify.running = false;
     match w {
         Worker::Verified { report, notes } => m.verify.report = Some((*report, notes)),

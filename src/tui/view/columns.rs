@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let (Some(p), Some(input)) = (m.selected_profile(), m.inputs.get(m.columns.input)) else {
         return;

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
-pub fn draw_writing(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw_writing(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(w) = &m.writing else { return };
     let done: u64 = w.rows_done.iter().sum();
@@ -50,7 +50,7 @@ pub fn draw_writing(m: &Model, f: &mut Frame, area: Rect) {
     );
 }
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(d) = &m.done else { return };
     // No borders, and each value on a line of its own: the path and the SHA-256 can be

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect, scroll: u16) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect, scroll: u16) {
     let t = &m.opts.theme;
     let mut lines = Vec::new();
     // Keys in a column at least 12 wide, and always a space after the longest.

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area);

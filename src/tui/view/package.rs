@@ -13,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let Some(p) = m.selected_profile() else {
         return;

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let mut lines = vec![
         Line::default(),

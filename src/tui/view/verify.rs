@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::Value;
 
-pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
+pub(super) fn draw(m: &Model, f: &mut Frame, area: Rect) {
     let t = &m.opts.theme;
     let [form, report] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
     let v = &m.verify;

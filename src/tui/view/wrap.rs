@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 /// `line` wrapped at `width` columns, each line after the first indented by `indent` spaces
 /// (so text beside a label stays beside it): breaks at spaces, words longer than a line broken
 /// where they reach the edge; spaces at a break are dropped. An empty line stays one line.
-pub fn wrap(line: Line<'_>, width: u16, indent: u16) -> Vec<Line<'static>> {
+pub(super) fn wrap(line: Line<'_>, width: u16, indent: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(1));
     let pad = " ".repeat(usize::from(indent).min(width / 2));
     let mut out = Vec::new();

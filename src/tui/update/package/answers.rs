@@ -8,7 +8,7 @@ use crate::tui::model::{Model, PromptFor};
 use crate::tui::msg::Failure;
 use crate::tui::text_input::TextInput;
 
-pub fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
+pub(crate) fn prompted(m: &mut Model, purpose: PromptFor, input: TextInput) {
     let text = input.value().trim().to_string();
     match purpose {
         PromptFor::RecipientKey if !text.is_empty() => {

@@ -5,9 +5,9 @@
 mod answers;
 mod write;
 
-pub use answers::prompted;
+pub(super) use answers::prompted;
 use write::ask_write;
-pub use write::{done_action, start_write, worker, writing_action};
+pub(super) use write::{done_action, start_write, worker, writing_action};
 
 use super::nav;
 use crate::dates::Period;
@@ -16,7 +16,7 @@ use crate::tui::model::{Model, PackItem, PickFor, Popup, PromptFor, Screen};
 use crate::tui::msg::{Action, Failure};
 use crate::tui::text_input::TextInput;
 
-pub fn enter(m: &mut Model) {
+pub(super) fn enter(m: &mut Model) {
     m.screen = Screen::Package;
     if m.package.out_dir.is_empty() {
         m.package.out_dir = m.opts.cwd.display().to_string();
@@ -60,7 +60,7 @@ fn use_passphrase(m: &mut Model) {
     );
 }
 
-pub fn action(m: &mut Model, a: Action) {
+pub(super) fn action(m: &mut Model, a: Action) {
     let items = m.package_items();
     let page = super::page(m);
     if nav(&mut m.package.cursor, items.len(), a, page) {
@@ -196,7 +196,7 @@ pub fn action(m: &mut Model, a: Action) {
 
 /// Ask for the reporting period (from Package, or from the Agreement screen, before the rows
 /// are decided by it).
-pub fn ask_period(m: &mut Model) {
+pub(super) fn ask_period(m: &mut Model) {
     let v = m.period.to_string();
     let latest = Period::previous(m.opts.today);
     prompt(
@@ -214,7 +214,7 @@ pub fn ask_period(m: &mut Model) {
 }
 
 /// The answers a yes-no question's chooser offers, in its order.
-pub const YES_NO: [&str; 2] = ["yes", "no"];
+pub(super) const YES_NO: [&str; 2] = ["yes", "no"];
 
 /// Offer the agreement's alternative legal bases, the chosen one highlighted.
 fn choose_basis_popup(m: &mut Model) {
@@ -245,7 +245,7 @@ fn choose_basis_popup(m: &mut Model) {
 }
 
 /// The basis at `index` of the agreement's alternatives is the one relied on.
-pub fn choose_basis(m: &mut Model, index: usize) {
+pub(super) fn choose_basis(m: &mut Model, index: usize) {
     let Some(id) = m
         .selected_profile()
         .and_then(|p| p.agreement.bases.get(index))
@@ -296,7 +296,7 @@ fn checklist_popup(m: &mut Model, k: usize) {
 
 /// Checklist question `k` is answered `text` (empty: not answered). An answer with which the
 /// agreement says the sharing must not go ahead is taken, and said so at once.
-pub fn answer(m: &mut Model, k: usize, text: &str) {
+pub(super) fn answer(m: &mut Model, k: usize, text: &str) {
     let text = text.trim();
     if let Some(slot) = m.package.checklist.get_mut(k) {
         *slot = Some(text.to_string()).filter(|t| !t.is_empty());

@@ -56,7 +56,7 @@ pub(super) fn ask_write(m: &mut Model) {
     });
 }
 
-pub fn start_write(m: &mut Model) {
+pub(crate) fn start_write(m: &mut Model) {
     let (Some(job), Some(profile)) = (&m.job, m.selected_profile()) else {
         return;
     };
@@ -95,7 +95,7 @@ pub fn start_write(m: &mut Model) {
     m.cmds.push(cmd);
 }
 
-pub fn worker(m: &mut Model, w: Worker) {
+pub(crate) fn worker(m: &mut Model, w: Worker) {
     match w {
         Worker::PackProgress(p) => {
             if let Some(slot) = m
@@ -166,14 +166,14 @@ pub fn worker(m: &mut Model, w: Worker) {
     }
 }
 
-pub fn writing_action(m: &mut Model, a: Action) {
+pub(crate) fn writing_action(m: &mut Model, a: Action) {
     if let (Action::Back, Some(w)) = (a, &mut m.writing) {
         w.cancel.store(true, Ordering::Relaxed);
         w.cancelling = true;
     }
 }
 
-pub fn done_action(m: &mut Model, a: Action) {
+pub(crate) fn done_action(m: &mut Model, a: Action) {
     if a == Action::VerifyNow {
         let bundle = m.done.as_ref().map(|d| d.bundle.clone());
         super::super::verify::enter(m, bundle);
