@@ -49,20 +49,7 @@ struct Run {
     canaries: Canaries,
 }
 
-const ACKS: &[&str] = &[
-    "--acknowledge",
-    "review-overdue",
-    "--acknowledge",
-    "no-electronic-transfer",
-    "--acknowledge",
-    "victim-assessed-before-release",
-    "--acknowledge",
-    "rjo-signed-undertaking",
-    "--acknowledge",
-    "no-protective-marking",
-    "--acknowledge",
-    "period-over-12-months-ago",
-];
+use crate::common::BROMLEY_ACKS as ACKS;
 
 impl Run {
     /// `rows` copies of the fixture's rows, then the canary row: it passes the rules (suspect

@@ -18,26 +18,6 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Everything a Bromley pack needs to be ready: its warnings acknowledged and an analyst.
-const BROMLEY_ACKS: [&str; 16] = [
-    "--reason",
-    "monthly panel, test bundle",
-    "--analyst",
-    "A. Analyst",
-    "--acknowledge",
-    "review-overdue",
-    "--acknowledge",
-    "no-electronic-transfer",
-    "--acknowledge",
-    "victim-assessed-before-release",
-    "--acknowledge",
-    "rjo-signed-undertaking",
-    "--acknowledge",
-    "no-protective-marking",
-    "--acknowledge",
-    "period-over-12-months-ago",
-];
-
 fn bromley_dry_run(extra: &[&str]) -> Output {
     let input = fixture("cris-victims.csv");
     let mut args = vec![
@@ -55,7 +35,7 @@ fn bromley_dry_run(extra: &[&str]) -> Output {
 #[test]
 fn dry_run_json_has_the_contracted_shape_and_no_cell_values() {
     let mut extra = vec!["--json"];
-    extra.extend(BROMLEY_ACKS);
+    extra.extend(crate::common::BROMLEY_READY);
     let out = bromley_dry_run(&extra);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
@@ -135,7 +115,7 @@ fn dry_run_with_an_unacknowledged_warning_is_refused_with_exit_1_and_says_which_
 
 #[test]
 fn human_summary_lists_shared_withheld_and_excluded() {
-    let out = bromley_dry_run(&BROMLEY_ACKS);
+    let out = bromley_dry_run(crate::common::BROMLEY_READY);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(s.contains("Shared columns (8)"));

@@ -244,20 +244,7 @@ fn pack(input: &Path, out: &Path, register: &Path) -> Output {
             "--analyst",
             "A. Analyst",
         ])
-        .args([
-            "--acknowledge",
-            "review-overdue",
-            "--acknowledge",
-            "no-electronic-transfer",
-            "--acknowledge",
-            "victim-assessed-before-release",
-            "--acknowledge",
-            "rjo-signed-undertaking",
-            "--acknowledge",
-            "no-protective-marking",
-            "--acknowledge",
-            "period-over-12-months-ago",
-        ])
+        .args(crate::common::BROMLEY_ACKS)
         .arg("--out")
         .arg(out)
         .env("DISCLOSE_REGISTER", register)

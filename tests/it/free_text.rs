@@ -1035,16 +1035,7 @@ impl Desk {
             "--recipient",
             &self.recipient,
         ];
-        for a in [
-            "review-overdue",
-            "no-electronic-transfer",
-            "victim-assessed-before-release",
-            "rjo-signed-undertaking",
-            "no-protective-marking",
-            "period-over-12-months-ago",
-        ] {
-            args.extend(["--acknowledge", a]);
-        }
+        args.extend(crate::common::BROMLEY_ACKS);
         args.extend(extra);
         self.run(&args)
     }

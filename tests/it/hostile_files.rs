@@ -20,25 +20,7 @@ use std::time::Duration;
 /// A partner's key, labelled with who it is (an unlabelled recipient is refused).
 const PK: &str = "Test Partner, YOT=age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
-/// Everything a Bromley pack needs but its recipients and register.
-const BROMLEY_ACKS: &[&str] = &[
-    "--reason",
-    "monthly panel, test bundle",
-    "--analyst",
-    "A. Analyst",
-    "--acknowledge",
-    "review-overdue",
-    "--acknowledge",
-    "no-electronic-transfer",
-    "--acknowledge",
-    "victim-assessed-before-release",
-    "--acknowledge",
-    "rjo-signed-undertaking",
-    "--acknowledge",
-    "no-protective-marking",
-    "--acknowledge",
-    "period-over-12-months-ago",
-];
+use crate::common::BROMLEY_READY as BROMLEY_ACKS;
 
 /// Runs the binary, killing it (and failing) if it has not finished within a minute: a read
 /// that hangs on a FIFO or never ends on a device must not hang the test suite too. (A guard,

@@ -16,7 +16,15 @@ pub fn bin() -> std::process::Command {
 
 /// The warnings a Bromley YOT pack of the CRIS fixture raises for period 2026-10, each
 /// acknowledged, as `pack` takes them.
-pub const BROMLEY_ACKS: &[&str] = &[
+pub const BROMLEY_ACKS: &[&str] = BROMLEY_READY.split_at(4).1;
+
+/// Everything a Bromley pack needs but its recipients, output and register: a reason, an
+/// analyst, then [`BROMLEY_ACKS`].
+pub const BROMLEY_READY: &[&str] = &[
+    "--reason",
+    "monthly panel, test bundle",
+    "--analyst",
+    "A. Analyst",
     "--acknowledge",
     "review-overdue",
     "--acknowledge",
