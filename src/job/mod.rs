@@ -552,7 +552,7 @@ fn free_text_warning(p: &Profile, cells: &CellsSummary) -> Warning {
             .clone()
             .unwrap_or_else(|| "the agreed fields".to_string()),
         message: format!(
-            "{} free-text {} what looks like somebody's details ({}). The agreement allows the field, not what was typed into it about somebody else: read them, then redact the details (all of a kind at once, or cell by cell on the Rows screen), or acknowledge that they may leave.",
+            "{} free-text {} what looks like somebody's details ({}). The agreement allows the field, not what was typed into it about somebody else: read them, then redact the details (all of a kind at once, or cell by cell), or acknowledge that they may leave.",
             cells.flagged_unreviewed,
             if cells.flagged_unreviewed == 1 {
                 "cell holds"
