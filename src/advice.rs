@@ -106,6 +106,12 @@ impl Advice {
         self
     }
 
+    /// This advice, then all of `other`.
+    pub fn append(mut self, other: &Advice) -> Advice {
+        self.0.extend(other.0.iter().cloned());
+        self
+    }
+
     /// Nothing to say.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

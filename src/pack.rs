@@ -9,7 +9,7 @@
 //! recorded so that a run killed at any instant leaves either both or neither (the next run
 //! mends what it left, and says so in [`Packed::recovered`]).
 
-use crate::advice::{Advice, Part, Setting};
+use crate::advice::{Advice, Setting};
 use crate::apply::ProcessError;
 use crate::bundle::{BundleError, BundleId, BundleWriter, CsvOut, clean_stale_temp_files};
 use crate::grounds::Grounds;
@@ -108,17 +108,9 @@ impl PackError {
     pub fn advice(&self) -> Advice {
         match self {
             PackError::Blocked(b) => {
-                let mut a = Advice::text("Run again with:");
-                for b in b {
-                    a = a.and(" ");
-                    for p in b.fix.parts() {
-                        a = match p {
-                            Part::Text(t) => a.and(t.clone()),
-                            Part::Set(s) => a.then(s.clone()),
-                        };
-                    }
-                }
-                a
+                b.iter().fold(Advice::text("Run again with:"), |a, b| {
+                    a.and(" ").append(&b.fix)
+                })
             }
             PackError::Apply(e) => e.advice(),
             PackError::Bundle(_) => "Nothing was left behind: no bundle and no temporary file.".into(),
