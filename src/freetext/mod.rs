@@ -103,18 +103,20 @@ pub fn find(text: &str) -> Vec<Span> {
     // Every kind holds a digit but an e-mail address (which holds '@'): most prose is passed
     // over at the cost of one scan.
     let b = text.as_bytes();
-    let has_digit = b.iter().any(u8::is_ascii_digit);
+    let digits = count_digits(b);
     let has_at = memchr::memchr(b'@', b).is_some();
-    if !has_digit && !has_at {
+    if digits == 0 && !has_at {
         return Vec::new();
     }
     let mut found = Vec::new();
     if has_at {
         email::find(text, &mut found);
     }
-    if has_digit {
+    if digits > 0 {
         dob::find(text, &mut found);
         ids::find(text, &mut found);
+    }
+    if digits >= numbers::FEWEST_DIGITS {
         numbers::find(text, &mut found);
     }
     // Earlier recognisers win overlaps: keep a span only if it overlaps none kept before it.
@@ -126,6 +128,28 @@ pub fn find(text: &str) -> Vec<Span> {
     }
     kept.sort_by_key(|s| s.start);
     kept
+}
+
+/// The ASCII digits in `b`: whether any detail but an e-mail address can be there at all, and
+/// whether a telephone or card number (ten digits at least) can. Counted 32 bytes at a time
+/// into a byte-sized total, so that the compiler compares them 16 or 32 at once: three texts
+/// in four have no digit, and this is all that is done with them.
+fn count_digits(b: &[u8]) -> usize {
+    let mut blocks = b.chunks_exact(32);
+    let mut count = 0;
+    for block in &mut blocks {
+        let mut n = 0u8;
+        for &c in block {
+            n += u8::from(c.is_ascii_digit());
+        }
+        count += usize::from(n);
+    }
+    count
+        + blocks
+            .remainder()
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .count()
 }
 
 /// `text` with every span of the `kinds` given replaced by `[REDACTED: kind]`, and the spans

@@ -8,6 +8,9 @@
 
 use super::{Kind, Span};
 
+/// The fewest digits a number read here has: a text with fewer is passed over.
+pub(super) const FEWEST_DIGITS: usize = 10;
+
 pub(super) fn find(text: &str, out: &mut Vec<Span>) {
     // "07700 900123/020 7946 0018": a slash between two whole numbers separates them, where
     // one in a date or a reference ("0101234567/24") joins. Read such a slash as a space (one
@@ -38,7 +41,7 @@ pub(super) fn find(text: &str, out: &mut Vec<Span>) {
             continue;
         }
         // Every number read here has ten digits or more ("450 pounds", "3 weeks" are not).
-        if b[i..end].iter().filter(|c| c.is_ascii_digit()).count() < 10 {
+        if b[i..end].iter().filter(|c| c.is_ascii_digit()).count() < FEWEST_DIGITS {
             i = end.max(i + 1);
             continue;
         }
