@@ -149,11 +149,7 @@ impl BundleWriter {
         // Threads first, so a failure to start them leaves nothing in the folder.
         let deflate = ParallelDeflate::new(level).map_err(BundleError::Threads)?;
         let tmp = persist::temp_in(out_dir).map_err(io_err("create the temporary file"))?;
-        let sink = if signer.is_some() {
-            HashingWriter::with_sha512(tmp)
-        } else {
-            HashingWriter::new(tmp)
-        };
+        let sink = HashingWriter::new(tmp);
         let age_out = encryptor
             .wrap_output(sink)
             .map_err(io_err("write the temporary file"))?;
@@ -291,10 +287,9 @@ impl BundleWriter {
             move |source| BundleError::Io { what, dir, source }
         };
         let age_out = zip.finish().map_err(io_err("write the bundle"))?;
-        let mut sink = age_out
+        let sink = age_out
             .finish()
             .map_err(io_err("finish writing the bundle"))?;
-        let sha512 = sink.take_sha512();
         let (tmp, sha256, size) = sink
             .into_parts()
             .map_err(io_err("finish writing the bundle"))?;
@@ -309,7 +304,6 @@ impl BundleWriter {
             signer,
             file_name,
             sha256,
-            sha512,
             size,
             payload,
         })

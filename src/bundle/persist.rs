@@ -1,7 +1,7 @@
 //! Getting ciphertext onto disk safely: a writer that hashes what passes through it, the
 //! no-overwrite rename of a finished temporary file, and cleaning up after a killed run.
 
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Digest, Sha256};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -19,9 +19,6 @@ pub const TEMP_PREFIX: &str = ".disclose-tmp-";
 pub(crate) struct HashingWriter<W> {
     inner: W,
     hasher: Sha256,
-    /// The SHA-512 a signed bundle's signature is made over, taken as the bytes go by rather
-    /// than by reading the finished file again.
-    sha512: Option<Sha512>,
     bytes: u64,
     failed: bool,
 }
@@ -31,37 +28,19 @@ impl<W: Write> HashingWriter<W> {
         HashingWriter {
             inner,
             hasher: Sha256::new(),
-            sha512: None,
             bytes: 0,
             failed: false,
         }
     }
 
-    /// Like [`HashingWriter::new`], also taking the SHA-512 (see [`HashingWriter::take_sha512`]).
-    pub(crate) fn with_sha512(inner: W) -> Self {
-        HashingWriter {
-            sha512: Some(Sha512::new()),
-            ..HashingWriter::new(inner)
-        }
-    }
-
-    /// The SHA-512 of what passed, if it was asked for; taken once.
-    pub(crate) fn take_sha512(&mut self) -> Option<[u8; 64]> {
-        self.sha512.take().map(|h| h.finalize().into())
-    }
-
-    /// The inner writer, the hex SHA-256 and the byte count; an error if any write failed.
-    pub(crate) fn into_parts(self) -> io::Result<(W, String, u64)> {
+    /// The inner writer, the SHA-256 and the byte count; an error if any write failed.
+    pub(crate) fn into_parts(self) -> io::Result<(W, [u8; 32], u64)> {
         if self.failed {
             return Err(io::Error::other(
                 "an earlier write to the temporary file failed",
             ));
         }
-        Ok((
-            self.inner,
-            crate::hex::hex(&self.hasher.finalize()),
-            self.bytes,
-        ))
+        Ok((self.inner, self.hasher.finalize().into(), self.bytes))
     }
 }
 
@@ -73,9 +52,6 @@ impl<W: Write> Write for HashingWriter<W> {
         match self.inner.write(buf) {
             Ok(n) => {
                 self.hasher.update(&buf[..n]);
-                if let Some(h) = &mut self.sha512 {
-                    h.update(&buf[..n]);
-                }
                 self.bytes += n as u64;
                 Ok(n)
             }
@@ -217,18 +193,12 @@ mod tests {
     fn hashing_writer_hashes_what_passed() {
         let mut w = HashingWriter::new(Vec::new());
         w.write_all(b"abc").unwrap();
-        let (inner, hex, n) = w.into_parts().unwrap();
+        let (inner, sha256, n) = w.into_parts().unwrap();
         assert_eq!(inner, b"abc");
         assert_eq!(n, 3);
         assert_eq!(
-            hex,
+            crate::hex::hex(&sha256),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        let mut w = HashingWriter::with_sha512(Vec::new());
-        w.write_all(b"abc").unwrap();
-        assert_eq!(
-            crate::hex::hex(&w.take_sha512().unwrap())[..16],
-            *"ddaf35a193617aba"
         );
     }
 

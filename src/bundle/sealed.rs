@@ -12,16 +12,16 @@ pub struct Sealed {
     pub(super) checksum_target: PathBuf,
     pub(super) signer: Option<(crate::sign::SigningKey, PathBuf)>,
     pub(super) file_name: String,
-    pub(super) sha256: String,
-    pub(super) sha512: Option<[u8; 64]>,
+    /// The bundle's SHA-256: the checksum file's, and what the signature is made over.
+    pub(super) sha256: [u8; 32],
     pub(super) size: u64,
     pub(super) payload: Vec<BagFile>,
 }
 
 impl Sealed {
     /// Lower-case hex SHA-256 of the bundle file.
-    pub fn sha256(&self) -> &str {
-        &self.sha256
+    pub fn sha256(&self) -> String {
+        crate::hex::hex(&self.sha256)
     }
 
     /// Size of the bundle file in bytes.
@@ -59,30 +59,30 @@ impl Sealed {
             signer,
             file_name,
             sha256,
-            sha512,
             size,
             payload,
         } = self;
+        let sha256_hex = crate::hex::hex(&sha256);
         let io_err = |what| {
             let dir = dir.clone();
             move |source| BundleError::Io { what, dir, source }
         };
         let mut sum_tmp = persist::temp_in(&dir).map_err(io_err("create the checksum file"))?;
         sum_tmp
-            .write_all(format!("{sha256}  {file_name}\n").as_bytes())
+            .write_all(format!("{sha256_hex}  {file_name}\n").as_bytes())
             .map_err(io_err("write the checksum file"))?;
         persist::persist_noclobber(sum_tmp, &checksum_target)
             .map_err(|e| exists_or(e, &checksum_target, io_err("save the checksum file")))?;
-        let signature_path = match (signer, sha512) {
-            (Some((key, sig_target)), Some(hash)) => {
-                let written = write_signature(&dir, &key, &hash, &sig_target, io_err);
+        let signature_path = match signer {
+            Some((key, sig_target)) => {
+                let written = write_signature(&dir, &key, &sha256, &sig_target, io_err);
                 if let Err(e) = written {
                     let _ = std::fs::remove_file(&checksum_target);
                     return Err(e);
                 }
                 Some(sig_target)
             }
-            _ => None,
+            None => None,
         };
         if let Err(e) = persist::persist_noclobber(tmp, &target) {
             let _ = std::fs::remove_file(&checksum_target);
@@ -95,7 +95,7 @@ impl Sealed {
             path: target,
             checksum_path: checksum_target,
             signature_path,
-            sha256,
+            sha256: sha256_hex,
             size,
             payload,
         })
@@ -106,23 +106,23 @@ impl fmt::Debug for Sealed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sealed")
             .field("target", &self.target)
-            .field("sha256", &self.sha256)
+            .field("sha256", &self.sha256())
             .field("size", &self.size)
             .finish_non_exhaustive()
     }
 }
 
-/// Signs the bundle's SHA-512 and writes `<bundle>.sig` (a temporary file, then a rename that
+/// Signs the bundle's SHA-256 and writes `<bundle>.sig` (a temporary file, then a rename that
 /// never replaces an existing file).
 fn write_signature<F: FnOnce(io::Error) -> BundleError>(
     dir: &Path,
     key: &crate::sign::SigningKey,
-    sha512: &[u8; 64],
+    sha256: &[u8; 32],
     target: &Path,
     io_err: impl Fn(&'static str) -> F,
 ) -> Result<(), BundleError> {
     let pem =
-        crate::sign::sign_sha512(key, sha512).map_err(|e| BundleError::Internal(e.to_string()))?;
+        crate::sign::sign_sha256(key, sha256).map_err(|e| BundleError::Internal(e.to_string()))?;
     let mut tmp = persist::temp_in(dir).map_err(io_err("create the signature file"))?;
     tmp.write_all(pem.as_bytes())
         .map_err(io_err("write the signature file"))?;

@@ -1,6 +1,6 @@
 //! Proof of origin: a detached OpenSSH signature (`<bundle>.sig`, the SSHSIG format, Ed25519,
-//! namespace `disclose`, SHA-512) over the bundle file, made with the sender's OpenSSH key and
-//! checked against an `allowed_signers` file, by this tool or by stock `ssh-keygen -Y verify`.
+//! namespace `disclose`, hash SHA-256) over the bundle file, made with the sender's OpenSSH key
+//! and checked against an `allowed_signers` file, by this tool or by stock `ssh-keygen -Y verify`.
 //!
 //! A bundle can be gigabytes, and ssh-key signs only a message held whole, so the file is hashed
 //! as a stream and the blob SSHSIG signs is built here from that hash (PROTOCOL.sshsig:
@@ -16,7 +16,7 @@ pub use keygen::{NewSigningKey, keygen_signing};
 pub use signers::{AllowedSigners, Origin, check_origin};
 
 use crate::advice::{Advice, Setting};
-use sha2::{Digest, Sha512};
+use sha2::{Digest, Sha256};
 use ssh_key::{HashAlg, LineEnding, SshSig};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -25,8 +25,12 @@ use std::path::{Path, PathBuf};
 /// verify -n`. A signature made for another purpose (e.g. `git`, `file`) is never accepted.
 pub const NAMESPACE: &str = "disclose";
 
-/// The hash SSHSIG is made over (`ssh-keygen -Y sign` uses the same by default).
-pub const HASH_ALG: &str = "sha512";
+/// The hash a bundle's SSHSIG is made over: the bundle's SHA-256, taken once as it is written
+/// for the checksum file (PROTOCOL.sshsig allows `sha256` and `sha512`; `ssh-keygen -Y verify`
+/// takes either, and so does `disclose verify`, so bundles signed over SHA-512 by earlier
+/// versions still verify). A second hash of the whole bundle, SHA-512, cost a pack more than
+/// the signature itself.
+pub const BUNDLE_HASH_ALG: HashAlg = HashAlg::Sha256;
 
 /// The file name of the sender's own signing key, kept beside the register it signs for
 /// (`%APPDATA%\disclose\signing_ed25519` on Windows by default), with its `.pub` beside it.
@@ -177,14 +181,6 @@ impl SignError {
     }
 }
 
-/// The SHA-512 of a file, read as a stream (the bundle may be far larger than memory).
-pub fn sha512_file(path: &Path) -> io::Result<[u8; 64]> {
-    Ok(hash_file::<Sha512>(path)?
-        .as_slice()
-        .try_into()
-        .unwrap_or([0; 64]))
-}
-
 /// A file's hash with `D`, read as a stream.
 pub(crate) fn hash_file<D: Digest>(path: &Path) -> io::Result<Vec<u8>> {
     let mut file = std::fs::File::open(path)?;
@@ -214,11 +210,12 @@ pub fn signed_blob(namespace: &str, hash_alg: &str, hash: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The PEM signature (`-----BEGIN SSH SIGNATURE-----`) of a message whose SHA-512 is `sha512`.
-pub fn sign_sha512(key: &SigningKey, sha512: &[u8; 64]) -> Result<String, SignError> {
+/// The PEM signature (`-----BEGIN SSH SIGNATURE-----`) of a message whose SHA-256 is
+/// `sha256` (see [`BUNDLE_HASH_ALG`]).
+pub fn sign_sha256(key: &SigningKey, sha256: &[u8; 32]) -> Result<String, SignError> {
     use signature::Signer as _;
     let internal = |e: ssh_key::Error| SignError::Internal(e.to_string());
-    let blob = signed_blob(NAMESPACE, HASH_ALG, sha512);
+    let blob = signed_blob(NAMESPACE, BUNDLE_HASH_ALG.as_str(), sha256);
     let sig = key
         .private()
         .try_sign(&blob)
@@ -226,7 +223,7 @@ pub fn sign_sha512(key: &SigningKey, sha512: &[u8; 64]) -> Result<String, SignEr
     let sshsig = SshSig::new(
         key.private().public_key().key_data().clone(),
         NAMESPACE,
-        HashAlg::Sha512,
+        BUNDLE_HASH_ALG,
         sig,
     )
     .map_err(internal)?;
@@ -235,12 +232,12 @@ pub fn sign_sha512(key: &SigningKey, sha512: &[u8; 64]) -> Result<String, SignEr
 
 /// Signs a file already on disk (hashed as a stream) and returns the PEM signature.
 pub fn sign_file(key: &SigningKey, path: &Path) -> Result<String, SignError> {
-    let hash = sha512_file(path).map_err(|source| SignError::Io {
+    let hash = hash_file::<Sha256>(path).map_err(|source| SignError::Io {
         what: "read",
         path: path.to_path_buf(),
         source,
     })?;
-    sign_sha512(key, &hash)
+    sign_sha256(key, &hash.try_into().unwrap_or([0; 32]))
 }
 
 #[cfg(test)]
@@ -250,9 +247,9 @@ mod tests {
     #[test]
     fn the_blob_is_what_ssh_key_signs_over_the_whole_message() {
         let msg = b"a bundle, in miniature";
-        let hash: [u8; 64] = Sha512::digest(msg).into();
-        let ours = signed_blob(NAMESPACE, HASH_ALG, &hash);
-        let theirs = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, msg).unwrap();
+        let hash: [u8; 32] = Sha256::digest(msg).into();
+        let ours = signed_blob(NAMESPACE, BUNDLE_HASH_ALG.as_str(), &hash);
+        let theirs = SshSig::signed_data(NAMESPACE, HashAlg::Sha256, msg).unwrap();
         assert_eq!(ours, theirs);
     }
 

@@ -185,11 +185,11 @@ fn stock_ssh_keygen_accepts_our_signature_and_rejects_it_after_one_byte_changes(
         sig,
         "{v}"
     );
-    assert!(
-        std::fs::read_to_string(&sig)
-            .unwrap()
-            .starts_with("-----BEGIN SSH SIGNATURE-----")
-    );
+    let pem = std::fs::read_to_string(&sig).unwrap();
+    assert!(pem.starts_with("-----BEGIN SSH SIGNATURE-----"));
+    // Made over the SHA-256 already taken for the checksum file, not a second hash.
+    let parsed: ssh_key::SshSig = pem.parse().unwrap();
+    assert_eq!(parsed.hash_alg(), ssh_key::HashAlg::Sha256);
     let signers = desk.allowed_signers("allowed_signers", &[("analyst@force", &key)]);
 
     let good = ssh_verify(&signers, "analyst@force", &bundle);
@@ -258,7 +258,8 @@ fn a_signature_made_by_stock_ssh_keygen_is_accepted_and_an_unlisted_key_is_not()
         .join(bundle_of(&desk.pack(&["--recipient", &partner])));
     let key = desk.ssh_key("force_key", "");
     // Every pack signs (here with the sender's own default key): sign it again with stock
-    // ssh-keygen instead.
+    // ssh-keygen instead, which hashes with SHA-512 (as disclose did before 2026-12: such
+    // bundles must still verify).
     std::fs::remove_file(disclose::sign::signature_path(&bundle)).unwrap();
     let signed = Command::new("ssh-keygen")
         .args(["-Y", "sign", "-n", "disclose", "-f"])
