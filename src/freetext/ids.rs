@@ -119,8 +119,8 @@ fn words(text: &str) -> Vec<Word> {
 /// 34 56 C`, `GIR 0AA`), and ends at most one word after the last word holding a digit (`C`,
 /// `ABC`). So the scan starts at the word before the first digit's and stops a word after the
 /// last digit's: a statement that gives a time or a sum is read a word either side of it, not
-/// whole. The same as [`words`] for
-/// `find_in`'s purpose: the tests compare the two on generated text.
+/// whole. For `find_in` this is the same as [`words`]: the tests compare the two on generated
+/// text.
 fn words_near_digits(text: &str) -> Vec<Word> {
     let b = text.as_bytes();
     let (Some(first), Some(last)) = (
@@ -148,8 +148,8 @@ fn words_near_digits(text: &str) -> Vec<Word> {
     words_from(b, start, last)
 }
 
-/// The words from byte `start` (which must not be inside a word) to the first that starts
-/// after byte `last`.
+/// The words from byte `start` (which must not be inside a word) up to and including the
+/// first that starts after byte `last`.
 fn words_from(b: &[u8], start: usize, last: usize) -> Vec<Word> {
     // Room for a word every six bytes (prose has fewer): one allocation, not a doubling each
     // few words.
