@@ -108,7 +108,7 @@ impl BundleWriter {
 
     /// [`BundleWriter::create`], and when `signer` is given, [`BundleWriter::finish`] also
     /// writes `<bundle>.sig`: an OpenSSH signature (SSHSIG, namespace `disclose`) over the
-    /// bundle file, made from the SHA-512 taken as the ciphertext is written.
+    /// bundle file, made over the SHA-256 taken as the ciphertext is written.
     pub fn create_signed(
         out_dir: &Path,
         file_name: &str,
