@@ -154,7 +154,7 @@ fn words_from(b: &[u8], start: usize, last: usize) -> Vec<Word> {
     // Room for a word every six bytes (prose has fewer): one allocation, not a doubling each
     // few words.
     let mut out = Vec::with_capacity(b.len().saturating_sub(start) / 6 + 1);
-    let mut after_last = 0;
+    let mut read_past_last = false;
     let mut i = start;
     while i < b.len() {
         if b[i].is_ascii_alphanumeric() {
@@ -168,10 +168,10 @@ fn words_from(b: &[u8], start: usize, last: usize) -> Vec<Word> {
             // an identifier.
             let joined = (s > 0 && b[s - 1] >= 0x80) || (i < b.len() && b[i] >= 0x80);
             if s > last {
-                if after_last == 1 {
+                if read_past_last {
                     break;
                 }
-                after_last += 1;
+                read_past_last = true;
             }
             if !joined {
                 out.push(Word {

@@ -428,8 +428,8 @@ fn check(
 
 fn hash_file(path: &Path, alg: HashAlg) -> std::io::Result<Vec<u8>> {
     match alg {
-        HashAlg::Sha512 => super::hash_file::<sha2::Sha512>(path),
-        _ => super::hash_file::<Sha256>(path),
+        HashAlg::Sha512 => super::hash_file::<sha2::Sha512>(path).map(|h| h.to_vec()),
+        _ => super::hash_file::<Sha256>(path).map(|h| h.to_vec()),
     }
 }
 
